@@ -1,0 +1,143 @@
+//! The hosted connect page, `/connect/{token}`: the vendor's branding and one card per enabled app.
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::dto::{HostedPage, card_matches};
+use crate::status_page::LinkError;
+
+mod app_card;
+mod load;
+mod search;
+
+use app_card::AppCardView;
+pub use load::load_hosted_page;
+use search::AppSearch;
+
+/// The hosted connect page. Search and category filter work as a plain GET form without
+/// JavaScript; with it, the search island filters as you type.
+#[component]
+pub fn ConnectPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let token = params.read_untracked().get("token").unwrap_or_default();
+    let search = query.read_untracked().get("q").unwrap_or_default();
+    let tag = query.read_untracked().get("tag").unwrap_or_default();
+
+    view! {
+        <Suspense>
+            {move || {
+                let (token, search, tag) = (token.clone(), search.clone(), tag.clone());
+                Suspend::new(async move {
+                    match load_hosted_page(token).await {
+                        Ok(page) => Either::Left(view! { <AppList page search tag /> }),
+                        Err(error) => Either::Right(view! { <LinkError error /> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AppList(page: HostedPage, search: String, tag: String) -> impl IntoView {
+    let branding = page.branding;
+    let mut tags: Vec<String> = page
+        .apps
+        .iter()
+        .flat_map(|app| app.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+
+    let total = page.apps.len();
+    let cards: Vec<_> = page
+        .apps
+        .into_iter()
+        .map(|card| {
+            let tag_refs: Vec<&str> = card.tags.iter().map(String::as_str).collect();
+            let shown = card_matches(&card.search_text(), &tag_refs, &search, &tag);
+            (card, shown)
+        })
+        .collect();
+    let shown = cards.iter().filter(|(_, shown)| *shown).count();
+
+    let mut style = format!(
+        "--accent: {}; --accent-ink: {}",
+        branding.accent, branding.accent_ink
+    );
+    if let Some(background) = &branding.background {
+        style.push_str(&format!("; --page-bg: {background}"));
+    }
+    let greeting = page
+        .linked_account_name
+        .map(|name| format!("Signed in as {name}"));
+
+    view! {
+        <Title text=crate::title_text(&format!("Connect your apps · {}", branding.name)) />
+        <div class="page" style=style>
+            <header class="brand">
+                {branding
+                    .logo_url
+                    .clone()
+                    .map(|logo| {
+                        view! {
+                            <img
+                                class="brand__logo"
+                                src=logo
+                                alt=format!("{} logo", branding.name)
+                                width="40"
+                                height="40"
+                            />
+                        }
+                    })}
+                <div>
+                    <p class="brand__name">{branding.name.clone()}</p>
+                    {greeting.map(|text| view! { <p class="brand__who">{text}</p> })}
+                </div>
+            </header>
+            <main class="connect" id="main">
+                <h1>"Connect your apps"</h1>
+                <p class="lede">
+                    {format!(
+                        "Choose the apps {} may use on your behalf. You can disconnect at any time.",
+                        branding.name,
+                    )}
+                </p>
+                <AppSearch query=search.clone() tag=tag.clone() tags total />
+                <p class="result-count" id="result-count" aria-live="polite">
+                    {count_text(shown, total)}
+                </p>
+                {(total == 0)
+                    .then(|| {
+                        view! {
+                            <p class="empty">
+                                "No apps are available here yet. Ask the team that sent you this link to enable some."
+                            </p>
+                        }
+                    })}
+                <p class="empty" id="no-match" hidden=shown != 0 || total == 0>
+                    "No apps match your search. Try another word or category."
+                </p>
+                <ul class="apps" role="list">
+                    {cards
+                        .into_iter()
+                        .map(|(card, shown)| view! { <AppCardView card hidden=!shown /> })
+                        .collect_view()}
+                </ul>
+            </main>
+            <footer class="footer">"Secured by Portico"</footer>
+        </div>
+    }
+}
+
+/// "3 of 12 apps", the live count under the search box.
+pub(crate) fn count_text(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "app" } else { "apps" };
+    if shown == total {
+        format!("{total} {noun}")
+    } else {
+        format!("{shown} of {total} {noun}")
+    }
+}

@@ -1,0 +1,128 @@
+use leptos::prelude::*;
+
+/// The search box and category filter. Without JavaScript it is a GET form the server answers;
+/// once hydrated it filters the cards as the user types.
+#[island]
+pub fn AppSearch(query: String, tag: String, tags: Vec<String>, total: usize) -> impl IntoView {
+    let (search, set_search) = signal(query.clone());
+    let (category, set_category) = signal(tag.clone());
+    Effect::new(move |previous: Option<()>| {
+        let (search, category) = (search.get(), category.get());
+        if previous.is_some() {
+            filter::apply(&search, &category, total);
+        } else {
+            // The user may have typed before the island hydrated: apply what the inputs hold.
+            filter::apply_typed_before_hydration(total);
+        }
+    });
+
+    view! {
+        <form class="search" method="get" role="search" on:submit=|event| event.prevent_default()>
+            <div class="search__field">
+                <label for="app-search">"Search apps"</label>
+                <input
+                    id="app-search"
+                    type="search"
+                    name="q"
+                    value=query
+                    maxlength="100"
+                    autocomplete="off"
+                    placeholder="Name, category or purpose"
+                    on:input=move |event| set_search.set(event_target_value(&event))
+                />
+            </div>
+            <div class="search__field">
+                <label for="app-tag">"Category"</label>
+                <select
+                    id="app-tag"
+                    name="tag"
+                    on:change=move |event| set_category.set(event_target_value(&event))
+                >
+                    <option value="" selected=tag.is_empty()>
+                        "All categories"
+                    </option>
+                    {tags
+                        .into_iter()
+                        .map(|name| {
+                            let selected = name == tag;
+                            view! {
+                                <option value=name.clone() selected=selected>
+                                    {name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button--quiet">
+                "Search"
+            </button>
+        </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod filter {
+    use leptos::prelude::document;
+    use wasm_bindgen::JsCast;
+
+    use crate::connect::count_text;
+    use crate::dto::card_matches;
+
+    /// Applies the values the search inputs hold right now.
+    pub fn apply_typed_before_hydration(total: usize) {
+        let document = document();
+        let search = document
+            .get_element_by_id("app-search")
+            .and_then(|element| element.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default();
+        let category = document
+            .get_element_by_id("app-tag")
+            .and_then(|element| element.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|select| select.value())
+            .unwrap_or_default();
+        apply(&search, &category, total);
+    }
+
+    /// Shows the cards that match and hides the rest, then updates the count and empty state.
+    pub fn apply(search: &str, category: &str, total: usize) {
+        let document = document();
+        let Ok(cards) = document.query_selector_all("[data-app-card]") else {
+            return;
+        };
+        let mut shown = 0;
+        for index in 0..cards.length() {
+            let Some(card) = cards
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                continue;
+            };
+            let text = card.get_attribute("data-search").unwrap_or_default();
+            let tags = card.get_attribute("data-tags").unwrap_or_default();
+            let tags: Vec<&str> = tags.split('|').filter(|tag| !tag.is_empty()).collect();
+            let visible = card_matches(&text, &tags, search, category);
+            card.set_hidden(!visible);
+            shown += usize::from(visible);
+        }
+        if let Some(count) = document.get_element_by_id("result-count") {
+            count.set_text_content(Some(&count_text(shown, total)));
+        }
+        if let Some(empty) = document
+            .get_element_by_id("no-match")
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            empty.set_hidden(shown != 0 || total == 0);
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod filter {
+    //! Filtering happens in the browser only; the server renders the filtered state itself.
+
+    pub fn apply(_search: &str, _category: &str, _total: usize) {}
+
+    pub fn apply_typed_before_hydration(_total: usize) {}
+}

@@ -1,0 +1,77 @@
+// Starts a real `portico serve` on a free port with a fresh SQLite database, seeded through the
+// CLI (which calls the domain layer): the demo org, plus a customer with one connected and one
+// flagged connection, and a link that has already expired.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const repo = path.resolve(__dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Portico did not become ready at ${url}`);
+}
+
+export default async function globalSetup() {
+  const bin = process.env.PORTICO_BIN ?? path.join(repo, 'target/debug/portico');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORTICO_DATA_DIR: dataDir,
+    PORTICO_BIND: `127.0.0.1:${port}`,
+    PORTICO_PUBLIC_URL: base,
+    PORTICO_SITE_ROOT: path.join(repo, 'target/site'),
+  };
+  const portico = (...args: string[]) =>
+    JSON.parse(execFileSync(bin, [...args, '--format', 'json'], { env, encoding: 'utf8' }));
+
+  const demo = portico('demo');
+  const scope = ['--org', demo.org_id, '--environment', 'test'];
+  portico('linked-account', 'upsert', ...scope, '--id', 'riley', '--name', 'Riley Chen');
+  portico('connection', 'record', ...scope, '--linked-account', 'riley', '--slug', 'slack',
+    '--identifier', 'Riley’s workspace');
+  const hubspot = portico('connection', 'record', ...scope, '--linked-account', 'riley',
+    '--slug', 'hubspot', '--identifier', 'Riley CRM');
+  execFileSync(bin, ['connection', 'flag', '--id', hubspot.connection_id, '--reason', 'token_revoked'],
+    { env });
+  const reauth = portico('link', 'create', ...scope, '--linked-account', 'riley');
+  const expired = portico('link', 'create', ...scope, '--linked-account', 'riley', '--ttl-seconds', '1');
+  const expiredAt = Date.now() + 1100;
+
+  const server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitUntilReady(`${base}/ready`);
+  await new Promise((r) => setTimeout(r, Math.max(0, expiredAt - Date.now())));
+
+  process.env.PORTICO_E2E = JSON.stringify({
+    base,
+    demoUrl: demo.hosted_url,
+    reauthUrl: reauth.hosted_url,
+    expiredUrl: expired.hosted_url,
+  });
+
+  return async () => {
+    server.kill('SIGTERM');
+  };
+}

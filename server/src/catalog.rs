@@ -1,0 +1,416 @@
+//! Application definitions: the built-in catalog (data files under `server/catalog/`) and which
+//! apps an org has enabled per environment.
+
+use std::collections::HashMap;
+
+use app::dto::AuthType;
+use chrono::Utc;
+use include_dir::{Dir, include_dir};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entity::app_config;
+use crate::input::{FieldError, text_line};
+use crate::secrets;
+use crate::tenancy::Environment;
+
+static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
+
+/// One application a linked account can connect.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppDefinition {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub version: String,
+    pub auth_type: AuthKind,
+    /// File name under `public/icons/`.
+    pub icon: String,
+    pub oauth: Option<OAuthEndpoints>,
+    #[serde(default)]
+    pub auth_input_map: Vec<InputField>,
+}
+
+/// How the end customer authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum AuthKind {
+    #[serde(rename = "oauth2")]
+    OAuth2,
+    #[serde(rename = "keybased")]
+    KeyBased,
+}
+
+impl AuthKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OAuth2 => "oauth2",
+            Self::KeyBased => "keybased",
+        }
+    }
+}
+
+impl From<AuthKind> for AuthType {
+    fn from(kind: AuthKind) -> Self {
+        match kind {
+            AuthKind::OAuth2 => Self::OAuth2,
+            AuthKind::KeyBased => Self::KeyBased,
+        }
+    }
+}
+
+/// A provider's OAuth2 endpoints. A URL starting with `/` is on this Portico (the sandbox).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthEndpoints {
+    pub authorize_url: String,
+    pub token_url: String,
+    pub revoke_url: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub pkce: bool,
+    #[serde(default)]
+    pub client_auth: ClientAuth,
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    #[default]
+    Basic,
+    Post,
+}
+
+/// One field of a key-based app's form.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputField {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    pub required: bool,
+    #[serde(default)]
+    pub placeholder: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default = "default_max_length")]
+    pub max_length: u32,
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+fn default_max_length() -> u32 {
+    1024
+}
+
+/// The HTML input type of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    Password,
+    Email,
+    Url,
+    Tel,
+    Number,
+}
+
+/// The catalog could not be loaded: a data file is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("catalog file {file}: {message}")]
+pub struct CatalogError {
+    file: String,
+    message: String,
+}
+
+/// All application definitions, sorted by name, with lookup by slug.
+#[derive(Debug)]
+pub struct Catalog {
+    apps: Vec<AppDefinition>,
+    by_slug: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The built-in catalog compiled into the binary.
+    pub fn builtin() -> Result<Self, CatalogError> {
+        let files = BUILTIN
+            .files()
+            .filter(|file| file.path().extension().is_some_and(|ext| ext == "toml"))
+            .map(|file| {
+                (
+                    file.path().display().to_string(),
+                    file.contents_utf8().unwrap_or_default(),
+                )
+            });
+        Self::from_files(files)
+    }
+
+    fn from_files<'a>(
+        files: impl Iterator<Item = (String, &'a str)>,
+    ) -> Result<Self, CatalogError> {
+        let mut apps = Vec::new();
+        for (file, text) in files {
+            let app: AppDefinition = toml::from_str(text).map_err(|error| CatalogError {
+                file: file.clone(),
+                message: error.message().to_owned(),
+            })?;
+            app.check()
+                .map_err(|message| CatalogError { file, message })?;
+            apps.push(app);
+        }
+        apps.sort_by_key(|app| app.name.to_lowercase());
+        let mut by_slug = HashMap::new();
+        for (index, app) in apps.iter().enumerate() {
+            if by_slug.insert(app.slug.clone(), index).is_some() {
+                return Err(CatalogError {
+                    file: app.slug.clone(),
+                    message: "slug defined twice".to_owned(),
+                });
+            }
+        }
+        Ok(Self { apps, by_slug })
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&AppDefinition> {
+        self.by_slug.get(slug).map(|&index| &self.apps[index])
+    }
+
+    pub fn apps(&self) -> &[AppDefinition] {
+        &self.apps
+    }
+}
+
+impl AppDefinition {
+    fn check(&self) -> Result<(), String> {
+        Slug::parse(&self.slug).map_err(|error| error.message)?;
+        if !self.icon.ends_with(".svg") || self.icon.contains('/') {
+            return Err("icon must be a file name under public/icons ending in .svg".to_owned());
+        }
+        match (self.auth_type, &self.oauth, self.auth_input_map.is_empty()) {
+            (AuthKind::OAuth2, Some(_), true) | (AuthKind::KeyBased, None, false) => Ok(()),
+            (AuthKind::OAuth2, _, _) => {
+                Err("an oauth2 app needs an [oauth] table and no fields".to_owned())
+            }
+            (AuthKind::KeyBased, _, _) => {
+                Err("a keybased app needs fields and no [oauth] table".to_owned())
+            }
+        }
+    }
+}
+
+/// An application slug: 1 to 64 of `a-z`, `0-9`, `-`, starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let valid = (1..=64).contains(&value.len())
+            && value.starts_with(|c: char| c.is_ascii_lowercase())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(FieldError::new(
+                "slug",
+                "must be 1 to 64 lower-case letters, digits or dashes, starting with a letter",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an org sets when it enables a catalog app.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AppConfigInput {
+    pub client_id: Option<String>,
+    pub scopes: Option<Vec<String>>,
+}
+
+impl AppConfigInput {
+    pub fn parse(client_id: Option<&str>, scopes: Option<Vec<String>>) -> Result<Self, FieldError> {
+        let client_id = client_id
+            .map(|id| text_line("client_id", id, 512))
+            .transpose()?;
+        let scopes = scopes
+            .map(|scopes| {
+                if scopes.len() > 100 {
+                    return Err(FieldError::new("scopes", "must list at most 100 scopes"));
+                }
+                scopes
+                    .iter()
+                    .map(|scope| {
+                        let scope = text_line("scopes", scope, 200)?;
+                        if scope.contains(char::is_whitespace) {
+                            return Err(FieldError::new(
+                                "scopes",
+                                "a scope must not contain spaces",
+                            ));
+                        }
+                        Ok(scope)
+                    })
+                    .collect()
+            })
+            .transpose()?;
+        Ok(Self { client_id, scopes })
+    }
+}
+
+/// Enables an app for an org's environment (or updates its settings).
+pub async fn enable_app(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &Slug,
+    input: &AppConfigInput,
+) -> Result<(), DbErr> {
+    let record = app_config::ActiveModel {
+        id: Set(secrets::random_id()),
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment.as_str().to_owned()),
+        slug: Set(slug.as_str().to_owned()),
+        enabled: Set(true),
+        client_id: Set(input.client_id.clone()),
+        client_secret: Set(None),
+        scopes: Set(input.scopes.as_ref().map(|scopes| scopes.join(" "))),
+        updated_at: Set(Utc::now()),
+    };
+    app_config::Entity::insert(record)
+        .on_conflict(
+            OnConflict::columns([
+                app_config::Column::OrgId,
+                app_config::Column::Environment,
+                app_config::Column::Slug,
+            ])
+            .update_columns([
+                app_config::Column::Enabled,
+                app_config::Column::ClientId,
+                app_config::Column::Scopes,
+                app_config::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Disables an app for an org's environment. Returns whether it was enabled.
+pub async fn disable_app(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &Slug,
+) -> Result<bool, DbErr> {
+    let result = app_config::Entity::update_many()
+        .col_expr(app_config::Column::Enabled, Expr::value(false))
+        .col_expr(app_config::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(app_config::Column::OrgId.eq(org_id))
+        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Slug.eq(slug.as_str()))
+        .filter(app_config::Column::Enabled.eq(true))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Slugs of the apps an org has enabled in an environment.
+pub async fn enabled_slugs(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<String>, DbErr> {
+    let configs = app_config::Entity::find()
+        .filter(app_config::Column::OrgId.eq(org_id))
+        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Enabled.eq(true))
+        .all(db)
+        .await?;
+    Ok(configs.into_iter().map(|config| config.slug).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_catalog_loads_with_a_dozen_apps_of_both_kinds() {
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let apps = catalog.apps();
+        assert!(apps.len() >= 13, "{} apps", apps.len());
+        let oauth = apps
+            .iter()
+            .filter(|app| app.auth_type == AuthKind::OAuth2)
+            .count();
+        let keyed = apps
+            .iter()
+            .filter(|app| app.auth_type == AuthKind::KeyBased)
+            .count();
+        assert!(oauth >= 8 && keyed >= 4, "{oauth} oauth2, {keyed} keybased");
+        assert!(catalog.get("sandbox").is_some());
+        let twilio = catalog.get("twilio").expect("twilio");
+        let names: Vec<_> = twilio
+            .auth_input_map
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["number", "sid"]);
+    }
+
+    #[test]
+    fn every_icon_exists_and_every_oauth_url_is_https_or_local() {
+        let icons = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/icons");
+        for app in Catalog::builtin().unwrap().apps() {
+            assert!(icons.join(&app.icon).is_file(), "missing icon {}", app.icon);
+            if let Some(oauth) = &app.oauth {
+                for url in [&oauth.authorize_url, &oauth.token_url] {
+                    assert!(url.starts_with("https://") || url.starts_with('/'), "{url}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_data_file_is_refused_with_its_name() {
+        let text = "slug = \"x\"\nname = \"X\"\n";
+        let error = Catalog::from_files([("x.toml".to_owned(), text)].into_iter()).unwrap_err();
+        assert!(
+            error.to_string().starts_with("catalog file x.toml:"),
+            "{error}"
+        );
+        let text = r#"slug = "Bad Slug"
+name = "X"
+description = "d"
+tags = []
+version = "1.0.0"
+auth_type = "oauth2"
+icon = "x.svg"
+[oauth]
+authorize_url = "https://x/a"
+token_url = "https://x/t"
+"#;
+        assert!(Catalog::from_files([("y.toml".to_owned(), text)].into_iter()).is_err());
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words() {
+        assert!(Slug::parse("google-sheets").is_ok());
+        for bad in ["", "Slack", "1password", "a b", "../etc", &"a".repeat(65)] {
+            assert!(Slug::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Typed settings from flags and `PORTICO_*` environment variables, checked at start.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Settings every command shares. Each flag is also an environment variable.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Settings {
+    /// Directory for the SQLite database and other local state.
+    #[arg(long, env = "PORTICO_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`
+    /// [default: sqlite in the data directory]
+    #[arg(
+        long,
+        env = "PORTICO_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Address `serve` listens on.
+    #[arg(
+        long,
+        env = "PORTICO_BIND",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub bind: SocketAddr,
+    /// The URL end customers reach this server at, used in links and icons
+    /// [default: http://<bind>]
+    #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Directory holding the built site (`pkg/` bundle, icons).
+    #[arg(
+        long,
+        env = "PORTICO_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+}
+
+/// Checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// Without a trailing slash. `None` means "derive from the bound address".
+    pub public_url: Option<String>,
+    pub site_root: PathBuf,
+}
+
+/// A setting that cannot work; the message names it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Checks the settings and fills in defaults.
+    pub fn check(&self) -> Result<Config, ConfigError> {
+        let database_url = match &self.database_url {
+            Some(url) => url.trim().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("portico.db").display()
+            ),
+        };
+        let known = ["sqlite:", "postgres://", "postgresql://"];
+        if !known.iter().any(|scheme| database_url.starts_with(scheme)) {
+            return Err(ConfigError(
+                "PORTICO_DATABASE_URL must start with sqlite: or postgres://".to_owned(),
+            ));
+        }
+        let public_url = self
+            .public_url
+            .as_deref()
+            .map(check_public_url)
+            .transpose()?;
+        Ok(Config {
+            database_url,
+            bind: self.bind,
+            public_url,
+            site_root: self.site_root.clone(),
+        })
+    }
+}
+
+fn check_public_url(value: &str) -> Result<String, ConfigError> {
+    let invalid = || {
+        ConfigError(format!(
+            "PORTICO_PUBLIC_URL must be an http(s) URL without query or fragment, got `{value}`"
+        ))
+    };
+    let url = url::Url::parse(value.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Probe {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["portico"];
+        argv.extend_from_slice(args);
+        Probe::try_parse_from(argv).expect("flags parse").settings
+    }
+
+    #[test]
+    fn defaults_put_sqlite_in_the_data_directory() {
+        let config = settings(&["--data-dir", "/tmp/p"]).check().unwrap();
+        assert_eq!(config.database_url, "sqlite:///tmp/p/portico.db?mode=rwc");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, None);
+    }
+
+    #[test]
+    fn bad_settings_are_refused_by_name() {
+        let error = settings(&["--database-url", "mysql://x"])
+            .check()
+            .unwrap_err();
+        assert!(error.to_string().starts_with("PORTICO_DATABASE_URL"));
+        let error = settings(&["--public-url", "ftp://x"]).check().unwrap_err();
+        assert!(error.to_string().starts_with("PORTICO_PUBLIC_URL"));
+        let config = settings(&["--public-url", "https://connect.example.com/"]).check();
+        assert_eq!(
+            config.unwrap().public_url.as_deref(),
+            Some("https://connect.example.com")
+        );
+    }
+}

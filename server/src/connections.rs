@@ -1,0 +1,183 @@
+//! Connections and their state machine: `active` ⇄ `reauth_required(reason)`.
+
+use app::dto::ReauthReason;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+use crate::catalog::{AppDefinition, Catalog, enabled_slugs};
+use crate::entity::{connection, linked_account};
+use crate::secrets;
+use crate::tenancy::Environment;
+
+/// Where a connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    ReauthRequired(ReauthReason),
+}
+
+impl Status {
+    /// Reads the stored status; a flag without a known reason is reported as revoked access.
+    pub fn of(record: &connection::Model) -> Self {
+        if record.status == "reauth_required" {
+            let reason = record
+                .reauth_reason
+                .as_deref()
+                .and_then(ReauthReason::parse)
+                .unwrap_or(ReauthReason::TokenRevoked);
+            Self::ReauthRequired(reason)
+        } else {
+            Self::Active
+        }
+    }
+}
+
+/// How a connection is named to people: the account identifier, or the app's name without one.
+pub fn display_identifier(record: &connection::Model, app: &AppDefinition) -> String {
+    record
+        .identifier
+        .clone()
+        .unwrap_or_else(|| app.name.clone())
+}
+
+/// Records a new active connection of `slug` for a linked account.
+pub async fn record_connected(
+    db: &impl ConnectionTrait,
+    linked_account: &linked_account::Model,
+    slug: &str,
+    identifier: Option<&str>,
+) -> Result<connection::Model, DbErr> {
+    let now = Utc::now();
+    connection::ActiveModel {
+        id: Set(secrets::random_id()),
+        linked_account_id: Set(linked_account.id.clone()),
+        slug: Set(slug.to_owned()),
+        identifier: Set(identifier.map(str::to_owned)),
+        status: Set("active".to_owned()),
+        reauth_reason: Set(None),
+        credentials: Set(None),
+        key_id: Set(None),
+        access_expires_at: Set(None),
+        refresh_expires_at: Set(None),
+        version: Set(1),
+        connected_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// Flags a connection `reauth_required` with a reason. Returns whether the connection existed.
+pub async fn flag_reauth_required(
+    db: &impl ConnectionTrait,
+    connection_id: &str,
+    reason: ReauthReason,
+) -> Result<bool, DbErr> {
+    let Some(record) = connection::Entity::find_by_id(connection_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let version = record.version;
+    let mut active: connection::ActiveModel = record.into();
+    active.status = Set("reauth_required".to_owned());
+    active.reauth_reason = Set(Some(reason.as_str().to_owned()));
+    active.version = Set(version + 1);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    Ok(true)
+}
+
+/// Flags every connection of `slug` in an org's environment, e.g. when the org removes the app.
+pub async fn flag_all_of_app(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &str,
+    reason: ReauthReason,
+) -> Result<u64, DbErr> {
+    let accounts = Query::select()
+        .column(linked_account::Column::Id)
+        .from(linked_account::Entity)
+        .and_where(linked_account::Column::OrgId.eq(org_id))
+        .and_where(linked_account::Column::Environment.eq(environment.as_str()))
+        .to_owned();
+    let result = connection::Entity::update_many()
+        .col_expr(connection::Column::Status, Expr::value("reauth_required"))
+        .col_expr(
+            connection::Column::ReauthReason,
+            Expr::value(reason.as_str()),
+        )
+        .col_expr(
+            connection::Column::Version,
+            Expr::col(connection::Column::Version).add(1),
+        )
+        .col_expr(connection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(connection::Column::Slug.eq(slug))
+        .filter(connection::Column::LinkedAccountId.in_subquery(accounts))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A linked account's connections, oldest first.
+pub async fn of_linked_account(
+    db: &impl ConnectionTrait,
+    linked_account_id: &str,
+) -> Result<Vec<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::LinkedAccountId.eq(linked_account_id))
+        .order_by_asc(connection::Column::ConnectedAt)
+        .all(db)
+        .await
+}
+
+/// An enabled app with the linked account's connections of it.
+#[derive(Debug)]
+pub struct AppWithConnections<'a> {
+    pub app: &'a AppDefinition,
+    pub connections: Vec<connection::Model>,
+}
+
+impl AppWithConnections<'_> {
+    /// The first reason any of its connections needs reauthentication, if one does.
+    pub fn reauth_reason(&self) -> Option<ReauthReason> {
+        self.connections
+            .iter()
+            .find_map(|record| match Status::of(record) {
+                Status::ReauthRequired(reason) => Some(reason),
+                Status::Active => None,
+            })
+    }
+}
+
+/// Every app the org enabled in the linked account's environment, in catalog order, each with
+/// the linked account's connections of it.
+pub async fn apps_for_linked_account<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    linked_account: &linked_account::Model,
+) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
+    let environment = Environment::parse(&linked_account.environment).unwrap_or(Environment::Test);
+    let enabled = enabled_slugs(db, &linked_account.org_id, environment).await?;
+    let mut connections = of_linked_account(db, &linked_account.id).await?;
+    Ok(catalog
+        .apps()
+        .iter()
+        .filter(|app| enabled.contains(&app.slug))
+        .map(|app| {
+            let (mine, rest) = connections.drain(..).partition(|c| c.slug == app.slug);
+            connections = rest;
+            AppWithConnections {
+                app,
+                connections: mine,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,8 @@
+//! sea-orm entities, one per table; `migrations/` defines the schema they map.
+
+pub mod api_key;
+pub mod app_config;
+pub mod connection;
+pub mod linked_account;
+pub mod org;
+pub mod session_token;

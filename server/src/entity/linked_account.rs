@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// A vendor's end customer, known by the vendor's own id.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "linked_account")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub org_id: String,
+    pub environment: String,
+    pub external_id: String,
+    pub name: Option<String>,
+    /// User-defined fields: a JSON object.
+    pub udf: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,78 @@
+//! The axum application: the vendor API, health probes and the pages.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRef},
+    http::{HeaderName, HeaderValue, header},
+    routing::get,
+};
+use leptos::prelude::{LeptosOptions, provide_context};
+use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::catalog::Catalog;
+use crate::portal::PortalBackend;
+
+mod application;
+mod error;
+mod extract;
+mod health;
+mod public;
+
+pub use application::timestamp;
+pub use error::ApiError;
+
+/// Largest request body the API reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub catalog: Arc<Catalog>,
+    /// Without a trailing slash.
+    pub public_url: Arc<str>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
+    let pages = generate_route_list(app::App);
+    let shell_options = state.leptos_options.clone();
+
+    Router::new()
+        .nest("/api", public::router())
+        .route("/health", get(health::live))
+        .route("/ready", get(health::ready))
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            move || provide_context(portal.clone()),
+            move || app::shell(shell_options.clone()),
+        )
+        .fallback(file_and_error_handler::<AppState, _>(app::shell))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,76 @@
+//! The `Application` JSON object, shaped exactly as the Cobalt API documents it.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::catalog::InputField;
+use crate::connections::AppWithConnections;
+
+#[derive(Debug, Serialize)]
+pub struct Application {
+    pub name: String,
+    pub icon: String,
+    pub description: String,
+    pub auth_type: &'static str,
+    pub tags: Vec<String>,
+    pub version: Version,
+    pub connected: bool,
+    pub connected_accounts: Vec<ConnectedAccount>,
+    pub slug: String,
+    pub reauth_required: bool,
+    pub reauth_reason: Option<&'static str>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub auth_input_map: Vec<InputField>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Version {
+    #[serde(rename = "_v")]
+    pub number: String,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConnectedAccount {
+    pub identifier: String,
+    #[serde(rename = "connectedAt")]
+    pub connected_at: String,
+}
+
+/// RFC 3339 with milliseconds and `Z`, as in `2023-05-31T07:45:59.841Z`.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Application {
+    pub fn new(entry: &AppWithConnections<'_>, public_url: &str) -> Self {
+        let app = entry.app;
+        let reason = entry.reauth_reason();
+        Self {
+            name: app.name.clone(),
+            icon: format!("{public_url}/icons/{}", app.icon),
+            description: app.description.clone(),
+            auth_type: app.auth_type.as_str(),
+            tags: app.tags.clone(),
+            version: Version {
+                number: app.version.clone(),
+                description: app.description.clone(),
+            },
+            connected: !entry.connections.is_empty(),
+            connected_accounts: entry
+                .connections
+                .iter()
+                .map(|connection| ConnectedAccount {
+                    identifier: crate::connections::display_identifier(connection, app),
+                    connected_at: timestamp(connection.connected_at),
+                })
+                .collect(),
+            slug: app.slug.clone(),
+            reauth_required: reason.is_some(),
+            reauth_reason: reason.map(|reason| reason.as_str()),
+            kind: app.slug.clone(),
+            auth_input_map: app.auth_input_map.clone(),
+        }
+    }
+}

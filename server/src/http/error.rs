@@ -1,0 +1,84 @@
+//! `ApiError`: every JSON API failure, each variant documenting its status.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+
+use crate::input::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request cannot be read (malformed JSON, missing header).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no credentials, or credentials Portico does not accept.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 404: unknown, or belonging to someone else (the two are indistinguishable).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 410: a link or token that has expired.
+    #[error("{0}")]
+    Gone(&'static str),
+    /// 413: the body exceeds the limit.
+    #[error("request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 422: well-formed but invalid; says which fields and why.
+    #[error("some fields are invalid")]
+    Validation(Vec<FieldError>),
+    /// 500: logged once here, shown to the caller as an opaque message.
+    #[error("internal error")]
+    Internal(#[from] sea_orm::DbErr),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Gone(_) => StatusCode::GONE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::NotFound(_) => "not_found",
+            Self::Gone(_) => "expired",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::Validation(_) => "validation_failed",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::Validation(vec![error])
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(error) = &self {
+            tracing::error!(%error, "internal error");
+        }
+        let mut body = json!({ "code": self.code(), "message": self.to_string() });
+        if let Self::Validation(fields) = &self {
+            let fields: Map<String, Value> = fields
+                .iter()
+                .map(|field| (field.field.clone(), Value::String(field.message.clone())))
+                .collect();
+            body["fields"] = Value::Object(fields);
+        }
+        (self.status(), Json(json!({ "error": body }))).into_response()
+    }
+}

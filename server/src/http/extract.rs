@@ -1,0 +1,108 @@
+//! Request extractors that turn headers and bodies into domain values or an [`ApiError`].
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{StatusCode, request::Parts},
+};
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, AppState, BODY_LIMIT};
+use crate::input::FieldError;
+use crate::tenancy::{self, ApiKeyPrincipal, LinkedAccountId};
+
+/// The org and environment behind a valid `x-api-key` header.
+pub struct ApiKey(pub ApiKeyPrincipal);
+
+impl FromRequestParts<AppState> for ApiKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let presented = parts
+            .headers
+            .get("x-api-key")
+            .ok_or(ApiError::Unauthorized("the x-api-key header is missing"))?
+            .to_str()
+            .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
+        tenancy::authenticate_api_key(&state.db, presented.trim())
+            .await?
+            .map(Self)
+            .ok_or(ApiError::Unauthorized("the API key is not valid"))
+    }
+}
+
+/// The vendor's id of the linked account a request is about, from the `linked_account_id` header.
+pub struct LinkedAccountHeader(pub LinkedAccountId);
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkedAccountHeader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let value = parts.headers.get("linked_account_id").ok_or_else(|| {
+            ApiError::BadRequest("the linked_account_id header is missing".to_owned())
+        })?;
+        let value = value
+            .to_str()
+            .map_err(|_| FieldError::new("linked_account_id", "must be text"))?;
+        Ok(Self(LinkedAccountId::parse(value)?))
+    }
+}
+
+/// A JSON body; every failure becomes a JSON [`ApiError`] that says what was wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let body = read_body(request, state).await?;
+        if body.is_empty() {
+            return Err(ApiError::BadRequest(
+                "the request needs a JSON body".to_owned(),
+            ));
+        }
+        parse_json(&body).map(Self)
+    }
+}
+
+/// A JSON body that may be left out, in which case it is `T::default()`.
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let body = read_body(request, state).await?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        parse_json(&body).map(Self)
+    }
+}
+
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(BODY_LIMIT),
+            _ => ApiError::BadRequest("the request body could not be read".to_owned()),
+        })
+}
+
+/// Parses JSON in two steps, so that malformed JSON (400) is told apart from well-formed JSON
+/// of the wrong shape (422, naming the field).
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::BadRequest("the body is not valid JSON".to_owned()))?;
+    serde_json::from_value(value).map_err(|error| {
+        // serde names the offending field between backticks, e.g. "missing field `name`".
+        let detail = error.to_string();
+        let field = detail
+            .split('`')
+            .nth(1)
+            .filter(|name| !name.is_empty() && name.len() <= 64 && !name.contains(' '))
+            .unwrap_or("body")
+            .to_owned();
+        ApiError::Validation(vec![FieldError::new(field, detail)])
+    })
+}

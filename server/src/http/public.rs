@@ -1,0 +1,349 @@
+//! The vendor API under `/api/v2/public`, authenticated by `x-api-key`.
+
+use app::dto::ReauthReason;
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    routing::{get, post, put},
+};
+use chrono::Duration;
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::application::{Application, timestamp};
+use super::extract::{ApiJson, ApiKey, LinkedAccountHeader, OptionalJson};
+use super::{ApiError, AppState};
+use crate::catalog::{self, AppConfigInput, Slug};
+use crate::connections;
+use crate::entity::linked_account;
+use crate::input::FieldError;
+use crate::sessions::{self, Branding, Purpose};
+use crate::tenancy::{self, ApiKeyPrincipal, LinkedAccountId, LinkedAccountInput};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v2/public/linked-account", post(upsert_linked_account))
+        .route(
+            "/v2/public/linked-account/{id}",
+            get(get_linked_account).delete(delete_linked_account),
+        )
+        .route("/v2/public/session-token", post(create_session_token))
+        .route("/v2/public/connect-url", post(create_connect_url))
+        .route("/v2/public/application", get(list_applications))
+        .route("/v2/public/application/{slug}", get(get_application))
+        .route(
+            "/v2/public/app/{slug}/config",
+            put(enable_app).delete(disable_app),
+        )
+        .fallback(|| async { ApiError::NotFound("endpoint") })
+}
+
+#[derive(Deserialize)]
+struct LinkedAccountBody {
+    linked_account_id: String,
+    name: Option<String>,
+    udf: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct LinkedAccountView {
+    linked_account_id: String,
+    name: Option<String>,
+    udf: Map<String, Value>,
+    environment: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<linked_account::Model> for LinkedAccountView {
+    fn from(record: linked_account::Model) -> Self {
+        Self {
+            udf: serde_json::from_str(&record.udf).unwrap_or_default(),
+            linked_account_id: record.external_id,
+            name: record.name,
+            environment: record.environment,
+            created_at: timestamp(record.created_at),
+            updated_at: timestamp(record.updated_at),
+        }
+    }
+}
+
+async fn upsert_linked_account(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    ApiJson(body): ApiJson<LinkedAccountBody>,
+) -> Result<Json<LinkedAccountView>, ApiError> {
+    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), body.udf)?;
+    let record =
+        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
+    Ok(Json(record.into()))
+}
+
+/// The key's linked account with this id; a foreign or unknown id is the same 404.
+async fn linked_account_of(
+    state: &AppState,
+    key: &ApiKeyPrincipal,
+    id: &LinkedAccountId,
+) -> Result<linked_account::Model, ApiError> {
+    tenancy::find_linked_account(&state.db, &key.org_id, key.environment, id)
+        .await?
+        .ok_or(ApiError::NotFound("linked account"))
+}
+
+async fn get_linked_account(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(id): Path<String>,
+) -> Result<Json<LinkedAccountView>, ApiError> {
+    let id = LinkedAccountId::parse(&id)?;
+    Ok(Json(linked_account_of(&state, &key, &id).await?.into()))
+}
+
+async fn delete_linked_account(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = LinkedAccountId::parse(&id)?;
+    if tenancy::delete_linked_account(&state.db, &key.org_id, key.environment, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("linked account"))
+    }
+}
+
+#[derive(Deserialize)]
+struct SessionTokenBody {
+    linked_account_id: String,
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenView {
+    token: String,
+    expires_at: String,
+}
+
+async fn create_session_token(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    ApiJson(body): ApiJson<SessionTokenBody>,
+) -> Result<Json<TokenView>, ApiError> {
+    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
+    let account =
+        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
+    let issued = sessions::issue(
+        &state.db,
+        &account,
+        Purpose::Session,
+        &Branding::default(),
+        sessions::DEFAULT_TTL,
+    )
+    .await?;
+    Ok(Json(TokenView {
+        token: issued.token,
+        expires_at: timestamp(issued.expires_at),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+struct ConnectUrlBody {
+    linked_account_id: Option<String>,
+    name: Option<String>,
+    color: Option<String>,
+    #[serde(rename = "bgColor")]
+    bg_color: Option<String>,
+    logo: Option<String>,
+    /// Lifetime of the link in seconds (default 24 hours, at most 30 days).
+    expires_in: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ConnectUrlView {
+    hosted_url: String,
+    expires_at: String,
+}
+
+/// `POST /api/v2/public/connect-url`: a hosted link, for a Bearer session token's linked account
+/// or for `x-api-key` plus `linked_account_id` (header or body).
+async fn create_connect_url(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OptionalJson(body): OptionalJson<ConnectUrlBody>,
+) -> Result<Json<ConnectUrlView>, ApiError> {
+    let account = match bearer_token(&headers) {
+        Some(token) => match sessions::resolve(&state.db, token).await {
+            Ok(session) => session.linked_account,
+            Err(sessions::SessionError::Expired) => {
+                return Err(ApiError::Unauthorized("the session token has expired"));
+            }
+            Err(sessions::SessionError::Unknown) => {
+                return Err(ApiError::Unauthorized("the session token is not valid"));
+            }
+            Err(sessions::SessionError::Db(error)) => return Err(error.into()),
+        },
+        None => {
+            let ApiKey(key) = api_key_from(&headers, &state).await?;
+            let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
+                (Some(id), _) => id.clone(),
+                (None, Some(value)) => value
+                    .to_str()
+                    .map_err(|_| FieldError::new("linked_account_id", "must be text"))?
+                    .to_owned(),
+                (None, None) => {
+                    return Err(FieldError::new("linked_account_id", "is required").into());
+                }
+            };
+            linked_account_of(&state, &key, &LinkedAccountId::parse(&id)?).await?
+        }
+    };
+    let branding = Branding::parse(
+        body.name.as_deref(),
+        body.color.as_deref(),
+        body.bg_color.as_deref(),
+        body.logo.as_deref(),
+    )?;
+    let ttl = match body.expires_in {
+        None => sessions::DEFAULT_TTL,
+        Some(seconds) if (60..=sessions::MAX_TTL.num_seconds()).contains(&seconds) => {
+            Duration::seconds(seconds)
+        }
+        Some(_) => {
+            return Err(
+                FieldError::new("expires_in", "must be between 60 seconds and 30 days").into(),
+            );
+        }
+    };
+    let issued = sessions::issue(&state.db, &account, Purpose::Hosted, &branding, ttl).await?;
+    Ok(Json(ConnectUrlView {
+        hosted_url: format!("{}/connect/{}", state.public_url, issued.token),
+        expires_at: timestamp(issued.expires_at),
+    }))
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn api_key_from(headers: &HeaderMap, state: &AppState) -> Result<ApiKey, ApiError> {
+    let presented = headers
+        .get("x-api-key")
+        .ok_or(ApiError::Unauthorized(
+            "send x-api-key with linked_account_id, or a Bearer session token",
+        ))?
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
+    tenancy::authenticate_api_key(&state.db, presented.trim())
+        .await?
+        .map(ApiKey)
+        .ok_or(ApiError::Unauthorized("the API key is not valid"))
+}
+
+async fn list_applications(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    LinkedAccountHeader(id): LinkedAccountHeader,
+) -> Result<Json<Vec<Application>>, ApiError> {
+    let account = linked_account_of(&state, &key, &id).await?;
+    let apps = connections::apps_for_linked_account(&state.db, &state.catalog, &account).await?;
+    Ok(Json(
+        apps.iter()
+            .map(|entry| Application::new(entry, &state.public_url))
+            .collect(),
+    ))
+}
+
+async fn get_application(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    LinkedAccountHeader(id): LinkedAccountHeader,
+    Path(slug): Path<String>,
+) -> Result<Json<Application>, ApiError> {
+    let account = linked_account_of(&state, &key, &id).await?;
+    let apps = connections::apps_for_linked_account(&state.db, &state.catalog, &account).await?;
+    apps.iter()
+        .find(|entry| entry.app.slug == slug)
+        .map(|entry| Json(Application::new(entry, &state.public_url)))
+        .ok_or(ApiError::NotFound("application"))
+}
+
+#[derive(Deserialize, Default)]
+struct AppConfigBody {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    scopes: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct AppConfigView {
+    slug: String,
+    environment: &'static str,
+    enabled: bool,
+}
+
+/// The catalog app with this slug, or 404.
+fn known_slug(state: &AppState, slug: &str) -> Result<Slug, ApiError> {
+    let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound("application"))?;
+    state
+        .catalog
+        .get(slug.as_str())
+        .map(|_| slug)
+        .ok_or(ApiError::NotFound("application"))
+}
+
+async fn enable_app(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(slug): Path<String>,
+    OptionalJson(body): OptionalJson<AppConfigBody>,
+) -> Result<Json<AppConfigView>, ApiError> {
+    let slug = known_slug(&state, &slug)?;
+    if body.client_secret.is_some() {
+        // Refused rather than stored unencrypted: secrets are only kept by the credential vault.
+        return Err(FieldError::new(
+            "client_secret",
+            "OAuth client secrets cannot be stored until the credential vault is configured",
+        )
+        .into());
+    }
+    let input = AppConfigInput::parse(body.client_id.as_deref(), body.scopes)?;
+    catalog::enable_app(&state.db, &key.org_id, key.environment, &slug, &input).await?;
+    Ok(Json(AppConfigView {
+        slug: slug.as_str().to_owned(),
+        environment: key.environment.as_str(),
+        enabled: true,
+    }))
+}
+
+async fn disable_app(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(slug): Path<String>,
+) -> Result<Json<AppConfigView>, ApiError> {
+    let slug = known_slug(&state, &slug)?;
+    let txn = state.db.begin().await?;
+    if !catalog::disable_app(&txn, &key.org_id, key.environment, &slug).await? {
+        return Err(ApiError::NotFound("application config"));
+    }
+    connections::flag_all_of_app(
+        &txn,
+        &key.org_id,
+        key.environment,
+        slug.as_str(),
+        ReauthReason::AppDeleted,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(AppConfigView {
+        slug: slug.as_str().to_owned(),
+        environment: key.environment.as_str(),
+        enabled: false,
+    }))
+}

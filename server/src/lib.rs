@@ -1,0 +1,16 @@
+//! Portico: a self-hostable connect portal. This crate holds the server: configuration, CLI,
+//! storage, the domain modules and the HTTP application that serves the `app` pages.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod connections;
+pub mod db;
+pub mod entity;
+pub mod http;
+pub mod input;
+pub mod portal;
+pub mod secrets;
+pub mod sessions;
+pub mod startup;
+pub mod tenancy;

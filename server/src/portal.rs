@@ -1,0 +1,117 @@
+//! The backend of the pages: implements the UI's `Portal` port over the domain modules.
+
+use app::{
+    PortalError,
+    dto::{AppCard, Branding, CardStatus, ConnectedAccount, HostedPage},
+    portal::Portal,
+};
+use chrono::SecondsFormat;
+
+use crate::connections::AppWithConnections;
+use crate::http::AppState;
+use crate::input::HexColor;
+use crate::sessions::{self, Session, SessionError};
+use crate::tenancy::DEFAULT_BRAND_COLOR;
+
+pub struct PortalBackend {
+    state: AppState,
+}
+
+impl PortalBackend {
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+}
+
+#[async_trait::async_trait]
+impl Portal for PortalBackend {
+    async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError> {
+        let session =
+            sessions::resolve(&self.state.db, token)
+                .await
+                .map_err(|error| match error {
+                    SessionError::Unknown => PortalError::LinkInvalid,
+                    SessionError::Expired => PortalError::LinkExpired,
+                    SessionError::Db(error) => {
+                        tracing::error!(%error, "hosted page: session lookup failed");
+                        PortalError::Unavailable
+                    }
+                })?;
+        let apps = crate::connections::apps_for_linked_account(
+            &self.state.db,
+            &self.state.catalog,
+            &session.linked_account,
+        )
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "hosted page: app list failed");
+            PortalError::Unavailable
+        })?;
+        let mut cards: Vec<AppCard> = apps.iter().map(card).collect();
+        // What needs the customer's attention comes first, then what they already use.
+        cards.sort_by_key(|card| match card.status {
+            CardStatus::ReauthRequired { .. } => 0,
+            CardStatus::Connected(_) => 1,
+            CardStatus::NotConnected => 2,
+        });
+        Ok(HostedPage {
+            branding: branding(&session),
+            linked_account_name: session.linked_account.name.clone(),
+            apps: cards,
+        })
+    }
+}
+
+fn branding(session: &Session) -> Branding {
+    let accent = session
+        .branding
+        .color
+        .as_deref()
+        .or(Some(session.org.brand_color.as_str()))
+        .and_then(|color| HexColor::parse("color", color).ok())
+        .unwrap_or_else(|| HexColor::parse("color", DEFAULT_BRAND_COLOR).expect("valid default"));
+    Branding {
+        name: session
+            .branding
+            .name
+            .clone()
+            .unwrap_or_else(|| session.org.name.clone()),
+        accent_ink: accent.ink().to_owned(),
+        accent: accent.as_str().to_owned(),
+        background: session.branding.bg_color.clone(),
+        logo_url: session
+            .branding
+            .logo
+            .clone()
+            .or_else(|| session.org.logo_url.clone()),
+    }
+}
+
+fn card(entry: &AppWithConnections<'_>) -> AppCard {
+    let app = entry.app;
+    let accounts: Vec<ConnectedAccount> = entry
+        .connections
+        .iter()
+        .map(|connection| ConnectedAccount {
+            identifier: crate::connections::display_identifier(connection, app),
+            connected_at: connection
+                .connected_at
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+            connected_on: connection.connected_at.format("%-d %b %Y").to_string(),
+        })
+        .collect();
+    let status = match (entry.reauth_reason(), accounts.is_empty()) {
+        (Some(reason), _) => CardStatus::ReauthRequired { reason, accounts },
+        (None, true) => CardStatus::NotConnected,
+        (None, false) => CardStatus::Connected(accounts),
+    };
+    AppCard {
+        slug: app.slug.clone(),
+        name: app.name.clone(),
+        icon_url: format!("/icons/{}", app.icon),
+        description: app.description.clone(),
+        tags: app.tags.clone(),
+        auth_type: app.auth_type.into(),
+        status,
+    }
+}

@@ -1,0 +1,170 @@
+//! Session tokens (SDK bearer tokens) and hosted links: random, stored as digests, expiring,
+//! scoped to one linked account.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entity::{linked_account, org, session_token};
+use crate::input::{FieldError, HexColor, text_line, web_url};
+use crate::secrets;
+use crate::tenancy::Environment;
+
+/// Default lifetime of session tokens and hosted links.
+pub const DEFAULT_TTL: Duration = Duration::hours(24);
+
+/// Longest lifetime a caller may ask for.
+pub const MAX_TTL: Duration = Duration::days(30);
+
+const TOKEN_PREFIX: &str = "pst_";
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// An SDK bearer token.
+    Session,
+    /// The token inside a hosted connect link.
+    Hosted,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Session => "session",
+            Self::Hosted => "hosted",
+        }
+    }
+}
+
+/// Per-link branding overrides: `{name?, color?, bgColor?, logo?}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branding {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(rename = "bgColor", skip_serializing_if = "Option::is_none")]
+    pub bg_color: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+impl Branding {
+    /// Checks each override: a name line, `#rrggbb` colours, an https logo URL.
+    pub fn parse(
+        name: Option<&str>,
+        color: Option<&str>,
+        bg_color: Option<&str>,
+        logo: Option<&str>,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            name: name.map(|name| text_line("name", name, 200)).transpose()?,
+            color: color
+                .map(|c| HexColor::parse("color", c).map(|c| c.as_str().to_owned()))
+                .transpose()?,
+            bg_color: bg_color
+                .map(|c| HexColor::parse("bgColor", c).map(|c| c.as_str().to_owned()))
+                .transpose()?,
+            logo: logo
+                .map(|logo| web_url("logo", logo).map(String::from))
+                .transpose()?,
+        })
+    }
+}
+
+/// A token just issued: its secret exists only here and in the caller's response.
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Issues a token for a linked account.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    linked_account: &linked_account::Model,
+    purpose: Purpose,
+    branding: &Branding,
+    ttl: Duration,
+) -> Result<IssuedToken, DbErr> {
+    let token = secrets::random_secret(TOKEN_PREFIX);
+    let now = Utc::now();
+    let expires_at = now + ttl.clamp(Duration::seconds(1), MAX_TTL);
+    session_token::ActiveModel {
+        id: Set(secrets::random_id()),
+        digest: Set(secrets::digest(&token)),
+        linked_account_id: Set(linked_account.id.clone()),
+        purpose: Set(purpose.as_str().to_owned()),
+        branding: Set(serde_json::to_string(branding).unwrap_or_else(|_| "{}".to_owned())),
+        expires_at: Set(expires_at),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(IssuedToken { token, expires_at })
+}
+
+/// Whom a valid token speaks for.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub org: org::Model,
+    pub environment: Environment,
+    pub linked_account: linked_account::Model,
+    pub branding: Branding,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Malformed, altered or never issued.
+    #[error("unknown token")]
+    Unknown,
+    /// Issued by Portico but past its expiry.
+    #[error("expired token")]
+    Expired,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Resolves a presented token to its session.
+pub async fn resolve(db: &impl ConnectionTrait, presented: &str) -> Result<Session, SessionError> {
+    let well_formed = presented
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(secrets::is_secret_body);
+    if !well_formed {
+        return Err(SessionError::Unknown);
+    }
+    // The digest of a 256-bit random token is itself unguessable, so an indexed equality
+    // lookup on it reveals nothing useful through timing.
+    let (token, linked_account) = session_token::Entity::find()
+        .filter(session_token::Column::Digest.eq(secrets::digest(presented)))
+        .find_also_related(linked_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(SessionError::Unknown)?;
+    let linked_account = linked_account.ok_or(SessionError::Unknown)?;
+    if token.expires_at <= Utc::now() {
+        return Err(SessionError::Expired);
+    }
+    let org = org::Entity::find_by_id(&linked_account.org_id)
+        .one(db)
+        .await?
+        .ok_or(SessionError::Unknown)?;
+    let environment =
+        Environment::parse(&linked_account.environment).ok_or(SessionError::Unknown)?;
+    Ok(Session {
+        org,
+        environment,
+        branding: serde_json::from_str(&token.branding).unwrap_or_default(),
+        linked_account,
+    })
+}

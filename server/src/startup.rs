@@ -1,0 +1,116 @@
+//! Building and running the server: `Portico::build` binds its own listener (port 0 in tests).
+
+use std::{net::SocketAddr, sync::Arc};
+
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::config::Config;
+use crate::db;
+use crate::http::{self, AppState};
+
+/// A bound, migrated, ready-to-serve Portico.
+pub struct Portico {
+    listener: TcpListener,
+    router: axum::Router,
+    public_url: String,
+    state: AppState,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+impl Portico {
+    /// Connects and migrates the database, loads the catalog and binds the listener.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let catalog = Arc::new(Catalog::builtin()?);
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let listener =
+            TcpListener::bind(config.bind)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.bind,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let leptos_options = LeptosOptions::builder()
+            .output_name("portico")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            db,
+            catalog,
+            public_url: public_url.clone().into(),
+            leptos_options,
+        };
+        Ok(Self {
+            listener,
+            router: http::router(state.clone()),
+            public_url,
+            state,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener")
+    }
+
+    /// The base URL links and icons use.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The database this server uses, for tests that arrange state through the domain layer.
+    pub fn db(&self) -> sea_orm::DatabaseConnection {
+        self.state.db.clone()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

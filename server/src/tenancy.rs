@@ -1,0 +1,310 @@
+//! Orgs, their environments, API keys and linked accounts.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, sea_query::OnConflict,
+};
+use serde_json::Value;
+
+use crate::entity::{api_key, linked_account, org};
+use crate::input::{FieldError, HexColor, text_line};
+use crate::secrets;
+
+/// The two worlds of an org: credentials and connections never cross between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Environment {
+    Test,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "test" => Some(Self::Test),
+            "production" => Some(Self::Production),
+            _ => None,
+        }
+    }
+
+    fn key_prefix(self) -> &'static str {
+        match self {
+            Self::Test => "pk_test_",
+            Self::Production => "pk_live_",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::parse(value).ok_or_else(|| format!("`{value}` is not test or production"))
+    }
+}
+
+/// Default accent colour of a new org.
+pub const DEFAULT_BRAND_COLOR: &str = "#4338ca";
+
+/// Creates an org.
+pub async fn create_org(
+    db: &impl ConnectionTrait,
+    name: &str,
+    brand_color: Option<&HexColor>,
+) -> Result<org::Model, CreateOrgError> {
+    let name = text_line("name", name, 200)?;
+    let brand_color = brand_color.map_or(DEFAULT_BRAND_COLOR, HexColor::as_str);
+    let org = org::ActiveModel {
+        id: Set(secrets::random_id()),
+        name: Set(name),
+        brand_color: Set(brand_color.to_owned()),
+        logo_url: Set(None),
+        allowed_origins: Set("[]".to_owned()),
+        created_at: Set(Utc::now()),
+    };
+    Ok(org.insert(db).await?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateOrgError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// A new API key: the only time its secret exists outside the caller's hands.
+pub struct IssuedApiKey {
+    pub id: String,
+    pub environment: Environment,
+    pub key: String,
+}
+
+impl std::fmt::Debug for IssuedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedApiKey")
+            .field("id", &self.id)
+            .field("environment", &self.environment)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Characters of an API key's random part stored in the clear for lookup.
+const KEY_LOOKUP_PREFIX_LEN: usize = 12;
+
+/// Creates an API key for one environment of an org. The key is returned once and stored as a digest.
+pub async fn create_api_key(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<IssuedApiKey, DbErr> {
+    let key = secrets::random_secret(environment.key_prefix());
+    let body = &key[environment.key_prefix().len()..];
+    let record = api_key::ActiveModel {
+        id: Set(secrets::random_id()),
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment.as_str().to_owned()),
+        prefix: Set(body[..KEY_LOOKUP_PREFIX_LEN].to_owned()),
+        digest: Set(secrets::digest(&key)),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(IssuedApiKey {
+        id: record.id,
+        environment,
+        key,
+    })
+}
+
+/// Who an accepted API key speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyPrincipal {
+    pub key_id: String,
+    pub org_id: String,
+    pub environment: Environment,
+}
+
+/// Checks a presented API key: found by its prefix, compared by digest in constant time, not
+/// revoked. `None` for anything else, without saying which.
+pub async fn authenticate_api_key(
+    db: &impl ConnectionTrait,
+    presented: &str,
+) -> Result<Option<ApiKeyPrincipal>, DbErr> {
+    let Some((environment, body)) = [Environment::Test, Environment::Production]
+        .into_iter()
+        .find_map(|env| Some((env, presented.strip_prefix(env.key_prefix())?)))
+    else {
+        return Ok(None);
+    };
+    if !secrets::is_secret_body(body) {
+        return Ok(None);
+    }
+    let Some(record) = api_key::Entity::find()
+        .filter(api_key::Column::Prefix.eq(&body[..KEY_LOOKUP_PREFIX_LEN]))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let matches = secrets::digests_match(&record.digest, &secrets::digest(presented));
+    if !matches || record.revoked_at.is_some() || record.environment != environment.as_str() {
+        return Ok(None);
+    }
+    // Record use at most once a minute, so authentication stays a read on the hot path.
+    let now = Utc::now();
+    if record
+        .last_used_at
+        .is_none_or(|last| now - last > Duration::minutes(1))
+    {
+        let mut active: api_key::ActiveModel = record.clone().into();
+        active.last_used_at = Set(Some(now));
+        active.update(db).await?;
+    }
+    Ok(Some(ApiKeyPrincipal {
+        key_id: record.id,
+        org_id: record.org_id,
+        environment,
+    }))
+}
+
+/// Revokes an API key; it is refused from then on. Returns whether the key existed.
+pub async fn revoke_api_key(db: &impl ConnectionTrait, key_id: &str) -> Result<bool, DbErr> {
+    let Some(record) = api_key::Entity::find_by_id(key_id).one(db).await? else {
+        return Ok(false);
+    };
+    let mut active: api_key::ActiveModel = record.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    active.update(db).await?;
+    Ok(true)
+}
+
+/// A vendor's id for its end customer: 1 to 255 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedAccountId(String);
+
+impl LinkedAccountId {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        text_line("linked_account_id", value, 255).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Most bytes a linked account's `udf` object may take as JSON.
+pub const MAX_UDF_BYTES: usize = 16 * 1024;
+
+/// What a vendor may say about a linked account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedAccountInput {
+    pub id: LinkedAccountId,
+    pub name: Option<String>,
+    pub udf: Option<serde_json::Map<String, Value>>,
+}
+
+impl LinkedAccountInput {
+    /// Parses the fields of an upsert; `name` and `udf` are kept as they are when absent.
+    pub fn parse(id: &str, name: Option<&str>, udf: Option<Value>) -> Result<Self, FieldError> {
+        let id = LinkedAccountId::parse(id)?;
+        let name = name.map(|name| text_line("name", name, 255)).transpose()?;
+        let udf = match udf {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(map)) => {
+                if serde_json::to_string(&map).map_or(true, |json| json.len() > MAX_UDF_BYTES) {
+                    return Err(FieldError::new("udf", "must be at most 16 KiB of JSON"));
+                }
+                Some(map)
+            }
+            Some(_) => return Err(FieldError::new("udf", "must be a JSON object")),
+        };
+        Ok(Self { id, name, udf })
+    }
+}
+
+/// Creates the linked account or updates the fields given; safe against concurrent upserts.
+pub async fn upsert_linked_account(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    input: &LinkedAccountInput,
+) -> Result<linked_account::Model, DbErr> {
+    let now = Utc::now();
+    let udf = input
+        .udf
+        .as_ref()
+        .map(|map| Value::Object(map.clone()).to_string());
+    let record = linked_account::ActiveModel {
+        id: Set(secrets::random_id()),
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment.as_str().to_owned()),
+        external_id: Set(input.id.as_str().to_owned()),
+        name: Set(input.name.clone()),
+        udf: Set(udf.clone().unwrap_or_else(|| "{}".to_owned())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let mut update = vec![linked_account::Column::UpdatedAt];
+    if input.name.is_some() {
+        update.push(linked_account::Column::Name);
+    }
+    if udf.is_some() {
+        update.push(linked_account::Column::Udf);
+    }
+    linked_account::Entity::insert(record)
+        .on_conflict(
+            OnConflict::columns([
+                linked_account::Column::OrgId,
+                linked_account::Column::Environment,
+                linked_account::Column::ExternalId,
+            ])
+            .update_columns(update)
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    find_linked_account(db, org_id, environment, &input.id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("linked account after upsert".to_owned()))
+}
+
+/// The org's linked account with this vendor id in this environment, if any.
+pub async fn find_linked_account(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    id: &LinkedAccountId,
+) -> Result<Option<linked_account::Model>, DbErr> {
+    linked_account::Entity::find()
+        .filter(linked_account::Column::OrgId.eq(org_id))
+        .filter(linked_account::Column::Environment.eq(environment.as_str()))
+        .filter(linked_account::Column::ExternalId.eq(id.as_str()))
+        .one(db)
+        .await
+}
+
+/// Deletes a linked account with its connections and tokens. Returns whether it existed.
+pub async fn delete_linked_account(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    id: &LinkedAccountId,
+) -> Result<bool, DbErr> {
+    let result = linked_account::Entity::delete_many()
+        .filter(linked_account::Column::OrgId.eq(org_id))
+        .filter(linked_account::Column::Environment.eq(environment.as_str()))
+        .filter(linked_account::Column::ExternalId.eq(id.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}

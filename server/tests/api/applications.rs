@@ -1,0 +1,206 @@
+use app::dto::ReauthReason;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{assert_error, backend, spawn_app};
+
+/// The JSON type of a value, for shape comparison.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Every key of `sample` is in `ours` with the same JSON type, recursively (arrays by first item).
+fn assert_same_shape(sample: &Value, ours: &Value, path: &str) {
+    assert_eq!(kind(sample), kind(ours), "type of {path}");
+    match (sample, ours) {
+        (Value::Object(sample), Value::Object(ours)) => {
+            for (key, value) in sample {
+                let theirs = ours
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{path}.{key} missing"));
+                assert_same_shape(value, theirs, &format!("{path}.{key}"));
+            }
+        }
+        (Value::Array(sample), Value::Array(ours)) => {
+            if let (Some(first), Some(mine)) = (sample.first(), ours.first()) {
+                assert_same_shape(first, mine, &format!("{path}[0]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_rfc3339_millis_z(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    value.len() == 24
+        && value.ends_with('Z')
+        && bytes[10] == b'T'
+        && bytes[19] == b'.'
+        && chrono::DateTime::parse_from_rfc3339(value).is_ok()
+}
+
+#[tokio::test]
+async fn application_list_has_the_shape_of_the_documented_sample() {
+    eprintln!("database backend: {}", backend());
+    let app = spawn_app().await;
+    let org = app.org("Shape Co", &["slack", "twilio"]).await;
+    app.upsert_account(&org, "cust-1").await;
+    app.connection(
+        &org,
+        "cust-1",
+        "slack",
+        "Cobalt",
+        Some(ReauthReason::TokenRevoked),
+    )
+    .await;
+
+    let response = app
+        .get_as(&org, "/api/v2/public/application", Some("cust-1"))
+        .await;
+    assert_eq!(response.status(), 200);
+    let ours: Value = response.json().await.unwrap();
+    let sample: Value =
+        serde_json::from_str(include_str!("../fixtures/cobalt_application_sample.json")).unwrap();
+
+    let slack = ours
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|app| app["slug"] == "slack")
+        .expect("slack listed");
+    assert_same_shape(&sample[0], slack, "application");
+    assert_eq!(slack["connected"], true);
+    assert_eq!(slack["reauth_required"], true);
+    assert_eq!(slack["reauth_reason"], "token_revoked");
+    assert_eq!(slack["type"], "slack");
+    assert_eq!(slack["auth_type"], "oauth2");
+    assert_eq!(slack["connected_accounts"][0]["identifier"], "Cobalt");
+    let at = slack["connected_accounts"][0]["connectedAt"]
+        .as_str()
+        .unwrap();
+    assert!(is_rfc3339_millis_z(at), "{at}");
+    assert_eq!(slack["icon"], app.url("/icons/slack.svg"));
+    assert_eq!(slack["auth_input_map"], json!([]));
+
+    let twilio = ours
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "twilio")
+        .unwrap();
+    assert_eq!(twilio["connected"], false);
+    assert_eq!(twilio["reauth_required"], false);
+    assert_eq!(twilio["reauth_reason"], Value::Null);
+    assert_eq!(twilio["connected_accounts"], json!([]));
+    assert_eq!(twilio["auth_type"], "keybased");
+    let fields: Vec<_> = twilio["auth_input_map"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| {
+            for key in ["name", "type", "required", "placeholder", "label"] {
+                assert!(field.get(key).is_some(), "auth_input_map field lacks {key}");
+            }
+            field["name"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(fields, ["number", "sid"]);
+}
+
+#[tokio::test]
+async fn only_enabled_apps_are_listed_and_single_app_lookup_agrees() {
+    let app = spawn_app().await;
+    let org = app.org("Listing Co", &["hubspot", "stripe"]).await;
+    app.upsert_account(&org, "cust-1").await;
+
+    let list = app
+        .get_json(&org, "/api/v2/public/application", Some("cust-1"))
+        .await;
+    let slugs: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["hubspot", "stripe"]);
+
+    let one = app
+        .get_as(&org, "/api/v2/public/application/stripe", Some("cust-1"))
+        .await;
+    assert_eq!(one.status(), 200);
+    let one: Value = one.json().await.unwrap();
+    assert_eq!(one, list[1]);
+
+    let not_enabled = app
+        .get_as(&org, "/api/v2/public/application/slack", Some("cust-1"))
+        .await;
+    assert_error(not_enabled, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn enabling_through_the_api_lists_the_app_and_disabling_flags_its_connections() {
+    let app = spawn_app().await;
+    let org = app.org("Config Co", &[]).await;
+    app.upsert_account(&org, "cust-1").await;
+
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/pipedrive/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({ "client_id": "abc", "scopes": ["deals:read"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let listed = app
+        .get_json(&org, "/api/v2/public/application", Some("cust-1"))
+        .await;
+    assert_eq!(listed[0]["slug"], "pipedrive");
+
+    app.connection(&org, "cust-1", "pipedrive", "Sales team", None)
+        .await;
+    let response = app
+        .call(&org, Method::DELETE, "/api/v2/public/app/pipedrive/config")
+        .await;
+    assert_eq!(response.status(), 200);
+    let listed = app
+        .get_json(&org, "/api/v2/public/application", Some("cust-1"))
+        .await;
+    assert_eq!(listed, json!([]));
+
+    // Enabled again, the old connection shows why it needs a reconnect.
+    let response = app
+        .call(&org, Method::PUT, "/api/v2/public/app/pipedrive/config")
+        .await;
+    assert_eq!(response.status(), 200);
+    let pipedrive = app
+        .get_json(&org, "/api/v2/public/application/pipedrive", Some("cust-1"))
+        .await;
+    assert_eq!(pipedrive["reauth_required"], true);
+    assert_eq!(pipedrive["reauth_reason"], "app_deleted");
+}
+
+#[tokio::test]
+async fn a_client_secret_is_refused_rather_than_stored_in_the_clear() {
+    let app = spawn_app().await;
+    let org = app.org("Secret Co", &[]).await;
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/slack/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({ "client_id": "abc", "client_secret": "canary-secret-value" }))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_error(response, 422, "validation_failed").await;
+    assert!(body["error"]["fields"]["client_secret"].is_string());
+    assert!(!body.to_string().contains("canary-secret-value"));
+    assert_eq!(app.count("app_config").await, 0);
+}

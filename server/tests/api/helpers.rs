@@ -1,0 +1,260 @@
+use app::dto::ReauthReason;
+use portico::catalog::{self, AppConfigInput, Slug};
+use portico::config::Config;
+use portico::connections;
+use portico::entity::linked_account;
+use portico::startup::Portico;
+use portico::tenancy::{self, Environment, LinkedAccountId};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+
+/// A running Portico with its own fresh database.
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// An org with a test API key and some enabled apps.
+pub struct TestOrg {
+    pub id: String,
+    pub key: String,
+}
+
+/// Which database the suite runs on: `PORTICO_TEST_POSTGRES_URL` (an admin URL; each test gets
+/// its own database) selects PostgreSQL, otherwise a SQLite file per test.
+pub fn backend() -> &'static str {
+    if std::env::var("PORTICO_TEST_POSTGRES_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+async fn database_url(dir: &std::path::Path) -> String {
+    let Ok(admin) = std::env::var("PORTICO_TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("portico.db").display());
+    };
+    let name = format!("portico_test_{}", portico::secrets::random_id());
+    let admin_db = Database::connect(&admin)
+        .await
+        .expect("PostgreSQL reachable");
+    admin_db
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (base, _) = admin.rsplit_once('/').expect("admin URL ends in /database");
+    format!("{base}/{name}")
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        database_url: database_url(dir.path()).await,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        site_root: dir.path().join("site"),
+    };
+    let portico = Portico::build(&config).await.expect("Portico starts");
+    let base = portico.public_url().to_owned();
+    let db = portico.db();
+    tokio::spawn(portico.run_until_stopped());
+    TestApp {
+        base,
+        db,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Creates an org with a test key and the given catalog apps enabled in `test`.
+    pub async fn org(&self, name: &str, apps: &[&str]) -> TestOrg {
+        let org = tenancy::create_org(&self.db, name, None).await.unwrap();
+        let key = tenancy::create_api_key(&self.db, &org.id, Environment::Test)
+            .await
+            .unwrap();
+        for slug in apps {
+            let slug = Slug::parse(slug).unwrap();
+            catalog::enable_app(
+                &self.db,
+                &org.id,
+                Environment::Test,
+                &slug,
+                &AppConfigInput::default(),
+            )
+            .await
+            .unwrap();
+        }
+        TestOrg {
+            id: org.id,
+            key: key.key,
+        }
+    }
+
+    pub async fn linked_account(&self, org: &TestOrg, id: &str) -> linked_account::Model {
+        tenancy::find_linked_account(
+            &self.db,
+            &org.id,
+            Environment::Test,
+            &LinkedAccountId::parse(id).unwrap(),
+        )
+        .await
+        .unwrap()
+        .expect("linked account exists")
+    }
+
+    /// Records a connection through the domain layer, optionally flagged.
+    pub async fn connection(
+        &self,
+        org: &TestOrg,
+        account: &str,
+        slug: &str,
+        identifier: &str,
+        flag: Option<ReauthReason>,
+    ) -> String {
+        let account = self.linked_account(org, account).await;
+        let record = connections::record_connected(&self.db, &account, slug, Some(identifier))
+            .await
+            .unwrap();
+        if let Some(reason) = flag {
+            assert!(
+                connections::flag_reauth_required(&self.db, &record.id, reason)
+                    .await
+                    .unwrap()
+            );
+        }
+        record.id
+    }
+
+    pub async fn post_json(&self, org: &TestOrg, path: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("x-api-key", &org.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_as(
+        &self,
+        org: &TestOrg,
+        path: &str,
+        account: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .get(self.url(path))
+            .header("x-api-key", &org.key);
+        if let Some(account) = account {
+            request = request.header("linked_account_id", account);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// `get_as`, expecting 200 and JSON.
+    pub async fn get_json(&self, org: &TestOrg, path: &str, account: Option<&str>) -> Value {
+        let response = self.get_as(org, path, account).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    /// A bodiless request with the org's key.
+    pub async fn call(
+        &self,
+        org: &TestOrg,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .header("x-api-key", &org.key)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The HTML of a page.
+    pub async fn html(&self, url: &str) -> String {
+        self.client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn upsert_account(&self, org: &TestOrg, id: &str) {
+        let response = self
+            .post_json(
+                org,
+                "/api/v2/public/linked-account",
+                serde_json::json!({ "linked_account_id": id }),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
+    /// A hosted link for a linked account, through the API.
+    pub async fn hosted_url(&self, org: &TestOrg, account: &str) -> String {
+        let response = self
+            .post_json(
+                org,
+                "/api/v2/public/connect-url",
+                serde_json::json!({ "linked_account_id": account }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["hosted_url"].as_str().unwrap().to_owned()
+    }
+
+    /// Number of rows in a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::Statement;
+        let statement = Statement::from_string(
+            self.db.get_database_backend(),
+            format!("SELECT COUNT(*) FROM {table}"),
+        );
+        let row = self
+            .db
+            .query_one_raw(statement)
+            .await
+            .unwrap()
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
+
+/// Asserts an error response: status, JSON `{error: {code, message}}`, and returns the body.
+pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}

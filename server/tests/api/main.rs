@@ -1,0 +1,8 @@
+//! Integration tests of the HTTP API and pages against a real server on port 0, on SQLite or
+//! (with `PORTICO_TEST_POSTGRES_URL`) PostgreSQL.
+
+mod applications;
+mod errors;
+mod helpers;
+mod hosted_page;
+mod linked_accounts;
