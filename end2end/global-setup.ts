@@ -2,7 +2,7 @@
 // CLI (which calls the domain layer): the demo org, plus a customer with one connected and one
 // flagged connection, and a link that has already expired.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,5 +73,7 @@ export default async function globalSetup() {
 
   return async () => {
     server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }
