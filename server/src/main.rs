@@ -1,10 +1,12 @@
 //! `portico`: the command line entry point.
 
-use clap::Parser;
+use std::process::ExitCode;
+
+use clap::{Parser, error::ErrorKind};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("PORTICO_LOG")
@@ -12,12 +14,27 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = portico::cli::Cli::parse();
+    let cli = match portico::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // A bad setting is one line naming it; help, version and usage mistakes print as usual.
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation
+            ) =>
+        {
+            let message = error.to_string();
+            let first = message.lines().next().unwrap_or_default();
+            eprintln!("portico: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+        Err(error) => error.exit(),
+    };
     match portico::cli::run(cli).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("portico: {error}");
-            std::process::ExitCode::from(2)
+            ExitCode::from(2)
         }
     }
 }
