@@ -17,6 +17,8 @@ use crate::entity::app_config;
 use crate::input::{FieldError, text_line};
 use crate::secrets;
 use crate::tenancy::Environment;
+use crate::vault::{Binding, Vault};
+use zeroize::Zeroizing;
 
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
@@ -234,17 +236,36 @@ impl Slug {
     }
 }
 
-/// What an org sets when it enables a catalog app.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What an org sets when it enables a catalog app. Fields left out keep their stored values.
+#[derive(Clone, Default)]
 pub struct AppConfigInput {
     pub client_id: Option<String>,
+    pub client_secret: Option<Zeroizing<String>>,
     pub scopes: Option<Vec<String>>,
 }
 
+impl std::fmt::Debug for AppConfigInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfigInput")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
 impl AppConfigInput {
-    pub fn parse(client_id: Option<&str>, scopes: Option<Vec<String>>) -> Result<Self, FieldError> {
+    pub fn parse(
+        client_id: Option<&str>,
+        client_secret: Option<&str>,
+        scopes: Option<Vec<String>>,
+    ) -> Result<Self, FieldError> {
         let client_id = client_id
             .map(|id| text_line("client_id", id, 512))
+            .transpose()?;
+        // Checked without echoing the value in any message.
+        let client_secret = client_secret
+            .map(|secret| text_line("client_secret", secret, 1024).map(Zeroizing::new))
             .transpose()?;
         let scopes = scopes
             .map(|scopes| {
@@ -266,18 +287,43 @@ impl AppConfigInput {
                     .collect()
             })
             .transpose()?;
-        Ok(Self { client_id, scopes })
+        Ok(Self {
+            client_id,
+            client_secret,
+            scopes,
+        })
     }
 }
 
-/// Enables an app for an org's environment (or updates its settings).
+/// Where an org's OAuth client secret for an app is sealed.
+pub fn client_secret_binding(org_id: &str, environment: Environment, slug: &str) -> Binding {
+    Binding::new(
+        "app_config",
+        &[
+            ("org", org_id),
+            ("environment", environment.as_str()),
+            ("slug", slug),
+            ("field", "client_secret"),
+        ],
+    )
+}
+
+/// Enables an app for an org's environment (or updates its settings); a client secret is
+/// sealed by the vault before it is stored.
 pub async fn enable_app(
     db: &impl ConnectionTrait,
+    vault: &Vault,
     org_id: &str,
     environment: Environment,
     slug: &Slug,
     input: &AppConfigInput,
 ) -> Result<(), DbErr> {
+    let client_secret = input.client_secret.as_ref().map(|secret| {
+        vault.seal(
+            secret.as_bytes(),
+            &client_secret_binding(org_id, environment, slug.as_str()),
+        )
+    });
     let record = app_config::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
@@ -285,10 +331,20 @@ pub async fn enable_app(
         slug: Set(slug.as_str().to_owned()),
         enabled: Set(true),
         client_id: Set(input.client_id.clone()),
-        client_secret: Set(None),
+        client_secret: Set(client_secret.clone()),
         scopes: Set(input.scopes.as_ref().map(|scopes| scopes.join(" "))),
         updated_at: Set(Utc::now()),
     };
+    let mut update = vec![app_config::Column::Enabled, app_config::Column::UpdatedAt];
+    for (given, column) in [
+        (input.client_id.is_some(), app_config::Column::ClientId),
+        (client_secret.is_some(), app_config::Column::ClientSecret),
+        (input.scopes.is_some(), app_config::Column::Scopes),
+    ] {
+        if given {
+            update.push(column);
+        }
+    }
     app_config::Entity::insert(record)
         .on_conflict(
             OnConflict::columns([
@@ -296,12 +352,7 @@ pub async fn enable_app(
                 app_config::Column::Environment,
                 app_config::Column::Slug,
             ])
-            .update_columns([
-                app_config::Column::Enabled,
-                app_config::Column::ClientId,
-                app_config::Column::Scopes,
-                app_config::Column::UpdatedAt,
-            ])
+            .update_columns(update)
             .to_owned(),
         )
         .exec_without_returning(db)

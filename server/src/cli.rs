@@ -16,6 +16,7 @@ use crate::input::HexColor;
 use crate::sessions::{self, Branding, Purpose};
 use crate::startup::Portico;
 use crate::tenancy::{self, Environment, LinkedAccountId, LinkedAccountInput};
+use crate::vault::{self, Vault};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -54,6 +55,9 @@ pub enum Command {
     /// Inspect and change connections.
     #[command(subcommand)]
     Connection(ConnectionCommand),
+    /// Manage the encryption keyring.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Seed a demo org, linked account and hosted link (safe to run again).
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -70,6 +74,18 @@ pub enum Format {
     Env,
     /// One JSON object.
     Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Print a new random key as `id:base64` to put first in PORTICO_ENCRYPTION_KEYS.
+    Generate {
+        /// The key id, e.g. the date it was made.
+        #[arg(long)]
+        id: String,
+    },
+    /// Re-seal every stored secret under the active (first) key. Safe while servers run.
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]
@@ -215,7 +231,8 @@ from_error!(
     crate::input::FieldError,
     crate::tenancy::CreateOrgError,
     crate::catalog::CatalogError,
-    std::io::Error
+    std::io::Error,
+    crate::vault::KeyringError
 );
 
 /// Prints `pairs` in the chosen format; `human` is the sentence for a person.
@@ -258,6 +275,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Serve = cli.command {
         return serve(&config).await;
     }
+    if let Command::Keys(KeysCommand::Generate { id }) = &cli.command {
+        let key = Vault::generate_key(id);
+        Vault::from_keyring(&key)?;
+        println!("{}", key.as_str());
+        return Ok(());
+    }
+    let vault = vault::from_config(&config.keyring)?;
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let public_url = config
@@ -265,7 +289,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.bind));
     match cli.command {
-        Command::Serve => unreachable!("handled above"),
+        Command::Serve | Command::Keys(KeysCommand::Generate { .. }) => {
+            unreachable!("handled above")
+        }
+        Command::Keys(KeysCommand::Rotate) => {
+            let report = vault::rotate_stored_secrets(&db, &vault).await?;
+            println!(
+                "Re-sealed {} secret(s) under key {}; {} already used it.",
+                report.resealed,
+                vault.active_key_id(),
+                report.current
+            );
+        }
         Command::Migrate => println!("Database is up to date."),
         Command::Org(OrgCommand::Create {
             name,
@@ -332,8 +367,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }) => {
             let org = find_org(&db, &org).await?;
             let slug = catalog_slug(&slug)?;
-            catalog::enable_app(&db, &org.id, environment, &slug, &AppConfigInput::default())
-                .await?;
+            catalog::enable_app(
+                &db,
+                &vault,
+                &org.id,
+                environment,
+                &slug,
+                &AppConfigInput::default(),
+            )
+            .await?;
             println!(
                 "Enabled {} for {} ({}).",
                 slug.as_str(),
@@ -390,7 +432,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 reason.as_str()
             );
         }
-        Command::Demo { format } => demo(&db, &public_url, format).await?,
+        Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
     }
     Ok(())
 }
@@ -458,7 +500,12 @@ async fn hosted_link(
 const DEMO_ORG: &str = "Acme Demo";
 const DEMO_ACCOUNT: &str = "demo-customer";
 
-async fn demo(db: &DatabaseConnection, public_url: &str, format: Format) -> Result<(), CliError> {
+async fn demo(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    public_url: &str,
+    format: Format,
+) -> Result<(), CliError> {
     let org = match org::Entity::find()
         .filter(org::Column::Name.eq(DEMO_ORG))
         .one(db)
@@ -472,6 +519,7 @@ async fn demo(db: &DatabaseConnection, public_url: &str, format: Format) -> Resu
         let slug = Slug::parse(&app.slug)?;
         catalog::enable_app(
             db,
+            vault,
             &org.id,
             Environment::Test,
             &slug,

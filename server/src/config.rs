@@ -37,6 +37,27 @@ pub struct Settings {
         global = true
     )]
     pub site_root: PathBuf,
+    /// Encryption keyring `id:base64key[,id:base64key…]`; the first key seals new values
+    /// [default in dev mode: a key generated into the data directory]
+    #[arg(
+        long,
+        env = "PORTICO_ENCRYPTION_KEYS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub encryption_keys: Option<String>,
+    /// `production` refuses to start without PORTICO_ENCRYPTION_KEYS.
+    #[arg(long, env = "PORTICO_MODE", value_enum, default_value_t = Mode::Dev, global = true)]
+    pub mode: Mode,
+}
+
+/// How strict Portico is about its setup.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Generates what is missing (an encryption key) with a warning.
+    Dev,
+    /// Refuses to start without explicit secrets.
+    Production,
 }
 
 /// Checked configuration.
@@ -47,6 +68,26 @@ pub struct Config {
     /// Without a trailing slash. `None` means "derive from the bound address".
     pub public_url: Option<String>,
     pub site_root: PathBuf,
+    pub data_dir: PathBuf,
+    pub keyring: Keyring,
+}
+
+/// Where the vault's keys come from.
+#[derive(Clone)]
+pub enum Keyring {
+    /// `PORTICO_ENCRYPTION_KEYS`.
+    Configured(zeroize::Zeroizing<String>),
+    /// A development key file in the data directory, created when missing.
+    DevFile(PathBuf),
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Configured(_) => f.write_str("Configured(..)"),
+            Self::DevFile(path) => f.debug_tuple("DevFile").field(path).finish(),
+        }
+    }
 }
 
 /// A setting that cannot work; the message names it.
@@ -75,11 +116,22 @@ impl Settings {
             .as_deref()
             .map(check_public_url)
             .transpose()?;
+        let keyring = match (&self.encryption_keys, self.mode) {
+            (Some(keys), _) => Keyring::Configured(zeroize::Zeroizing::new(keys.clone())),
+            (None, Mode::Dev) => Keyring::DevFile(self.data_dir.join("encryption.key")),
+            (None, Mode::Production) => {
+                return Err(ConfigError(
+                    "PORTICO_ENCRYPTION_KEYS is required when PORTICO_MODE=production".to_owned(),
+                ));
+            }
+        };
         Ok(Config {
             database_url,
             bind: self.bind,
             public_url,
             site_root: self.site_root.clone(),
+            data_dir: self.data_dir.clone(),
+            keyring,
         })
     }
 }
@@ -124,6 +176,18 @@ mod tests {
         assert_eq!(config.database_url, "sqlite:///tmp/p/portico.db?mode=rwc");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(config.public_url, None);
+    }
+
+    #[test]
+    fn production_mode_needs_an_explicit_keyring() {
+        let error = settings(&["--mode", "production"]).check().unwrap_err();
+        assert!(error.to_string().starts_with("PORTICO_ENCRYPTION_KEYS"));
+        let config = settings(&["--mode", "production", "--encryption-keys", "a:b"]).check();
+        assert!(matches!(config.unwrap().keyring, Keyring::Configured(_)));
+        let config = settings(&["--data-dir", "/tmp/p"]).check().unwrap();
+        assert!(
+            matches!(config.keyring, Keyring::DevFile(ref path) if path.ends_with("encryption.key"))
+        );
     }
 
     #[test]

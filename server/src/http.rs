@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::catalog::Catalog;
 use crate::portal::PortalBackend;
+use crate::vault::Vault;
 
 mod application;
 mod error;
@@ -33,6 +34,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub catalog: Arc<Catalog>,
+    pub vault: Arc<Vault>,
     /// Without a trailing slash.
     pub public_url: Arc<str>,
     pub leptos_options: LeptosOptions,

@@ -14,3 +14,4 @@ pub mod secrets;
 pub mod sessions;
 pub mod startup;
 pub mod tenancy;
+pub mod vault;

@@ -9,6 +9,7 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState};
+use crate::vault::{self, KeyringError};
 
 /// A bound, migrated, ready-to-serve Portico.
 pub struct Portico {
@@ -29,12 +30,15 @@ pub enum StartupError {
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
 }
 
 impl Portico {
     /// Connects and migrates the database, loads the catalog and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let catalog = Arc::new(Catalog::builtin()?);
+        let vault = Arc::new(vault::from_config(&config.keyring)?);
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
         let listener =
@@ -61,6 +65,7 @@ impl Portico {
         let state = AppState {
             db,
             catalog,
+            vault,
             public_url: public_url.clone().into(),
             leptos_options,
         };
@@ -80,6 +85,11 @@ impl Portico {
     /// The base URL links and icons use.
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    /// The vault this server seals secrets with.
+    pub fn vault(&self) -> Arc<vault::Vault> {
+        self.state.vault.clone()
     }
 
     /// The database this server uses, for tests that arrange state through the domain layer.

@@ -305,16 +305,20 @@ async fn enable_app(
     OptionalJson(body): OptionalJson<AppConfigBody>,
 ) -> Result<Json<AppConfigView>, ApiError> {
     let slug = known_slug(&state, &slug)?;
-    if body.client_secret.is_some() {
-        // Refused rather than stored unencrypted: secrets are only kept by the credential vault.
-        return Err(FieldError::new(
-            "client_secret",
-            "OAuth client secrets cannot be stored until the credential vault is configured",
-        )
-        .into());
-    }
-    let input = AppConfigInput::parse(body.client_id.as_deref(), body.scopes)?;
-    catalog::enable_app(&state.db, &key.org_id, key.environment, &slug, &input).await?;
+    let input = AppConfigInput::parse(
+        body.client_id.as_deref(),
+        body.client_secret.as_deref(),
+        body.scopes,
+    )?;
+    catalog::enable_app(
+        &state.db,
+        &state.vault,
+        &key.org_id,
+        key.environment,
+        &slug,
+        &input,
+    )
+    .await?;
     Ok(Json(AppConfigView {
         slug: slug.as_str().to_owned(),
         environment: key.environment.as_str(),

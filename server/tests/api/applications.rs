@@ -1,5 +1,10 @@
 use app::dto::ReauthReason;
+use portico::catalog;
+use portico::entity::app_config;
+use portico::tenancy::Environment;
+use portico::vault::{self, Vault};
 use reqwest::Method;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{assert_error, backend, spawn_app};
@@ -188,19 +193,101 @@ async fn enabling_through_the_api_lists_the_app_and_disabling_flags_its_connecti
 }
 
 #[tokio::test]
-async fn a_client_secret_is_refused_rather_than_stored_in_the_clear() {
+async fn a_client_secret_is_sealed_at_rest_and_never_echoed() {
     let app = spawn_app().await;
     let org = app.org("Secret Co", &[]).await;
+    let canary = "canary-client-secret-7f3a9c";
     let response = app
         .client
         .put(app.url("/api/v2/public/app/slack/config"))
         .header("x-api-key", &org.key)
-        .json(&json!({ "client_id": "abc", "client_secret": "canary-secret-value" }))
+        .json(&json!({ "client_id": "abc", "client_secret": canary }))
         .send()
         .await
         .unwrap();
-    let body = assert_error(response, 422, "validation_failed").await;
-    assert!(body["error"]["fields"]["client_secret"].is_string());
-    assert!(!body.to_string().contains("canary-secret-value"));
-    assert_eq!(app.count("app_config").await, 0);
+    assert_eq!(response.status(), 200);
+    assert!(!response.text().await.unwrap().contains(canary));
+
+    // Re-enabling without a secret keeps the stored one.
+    let response = app
+        .call(&org, Method::PUT, "/api/v2/public/app/slack/config")
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let row = app_config::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = row.client_secret.expect("secret stored");
+    assert!(!sealed.windows(canary.len()).any(|w| w == canary.as_bytes()));
+    let binding = catalog::client_secret_binding(&org.id, Environment::Test, "slack");
+    assert_eq!(
+        app.vault.open_string(&sealed, &binding).unwrap().as_str(),
+        canary
+    );
+    assert_eq!(row.client_id.as_deref(), Some("abc"));
+
+    // Nowhere in the SQLite files either (database and write-ahead log).
+    for entry in std::fs::read_dir(&app.dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
+                "{} holds the secret in the clear",
+                path.display()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn rotation_reseals_stored_secrets_under_the_new_key() {
+    let app = spawn_app().await;
+    let org = app.org("Rotate Co", &[]).await;
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/hubspot/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({ "client_id": "abc", "client_secret": "s3cret" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let new_key = Vault::generate_key("next");
+    let old_spec = std::fs::read_to_string(app.dir.join("keyring")).unwrap();
+    let both = Vault::from_keyring(&format!("{},{old_spec}", new_key.as_str())).unwrap();
+    let report = vault::rotate_stored_secrets(&app.db, &both).await.unwrap();
+    assert_eq!(
+        report,
+        vault::RotationReport {
+            resealed: 1,
+            current: 0
+        }
+    );
+    let again = vault::rotate_stored_secrets(&app.db, &both).await.unwrap();
+    assert_eq!(
+        again,
+        vault::RotationReport {
+            resealed: 0,
+            current: 1
+        }
+    );
+
+    let sealed = app_config::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .client_secret
+        .unwrap();
+    assert_eq!(Vault::key_id_of(&sealed), Ok("next"));
+    let only_new = Vault::from_keyring(&new_key).unwrap();
+    let binding = catalog::client_secret_binding(&org.id, Environment::Test, "hubspot");
+    assert_eq!(
+        only_new.open_string(&sealed, &binding).unwrap().as_str(),
+        "s3cret"
+    );
 }

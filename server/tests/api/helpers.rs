@@ -1,10 +1,11 @@
 use app::dto::ReauthReason;
 use portico::catalog::{self, AppConfigInput, Slug};
-use portico::config::Config;
+use portico::config::{Config, Keyring};
 use portico::connections;
 use portico::entity::linked_account;
 use portico::startup::Portico;
 use portico::tenancy::{self, Environment, LinkedAccountId};
+use portico::vault::Vault;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
 
@@ -12,6 +13,8 @@ use serde_json::Value;
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
+    pub vault: std::sync::Arc<portico::vault::Vault>,
+    pub dir: std::path::PathBuf,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -50,19 +53,27 @@ async fn database_url(dir: &std::path::Path) -> String {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
+    // Kept beside the database so tests can build a rotated keyring from it.
+    let keyring = Vault::generate_key("test");
+    std::fs::write(dir.path().join("keyring"), keyring.as_bytes()).unwrap();
     let config = Config {
         database_url: database_url(dir.path()).await,
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         site_root: dir.path().join("site"),
+        data_dir: dir.path().to_owned(),
+        keyring: Keyring::Configured(keyring.clone()),
     };
     let portico = Portico::build(&config).await.expect("Portico starts");
     let base = portico.public_url().to_owned();
     let db = portico.db();
+    let vault = portico.vault();
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
         db,
+        vault,
+        dir: dir.path().to_owned(),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -86,6 +97,7 @@ impl TestApp {
             let slug = Slug::parse(slug).unwrap();
             catalog::enable_app(
                 &self.db,
+                &self.vault,
                 &org.id,
                 Environment::Test,
                 &slug,
