@@ -15,6 +15,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .map_err(|error| DbErr::Custom(format!("cannot create {}: {error}", dir.display())))?;
     }
     let mut options = ConnectOptions::new(url);
+    if sqlite_path(url).is_some() {
+        // sea-orm gives SQLite a single connection by default, which serialises every request;
+        // in WAL mode readers run side by side and writers queue on the busy timeout.
+        options.max_connections(8).min_connections(2);
+    }
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
