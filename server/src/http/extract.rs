@@ -3,7 +3,7 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Request},
-    http::{StatusCode, request::Parts},
+    http::{HeaderMap, StatusCode, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
@@ -18,17 +18,25 @@ impl FromRequestParts<AppState> for ApiKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let presented = parts
-            .headers
-            .get("x-api-key")
-            .ok_or(ApiError::Unauthorized("the x-api-key header is missing"))?
-            .to_str()
-            .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
-        tenancy::authenticate_api_key(&state.db, presented.trim())
-            .await?
-            .map(Self)
-            .ok_or(ApiError::Unauthorized("the API key is not valid"))
+        api_key_from_headers(&parts.headers, state, "the x-api-key header is missing").await
     }
+}
+
+/// Authenticates the `x-api-key` header; `missing` is the message when there is none.
+pub async fn api_key_from_headers(
+    headers: &HeaderMap,
+    state: &AppState,
+    missing: &'static str,
+) -> Result<ApiKey, ApiError> {
+    let presented = headers
+        .get("x-api-key")
+        .ok_or(ApiError::Unauthorized(missing))?
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
+    tenancy::authenticate_api_key(&state.db, presented.trim())
+        .await?
+        .map(ApiKey)
+        .ok_or(ApiError::Unauthorized("the API key is not valid"))
 }
 
 /// The vendor's id of the linked account a request is about, from the `linked_account_id` header.

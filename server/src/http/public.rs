@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::application::{Application, timestamp};
-use super::extract::{ApiJson, ApiKey, LinkedAccountHeader, OptionalJson};
+use super::extract::{ApiJson, ApiKey, LinkedAccountHeader, OptionalJson, api_key_from_headers};
 use super::{ApiError, AppState};
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections;
@@ -185,7 +185,12 @@ async fn create_connect_url(
             Err(sessions::SessionError::Db(error)) => return Err(error.into()),
         },
         None => {
-            let ApiKey(key) = api_key_from(&headers, &state).await?;
+            let ApiKey(key) = api_key_from_headers(
+                &headers,
+                &state,
+                "send x-api-key with linked_account_id, or a Bearer session token",
+            )
+            .await?;
             let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
                 (Some(id), _) => id.clone(),
                 (None, Some(value)) => value
@@ -230,20 +235,6 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
-}
-
-async fn api_key_from(headers: &HeaderMap, state: &AppState) -> Result<ApiKey, ApiError> {
-    let presented = headers
-        .get("x-api-key")
-        .ok_or(ApiError::Unauthorized(
-            "send x-api-key with linked_account_id, or a Bearer session token",
-        ))?
-        .to_str()
-        .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
-    tenancy::authenticate_api_key(&state.db, presented.trim())
-        .await?
-        .map(ApiKey)
-        .ok_or(ApiError::Unauthorized("the API key is not valid"))
 }
 
 async fn list_applications(
