@@ -4,9 +4,10 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::{HostedPage, card_matches};
+use crate::dto::{HostedPage, Notice, card_matches};
 use crate::status_page::LinkError;
 
+mod actions;
 mod app_card;
 mod load;
 mod search;
@@ -24,14 +25,18 @@ pub fn ConnectPage() -> impl IntoView {
     let token = params.read_untracked().get("token").unwrap_or_default();
     let search = query.read_untracked().get("q").unwrap_or_default();
     let tag = query.read_untracked().get("tag").unwrap_or_default();
+    let banner = Banner::from_query(|key| query.read_untracked().get(key));
 
     view! {
         <Suspense>
             {move || {
                 let (token, search, tag) = (token.clone(), search.clone(), tag.clone());
+                let banner = banner.clone();
                 Suspend::new(async move {
-                    match load_hosted_page(token).await {
-                        Ok(page) => Either::Left(view! { <AppList page search tag /> }),
+                    match load_hosted_page(token.clone()).await {
+                        Ok(page) => {
+                            Either::Left(view! { <AppList page search tag token banner /> })
+                        }
                         Err(error) => Either::Right(view! { <LinkError error /> }),
                     }
                 })
@@ -40,8 +45,72 @@ pub fn ConnectPage() -> impl IntoView {
     }
 }
 
+/// What the last button did, from the query string the page was sent back with.
+#[derive(Debug, Clone, PartialEq)]
+enum Banner {
+    None,
+    Connected(String),
+    Disconnected(String),
+    Notice(Notice, String),
+}
+
+impl Banner {
+    fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        if let Some(slug) = get("connected") {
+            Self::Connected(slug)
+        } else if let Some(slug) = get("disconnected") {
+            Self::Disconnected(slug)
+        } else if let Some(notice) = get("notice").as_deref().and_then(Notice::parse) {
+            Self::Notice(notice, get("app").unwrap_or_default())
+        } else {
+            Self::None
+        }
+    }
+
+    /// The banner's text and whether it is good news, naming the app by its display name.
+    fn text(&self, page: &HostedPage) -> Option<(String, bool)> {
+        let name_of = |slug: &str| {
+            page.apps
+                .iter()
+                .find(|app| app.slug == slug)
+                .map(|app| app.name.clone())
+        };
+        match self {
+            Self::None => None,
+            Self::Connected(slug) => {
+                name_of(slug).map(|name| (format!("{name} is connected."), true))
+            }
+            Self::Disconnected(slug) => {
+                name_of(slug).map(|name| (format!("{name} was disconnected."), true))
+            }
+            Self::Notice(notice, slug) => {
+                let name = name_of(slug).unwrap_or_else(|| "This app".to_owned());
+                Some((notice.explanation(&name), false))
+            }
+        }
+    }
+}
+
 #[component]
-fn AppList(page: HostedPage, search: String, tag: String) -> impl IntoView {
+fn AppList(
+    page: HostedPage,
+    search: String,
+    tag: String,
+    token: String,
+    banner: Banner,
+) -> impl IntoView {
+    let banner = banner.text(&page).map(|(text, good)| {
+        let class = if good {
+            "banner banner--ok"
+        } else {
+            "banner banner--warn"
+        };
+        view! {
+            <p class=class role="status" data-banner>
+                {text}
+            </p>
+        }
+    });
     let branding = page.branding;
     let mut tags: Vec<String> = page
         .apps
@@ -98,6 +167,7 @@ fn AppList(page: HostedPage, search: String, tag: String) -> impl IntoView {
                 </div>
             </header>
             <main class="connect" id="main">
+                {banner}
                 <h1>"Connect your apps"</h1>
                 <p class="lede">
                     {format!(
@@ -123,7 +193,9 @@ fn AppList(page: HostedPage, search: String, tag: String) -> impl IntoView {
                 <ul class="apps" role="list">
                     {cards
                         .into_iter()
-                        .map(|(card, shown)| view! { <AppCardView card hidden=!shown /> })
+                        .map(|(card, shown)| {
+                            view! { <AppCardView card hidden=!shown token=token.clone() /> }
+                        })
                         .collect_view()}
                 </ul>
             </main>

@@ -137,6 +137,50 @@ impl ReauthReason {
     }
 }
 
+/// Why a Connect or Disconnect button did not go through, shown as a banner on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// The app is not offered to this linked account.
+    UnknownApp,
+    /// The org has not finished setting the app up (no OAuth client id).
+    NotConfigured,
+    /// Something failed on Portico's side.
+    Unavailable,
+}
+
+impl Notice {
+    pub const ALL: [Self; 3] = [Self::UnknownApp, Self::NotConfigured, Self::Unavailable];
+
+    /// The value carried in the page's query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownApp => "unknown_app",
+            Self::NotConfigured => "not_configured",
+            Self::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|notice| notice.as_str() == value)
+    }
+
+    /// The notice in words, about the app named `app`.
+    pub fn explanation(self, app: &str) -> String {
+        match self {
+            Self::UnknownApp => format!("{app} is not offered here any more."),
+            Self::NotConfigured => format!(
+                "{app} is not set up yet. Ask the team that sent you this link to finish setting it up."
+            ),
+            Self::Unavailable => {
+                format!("Portico could not reach {app} just now. Please try again in a minute.")
+            }
+        }
+    }
+}
+
 /// Whether a card is shown for a search: every word of `query` must appear in the card's search
 /// text, and `tag`, when set, must be one of its tags. The server and the search island both use it.
 pub fn card_matches(search_text: &str, tags: &[&str], query: &str, tag: &str) -> bool {

@@ -1,6 +1,9 @@
 //! The port between pages and the backend (server builds only).
 
-use crate::{PortalError, dto::HostedPage};
+use crate::{
+    PortalError,
+    dto::{HostedPage, Notice},
+};
 
 /// What the pages need from the backend. The server crate implements it and provides it to
 /// every render as `Arc<dyn Portal>`.
@@ -8,6 +11,28 @@ use crate::{PortalError, dto::HostedPage};
 pub trait Portal: Send + Sync + 'static {
     /// The hosted connect page for a link token: branding plus every enabled app with its status.
     async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError>;
+
+    /// Starts connecting an OAuth2 app for the link's linked account: the provider URL to send
+    /// the browser to. A connection that needs reauthentication is reconnected in place unless
+    /// `another` asks for an additional account.
+    async fn begin_connect(
+        &self,
+        token: &str,
+        slug: &str,
+        another: bool,
+    ) -> Result<String, ConnectRefusal>;
+
+    /// Disconnects every connection of an app for the link's linked account.
+    async fn disconnect(&self, token: &str, slug: &str) -> Result<(), ConnectRefusal>;
+}
+
+/// Why a button on the hosted page did not go through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectRefusal {
+    /// The link itself is bad: the page will explain it.
+    Link(PortalError),
+    /// A banner on the page explains it.
+    Notice(Notice),
 }
 
 /// Sets the HTTP status of the page being rendered.

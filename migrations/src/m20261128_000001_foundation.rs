@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{cascade, environment, id_column, optional_timestamp, reference, timestamp};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -84,47 +86,6 @@ enum SessionToken {
     Branding,
     ExpiresAt,
     CreatedAt,
-}
-
-fn id_column<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .string_len(32)
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-
-fn timestamp<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_timestamp<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn reference<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).string_len(32).not_null().to_owned()
-}
-
-fn environment<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).string_len(16).not_null().to_owned()
-}
-
-fn cascade(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -20,10 +20,14 @@ use crate::tenancy::Environment;
 use crate::vault::{Binding, Vault};
 use zeroize::Zeroizing;
 
+mod custom;
+
+pub use custom::{CustomAppError, CustomAppInput, create_custom_app};
+
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
 /// One application a linked account can connect.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppDefinition {
     pub slug: String,
@@ -32,7 +36,7 @@ pub struct AppDefinition {
     pub tags: Vec<String>,
     pub version: String,
     pub auth_type: AuthKind,
-    /// File name under `public/icons/`.
+    /// File name under `public/icons/`, or an `https://` URL for an org's own app.
     pub icon: String,
     pub oauth: Option<OAuthEndpoints>,
     #[serde(default)]
@@ -67,7 +71,7 @@ impl From<AuthKind> for AuthType {
 }
 
 /// A provider's OAuth2 endpoints. A URL starting with `/` is on this Portico (the sandbox).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OAuthEndpoints {
     pub authorize_url: String,
@@ -79,10 +83,14 @@ pub struct OAuthEndpoints {
     pub pkce: bool,
     #[serde(default)]
     pub client_auth: ClientAuth,
+    /// The provider's issuer identifier (RFC 9207); a callback whose `iss` differs is refused.
+    pub issuer: Option<String>,
+    /// A JSON pointer into the token response naming the connected account, e.g. `/team/name`.
+    pub identifier: Option<String>,
 }
 
 /// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClientAuth {
     #[default]
@@ -193,11 +201,55 @@ impl Catalog {
 }
 
 impl AppDefinition {
+    /// The icon's URL: absolute for an org's own icon, else under `base` (may be empty).
+    pub fn icon_url(&self, base: &str) -> String {
+        if self.icon.starts_with("https://") {
+            self.icon.clone()
+        } else {
+            format!("{base}/icons/{}", self.icon)
+        }
+    }
+
+    /// Field names are unique identifiers and every field has a label.
+    fn check_fields(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for field in &self.auth_input_map {
+            let name_ok = (1..=64).contains(&field.name.len())
+                && field
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !name_ok {
+                return Err(format!(
+                    "field name `{}` must be 1 to 64 letters, digits, `_` or `-`",
+                    field.name
+                ));
+            }
+            if !seen.insert(field.name.as_str()) {
+                return Err(format!("field `{}` is listed twice", field.name));
+            }
+            if field.label.trim().is_empty() || field.label.chars().count() > 100 {
+                return Err(format!(
+                    "field `{}` needs a label of 1 to 100 characters",
+                    field.name
+                ));
+            }
+            if field.max_length == 0 || field.max_length > 16 * 1024 {
+                return Err(format!(
+                    "field `{}`: max_length must be 1 to 16384",
+                    field.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn check(&self) -> Result<(), String> {
         Slug::parse(&self.slug).map_err(|error| error.message)?;
         if !self.icon.ends_with(".svg") || self.icon.contains('/') {
             return Err("icon must be a file name under public/icons ending in .svg".to_owned());
         }
+        self.check_fields()?;
         match (self.auth_type, &self.oauth, self.auth_input_map.is_empty()) {
             (AuthKind::OAuth2, Some(_), true) | (AuthKind::KeyBased, None, false) => Ok(()),
             (AuthKind::OAuth2, _, _) => {
@@ -392,6 +444,44 @@ pub async fn enabled_slugs(
         .all(db)
         .await?;
     Ok(configs.into_iter().map(|config| config.slug).collect())
+}
+
+/// An app by slug for an org's environment: built in, or the org's own.
+pub async fn definition(
+    db: &impl ConnectionTrait,
+    catalog: &Catalog,
+    org_id: &str,
+    environment: Environment,
+    slug: &str,
+) -> Result<Option<AppDefinition>, DbErr> {
+    if let Some(app) = catalog.get(slug) {
+        return Ok(Some(app.clone()));
+    }
+    custom::find(db, org_id, environment, slug).await
+}
+
+/// Every app an org has enabled in an environment: catalog apps in catalog order, then its
+/// own apps by name.
+pub async fn enabled_apps<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<std::borrow::Cow<'a, AppDefinition>>, DbErr> {
+    let enabled = enabled_slugs(db, org_id, environment).await?;
+    let mut apps: Vec<_> = catalog
+        .apps()
+        .iter()
+        .filter(|app| enabled.contains(&app.slug))
+        .map(std::borrow::Cow::Borrowed)
+        .collect();
+    if enabled.iter().any(|slug| catalog.get(slug).is_none()) {
+        let mut own = custom::all(db, org_id, environment).await?;
+        own.retain(|app| enabled.contains(&app.slug));
+        own.sort_by_key(|app| app.name.to_lowercase());
+        apps.extend(own.into_iter().map(std::borrow::Cow::Owned));
+    }
+    Ok(apps)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::connections;
 use crate::db;
 use crate::entity::org;
 use crate::input::HexColor;
+use crate::sandbox;
 use crate::sessions::{self, Branding, Purpose};
 use crate::startup::Portico;
 use crate::tenancy::{self, Environment, LinkedAccountId, LinkedAccountInput};
@@ -58,6 +59,9 @@ pub enum Command {
     /// Manage the encryption keyring.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Control the built-in sandbox provider: revoke or expire the tokens it issued.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
     /// Seed a demo org, linked account and hosted link (safe to run again).
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -100,6 +104,32 @@ pub enum OrgCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Allow a browser origin to call the SDK routes with this org's session tokens.
+    AllowOrigin {
+        #[arg(long)]
+        org: String,
+        /// e.g. https://app.example.com
+        origin: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SandboxCommand {
+    /// Revoke the sandbox's grants, as if the user removed the app at the provider.
+    Revoke {
+        /// Only this sandbox account (the name chosen on its consent page); default: all.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Expire access tokens now (and refresh tokens with --refresh).
+    Expire {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// List the grants the sandbox issued.
+    Grants,
 }
 
 #[derive(Subcommand, Debug)]
@@ -186,6 +216,24 @@ pub enum ConnectionCommand {
         identifier: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// List a linked account's connections.
+    List {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        environment: Environment,
+        #[arg(long)]
+        linked_account: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Refresh OAuth2 tokens now; a provider's refusal flags the connection for reconnection.
+    /// Needs the server's public URL when the provider is the built-in sandbox.
+    Refresh {
+        /// One connection; default: every active OAuth2 connection.
+        #[arg(long)]
+        id: Option<String>,
     },
     /// Flag a connection as needing reauthentication.
     Flag {
@@ -432,7 +480,148 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 reason.as_str()
             );
         }
+        Command::Org(OrgCommand::AllowOrigin { org, origin }) => {
+            let origin = tenancy::parse_origin(&origin)?;
+            let origins = tenancy::allow_origin(&db, &org, &origin)
+                .await?
+                .ok_or_else(|| CliError::new(format!("no org with id {org}")))?;
+            println!("Org {org} allows: {}", origins.join(", "));
+        }
+        Command::Sandbox(command) => sandbox_command(&db, command).await?,
+        Command::Connection(ConnectionCommand::List {
+            org,
+            environment,
+            linked_account,
+            format,
+        }) => {
+            let org = find_org(&db, &org).await?;
+            let account = find_account(&db, &org.id, environment, &linked_account).await?;
+            let records = connections::of_linked_account(&db, &account.id).await?;
+            let list: Vec<Value> = records
+                .iter()
+                .map(|record| {
+                    json!({
+                        "id": record.id,
+                        "slug": record.slug,
+                        "identifier": record.identifier,
+                        "status": record.status,
+                        "reauth_reason": record.reauth_reason,
+                        "connected_at": crate::http::timestamp(record.connected_at),
+                    })
+                })
+                .collect();
+            let human = records
+                .iter()
+                .map(|record| {
+                    format!(
+                        "{} {} {} {}",
+                        record.id,
+                        record.slug,
+                        record.status,
+                        record.reauth_reason.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            print(format, &human, &[("connections", Value::Array(list))]);
+        }
+        Command::Connection(ConnectionCommand::Refresh { id }) => {
+            refresh_connections(&db, &vault, &public_url, id.as_deref()).await?;
+        }
         Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
+    }
+    Ok(())
+}
+
+async fn sandbox_command(db: &DatabaseConnection, command: SandboxCommand) -> Result<(), CliError> {
+    let target =
+        |account: Option<String>| account.map_or(sandbox::Target::All, sandbox::Target::Account);
+    match command {
+        SandboxCommand::Revoke { account } => {
+            let count = sandbox::revoke(db, &target(account)).await?;
+            println!("Revoked {count} sandbox grant(s).");
+        }
+        SandboxCommand::Expire { account, refresh } => {
+            let what = if refresh {
+                sandbox::Expiry::Refresh
+            } else {
+                sandbox::Expiry::Access
+            };
+            let count = sandbox::expire(db, &target(account), what).await?;
+            println!("Expired the tokens of {count} sandbox grant(s).");
+        }
+        SandboxCommand::Grants => {
+            let now = chrono::Utc::now();
+            for grant in sandbox::grants(db).await? {
+                println!(
+                    "{} {} {} {}",
+                    grant.id,
+                    grant.account,
+                    grant.client_id,
+                    sandbox::describe(&grant, now)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refreshes one connection or every active OAuth2 connection, printing what happened to each.
+async fn refresh_connections(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    public_url: &str,
+    id: Option<&str>,
+) -> Result<(), CliError> {
+    use crate::entity::{connection, linked_account};
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let catalog = Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?;
+    let http = crate::oauth::http_client();
+    let query = match id {
+        Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
+        None => connection::Entity::find().filter(connection::Column::Status.eq("active")),
+    };
+    let records = query.all(db).await?;
+    if id.is_some() && records.is_empty() {
+        return Err(CliError::new(format!(
+            "no connection with id {}",
+            id.unwrap_or_default()
+        )));
+    }
+    for record in records {
+        let Some(account) = linked_account::Entity::find_by_id(&record.linked_account_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+        let Some(definition) =
+            catalog::definition(db, &catalog, &account.org_id, environment, &record.slug).await?
+        else {
+            continue;
+        };
+        if definition.oauth.is_none() {
+            continue;
+        }
+        let outcome = match crate::oauth::oauth_app(
+            db,
+            vault,
+            public_url,
+            &account.org_id,
+            environment,
+            &definition,
+        )
+        .await
+        {
+            Ok(app) => crate::oauth::refresh(db, vault, &http, public_url, &app, &account, &record)
+                .await
+                .map(|outcome| format!("{outcome:?}"))
+                .unwrap_or_else(|error| format!("failed: {error}")),
+            Err(error) => format!("failed: {error}"),
+        };
+        println!("{} {} {}", record.id, record.slug, outcome);
     }
     Ok(())
 }

@@ -49,6 +49,26 @@ pub struct Settings {
     /// `production` refuses to start without PORTICO_ENCRYPTION_KEYS.
     #[arg(long, env = "PORTICO_MODE", value_enum, default_value_t = Mode::Dev, global = true)]
     pub mode: Mode,
+    /// Serve the built-in sandbox OAuth2 provider under `/sandbox` [default: on in dev mode,
+    /// off in production]
+    #[arg(long, env = "PORTICO_SANDBOX", global = true)]
+    pub sandbox: Option<bool>,
+    /// Lifetime of the sandbox's access tokens, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_SANDBOX_ACCESS_TTL",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub sandbox_access_ttl: u32,
+    /// Lifetime of the sandbox's refresh tokens, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_SANDBOX_REFRESH_TTL",
+        default_value_t = 30 * 24 * 3600,
+        global = true
+    )]
+    pub sandbox_refresh_ttl: u32,
 }
 
 /// How strict Portico is about its setup.
@@ -70,6 +90,14 @@ pub struct Config {
     pub site_root: PathBuf,
     pub data_dir: PathBuf,
     pub keyring: Keyring,
+    pub sandbox: Option<SandboxSettings>,
+}
+
+/// The sandbox provider's token lifetimes, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxSettings {
+    pub access_ttl: u32,
+    pub refresh_ttl: u32,
 }
 
 /// Where the vault's keys come from.
@@ -132,6 +160,13 @@ impl Settings {
             site_root: self.site_root.clone(),
             data_dir: self.data_dir.clone(),
             keyring,
+            sandbox: self
+                .sandbox
+                .unwrap_or(self.mode == Mode::Dev)
+                .then_some(SandboxSettings {
+                    access_ttl: self.sandbox_access_ttl.max(1),
+                    refresh_ttl: self.sandbox_refresh_ttl.max(1),
+                }),
         })
     }
 }

@@ -9,7 +9,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use crate::catalog::{AppDefinition, Catalog, enabled_slugs};
+use crate::catalog::{AppDefinition, Catalog, enabled_apps};
 use crate::entity::{connection, linked_account};
 use crate::secrets;
 use crate::tenancy::Environment;
@@ -141,7 +141,7 @@ pub async fn of_linked_account(
 /// An enabled app with the linked account's connections of it.
 #[derive(Debug)]
 pub struct AppWithConnections<'a> {
-    pub app: &'a AppDefinition,
+    pub app: std::borrow::Cow<'a, AppDefinition>,
     pub connections: Vec<connection::Model>,
 }
 
@@ -157,20 +157,18 @@ impl AppWithConnections<'_> {
     }
 }
 
-/// Every app the org enabled in the linked account's environment, in catalog order, each with
-/// the linked account's connections of it.
+/// Every app the org enabled in the linked account's environment (catalog order, then the
+/// org's own apps), each with the linked account's connections of it.
 pub async fn apps_for_linked_account<'a>(
     db: &impl ConnectionTrait,
     catalog: &'a Catalog,
     linked_account: &linked_account::Model,
 ) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
     let environment = Environment::parse(&linked_account.environment).unwrap_or(Environment::Test);
-    let enabled = enabled_slugs(db, &linked_account.org_id, environment).await?;
+    let apps = enabled_apps(db, catalog, &linked_account.org_id, environment).await?;
     let mut connections = of_linked_account(db, &linked_account.id).await?;
-    Ok(catalog
-        .apps()
-        .iter()
-        .filter(|app| enabled.contains(&app.slug))
+    Ok(apps
+        .into_iter()
         .map(|app| {
             let (mine, rest) = connections.drain(..).partition(|c| c.slug == app.slug);
             connections = rest;

@@ -3,6 +3,9 @@
 pub mod api_key;
 pub mod app_config;
 pub mod connection;
+pub mod custom_app;
 pub mod linked_account;
+pub mod oauth_state;
 pub mod org;
+pub mod sandbox_grant;
 pub mod session_token;

@@ -14,17 +14,25 @@ use sea_orm::DatabaseConnection;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::catalog::Catalog;
+use crate::oauth;
 use crate::portal::PortalBackend;
+use crate::sandbox::Sandbox;
 use crate::vault::Vault;
 
 mod application;
+mod callback;
 mod error;
 mod extract;
+mod flows;
 mod health;
+mod page;
 mod public;
+mod sandbox;
+mod sdk;
 
 pub use application::timestamp;
 pub use error::ApiError;
+pub use flows::FlowError;
 
 /// Largest request body the API reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -38,6 +46,10 @@ pub struct AppState {
     /// Without a trailing slash.
     pub public_url: Arc<str>,
     pub leptos_options: LeptosOptions,
+    /// For calls to providers: no redirects, bounded timeouts.
+    pub http: reqwest::Client,
+    /// The built-in practice provider, when it is turned on.
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -53,7 +65,9 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
 
     Router::new()
-        .nest("/api", public::router())
+        .nest("/api", public::router().merge(sdk::router(state.clone())))
+        .merge(sandbox::router())
+        .route(oauth::CALLBACK_PATH, get(callback::callback))
         .route("/health", get(health::live))
         .route("/ready", get(health::ready))
         .leptos_routes_with_context(

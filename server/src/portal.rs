@@ -2,14 +2,15 @@
 
 use app::{
     PortalError,
-    dto::{AppCard, Branding, CardStatus, ConnectedAccount, HostedPage},
-    portal::Portal,
+    dto::{AppCard, Branding, CardStatus, ConnectedAccount, HostedPage, Notice},
+    portal::{ConnectRefusal, Portal},
 };
 use chrono::SecondsFormat;
 
 use crate::connections::AppWithConnections;
-use crate::http::AppState;
+use crate::http::{AppState, FlowError};
 use crate::input::HexColor;
+use crate::oauth::Mode;
 use crate::sessions::{self, Session, SessionError};
 use crate::tenancy::DEFAULT_BRAND_COLOR;
 
@@ -21,22 +22,70 @@ impl PortalBackend {
     pub fn new(state: AppState) -> Self {
         Self { state }
     }
+
+    async fn session(&self, token: &str) -> Result<Session, PortalError> {
+        sessions::resolve(&self.state.db, token)
+            .await
+            .map_err(|error| match error {
+                SessionError::Unknown => PortalError::LinkInvalid,
+                SessionError::Expired => PortalError::LinkExpired,
+                SessionError::Db(error) => {
+                    tracing::error!(%error, "hosted page: session lookup failed");
+                    PortalError::Unavailable
+                }
+            })
+    }
+}
+
+fn refusal(error: FlowError) -> ConnectRefusal {
+    ConnectRefusal::Notice(match error {
+        FlowError::UnknownApp | FlowError::NotOAuth => Notice::UnknownApp,
+        FlowError::NotConfigured(_) => Notice::NotConfigured,
+        FlowError::Internal(message) => {
+            tracing::error!(%message, "hosted page: button failed");
+            Notice::Unavailable
+        }
+    })
 }
 
 #[async_trait::async_trait]
 impl Portal for PortalBackend {
+    async fn begin_connect(
+        &self,
+        token: &str,
+        slug: &str,
+        another: bool,
+    ) -> Result<String, ConnectRefusal> {
+        let session = self.session(token).await.map_err(ConnectRefusal::Link)?;
+        let url = self
+            .state
+            .begin_oauth(
+                &session.linked_account,
+                slug,
+                another,
+                Mode::Page,
+                Some(format!("/connect/{token}")),
+            )
+            .await
+            .map_err(refusal)?;
+        Ok(url.to_string())
+    }
+
+    async fn disconnect(&self, token: &str, slug: &str) -> Result<(), ConnectRefusal> {
+        let session = self.session(token).await.map_err(ConnectRefusal::Link)?;
+        self.state
+            .enabled_app(&session.linked_account, slug)
+            .await
+            .map_err(refusal)?;
+        self.state
+            .disconnect(&session.linked_account, slug)
+            .await
+            .map_err(refusal)?;
+        Ok(())
+    }
+
     async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError> {
-        let session =
-            sessions::resolve(&self.state.db, token)
-                .await
-                .map_err(|error| match error {
-                    SessionError::Unknown => PortalError::LinkInvalid,
-                    SessionError::Expired => PortalError::LinkExpired,
-                    SessionError::Db(error) => {
-                        tracing::error!(%error, "hosted page: session lookup failed");
-                        PortalError::Unavailable
-                    }
-                })?;
+        let session = self.session(token).await?;
         let apps = crate::connections::apps_for_linked_account(
             &self.state.db,
             &self.state.catalog,
@@ -88,7 +137,7 @@ fn branding(session: &Session) -> Branding {
 }
 
 fn card(entry: &AppWithConnections<'_>) -> AppCard {
-    let app = entry.app;
+    let app = &*entry.app;
     let accounts: Vec<ConnectedAccount> = entry
         .connections
         .iter()
@@ -108,7 +157,7 @@ fn card(entry: &AppWithConnections<'_>) -> AppCard {
     AppCard {
         slug: app.slug.clone(),
         name: app.name.clone(),
-        icon_url: format!("/icons/{}", app.icon),
+        icon_url: app.icon_url(""),
         description: app.description.clone(),
         tags: app.tags.clone(),
         auth_type: app.auth_type.into(),

@@ -9,6 +9,7 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState};
+use crate::sandbox::Sandbox;
 use crate::vault::{self, KeyringError};
 
 /// A bound, migrated, ready-to-serve Portico.
@@ -68,6 +69,10 @@ impl Portico {
             vault,
             public_url: public_url.clone().into(),
             leptos_options,
+            http: crate::oauth::http_client(),
+            sandbox: config
+                .sandbox
+                .map(|settings| Arc::new(Sandbox::new(settings))),
         };
         Ok(Self {
             listener,
@@ -90,6 +95,11 @@ impl Portico {
     /// The vault this server seals secrets with.
     pub fn vault(&self) -> Arc<vault::Vault> {
         self.state.vault.clone()
+    }
+
+    /// The sandbox provider, when it runs.
+    pub fn sandbox(&self) -> Option<Arc<Sandbox>> {
+        self.state.sandbox.clone()
     }
 
     /// The database this server uses, for tests that arrange state through the domain layer.

@@ -72,6 +72,61 @@ pub async fn create_org(
     Ok(org.insert(db).await?)
 }
 
+/// The origins an org allows to call the SDK routes and embed its widget.
+pub fn allowed_origins(org: &org::Model) -> Vec<String> {
+    serde_json::from_str(&org.allowed_origins).unwrap_or_default()
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing else.
+pub fn parse_origin(value: &str) -> Result<String, FieldError> {
+    let invalid = || {
+        FieldError::new(
+            "origin",
+            "must be an origin such as https://app.example.com",
+        )
+    };
+    let url = url::Url::parse(value.trim()).map_err(|_| invalid())?;
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || !bare {
+        return Err(invalid());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// Adds an origin to an org's allowed origins (kept once). Returns the new list.
+pub async fn allow_origin(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    origin: &str,
+) -> Result<Option<Vec<String>>, DbErr> {
+    let Some(record) = org::Entity::find_by_id(org_id).one(db).await? else {
+        return Ok(None);
+    };
+    let mut origins = allowed_origins(&record);
+    if !origins.iter().any(|known| known == origin) {
+        origins.push(origin.to_owned());
+    }
+    let mut active: org::ActiveModel = record.into();
+    active.allowed_origins = Set(serde_json::to_string(&origins).expect("strings serialize"));
+    active.update(db).await?;
+    Ok(Some(origins))
+}
+
+/// Whether any org allows an origin: enough to answer a CORS preflight, which has no token.
+pub async fn origin_allowed_anywhere(
+    db: &impl ConnectionTrait,
+    origin: &str,
+) -> Result<bool, DbErr> {
+    let quoted = serde_json::to_string(origin).expect("strings serialize");
+    let candidates = org::Entity::find()
+        .filter(org::Column::AllowedOrigins.contains(&quoted))
+        .all(db)
+        .await?;
+    Ok(candidates
+        .iter()
+        .any(|org| allowed_origins(org).iter().any(|known| known == origin)))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateOrgError {
     #[error(transparent)]

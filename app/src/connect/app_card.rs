@@ -1,10 +1,12 @@
 use leptos::{either::EitherOf3, prelude::*};
 
-use crate::dto::{AppCard, CardStatus, ConnectedAccount};
+use super::actions::{Disconnect, StartConnect};
+use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount};
 
 /// One application: icon, name, description, tags and where the end customer stands with it.
 #[component]
-pub fn AppCardView(card: AppCard, hidden: bool) -> impl IntoView {
+pub fn AppCardView(card: AppCard, hidden: bool, token: String) -> impl IntoView {
+    let actions = card_actions(&card, &token);
     let search_text = card.search_text();
     let tags_attr = card.tags.join("|");
     let heading_id = format!("app-{}", card.slug);
@@ -75,10 +77,61 @@ pub fn AppCardView(card: AppCard, hidden: bool) -> impl IntoView {
             </div>
             <p class="app-card__description">{card.description}</p>
             {status}
+            {actions}
         </li>
     }
 }
 
+/// The card's buttons: Connect, Reconnect, Connect another account, Disconnect.
+fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
+    let (primary, another) = match (&card.status, card.auth_type) {
+        (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
+        (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
+        (CardStatus::Connected(_), AuthType::OAuth2) => (Some("Connect another account"), true),
+        _ => (None, false),
+    };
+    let connected = !matches!(card.status, CardStatus::NotConnected);
+    let (name, slug, token) = (card.name.clone(), card.slug.clone(), token.to_owned());
+    let connect = primary.map({
+        let (name, slug, token) = (name.clone(), slug.clone(), token.clone());
+        move |label| {
+            let action = ServerAction::<StartConnect>::new();
+            let class = if another {
+                "button button--quiet"
+            } else {
+                "button"
+            };
+            view! {
+                <ActionForm action>
+                    <input type="hidden" name="token" value=token />
+                    <input type="hidden" name="slug" value=slug />
+                    {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
+                    <button class=class type="submit" aria-label=format!("{label}: {name}")>
+                        {label}
+                    </button>
+                </ActionForm>
+            }
+        }
+    });
+    let disconnect = connected.then(move || {
+        let action = ServerAction::<Disconnect>::new();
+        view! {
+            <ActionForm action>
+                <input type="hidden" name="token" value=token />
+                <input type="hidden" name="slug" value=slug />
+                <button
+                    class="button button--quiet"
+                    type="submit"
+                    aria-label=format!("Disconnect {name}")
+                >
+                    "Disconnect"
+                </button>
+            </ActionForm>
+        }
+    });
+    (connect.is_some() || disconnect.is_some())
+        .then(|| view! { <div class="app-card__actions">{connect} {disconnect}</div> })
+}
 #[component]
 fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {
     view! {

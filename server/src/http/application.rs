@@ -45,11 +45,11 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 
 impl Application {
     pub fn new(entry: &AppWithConnections<'_>, public_url: &str) -> Self {
-        let app = entry.app;
+        let app = &*entry.app;
         let reason = entry.reauth_reason();
         Self {
             name: app.name.clone(),
-            icon: format!("{public_url}/icons/{}", app.icon),
+            icon: app.icon_url(public_url),
             description: app.description.clone(),
             auth_type: app.auth_type.as_str(),
             tags: app.tags.clone(),

@@ -17,9 +17,15 @@ pub enum ApiError {
     /// 401: no credentials, or credentials Portico does not accept.
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// 403: authenticated, but not allowed from here.
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// 404: unknown, or belonging to someone else (the two are indistinguishable).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// 409: conflicts with what exists.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// 410: a link or token that has expired.
     #[error("{0}")]
     Gone(&'static str),
@@ -39,7 +45,9 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -51,7 +59,9 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
             Self::Gone(_) => "expired",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
             "/v2/public/app/{slug}/config",
             put(enable_app).delete(disable_app),
         )
+        .route("/v2/public/custom-app", post(create_custom_app))
         .fallback(|| async { ApiError::NotFound("endpoint") })
 }
 
@@ -228,7 +229,7 @@ async fn create_connect_url(
     }))
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -341,4 +342,47 @@ async fn disable_app(
         environment: key.environment.as_str(),
         enabled: false,
     }))
+}
+
+#[derive(Serialize)]
+struct CustomAppView {
+    slug: String,
+    name: String,
+    auth_type: &'static str,
+    environment: &'static str,
+    enabled: bool,
+}
+
+/// `POST /api/v2/public/custom-app`: an org's own app, listed beside the catalog's.
+async fn create_custom_app(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    ApiJson(body): ApiJson<catalog::CustomAppInput>,
+) -> Result<(StatusCode, Json<CustomAppView>), ApiError> {
+    let app = catalog::create_custom_app(
+        &state.db,
+        &state.vault,
+        &state.catalog,
+        &key.org_id,
+        key.environment,
+        body,
+    )
+    .await
+    .map_err(|error| match error {
+        catalog::CustomAppError::Invalid(field) => field.into(),
+        catalog::CustomAppError::Exists => {
+            ApiError::Conflict("an app with this slug already exists")
+        }
+        catalog::CustomAppError::Db(error) => error.into(),
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CustomAppView {
+            slug: app.slug,
+            name: app.name,
+            auth_type: app.auth_type.as_str(),
+            environment: key.environment.as_str(),
+            enabled: true,
+        }),
+    ))
 }

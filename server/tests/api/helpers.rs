@@ -1,6 +1,6 @@
 use app::dto::ReauthReason;
 use portico::catalog::{self, AppConfigInput, Slug};
-use portico::config::{Config, Keyring};
+use portico::config::{Config, Keyring, SandboxSettings};
 use portico::connections;
 use portico::entity::linked_account;
 use portico::startup::Portico;
@@ -63,6 +63,10 @@ pub async fn spawn_app() -> TestApp {
         site_root: dir.path().join("site"),
         data_dir: dir.path().to_owned(),
         keyring: Keyring::Configured(keyring.clone()),
+        sandbox: Some(SandboxSettings {
+            access_ttl: 3600,
+            refresh_ttl: 86400,
+        }),
     };
     let portico = Portico::build(&config).await.expect("Portico starts");
     let base = portico.public_url().to_owned();

@@ -1,0 +1,284 @@
+//! An org's own applications (`POST /api/v2/public/custom-app`): stored as a definition beside
+//! the catalog, with their OAuth client in `app_config` like any enabled catalog app.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::Deserialize;
+use url::Url;
+
+use super::{
+    AppConfigInput, AppDefinition, AuthKind, Catalog, ClientAuth, InputField, OAuthEndpoints, Slug,
+    enable_app,
+};
+use crate::entity::custom_app;
+use crate::input::{FieldError, text_line};
+use crate::secrets;
+use crate::tenancy::Environment;
+use crate::vault::Vault;
+
+/// The request body, as the vendor sends it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAppInput {
+    pub slug: String,
+    pub name: String,
+    pub icon: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub auth_type: String,
+    pub oauth: Option<CustomOAuthInput>,
+    pub auth_input_map: Option<Vec<InputField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomOAuthInput {
+    pub authorize_url: String,
+    pub token_url: String,
+    pub revoke_url: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default = "yes")]
+    pub pkce: bool,
+    #[serde(default)]
+    pub client_auth: Option<String>,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub issuer: Option<String>,
+    pub identifier: Option<String>,
+}
+
+impl std::fmt::Debug for CustomOAuthInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomOAuthInput")
+            .field("authorize_url", &self.authorize_url)
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Why a custom app was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CustomAppError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error("an app with this slug already exists")]
+    Exists,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// An endpoint an org registers: https, or http on this machine for local development.
+fn endpoint(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = text_line(field, value, 2048)?;
+    let url = Url::parse(&value).map_err(|_| FieldError::new(field, "must be a URL"))?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if !(url.scheme() == "https" || (url.scheme() == "http" && loopback))
+        || url.fragment().is_some()
+    {
+        return Err(FieldError::new(
+            field,
+            "must be an https URL (http only on localhost)",
+        ));
+    }
+    Ok(url.to_string())
+}
+
+impl CustomAppInput {
+    /// Checks every field and builds the definition plus the client settings to enable it with.
+    fn check(self, catalog: &Catalog) -> Result<(AppDefinition, AppConfigInput), FieldError> {
+        let slug = Slug::parse(&self.slug)?;
+        let name = text_line("name", &self.name, 100)?;
+        let description = self
+            .description
+            .as_deref()
+            .map(|text| text_line("description", text, 1000))
+            .transpose()?
+            .unwrap_or_default();
+        let tags = self.tags.unwrap_or_default();
+        if tags.len() > 10 {
+            return Err(FieldError::new("tags", "must list at most 10 tags"));
+        }
+        let tags = tags
+            .iter()
+            .map(|tag| text_line("tags", tag, 40))
+            .collect::<Result<Vec<_>, _>>()?;
+        let icon = match self.icon.as_deref() {
+            None => "custom.svg".to_owned(),
+            Some(icon) => {
+                let icon = endpoint("icon", icon)?;
+                if !icon.starts_with("https://") {
+                    return Err(FieldError::new("icon", "must be an https URL"));
+                }
+                icon
+            }
+        };
+        let (auth_type, oauth, fields, config) = match (self.auth_type.as_str(), self.oauth) {
+            ("oauth2", Some(oauth)) => {
+                let endpoints = OAuthEndpoints {
+                    authorize_url: endpoint("oauth.authorize_url", &oauth.authorize_url)?,
+                    token_url: endpoint("oauth.token_url", &oauth.token_url)?,
+                    revoke_url: oauth
+                        .revoke_url
+                        .as_deref()
+                        .map(|url| endpoint("oauth.revoke_url", url))
+                        .transpose()?,
+                    scopes: Vec::new(),
+                    pkce: oauth.pkce,
+                    client_auth: match oauth.client_auth.as_deref() {
+                        None | Some("basic") => ClientAuth::Basic,
+                        Some("post") => ClientAuth::Post,
+                        Some(_) => {
+                            return Err(FieldError::new(
+                                "oauth.client_auth",
+                                "must be `basic` or `post`",
+                            ));
+                        }
+                    },
+                    issuer: oauth
+                        .issuer
+                        .as_deref()
+                        .map(|issuer| text_line("oauth.issuer", issuer, 2048))
+                        .transpose()?,
+                    identifier: match oauth.identifier.as_deref() {
+                        None => None,
+                        Some(pointer) if pointer.starts_with('/') => {
+                            Some(text_line("oauth.identifier", pointer, 200)?)
+                        }
+                        Some(_) => {
+                            return Err(FieldError::new(
+                                "oauth.identifier",
+                                "must be a JSON pointer such as /team/name",
+                            ));
+                        }
+                    },
+                };
+                let config = AppConfigInput::parse(
+                    Some(&oauth.client_id),
+                    oauth.client_secret.as_deref(),
+                    Some(oauth.scopes),
+                )
+                .map_err(|error| {
+                    FieldError::new(format!("oauth.{}", error.field), error.message)
+                })?;
+                (AuthKind::OAuth2, Some(endpoints), Vec::new(), config)
+            }
+            ("oauth2", None) => {
+                return Err(FieldError::new("oauth", "is required for an oauth2 app"));
+            }
+            ("keybased", None) => {
+                let fields = self.auth_input_map.unwrap_or_default();
+                if fields.is_empty() || fields.len() > 20 {
+                    return Err(FieldError::new(
+                        "auth_input_map",
+                        "must list 1 to 20 fields",
+                    ));
+                }
+                (AuthKind::KeyBased, None, fields, AppConfigInput::default())
+            }
+            ("keybased", Some(_)) => {
+                return Err(FieldError::new("oauth", "is only for oauth2 apps"));
+            }
+            _ => {
+                return Err(FieldError::new(
+                    "auth_type",
+                    "must be `oauth2` or `keybased`",
+                ));
+            }
+        };
+        if catalog.get(slug.as_str()).is_some() {
+            return Err(FieldError::new("slug", "is taken by a built-in app"));
+        }
+        let definition = AppDefinition {
+            slug: slug.as_str().to_owned(),
+            name,
+            description,
+            tags,
+            version: "1.0.0".to_owned(),
+            auth_type,
+            icon,
+            oauth,
+            auth_input_map: fields,
+        };
+        definition
+            .check_fields()
+            .map_err(|message| FieldError::new("auth_input_map", message))?;
+        Ok((definition, config))
+    }
+}
+
+/// Creates an org's own app in an environment and enables it there.
+pub async fn create_custom_app(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    catalog: &Catalog,
+    org_id: &str,
+    environment: Environment,
+    input: CustomAppInput,
+) -> Result<AppDefinition, CustomAppError> {
+    let (definition, config) = input.check(catalog)?;
+    let slug = Slug::parse(&definition.slug)?;
+    let txn = db.begin().await?;
+    if find(&txn, org_id, environment, slug.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(CustomAppError::Exists);
+    }
+    let now = Utc::now();
+    custom_app::ActiveModel {
+        id: Set(secrets::random_id()),
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment.as_str().to_owned()),
+        slug: Set(slug.as_str().to_owned()),
+        definition: Set(serde_json::to_string(&definition).expect("definitions serialize")),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    enable_app(&txn, vault, org_id, environment, &slug, &config).await?;
+    txn.commit().await?;
+    Ok(definition)
+}
+
+/// One of an org's own apps.
+pub(super) async fn find(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &str,
+) -> Result<Option<AppDefinition>, DbErr> {
+    let row = custom_app::Entity::find()
+        .filter(custom_app::Column::OrgId.eq(org_id))
+        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .filter(custom_app::Column::Slug.eq(slug))
+        .one(db)
+        .await?;
+    Ok(row.and_then(|row| serde_json::from_str(&row.definition).ok()))
+}
+
+/// All of an org's own apps in an environment.
+pub(super) async fn all(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<AppDefinition>, DbErr> {
+    let rows = custom_app::Entity::find()
+        .filter(custom_app::Column::OrgId.eq(org_id))
+        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| serde_json::from_str(&row.definition).ok())
+        .collect())
+}

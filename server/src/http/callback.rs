@@ -1,0 +1,196 @@
+//! `/oauth/callback`: where every provider sends the user back.
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+
+use super::AppState;
+use super::page::{esc, message, render};
+use crate::oauth::{self, CallbackContext, CallbackError, CallbackParams, Mode, Return};
+
+pub async fn callback(
+    State(state): State<AppState>,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    let context = CallbackContext {
+        db: &state.db,
+        vault: &state.vault,
+        http: &state.http,
+        public_url: &state.public_url,
+        catalog: &state.catalog,
+    };
+    match oauth::complete(&context, &params).await {
+        Ok(connected) => match connected.back.mode {
+            Mode::Popup => popup_done(&connected.back.app_name),
+            Mode::Page => {
+                let target = with_query(
+                    connected.back.return_to.as_deref(),
+                    "connected",
+                    &connected.connection.slug,
+                );
+                Redirect::to(&target).into_response()
+            }
+        },
+        Err(error) => failure(error),
+    }
+}
+
+/// Appends `key=value` to a local return path (or `/` when there is none).
+fn with_query(return_to: Option<&str>, key: &str, value: &str) -> String {
+    let base = return_to.filter(|path| path.starts_with('/') && !path.starts_with("//"));
+    let base = base.unwrap_or("/");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    format!("{base}{separator}{key}={value}")
+}
+
+/// The page a popup (or new tab) shows when it is done; it closes itself when it can.
+fn popup_done(app_name: &str) -> Response {
+    let body = format!(
+        r#"<main class="status" id="main">
+<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
+<h1>Connected</h1>
+<p>{} is connected. You can close this tab.</p>
+</main>
+<script>window.close();</script>"#,
+        esc(app_name)
+    );
+    render(StatusCode::OK, "Connected", &body)
+}
+
+fn back_link(back: &Return) -> Option<(&str, &str)> {
+    match (back.mode, back.return_to.as_deref()) {
+        (Mode::Page, Some(path)) if path.starts_with('/') && !path.starts_with("//") => {
+            Some((path, "Back to your apps"))
+        }
+        _ => None,
+    }
+}
+
+fn failure(error: CallbackError) -> Response {
+    let start_again = "Go back to the app list and choose Connect again.";
+    match error {
+        CallbackError::UnknownState => message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in is not valid",
+            &[
+                "Portico did not start this sign-in, or its address was changed on the way.",
+                start_again,
+            ],
+            None,
+        ),
+        CallbackError::Replayed => message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in was already used",
+            &[
+                "Each sign-in works once. If you reloaded this page, your app may already be connected.",
+                start_again,
+            ],
+            None,
+        ),
+        CallbackError::Expired => message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in has expired",
+            &["Sign-ins must be finished within 10 minutes.", start_again],
+            None,
+        ),
+        CallbackError::WrongIssuer => message(
+            StatusCode::BAD_REQUEST,
+            "This answer came from a different app",
+            &[
+                "The sign-in was answered by a provider other than the app you chose, so Portico ignored it.",
+                start_again,
+            ],
+            None,
+        ),
+        CallbackError::MissingCode => message(
+            StatusCode::BAD_REQUEST,
+            "The app sent no authorization",
+            &[
+                "The provider returned without an authorization code.",
+                start_again,
+            ],
+            None,
+        ),
+        CallbackError::Cancelled(back) => message(
+            StatusCode::OK,
+            "You cancelled the connection",
+            &[&format!(
+                "Nothing was connected and {} received no access. You can connect it any time.",
+                back.app_name
+            )],
+            back_link(&back),
+        ),
+        CallbackError::Refused(reason, back) => message(
+            StatusCode::BAD_GATEWAY,
+            &format!("{} did not allow the connection", back.app_name),
+            &[&format!("It answered: {reason}"), start_again],
+            back_link(&back),
+        ),
+        CallbackError::Exchange(back) => message(
+            StatusCode::BAD_GATEWAY,
+            &format!("{} did not accept the sign-in", back.app_name),
+            &[
+                "Portico could not finish connecting. This is usually temporary.",
+                start_again,
+            ],
+            back_link(&back),
+        ),
+        CallbackError::AppGone => message(
+            StatusCode::GONE,
+            "This app is no longer offered",
+            &["The team that sent you here has removed it."],
+            None,
+        ),
+        CallbackError::OAuth(oauth::OAuthError::NotConfigured(name)) => message(
+            StatusCode::CONFLICT,
+            &format!("{name} is not set up yet"),
+            &["The team that sent you here has to finish setting it up."],
+            None,
+        ),
+        CallbackError::OAuth(error) => {
+            tracing::error!(%error, "oauth callback failed");
+            unavailable()
+        }
+        CallbackError::Db(error) => {
+            tracing::error!(%error, "oauth callback failed");
+            unavailable()
+        }
+    }
+}
+
+fn unavailable() -> Response {
+    message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Something went wrong on our side",
+        &["Portico could not finish connecting. Please try again in a minute."],
+        None,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_server() {
+        assert_eq!(
+            with_query(Some("/connect/pst_x"), "connected", "slack"),
+            "/connect/pst_x?connected=slack"
+        );
+        assert_eq!(
+            with_query(Some("/connect/pst_x?q=a"), "connected", "a b"),
+            "/connect/pst_x?q=a&connected=a+b"
+        );
+        assert_eq!(
+            with_query(Some("//evil.example"), "connected", "x"),
+            "/?connected=x"
+        );
+        assert_eq!(
+            with_query(Some("https://evil.example"), "connected", "x"),
+            "/?connected=x"
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! The sandbox provider's HTTP face: consent page, token and revocation endpoints, and a
+//! control page to revoke or expire what it issued.
+
+use axum::{
+    Form, Json, Router,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use base64::Engine;
+use chrono::Utc;
+use serde::Deserialize;
+use url::Url;
+
+use super::AppState;
+use super::page::{esc, message, render};
+use crate::oauth;
+use crate::sandbox::{self, AuthorizeParams, Expiry, Target, TokenError, TokenRequest};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sandbox", get(control_page))
+        .route("/sandbox/grants/{id}/{action}", post(control))
+        .route("/sandbox/oauth/authorize", get(consent_page).post(decide))
+        .route("/sandbox/oauth/token", post(token))
+        .route("/sandbox/oauth/revoke", post(revoke))
+}
+
+fn sandbox_off() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "The sandbox is turned off",
+        &["This Portico does not run the practice OAuth provider."],
+        None,
+    )
+}
+
+fn issuer(state: &AppState) -> String {
+    format!("{}/sandbox", state.public_url)
+}
+
+fn bad_request(reason: &str) -> Response {
+    message(
+        StatusCode::BAD_REQUEST,
+        "This sign-in request is not valid",
+        &[
+            "The sandbox provider cannot continue:",
+            reason,
+            "Go back to the app list and start again.",
+        ],
+        None,
+    )
+}
+
+async fn consent_page(
+    State(state): State<AppState>,
+    Query(params): Query<AuthorizeParams>,
+) -> Response {
+    if state.sandbox.is_none() {
+        return sandbox_off();
+    }
+    let callback = oauth::redirect_url(&state.public_url);
+    let request = match params.check(callback.as_str()) {
+        Ok(request) => request,
+        Err(reason) => return bad_request(reason),
+    };
+    let hidden = [
+        ("response_type", Some("code")),
+        ("client_id", Some(request.client_id.as_str())),
+        ("redirect_uri", Some(request.redirect_uri.as_str())),
+        ("scope", Some(request.scope.as_str())),
+        ("state", request.state.as_deref()),
+        ("code_challenge", request.code_challenge.as_deref()),
+        (
+            "code_challenge_method",
+            request.code_challenge.as_ref().map(|_| "S256"),
+        ),
+    ]
+    .iter()
+    .filter_map(|(name, value)| {
+        value.map(|value| {
+            format!(
+                r#"<input type="hidden" name="{name}" value="{}">"#,
+                esc(value)
+            )
+        })
+    })
+    .collect::<String>();
+    let scope = if request.scope.is_empty() {
+        "your sandbox profile".to_owned()
+    } else {
+        request.scope.clone()
+    };
+    let body = format!(
+        r#"<main class="status sandbox" id="main">
+<img class="status__mark" src="/icons/sandbox.svg" alt="" width="48" height="48">
+<p class="sandbox__tag">Portico Sandbox · practice provider</p>
+<h1>Allow access to your sandbox account?</h1>
+<p>The app <strong>{client}</strong> asks for: <strong>{scope}</strong>.</p>
+<form method="post" action="/sandbox/oauth/authorize" class="sandbox__form">
+{hidden}
+<label for="account">Account name</label>
+<input id="account" name="account" type="text" maxlength="200" value="Sandbox user" autocomplete="off" required>
+<p class="sandbox__help">Use another name to connect a second account.</p>
+<div class="sandbox__actions">
+<button class="button" type="submit" name="decision" value="approve">Approve</button>
+<button class="button button--quiet" type="submit" name="decision" value="deny">Deny</button>
+</div>
+</form>
+</main>"#,
+        client = esc(&request.client_id),
+        scope = esc(&scope),
+    );
+    render(StatusCode::OK, "Sandbox sign-in", &body)
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(flatten)]
+    params: AuthorizeParams,
+    decision: Option<String>,
+    account: Option<String>,
+}
+
+async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Response {
+    if state.sandbox.is_none() {
+        return sandbox_off();
+    }
+    let callback = oauth::redirect_url(&state.public_url);
+    let request = match form.params.check(callback.as_str()) {
+        Ok(request) => request,
+        Err(reason) => return bad_request(reason),
+    };
+    let code = match form.decision.as_deref() {
+        Some("approve") => {
+            let account: String = form
+                .account
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect();
+            let account = if account.is_empty() {
+                "Sandbox user".to_owned()
+            } else {
+                account
+            };
+            match sandbox::approve(&state.db, &request, &account).await {
+                Ok(code) => Some(code),
+                Err(error) => {
+                    tracing::error!(%error, "sandbox: cannot store the grant");
+                    return message(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "The sandbox could not save your answer",
+                        &["Please try again in a minute."],
+                        None,
+                    );
+                }
+            }
+        }
+        _ => None,
+    };
+    let mut target = Url::parse(&request.redirect_uri).expect("checked redirect URI");
+    {
+        let mut query = target.query_pairs_mut();
+        match &code {
+            Some(code) => {
+                query.append_pair("code", code);
+            }
+            None => {
+                query.append_pair("error", "access_denied");
+                query.append_pair("error_description", "The user denied access");
+            }
+        }
+        if let Some(state_value) = &request.state {
+            query.append_pair("state", state_value);
+        }
+        query.append_pair("iss", &issuer(&state));
+    }
+    Redirect::to(target.as_str()).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct TokenForm {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+}
+
+/// Client credentials from HTTP Basic (RFC 6749 §2.3.1), URL-decoded.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let decode = |part: &str| {
+        url::form_urlencoded::parse(format!("x={part}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+    };
+    Some((decode(id)?, decode(secret)?))
+}
+
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let Some(sandbox) = state.sandbox.as_deref() else {
+        return sandbox_off();
+    };
+    let (client_id, client_secret) = match basic_credentials(&headers) {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (form.client_id, form.client_secret),
+    };
+    let request = TokenRequest {
+        grant_type: form.grant_type,
+        client_id,
+        client_secret,
+        code: form.code,
+        redirect_uri: form.redirect_uri,
+        code_verifier: form.code_verifier,
+        refresh_token: form.refresh_token,
+    };
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
+    match sandbox::token(&state.db, sandbox, &request).await {
+        Ok(answer) => (no_store, Json(answer)).into_response(),
+        Err(TokenError::Refused(refusal)) => {
+            let status = if refusal.error == "invalid_client" {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            (status, no_store, Json(refusal)).into_response()
+        }
+        Err(TokenError::Db(error)) => {
+            tracing::error!(%error, "sandbox: token endpoint failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                no_store,
+                Json(serde_json::json!({"error": "temporarily_unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    token: Option<String>,
+}
+
+async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Response {
+    if state.sandbox.is_none() {
+        return sandbox_off();
+    }
+    let Some(token) = form.token.filter(|token| !token.is_empty()) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": "invalid_request"})),
+        )
+            .into_response();
+    };
+    match sandbox::revoke_token(&state.db, &token).await {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "sandbox: revocation failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn control_page(State(state): State<AppState>) -> Response {
+    if state.sandbox.is_none() {
+        return sandbox_off();
+    }
+    let grants = match sandbox::grants(&state.db).await {
+        Ok(grants) => grants,
+        Err(error) => {
+            tracing::error!(%error, "sandbox: cannot list grants");
+            return message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The sandbox is unavailable",
+                &["Please try again in a minute."],
+                None,
+            );
+        }
+    };
+    let now = Utc::now();
+    let rows: String = grants
+        .iter()
+        .map(|grant| {
+            let status = sandbox::describe(grant, now);
+            let buttons = if grant.revoked_at.is_some() {
+                String::new()
+            } else {
+                ["revoke", "expire", "expire-refresh"]
+                    .iter()
+                    .zip(["Revoke", "Expire access token", "Expire refresh token"])
+                    .map(|(action, label)| {
+                        format!(
+                            r#"<form method="post" action="/sandbox/grants/{id}/{action}"><button class="button button--quiet" type="submit">{label}</button></form>"#,
+                            id = esc(&grant.id),
+                        )
+                    })
+                    .collect()
+            };
+            format!(
+                r#"<tr data-grant="{id}"><td>{account}</td><td>{client}</td><td>{created}</td><td data-status>{status}</td><td class="sandbox__controls">{buttons}</td></tr>"#,
+                id = esc(&grant.id),
+                account = esc(&grant.account),
+                client = esc(&grant.client_id),
+                created = grant.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            )
+        })
+        .collect();
+    let table = if grants.is_empty() {
+        r#"<p class="empty">Nothing has connected to the sandbox yet.</p>"#.to_owned()
+    } else {
+        format!(
+            r#"<table class="sandbox__grants"><thead><tr><th scope="col">Account</th><th scope="col">Client</th><th scope="col">Connected</th><th scope="col">Tokens</th><th scope="col"><span class="visually-hidden">Controls</span></th></tr></thead><tbody>{rows}</tbody></table>"#
+        )
+    };
+    let settings = state
+        .sandbox
+        .as_ref()
+        .map(|sandbox| sandbox.settings)
+        .expect("checked above");
+    let body = format!(
+        r#"<main class="connect sandbox-admin" id="main">
+<h1>Portico Sandbox</h1>
+<p class="lede">A practice OAuth2 provider. Revoke or expire what it issued to watch a connection ask to be reconnected. Access tokens last {access} s, refresh tokens {refresh} s.</p>
+{table}
+</main>"#,
+        access = settings.access_ttl,
+        refresh = settings.refresh_ttl,
+    );
+    render(StatusCode::OK, "Sandbox", &body)
+}
+
+async fn control(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
+    if state.sandbox.is_none() {
+        return sandbox_off();
+    }
+    let target = Target::Grant(id);
+    let result = match action.as_str() {
+        "revoke" => sandbox::revoke(&state.db, &target).await,
+        "expire" => sandbox::expire(&state.db, &target, Expiry::Access).await,
+        "expire-refresh" => sandbox::expire(&state.db, &target, Expiry::Refresh).await,
+        _ => {
+            return message(
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                &["There is nothing at this address."],
+                Some(("/sandbox", "Back to the sandbox")),
+            );
+        }
+    };
+    if let Err(error) = result {
+        tracing::error!(%error, "sandbox: control failed");
+    }
+    Redirect::to("/sandbox").into_response()
+}

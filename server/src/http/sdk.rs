@@ -1,0 +1,240 @@
+//! Routes the frontend SDK (`@cobaltio/cobalt-js` 8.x) calls with a Bearer session token, and
+//! their CORS policy: a browser may call them only from an origin the org has allowed.
+
+use axum::{
+    Json, Router,
+    extract::{FromRequestParts, Path, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{delete, get},
+};
+use serde::Serialize;
+
+use super::application::Application;
+use super::flows::FlowError;
+use super::{ApiError, AppState};
+use crate::connections;
+use crate::oauth::Mode;
+use crate::sessions::{self, Session, SessionError};
+use crate::tenancy;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/v2/f-sdk/application", get(list_applications))
+        .route("/v2/f-sdk/application/{slug}", get(get_application))
+        .route("/v1/{slug}/integrate", get(integrate))
+        .route("/v1/linked-acc/integration/{slug}", delete(disconnect))
+        .route("/v3/org/basics", get(org_basics))
+        .route_layer(middleware::from_fn_with_state(state, cors))
+}
+
+/// The session behind the request's Bearer token, resolved once by the CORS layer.
+#[derive(Clone)]
+pub struct SdkSession(pub Session);
+
+impl FromRequestParts<AppState> for SdkSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(session) = parts.extensions.get::<SdkSession>() {
+            return Ok(session.clone());
+        }
+        resolve(&parts.headers, state).await.map(SdkSession)
+    }
+}
+
+async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Session, ApiError> {
+    let token = super::public::bearer_token(headers).ok_or(ApiError::Unauthorized(
+        "send Authorization: Bearer <session token>",
+    ))?;
+    match sessions::resolve(&state.db, token).await {
+        Ok(session) => Ok(session),
+        Err(SessionError::Unknown) => Err(ApiError::Unauthorized("the session token is not valid")),
+        Err(SessionError::Expired) => Err(ApiError::Unauthorized("the session token has expired")),
+        Err(SessionError::Db(error)) => Err(error.into()),
+    }
+}
+
+const ALLOWED_HEADERS: &str = "authorization, content-type";
+const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE";
+
+/// CORS for the SDK routes. A preflight carries no token, so it is answered for any origin
+/// some org allows; the real request is then checked against the token's own org, and
+/// refused before the handler runs when that org does not allow the origin.
+async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let Some(origin) = origin.filter(|origin| origin.as_str() != &*state.public_url) else {
+        return next.run(request).await;
+    };
+    if request.method() == Method::OPTIONS {
+        let allowed = tenancy::origin_allowed_anywhere(&state.db, &origin)
+            .await
+            .unwrap_or(false);
+        if !allowed {
+            return StatusCode::FORBIDDEN.into_response();
+        }
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        let headers = response.headers_mut();
+        allow(headers, &origin);
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(ALLOWED_HEADERS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(ALLOWED_METHODS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        return response;
+    }
+    let (mut parts, body) = request.into_parts();
+    let session = match resolve(&parts.headers, &state).await {
+        Ok(session) => session,
+        Err(error) => {
+            // The caller may read why, but only from an origin some org allows.
+            let mut response = error.into_response();
+            if tenancy::origin_allowed_anywhere(&state.db, &origin)
+                .await
+                .unwrap_or(false)
+            {
+                allow(response.headers_mut(), &origin);
+            }
+            return response;
+        }
+    };
+    if !tenancy::allowed_origins(&session.org)
+        .iter()
+        .any(|allowed| allowed == &origin)
+    {
+        return ApiError::Forbidden("this origin is not allowed to use this org's links")
+            .into_response();
+    }
+    parts.extensions.insert(SdkSession(session));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    allow(response.headers_mut(), &origin);
+    response
+}
+
+fn allow(headers: &mut HeaderMap, origin: &str) {
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+}
+
+async fn list_applications(
+    State(state): State<AppState>,
+    SdkSession(session): SdkSession,
+) -> Result<Json<Vec<Application>>, ApiError> {
+    let apps =
+        connections::apps_for_linked_account(&state.db, &state.catalog, &session.linked_account)
+            .await?;
+    Ok(Json(
+        apps.iter()
+            .map(|entry| Application::new(entry, &state.public_url))
+            .collect(),
+    ))
+}
+
+async fn get_application(
+    State(state): State<AppState>,
+    SdkSession(session): SdkSession,
+    Path(slug): Path<String>,
+) -> Result<Json<Application>, ApiError> {
+    let apps =
+        connections::apps_for_linked_account(&state.db, &state.catalog, &session.linked_account)
+            .await?;
+    apps.iter()
+        .find(|entry| entry.app.slug == slug)
+        .map(|entry| Json(Application::new(entry, &state.public_url)))
+        .ok_or(ApiError::NotFound("application"))
+}
+
+#[derive(Serialize)]
+struct AuthUrl {
+    auth_url: String,
+}
+
+impl From<FlowError> for ApiError {
+    fn from(error: FlowError) -> Self {
+        match error {
+            FlowError::UnknownApp => Self::NotFound("application"),
+            FlowError::NotOAuth => Self::NotFound("OAuth2 application"),
+            FlowError::NotConfigured(_) => {
+                Self::Conflict("the org has not set this app's OAuth client up")
+            }
+            FlowError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
+        }
+    }
+}
+
+/// `GET /api/v1/{slug}/integrate`: the provider URL for the SDK to open in a new window.
+async fn integrate(
+    State(state): State<AppState>,
+    SdkSession(session): SdkSession,
+    Path(slug): Path<String>,
+) -> Result<Json<AuthUrl>, ApiError> {
+    let url = state
+        .begin_oauth(&session.linked_account, &slug, false, Mode::Popup, None)
+        .await?;
+    Ok(Json(AuthUrl {
+        auth_url: url.to_string(),
+    }))
+}
+
+/// `DELETE /api/v1/linked-acc/integration/{slug}`.
+async fn disconnect(
+    State(state): State<AppState>,
+    SdkSession(session): SdkSession,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.enabled_app(&session.linked_account, &slug).await?;
+    state.disconnect(&session.linked_account, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct OrgBasics {
+    org: OrgView,
+    environment: &'static str,
+    linked_account: LinkedAccountView,
+}
+
+#[derive(Serialize)]
+struct OrgView {
+    id: String,
+    name: String,
+    brand_color: String,
+    logo_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LinkedAccountView {
+    linked_account_id: String,
+    name: Option<String>,
+}
+
+/// `GET /api/v3/org/basics`: the org and linked account a session token speaks for.
+async fn org_basics(SdkSession(session): SdkSession) -> Json<OrgBasics> {
+    Json(OrgBasics {
+        org: OrgView {
+            id: session.org.id,
+            name: session.org.name,
+            brand_color: session.org.brand_color,
+            logo_url: session.org.logo_url,
+        },
+        environment: session.environment.as_str(),
+        linked_account: LinkedAccountView {
+            linked_account_id: session.linked_account.external_id,
+            name: session.linked_account.name,
+        },
+    })
+}

@@ -1,0 +1,837 @@
+//! OAuth2 authorization code flow: authorization URL (PKCE S256 + single-use state), callback
+//! (state checks, code exchange), refresh and revocation. Tokens are sealed by the vault.
+
+use std::time::Duration as StdDuration;
+
+use app::dto::ReauthReason;
+use chrono::{DateTime, Duration, Utc};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+    basic::{
+        BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
+        BasicTokenIntrospectionResponse, BasicTokenType,
+    },
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+use zeroize::Zeroizing;
+
+use crate::catalog::{AppDefinition, Catalog, ClientAuth, client_secret_binding};
+use crate::connections::{self, Status};
+use crate::entity::{app_config, connection, linked_account, oauth_state};
+use crate::secrets;
+use crate::tenancy::Environment;
+use crate::vault::{Binding, Vault, VaultError};
+
+/// How long a user has to finish at the provider.
+pub const STATE_TTL: Duration = Duration::minutes(10);
+/// The path every provider redirects back to.
+pub const CALLBACK_PATH: &str = "/oauth/callback";
+/// The client id the built-in sandbox is used with when an org configured none.
+pub const SANDBOX_CLIENT_ID: &str = "portico-sandbox";
+
+/// Portico's HTTP client for providers: no redirects (a redirect could point anywhere), and
+/// bounded waits so a slow provider cannot hold a request forever.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(StdDuration::from_secs(5))
+        .timeout(StdDuration::from_secs(15))
+        .user_agent(concat!("Portico/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the HTTP client builds")
+}
+
+/// Everything a provider sends in its token response besides the standard fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProviderFields {
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ExtraTokenFields for ProviderFields {}
+
+type Tokens = StandardTokenResponse<ProviderFields, BasicTokenType>;
+type Client = oauth2::Client<
+    BasicErrorResponse,
+    Tokens,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointSet,
+>;
+
+/// An OAuth2 app as one org uses it: absolute endpoints and its client credentials.
+pub struct OAuthApp {
+    pub slug: String,
+    pub name: String,
+    pub authorize_url: Url,
+    pub token_url: Url,
+    pub revoke_url: Option<Url>,
+    pub issuer: Option<String>,
+    pub scopes: Vec<String>,
+    pub pkce: bool,
+    pub client_auth: ClientAuth,
+    pub identifier: Option<String>,
+    pub client_id: String,
+    pub client_secret: Option<Zeroizing<String>>,
+}
+
+/// Why an authorization cannot start, a callback cannot finish, or a refresh failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OAuthError {
+    #[error("this app does not sign in with OAuth2")]
+    NotOAuth,
+    #[error("{0} is not set up yet: the team that sent you here has to add its client id")]
+    NotConfigured(String),
+    #[error("the app's {0} is not a valid URL")]
+    BadEndpoint(&'static str),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Makes a catalog endpoint absolute: paths starting with `/` are on this Portico.
+fn absolute(url: &str, public_url: &str, what: &'static str) -> Result<Url, OAuthError> {
+    let full = if url.starts_with('/') {
+        format!("{public_url}{url}")
+    } else {
+        url.to_owned()
+    };
+    Url::parse(&full).map_err(|_| OAuthError::BadEndpoint(what))
+}
+
+/// The callback URL providers redirect to.
+pub fn redirect_url(public_url: &str) -> Url {
+    Url::parse(&format!("{public_url}{CALLBACK_PATH}")).expect("the public URL is a valid base")
+}
+
+/// Resolves an app with the org's client settings for its environment.
+pub async fn oauth_app(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    public_url: &str,
+    org_id: &str,
+    environment: Environment,
+    app: &AppDefinition,
+) -> Result<OAuthApp, OAuthError> {
+    let endpoints = app.oauth.as_ref().ok_or(OAuthError::NotOAuth)?;
+    let config = app_config::Entity::find()
+        .filter(app_config::Column::OrgId.eq(org_id))
+        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Slug.eq(&app.slug))
+        .one(db)
+        .await?;
+    let client_secret = match config.as_ref().and_then(|c| c.client_secret.as_ref()) {
+        Some(sealed) => Some(vault.open_string(
+            sealed,
+            &client_secret_binding(org_id, environment, &app.slug),
+        )?),
+        None => None,
+    };
+    let client_id = config
+        .as_ref()
+        .and_then(|c| c.client_id.clone())
+        .or_else(|| (app.slug == "sandbox").then(|| SANDBOX_CLIENT_ID.to_owned()))
+        .ok_or_else(|| OAuthError::NotConfigured(app.name.clone()))?;
+    let scopes = config
+        .as_ref()
+        .and_then(|c| c.scopes.as_deref())
+        .map(|scopes| scopes.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_else(|| endpoints.scopes.clone());
+    Ok(OAuthApp {
+        slug: app.slug.clone(),
+        name: app.name.clone(),
+        authorize_url: absolute(&endpoints.authorize_url, public_url, "authorize_url")?,
+        token_url: absolute(&endpoints.token_url, public_url, "token_url")?,
+        revoke_url: endpoints
+            .revoke_url
+            .as_deref()
+            .map(|url| absolute(url, public_url, "revoke_url"))
+            .transpose()?,
+        issuer: endpoints.issuer.as_deref().map(|issuer| {
+            if issuer.starts_with('/') {
+                format!("{public_url}{issuer}")
+            } else {
+                issuer.to_owned()
+            }
+        }),
+        scopes,
+        pkce: endpoints.pkce,
+        client_auth: endpoints.client_auth,
+        identifier: endpoints.identifier.clone(),
+        client_id,
+        client_secret,
+    })
+}
+
+impl OAuthApp {
+    fn client(&self, public_url: &str) -> Client {
+        let mut client = oauth2::Client::new(ClientId::new(self.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(self.authorize_url.clone()))
+            .set_token_uri(TokenUrl::from_url(self.token_url.clone()))
+            .set_revocation_url_option(self.revoke_url.clone().map(RevocationUrl::from_url))
+            .set_redirect_uri(RedirectUrl::from_url(redirect_url(public_url)))
+            .set_auth_type(match self.client_auth {
+                ClientAuth::Basic => AuthType::BasicAuth,
+                ClientAuth::Post => AuthType::RequestBody,
+            });
+        if let Some(secret) = &self.client_secret {
+            client = client.set_client_secret(ClientSecret::new(secret.to_string()));
+        }
+        client
+    }
+}
+
+/// Where the user goes once the provider sends them back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Same tab: back to the hosted page with a banner.
+    Page,
+    /// A window the SDK opened: says "Connected" and closes itself.
+    Popup,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Popup => "popup",
+        }
+    }
+}
+
+/// What the state row keeps sealed.
+#[derive(Serialize, Deserialize)]
+struct StateSecrets {
+    verifier: Option<String>,
+    return_to: Option<String>,
+}
+
+fn state_binding(state_id: &str, linked_account_id: &str, slug: &str) -> Binding {
+    Binding::new(
+        "oauth_state",
+        &[
+            ("id", state_id),
+            ("linked_account", linked_account_id),
+            ("slug", slug),
+            ("field", "secrets"),
+        ],
+    )
+}
+
+/// Who is signing in, and what happens afterwards.
+pub struct Begin<'a> {
+    pub linked_account: &'a linked_account::Model,
+    /// The connection a successful sign-in updates in place.
+    pub reconnect: Option<&'a connection::Model>,
+    pub mode: Mode,
+    /// A path on this server to send the user back to.
+    pub return_to: Option<String>,
+}
+
+/// Starts an authorization: stores a single-use state and returns the provider's URL.
+pub async fn authorization_url(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    public_url: &str,
+    app: &OAuthApp,
+    begin: Begin<'_>,
+) -> Result<Url, OAuthError> {
+    let Begin {
+        linked_account,
+        reconnect,
+        mode,
+        return_to,
+    } = begin;
+    let state = secrets::random_secret("");
+    let state_id = secrets::digest(&state);
+    let client = app.client(public_url);
+    let mut request = client
+        .authorize_url(|| CsrfToken::new(state.clone()))
+        .add_scopes(app.scopes.iter().cloned().map(Scope::new));
+    let verifier = if app.pkce {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        request = request.set_pkce_challenge(challenge);
+        Some(verifier.secret().clone())
+    } else {
+        None
+    };
+    let (url, _) = request.url();
+    let sealed = vault.seal(
+        &serde_json::to_vec(&StateSecrets {
+            verifier,
+            return_to,
+        })
+        .expect("state secrets serialize"),
+        &state_binding(&state_id, &linked_account.id, &app.slug),
+    );
+    let now = Utc::now();
+    oauth_state::ActiveModel {
+        id: Set(state_id),
+        linked_account_id: Set(linked_account.id.clone()),
+        slug: Set(app.slug.clone()),
+        connection_id: Set(reconnect.map(|c| c.id.clone())),
+        secrets: Set(sealed),
+        mode: Set(mode.as_str().to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + STATE_TTL),
+        consumed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(url)
+}
+
+/// The query a provider redirects back with.
+#[derive(Debug, Default, Deserialize)]
+pub struct CallbackParams {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    pub iss: Option<String>,
+}
+
+/// Why a callback did not connect anything. Each is shown as a readable page.
+#[derive(Debug, thiserror::Error)]
+pub enum CallbackError {
+    #[error("this sign-in is not one Portico started")]
+    UnknownState,
+    #[error("this sign-in was already used")]
+    Replayed,
+    #[error("this sign-in took longer than 10 minutes")]
+    Expired,
+    #[error("the answer came from a different app than the one you chose")]
+    WrongIssuer,
+    #[error("the provider sent no authorization code")]
+    MissingCode,
+    #[error("you cancelled the connection")]
+    Cancelled(Return),
+    #[error("the provider refused: {0}")]
+    Refused(String, Return),
+    #[error("the provider did not accept the sign-in")]
+    Exchange(Return),
+    #[error("the app is no longer available")]
+    AppGone,
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<VaultError> for CallbackError {
+    fn from(error: VaultError) -> Self {
+        Self::OAuth(error.into())
+    }
+}
+
+/// Where to send the user after a callback, whatever its outcome.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub mode: Mode,
+    pub return_to: Option<String>,
+    pub app_name: String,
+}
+
+/// A finished connection.
+#[derive(Debug)]
+pub struct Connected {
+    pub connection: connection::Model,
+    pub reconnected: bool,
+    pub back: Return,
+}
+
+/// What a callback needs from the running server.
+pub struct CallbackContext<'a> {
+    pub db: &'a DatabaseConnection,
+    pub vault: &'a Vault,
+    pub http: &'a reqwest::Client,
+    pub public_url: &'a str,
+    pub catalog: &'a Catalog,
+}
+
+/// Handles the provider's redirect: checks the state, exchanges the code, stores the tokens.
+/// Nothing is requested from the provider and nothing is written unless the state is valid.
+pub async fn complete(
+    cx: &CallbackContext<'_>,
+    params: &CallbackParams,
+) -> Result<Connected, CallbackError> {
+    let presented = params
+        .state
+        .as_deref()
+        .filter(|state| secrets::is_secret_body(state))
+        .ok_or(CallbackError::UnknownState)?;
+    let state_id = secrets::digest(presented);
+    let record = oauth_state::Entity::find_by_id(&state_id)
+        .one(cx.db)
+        .await?
+        .ok_or(CallbackError::UnknownState)?;
+    if record.consumed_at.is_some() {
+        return Err(CallbackError::Replayed);
+    }
+    if record.expires_at <= Utc::now() {
+        return Err(CallbackError::Expired);
+    }
+    let account = linked_account::Entity::find_by_id(&record.linked_account_id)
+        .one(cx.db)
+        .await?
+        .ok_or(CallbackError::UnknownState)?;
+    let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+    let definition = crate::catalog::definition(
+        cx.db,
+        cx.catalog,
+        &account.org_id,
+        environment,
+        &record.slug,
+    )
+    .await?
+    .ok_or(CallbackError::AppGone)?;
+    let app = oauth_app(
+        cx.db,
+        cx.vault,
+        cx.public_url,
+        &account.org_id,
+        environment,
+        &definition,
+    )
+    .await?;
+    // RFC 9207: a provider that names itself must be the one this state was issued for.
+    if let (Some(sent), Some(expected)) = (&params.iss, &app.issuer)
+        && sent != expected
+    {
+        return Err(CallbackError::WrongIssuer);
+    }
+    let back = Return {
+        mode: if record.mode == "popup" {
+            Mode::Popup
+        } else {
+            Mode::Page
+        },
+        return_to: None,
+        app_name: app.name.clone(),
+    };
+    if params.error.is_none() && params.code.is_none() {
+        return Err(CallbackError::MissingCode);
+    }
+    let sealed = cx.vault.open(
+        &record.secrets,
+        &state_binding(&record.id, &record.linked_account_id, &record.slug),
+    )?;
+    let state_secrets: StateSecrets =
+        serde_json::from_slice(&sealed).map_err(|_| VaultError::Malformed)?;
+    let back = Return {
+        return_to: state_secrets.return_to.clone(),
+        ..back
+    };
+
+    // Single use: whoever marks the state consumed first owns the callback.
+    let claimed = oauth_state::Entity::update_many()
+        .col_expr(oauth_state::Column::ConsumedAt, Expr::value(Utc::now()))
+        .filter(oauth_state::Column::Id.eq(&record.id))
+        .filter(oauth_state::Column::ConsumedAt.is_null())
+        .exec(cx.db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(CallbackError::Replayed);
+    }
+
+    if let Some(error) = &params.error {
+        return Err(if error == "access_denied" {
+            CallbackError::Cancelled(back)
+        } else {
+            let description = params
+                .error_description
+                .as_deref()
+                .map(|text| text.chars().take(200).collect::<String>())
+                .unwrap_or_else(|| error.chars().take(64).collect());
+            CallbackError::Refused(description, back)
+        });
+    }
+    let code = params.code.clone().ok_or(CallbackError::MissingCode)?;
+
+    let client = app.client(cx.public_url);
+    let mut request = client.exchange_code(AuthorizationCode::new(code));
+    if let Some(verifier) = state_secrets.verifier {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
+    }
+    let tokens = match request.request_async(cx.http).await {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            tracing::warn!(slug = %app.slug, error = %describe(&error), "code exchange failed");
+            return Err(CallbackError::Exchange(back));
+        }
+    };
+    let identifier = app
+        .identifier
+        .as_deref()
+        .and_then(|pointer| identifier_from(&tokens, pointer));
+
+    let txn = cx.db.begin().await?;
+    let existing = match &record.connection_id {
+        Some(id) => {
+            connection::Entity::find_by_id(id)
+                .filter(connection::Column::LinkedAccountId.eq(&account.id))
+                .filter(connection::Column::Slug.eq(&app.slug))
+                .one(&txn)
+                .await?
+        }
+        None => match &identifier {
+            // The same account signing in again is the same connection.
+            Some(identifier) => {
+                connection::Entity::find()
+                    .filter(connection::Column::LinkedAccountId.eq(&account.id))
+                    .filter(connection::Column::Slug.eq(&app.slug))
+                    .filter(connection::Column::Identifier.eq(identifier))
+                    .one(&txn)
+                    .await?
+            }
+            None => None,
+        },
+    };
+    let reconnected = existing.is_some();
+    let connection = store_tokens(
+        &txn,
+        cx.vault,
+        &account,
+        &app.slug,
+        existing,
+        identifier.as_deref(),
+        &tokens,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(slug = %app.slug, connection = %connection.id, reconnected, "connected");
+    Ok(Connected {
+        connection,
+        reconnected,
+        back,
+    })
+}
+
+/// A short description of a token request failure that never includes the response body.
+fn describe<E: std::error::Error>(error: &RequestTokenError<E, BasicErrorResponse>) -> String {
+    match error {
+        RequestTokenError::ServerResponse(response) => {
+            format!("provider answered {}", response.error())
+        }
+        RequestTokenError::Request(error) => format!("request failed: {error}"),
+        RequestTokenError::Parse(_, _) => "unreadable response".to_owned(),
+        RequestTokenError::Other(message) => message.clone(),
+    }
+}
+
+/// Follows a JSON pointer into the provider's extra token fields.
+fn identifier_from(tokens: &Tokens, pointer: &str) -> Option<String> {
+    let extra = Value::Object(tokens.extra_fields().extra.clone());
+    let value = extra.pointer(pointer)?;
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    let text: String = text.chars().filter(|c| !c.is_control()).take(512).collect();
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The sealed credentials of an OAuth2 connection.
+#[derive(Serialize, Deserialize)]
+pub struct StoredTokens {
+    pub kind: String,
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub token_type: String,
+    pub scopes: Vec<String>,
+}
+
+impl Drop for StoredTokens {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.access_token.zeroize();
+        if let Some(token) = &mut self.refresh_token {
+            token.zeroize();
+        }
+    }
+}
+
+/// Where a connection's credentials are sealed.
+pub fn credentials_binding(
+    org_id: &str,
+    environment: &str,
+    linked_account_id: &str,
+    slug: &str,
+    connection_id: &str,
+) -> Binding {
+    Binding::new(
+        "connection",
+        &[
+            ("org", org_id),
+            ("environment", environment),
+            ("linked_account", linked_account_id),
+            ("slug", slug),
+            ("connection", connection_id),
+            ("field", "credentials"),
+        ],
+    )
+}
+
+/// Seals tokens into a connection: a new one, or `existing` updated in place (same id, same
+/// `connected_at`, flag cleared). `previous_refresh` is kept when the provider does not rotate.
+#[allow(clippy::too_many_arguments)]
+async fn store_tokens(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    account: &linked_account::Model,
+    slug: &str,
+    existing: Option<connection::Model>,
+    identifier: Option<&str>,
+    tokens: &Tokens,
+    previous_refresh: Option<&str>,
+) -> Result<connection::Model, DbErr> {
+    let now = Utc::now();
+    let id = existing
+        .as_ref()
+        .map(|c| c.id.clone())
+        .unwrap_or_else(secrets::random_id);
+    let stored = StoredTokens {
+        kind: "oauth2".to_owned(),
+        access_token: tokens.access_token().secret().clone(),
+        refresh_token: tokens
+            .refresh_token()
+            .map(|token| token.secret().clone())
+            .or_else(|| previous_refresh.map(str::to_owned)),
+        token_type: tokens.token_type().as_ref().to_owned(),
+        scopes: tokens
+            .scopes()
+            .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect())
+            .unwrap_or_default(),
+    };
+    let plaintext = Zeroizing::new(serde_json::to_vec(&stored).expect("tokens serialize"));
+    let sealed = vault.seal(
+        &plaintext,
+        &credentials_binding(
+            &account.org_id,
+            &account.environment,
+            &account.id,
+            slug,
+            &id,
+        ),
+    );
+    let access_expires_at = tokens
+        .expires_in()
+        .and_then(|lifetime| Duration::from_std(lifetime).ok())
+        .map(|lifetime| now + lifetime);
+    let refresh_expires_at = tokens
+        .extra_fields()
+        .extra
+        .get("refresh_token_expires_in")
+        .and_then(Value::as_i64)
+        .map(|seconds| now + Duration::seconds(seconds));
+    match existing {
+        Some(record) => {
+            let version = record.version;
+            let keep_identifier = record.identifier.clone();
+            let mut active: connection::ActiveModel = record.into();
+            active.identifier = Set(identifier.map(str::to_owned).or(keep_identifier));
+            active.status = Set("active".to_owned());
+            active.reauth_reason = Set(None);
+            active.credentials = Set(Some(sealed));
+            active.key_id = Set(Some(vault.active_key_id().to_owned()));
+            active.access_expires_at = Set(access_expires_at);
+            active.refresh_expires_at = Set(refresh_expires_at);
+            active.version = Set(version + 1);
+            active.updated_at = Set(now);
+            active.update(db).await
+        }
+        None => {
+            connection::ActiveModel {
+                id: Set(id),
+                linked_account_id: Set(account.id.clone()),
+                slug: Set(slug.to_owned()),
+                identifier: Set(identifier.map(str::to_owned)),
+                status: Set("active".to_owned()),
+                reauth_reason: Set(None),
+                credentials: Set(Some(sealed)),
+                key_id: Set(Some(vault.active_key_id().to_owned())),
+                access_expires_at: Set(access_expires_at),
+                refresh_expires_at: Set(refresh_expires_at),
+                version: Set(1),
+                connected_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await
+        }
+    }
+}
+
+/// Opens a connection's sealed OAuth2 tokens.
+pub fn open_tokens(
+    vault: &Vault,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<Option<StoredTokens>, VaultError> {
+    let Some(sealed) = &record.credentials else {
+        return Ok(None);
+    };
+    let plaintext = vault.open(
+        sealed,
+        &credentials_binding(
+            &account.org_id,
+            &account.environment,
+            &account.id,
+            &record.slug,
+            &record.id,
+        ),
+    )?;
+    let tokens: StoredTokens =
+        serde_json::from_slice(&plaintext).map_err(|_| VaultError::Malformed)?;
+    Ok((tokens.kind == "oauth2").then_some(tokens))
+}
+
+/// What a refresh attempt found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refresh {
+    /// New tokens are stored.
+    Refreshed,
+    /// The provider will not issue tokens any more; the connection is flagged with this reason.
+    Flagged(ReauthReason),
+    /// The provider could not be reached or answered oddly; try again later.
+    Transient(String),
+    /// Nothing to refresh with (no refresh token, or not an OAuth2 connection).
+    NotRefreshable,
+}
+
+/// Refreshes one connection's tokens. A definitive refusal flags it `reauth_required`.
+pub async fn refresh(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    http: &reqwest::Client,
+    public_url: &str,
+    app: &OAuthApp,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<Refresh, OAuthError> {
+    let Some(tokens) = open_tokens(vault, account, record)? else {
+        return Ok(Refresh::NotRefreshable);
+    };
+    let Some(refresh_token) = tokens.refresh_token.clone() else {
+        return Ok(Refresh::NotRefreshable);
+    };
+    let client = app.client(public_url);
+    let answer = client
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+        .request_async(http)
+        .await;
+    match answer {
+        Ok(new_tokens) => {
+            let txn = db.begin().await?;
+            // Only the holder of the version read may write: a concurrent refresh wins cleanly.
+            let current = connection::Entity::find_by_id(&record.id)
+                .filter(connection::Column::Version.eq(record.version))
+                .one(&txn)
+                .await?;
+            if let Some(current) = current {
+                store_tokens(
+                    &txn,
+                    vault,
+                    account,
+                    &record.slug,
+                    Some(current),
+                    None,
+                    &new_tokens,
+                    Some(&refresh_token),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+            Ok(Refresh::Refreshed)
+        }
+        Err(RequestTokenError::ServerResponse(response))
+            if *response.error() == BasicErrorResponseType::InvalidGrant =>
+        {
+            let expired = response
+                .error_description()
+                .is_some_and(|text| text.to_lowercase().contains("expired"));
+            let reason = if expired {
+                ReauthReason::RefreshTokenExpired
+            } else {
+                ReauthReason::TokenRevoked
+            };
+            if Status::of(record) == Status::Active {
+                connections::flag_reauth_required(db, &record.id, reason).await?;
+            }
+            tracing::info!(slug = %record.slug, connection = %record.id, reason = reason.as_str(), "provider refused to refresh");
+            Ok(Refresh::Flagged(reason))
+        }
+        Err(error) => Ok(Refresh::Transient(describe(&error))),
+    }
+}
+
+/// Revokes a connection's tokens at the provider (RFC 7009). Failures are logged, not fatal.
+pub async fn revoke(
+    vault: &Vault,
+    http: &reqwest::Client,
+    public_url: &str,
+    app: &OAuthApp,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) {
+    if app.revoke_url.is_none() {
+        return;
+    }
+    let tokens = match open_tokens(vault, account, record) {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::warn!(connection = %record.id, %error, "cannot open tokens to revoke them");
+            return;
+        }
+    };
+    let token: StandardRevocableToken = match &tokens.refresh_token {
+        Some(refresh) => RefreshToken::new(refresh.clone()).into(),
+        None => oauth2::AccessToken::new(tokens.access_token.clone()).into(),
+    };
+    let client = app.client(public_url);
+    let request = match client.revoke_token(token) {
+        Ok(request) => request,
+        Err(error) => {
+            tracing::warn!(connection = %record.id, %error, "cannot build the revocation");
+            return;
+        }
+    };
+    if let Err(error) = request.request_async(http).await {
+        let error = match &error {
+            RequestTokenError::ServerResponse(response) => {
+                format!("provider answered {}", response.error())
+            }
+            RequestTokenError::Request(error) => format!("request failed: {error}"),
+            RequestTokenError::Parse(_, _) => "unreadable response".to_owned(),
+            RequestTokenError::Other(message) => message.clone(),
+        };
+        tracing::warn!(slug = %record.slug, connection = %record.id, %error, "revocation failed");
+    }
+}
+
+/// Deletes expired and used states older than a day.
+pub async fn purge_states(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::ExpiresAt.lt(now - Duration::days(1)))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
