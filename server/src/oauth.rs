@@ -783,17 +783,18 @@ pub async fn refresh(
 }
 
 /// Revokes a connection's tokens at the provider (RFC 7009). Failures are logged, not fatal.
+/// Sent directly rather than through the `oauth2` crate, which refuses plain-http endpoints
+/// and so would skip a provider on this machine.
 pub async fn revoke(
     vault: &Vault,
     http: &reqwest::Client,
-    public_url: &str,
     app: &OAuthApp,
     account: &linked_account::Model,
     record: &connection::Model,
 ) {
-    if app.revoke_url.is_none() {
+    let Some(revoke_url) = &app.revoke_url else {
         return;
-    }
+    };
     let tokens = match open_tokens(vault, account, record) {
         Ok(Some(tokens)) => tokens,
         Ok(None) => return,
@@ -802,29 +803,42 @@ pub async fn revoke(
             return;
         }
     };
-    let token: StandardRevocableToken = match &tokens.refresh_token {
-        Some(refresh) => RefreshToken::new(refresh.clone()).into(),
-        None => oauth2::AccessToken::new(tokens.access_token.clone()).into(),
+    let (token, hint) = match &tokens.refresh_token {
+        Some(refresh) => (refresh.as_str(), "refresh_token"),
+        None => (tokens.access_token.as_str(), "access_token"),
     };
-    let client = app.client(public_url);
-    let request = match client.revoke_token(token) {
-        Ok(request) => request,
-        Err(error) => {
-            tracing::warn!(connection = %record.id, %error, "cannot build the revocation");
-            return;
+    let mut form = vec![("token", token), ("token_type_hint", hint)];
+    let mut request = http.post(revoke_url.clone());
+    match app.client_auth {
+        ClientAuth::Basic => {
+            request = request.basic_auth(
+                form_encode(&app.client_id),
+                app.client_secret
+                    .as_deref()
+                    .map(|secret| form_encode(secret)),
+            );
         }
-    };
-    if let Err(error) = request.request_async(http).await {
-        let error = match &error {
-            RequestTokenError::ServerResponse(response) => {
-                format!("provider answered {}", response.error())
+        ClientAuth::Post => {
+            form.push(("client_id", &app.client_id));
+            if let Some(secret) = &app.client_secret {
+                form.push(("client_secret", secret));
             }
-            RequestTokenError::Request(error) => format!("request failed: {error}"),
-            RequestTokenError::Parse(_, _) => "unreadable response".to_owned(),
-            RequestTokenError::Other(message) => message.clone(),
-        };
-        tracing::warn!(slug = %record.slug, connection = %record.id, %error, "revocation failed");
+        }
     }
+    match request.form(&form).send().await {
+        Ok(response) if response.status().is_success() => {}
+        Ok(response) => {
+            tracing::warn!(slug = %record.slug, connection = %record.id, status = %response.status(), "revocation refused");
+        }
+        Err(error) => {
+            tracing::warn!(slug = %record.slug, connection = %record.id, error = %error.without_url(), "revocation failed");
+        }
+    }
+}
+
+/// RFC 6749 §2.3.1: client credentials are form-encoded before HTTP Basic.
+fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Deletes expired and used states older than a day.

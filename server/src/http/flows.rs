@@ -140,15 +140,7 @@ impl AppState {
             {
                 Ok(app) => {
                     for record in &records {
-                        oauth::revoke(
-                            &self.vault,
-                            &self.http,
-                            &self.public_url,
-                            &app,
-                            account,
-                            record,
-                        )
-                        .await;
+                        oauth::revoke(&self.vault, &self.http, &app, account, record).await;
                     }
                 }
                 Err(error) => {

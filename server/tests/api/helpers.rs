@@ -16,6 +16,7 @@ pub struct TestApp {
     pub vault: std::sync::Arc<portico::vault::Vault>,
     pub dir: std::path::PathBuf,
     pub client: reqwest::Client,
+    pub sandbox: std::sync::Arc<portico::sandbox::Sandbox>,
     _dir: tempfile::TempDir,
 }
 
@@ -72,12 +73,14 @@ pub async fn spawn_app() -> TestApp {
     let base = portico.public_url().to_owned();
     let db = portico.db();
     let vault = portico.vault();
+    let sandbox = portico.sandbox().expect("the sandbox runs in tests");
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
         db,
         vault,
         dir: dir.path().to_owned(),
+        sandbox,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -6,3 +6,4 @@ mod errors;
 mod helpers;
 mod hosted_page;
 mod linked_accounts;
+mod oauth;

@@ -1,0 +1,417 @@
+//! The OAuth2 flow end to end against the built-in sandbox provider: authorize, callback,
+//! sealed tokens, reconnect in place, disconnect with revocation, and every bad callback.
+
+use app::dto::ReauthReason;
+use portico::catalog;
+use portico::entity::{connection, oauth_state};
+use portico::oauth::{self, Refresh};
+use portico::sandbox::{self, Target};
+use portico::tenancy::Environment;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::helpers::{TestApp, TestOrg, backend, spawn_app};
+
+async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+    let response = app
+        .post_json(
+            org,
+            "/api/v2/public/session-token",
+            json!({ "linked_account_id": account }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// `GET /api/v1/{slug}/integrate` as the SDK calls it.
+async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/{slug}/integrate?")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    Url::parse(body["auth_url"].as_str().unwrap()).unwrap()
+}
+
+/// Answers the sandbox's consent page; returns where it sends the browser.
+async fn consent(app: &TestApp, auth_url: &Url, decision: &str, account: &str) -> Url {
+    let page = app.html(auth_url.as_str()).await;
+    assert!(page.contains("Approve") && page.contains("Deny"), "{page}");
+    let mut form: Vec<(String, String)> = auth_url.query_pairs().into_owned().collect();
+    form.push(("decision".into(), decision.into()));
+    form.push(("account".into(), account.into()));
+    let response = app
+        .client
+        .post(app.url("/sandbox/oauth/authorize"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+async fn sandbox_app(app: &TestApp, org: &TestOrg) -> portico::oauth::OAuthApp {
+    let definition = catalog::Catalog::builtin()
+        .unwrap()
+        .get("sandbox")
+        .unwrap()
+        .clone();
+    oauth::oauth_app(
+        &app.db,
+        &app.vault,
+        &app.base,
+        &org.id,
+        Environment::Test,
+        &definition,
+    )
+    .await
+    .unwrap()
+}
+
+async fn connections_of(app: &TestApp, org: &TestOrg, account: &str) -> Vec<connection::Model> {
+    let account = app.linked_account(org, account).await;
+    portico::connections::of_linked_account(&app.db, &account.id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = session_token(&app, &org, "cust").await;
+
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    assert!(
+        auth_url
+            .as_str()
+            .starts_with(&app.url("/sandbox/oauth/authorize?"))
+    );
+    let query: std::collections::HashMap<_, _> = auth_url.query_pairs().into_owned().collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["redirect_uri"], app.url("/oauth/callback"));
+    assert!(query["state"].len() >= 43, "state of 256 bits");
+
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    assert!(callback.as_str().starts_with(&app.url("/oauth/callback?")));
+    let response = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("You can close this tab"), "{page}");
+
+    let application = app
+        .get_json(&org, "/api/v2/public/application/sandbox", Some("cust"))
+        .await;
+    assert_eq!(application["connected"], true);
+    assert_eq!(application["reauth_required"], false);
+    assert_eq!(
+        application["connected_accounts"][0]["identifier"],
+        "Sandbox user"
+    );
+
+    // The tokens are sealed: readable through the vault, absent from the database file.
+    let records = connections_of(&app, &org, "cust").await;
+    assert_eq!(records.len(), 1);
+    let first = records[0].clone();
+    let account = app.linked_account(&org, "cust").await;
+    let tokens = oauth::open_tokens(&app.vault, &account, &first)
+        .unwrap()
+        .expect("OAuth2 tokens");
+    assert!(tokens.access_token.starts_with("sbx_at_"));
+    let refresh_token = tokens.refresh_token.clone().expect("a refresh token");
+    if backend() == "sqlite" {
+        let mut bytes = Vec::new();
+        for file in ["portico.db", "portico.db-wal"] {
+            if let Ok(content) = std::fs::read(app.dir.join(file)) {
+                bytes.extend(content);
+            }
+        }
+        assert!(!bytes.is_empty());
+        for secret in [tokens.access_token.as_bytes(), refresh_token.as_bytes()] {
+            assert!(
+                !bytes.windows(secret.len()).any(|window| window == secret),
+                "a raw token is in the database file"
+            );
+        }
+    }
+
+    // The provider revokes access; the next refresh notices and flags the connection.
+    assert_eq!(sandbox::revoke(&app.db, &Target::All).await.unwrap(), 1);
+    let outcome = oauth::refresh(
+        &app.db,
+        &app.vault,
+        &reqwest::Client::new(),
+        &app.base,
+        &sandbox_app(&app, &org).await,
+        &account,
+        &first,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, Refresh::Flagged(ReauthReason::TokenRevoked));
+    let application = app
+        .get_json(&org, "/api/v2/public/application/sandbox", Some("cust"))
+        .await;
+    assert_eq!(application["reauth_required"], true);
+    assert_eq!(application["reauth_reason"], "token_revoked");
+
+    // Reconnect: same connection id and connected_at, flag cleared, new tokens.
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    assert_eq!(
+        app.client
+            .get(callback.as_str())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let records = connections_of(&app, &org, "cust").await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].id, first.id);
+    assert_eq!(records[0].connected_at, first.connected_at);
+    assert_eq!(records[0].status, "active");
+    assert_eq!(records[0].reauth_reason, None);
+    assert!(records[0].version > first.version);
+
+    // A second account of the same app is a second connection.
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Second user").await;
+    app.client.get(callback.as_str()).send().await.unwrap();
+    let application = app
+        .get_json(&org, "/api/v2/public/application/sandbox", Some("cust"))
+        .await;
+    let identifiers: Vec<_> = application["connected_accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["identifier"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(identifiers, ["Sandbox user", "Second user"]);
+
+    // Disconnect revokes at the provider (RFC 7009) and deletes the credentials.
+    let response = app
+        .client
+        .delete(app.url("/api/v1/linked-acc/integration/sandbox"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert!(connections_of(&app, &org, "cust").await.is_empty());
+    let now = chrono::Utc::now();
+    let states: Vec<_> = sandbox::grants(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|grant| sandbox::describe(grant, now))
+        .collect();
+    // The first grant was revoked at the provider earlier; disconnect revoked the other two.
+    assert_eq!(states, ["revoked", "revoked", "revoked"]);
+}
+
+#[tokio::test]
+async fn bad_callbacks_make_no_token_request_and_write_nothing() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = session_token(&app, &org, "cust").await;
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    let params: Vec<(String, String)> = callback.query_pairs().into_owned().collect();
+    let with = |changes: &[(&str, Option<&str>)]| {
+        let mut url = app.url("/oauth/callback");
+        let mut pairs: Vec<(String, String)> = params.clone();
+        for (key, value) in changes {
+            pairs.retain(|(name, _)| name != key);
+            if let Some(value) = value {
+                pairs.push(((*key).to_owned(), (*value).to_owned()));
+            }
+        }
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        url.push('?');
+        url.push_str(&query);
+        url
+    };
+    let state = callback
+        .query_pairs()
+        .find(|(key, _)| key == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut tampered = state.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+
+    let requests_before = app.sandbox.token_requests();
+    let cases = [
+        (
+            with(&[("state", Some(&tampered))]),
+            "This sign-in is not valid",
+        ),
+        (with(&[("state", None)]), "This sign-in is not valid"),
+        (with(&[("state", Some("x"))]), "This sign-in is not valid"),
+        (
+            with(&[("iss", Some("https://other.example"))]),
+            "This answer came from a different app",
+        ),
+        (with(&[("code", None)]), "The app sent no authorization"),
+    ];
+    for (url, heading) in &cases {
+        let response = app.client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{url}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(heading), "{url}: {page}");
+        assert!(!page.contains(&state), "the page does not echo the state");
+    }
+
+    // Expired: the same valid state, ten minutes later.
+    oauth_state::Entity::update_many()
+        .col_expr(
+            oauth_state::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let response = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("This sign-in has expired")
+    );
+
+    assert_eq!(
+        app.sandbox.token_requests(),
+        requests_before,
+        "no token request"
+    );
+    assert_eq!(app.count("connection").await, 0, "nothing written");
+    let consumed = oauth_state::Entity::find()
+        .filter(oauth_state::Column::ConsumedAt.is_not_null())
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(consumed.is_empty(), "the state was not even consumed");
+
+    // The user says no at the provider.
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let denied = consent(&app, &auth_url, "deny", "Sandbox user").await;
+    let response = app.client.get(denied.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("You cancelled the connection")
+    );
+    assert_eq!(app.sandbox.token_requests(), requests_before);
+    assert_eq!(app.count("connection").await, 0);
+
+    // Replayed: a good callback works once; the second time changes nothing.
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    let first = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(app.sandbox.token_requests(), requests_before + 1);
+    let again = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(again.status(), 400);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("This sign-in was already used")
+    );
+    assert_eq!(app.sandbox.token_requests(), requests_before + 1);
+    assert_eq!(app.count("connection").await, 1);
+}
+
+#[tokio::test]
+async fn sdk_routes_answer_browsers_only_from_allowed_origins() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    portico::tenancy::allow_origin(&app.db, &org.id, "http://app.example.test")
+        .await
+        .unwrap();
+    let token = session_token(&app, &org, "cust").await;
+    let url = app.url("/api/v2/f-sdk/application");
+
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, &url)
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    let allowed = preflight("http://app.example.test").await.unwrap();
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://app.example.test"
+    );
+    let refused = preflight("http://evil.example.test").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let get = |origin: Option<&'static str>| {
+        let mut request = app.client.get(&url).bearer_auth(&token);
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send()
+    };
+    let response = get(Some("http://app.example.test")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://app.example.test"
+    );
+    let apps: Value = response.json().await.unwrap();
+    assert_eq!(apps[0]["slug"], "sandbox");
+    let response = get(Some("http://evil.example.test")).await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    // Servers send no Origin: the token alone decides.
+    assert_eq!(get(None).await.unwrap().status(), 200);
+
+    let basics: Value = app
+        .client
+        .get(app.url("/api/v3/org/basics"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(basics["org"]["name"], "Acme");
+    assert_eq!(basics["linked_account"]["linked_account_id"], "cust");
+    let missing = app.client.get(&url).send().await.unwrap();
+    assert_eq!(missing.status(), 401);
+}
