@@ -415,3 +415,128 @@ async fn sdk_routes_answer_browsers_only_from_allowed_origins() {
     let missing = app.client.get(&url).send().await.unwrap();
     assert_eq!(missing.status(), 401);
 }
+
+/// A separate OAuth2 server process: the npm package `oauth2-mock-server`, installed by the
+/// test command into `end2end/node_modules`. Killed when dropped.
+struct MockProvider {
+    base: String,
+    _process: tokio::process::Child,
+}
+
+async fn mock_provider() -> MockProvider {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../end2end/node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs");
+    assert!(
+        bin.is_file(),
+        "oauth2-mock-server is not installed: run `npm ci` in end2end/ (the test command does)"
+    );
+    let mut process = tokio::process::Command::new("node")
+        .arg(bin)
+        .args(["-a", "127.0.0.1", "-p", "0"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node starts");
+    let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the mock server prints where it listens");
+        if let Some(url) = line.strip_prefix("OAuth 2 server listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    MockProvider {
+        base,
+        _process: process,
+    }
+}
+
+#[tokio::test]
+async fn a_custom_app_connects_through_a_separate_oauth2_server() {
+    let provider = mock_provider().await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "mockauth",
+                "name": "Mock Auth",
+                "description": "An org's own OAuth2 app",
+                "tags": ["Testing"],
+                "auth_type": "oauth2",
+                "oauth": {
+                    "authorize_url": format!("{}/authorize", provider.base),
+                    "token_url": format!("{}/token", provider.base),
+                    "revoke_url": format!("{}/revoke", provider.base),
+                    "scopes": ["openid", "profile"],
+                    "pkce": true,
+                    "client_auth": "basic",
+                    "client_id": "portico-test",
+                    "client_secret": "mock-client-secret"
+                }
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    app.upsert_account(&org, "cust").await;
+    let listed = app
+        .get_json(&org, "/api/v2/public/application", Some("cust"))
+        .await;
+    assert_eq!(listed[0]["slug"], "mockauth");
+    assert_eq!(listed[0]["connected"], false);
+
+    let token = session_token(&app, &org, "cust").await;
+    let auth_url = integrate(&app, &token, "mockauth").await;
+    assert!(auth_url.as_str().starts_with(&provider.base));
+    // The mock provider approves at once and redirects back with a code.
+    let response = app.client.get(auth_url.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let callback = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        callback.starts_with(&app.url("/oauth/callback?")),
+        "{callback}"
+    );
+    let response = app.client.get(&callback).send().await.unwrap();
+    let status = response.status();
+    let page = response.text().await.unwrap();
+    assert_eq!(status, 200, "{page}");
+
+    let listed = app
+        .get_json(&org, "/api/v2/public/application", Some("cust"))
+        .await;
+    assert_eq!(listed[0]["connected"], true);
+    assert_eq!(listed[0]["reauth_required"], false);
+
+    let records = connections_of(&app, &org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    let tokens = oauth::open_tokens(&app.vault, &account, &records[0])
+        .unwrap()
+        .expect("tokens");
+    assert_eq!(
+        tokens.access_token.split('.').count(),
+        3,
+        "the mock issues JWTs"
+    );
+    if backend() == "sqlite" {
+        let mut bytes = Vec::new();
+        for file in ["portico.db", "portico.db-wal"] {
+            if let Ok(content) = std::fs::read(app.dir.join(file)) {
+                bytes.extend(content);
+            }
+        }
+        for secret in [&tokens.access_token, &"mock-client-secret".to_owned()] {
+            let secret = secret.as_bytes();
+            assert!(
+                !bytes.windows(secret.len()).any(|window| window == secret),
+                "a raw secret is in the database file"
+            );
+        }
+    }
+}
