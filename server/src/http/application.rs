@@ -74,3 +74,31 @@ impl Application {
         }
     }
 }
+
+impl super::AppState {
+    /// Every enabled app as `Application` JSON for a linked account.
+    pub async fn applications(
+        &self,
+        account: &crate::entity::linked_account::Model,
+    ) -> Result<Vec<Application>, super::ApiError> {
+        let apps =
+            crate::connections::apps_for_linked_account(&self.db, &self.catalog, account).await?;
+        Ok(apps
+            .iter()
+            .map(|entry| Application::new(entry, &self.public_url))
+            .collect())
+    }
+
+    /// One enabled app as `Application` JSON, or 404.
+    pub async fn application(
+        &self,
+        account: &crate::entity::linked_account::Model,
+        slug: &str,
+    ) -> Result<Application, super::ApiError> {
+        self.applications(account)
+            .await?
+            .into_iter()
+            .find(|app| app.slug == slug)
+            .ok_or(super::ApiError::NotFound("application"))
+    }
+}

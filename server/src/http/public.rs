@@ -244,12 +244,7 @@ async fn list_applications(
     LinkedAccountHeader(id): LinkedAccountHeader,
 ) -> Result<Json<Vec<Application>>, ApiError> {
     let account = linked_account_of(&state, &key, &id).await?;
-    let apps = connections::apps_for_linked_account(&state.db, &state.catalog, &account).await?;
-    Ok(Json(
-        apps.iter()
-            .map(|entry| Application::new(entry, &state.public_url))
-            .collect(),
-    ))
+    Ok(Json(state.applications(&account).await?))
 }
 
 async fn get_application(
@@ -259,11 +254,7 @@ async fn get_application(
     Path(slug): Path<String>,
 ) -> Result<Json<Application>, ApiError> {
     let account = linked_account_of(&state, &key, &id).await?;
-    let apps = connections::apps_for_linked_account(&state.db, &state.catalog, &account).await?;
-    apps.iter()
-        .find(|entry| entry.app.slug == slug)
-        .map(|entry| Json(Application::new(entry, &state.public_url)))
-        .ok_or(ApiError::NotFound("application"))
+    Ok(Json(state.application(&account, &slug).await?))
 }
 
 #[derive(Deserialize, Default)]

@@ -14,7 +14,6 @@ use serde::Serialize;
 use super::application::Application;
 use super::flows::FlowError;
 use super::{ApiError, AppState};
-use crate::connections;
 use crate::oauth::Mode;
 use crate::sessions::{self, Session, SessionError};
 use crate::tenancy;
@@ -134,14 +133,7 @@ async fn list_applications(
     State(state): State<AppState>,
     SdkSession(session): SdkSession,
 ) -> Result<Json<Vec<Application>>, ApiError> {
-    let apps =
-        connections::apps_for_linked_account(&state.db, &state.catalog, &session.linked_account)
-            .await?;
-    Ok(Json(
-        apps.iter()
-            .map(|entry| Application::new(entry, &state.public_url))
-            .collect(),
-    ))
+    Ok(Json(state.applications(&session.linked_account).await?))
 }
 
 async fn get_application(
@@ -149,13 +141,9 @@ async fn get_application(
     SdkSession(session): SdkSession,
     Path(slug): Path<String>,
 ) -> Result<Json<Application>, ApiError> {
-    let apps =
-        connections::apps_for_linked_account(&state.db, &state.catalog, &session.linked_account)
-            .await?;
-    apps.iter()
-        .find(|entry| entry.app.slug == slug)
-        .map(|entry| Json(Application::new(entry, &state.public_url)))
-        .ok_or(ApiError::NotFound("application"))
+    Ok(Json(
+        state.application(&session.linked_account, &slug).await?,
+    ))
 }
 
 #[derive(Serialize)]
