@@ -2,7 +2,8 @@
 // CLI (which calls the domain layer): the demo org, plus a customer with one connected and one
 // flagged connection, and a link that has already expired.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,9 +60,46 @@ export default async function globalSetup() {
   const reauth = portico('link', 'create', ...scope, '--linked-account', 'riley');
   const expired = portico('link', 'create', ...scope, '--linked-account', 'riley', '--ttl-seconds', '1');
   const expiredAt = Date.now() + 1100;
+  // One customer per browser project, so the OAuth specs never share connections.
+  const oauth: Record<string, { linkedAccount: string; url: string }> = {};
+  for (const project of ['js', 'no-js']) {
+    const linkedAccount = `oauth-${project}`;
+    portico('linked-account', 'upsert', ...scope, '--id', linkedAccount);
+    oauth[project] = {
+      linkedAccount,
+      url: portico('link', 'create', ...scope, '--linked-account', linkedAccount).hosted_url,
+    };
+  }
+
+  // A vendor's own page on another origin, loading the frontend SDK from npm as published.
+  const sdk = readFileSync(require.resolve('@cobaltio/cobalt-js/cobalt.js'));
+  const vendor = http.createServer((request, response) => {
+    if (request.url === '/cobalt.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
+    } else {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(
+        '<!DOCTYPE html><title>Vendor app</title><h1>Vendor app</h1>' +
+        // The package is CommonJS only: give it an `exports` object to fill.
+        '<script>var exports = {};</script><script src="/cobalt.js"></script>' +
+        '<script>window.Cobalt = exports.Cobalt;</script>');
+    }
+  });
+  const vendorPort = await freePort();
+  await new Promise<void>((resolve) => vendor.listen(vendorPort, '127.0.0.1', resolve));
+  const vendorOrigin = `http://127.0.0.1:${vendorPort}`;
+  execFileSync(bin, ['org', 'allow-origin', '--org', demo.org_id, vendorOrigin], { env });
 
   const server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitUntilReady(`${base}/ready`);
+  const sdkTokens: Record<string, string> = {};
+  for (const project of ['js', 'no-js']) {
+    const answer = await fetch(`${base}/api/v2/public/session-token`, {
+      method: 'POST',
+      headers: { 'x-api-key': demo.api_key, 'content-type': 'application/json' },
+      body: JSON.stringify({ linked_account_id: `sdk-${project}` }),
+    });
+    sdkTokens[project] = (await answer.json()).token;
+  }
   await new Promise((r) => setTimeout(r, Math.max(0, expiredAt - Date.now())));
 
   process.env.PORTICO_E2E = JSON.stringify({
@@ -69,9 +107,16 @@ export default async function globalSetup() {
     demoUrl: demo.hosted_url,
     reauthUrl: reauth.hosted_url,
     expiredUrl: expired.hosted_url,
+    orgId: demo.org_id,
+    vendorOrigin,
+    sdkTokens,
+    oauth,
+    cli: { bin, env: { PORTICO_DATA_DIR: dataDir, PORTICO_BIND: env.PORTICO_BIND,
+      PORTICO_PUBLIC_URL: base, PORTICO_LOG: 'warn' } },
   });
 
   return async () => {
+    vendor.close();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { test as base, expect } from '@playwright/test';
 
 export interface Links {
@@ -5,9 +6,32 @@ export interface Links {
   demoUrl: string;
   reauthUrl: string;
   expiredUrl: string;
+  orgId: string;
+  /// A vendor page on another origin that loads `@cobaltio/cobalt-js`; the demo org allows it.
+  vendorOrigin: string;
+  /// Per browser project: a session token for the SDK.
+  sdkTokens: Record<string, string>;
+  /// Per browser project: a customer of the demo org and its hosted link.
+  oauth: Record<string, { linkedAccount: string; url: string }>;
+  cli: { bin: string; env: Record<string, string> };
 }
 
 export const links: Links = JSON.parse(process.env.PORTICO_E2E ?? '{}');
+
+/// Runs the `portico` command against the server under test; returns its standard output.
+export function portico(...args: string[]): string {
+  return execFileSync(links.cli.bin, args, {
+    env: { ...process.env, ...links.cli.env },
+    encoding: 'utf8',
+  });
+}
+
+/// A linked account's connections, as `portico connection list --format json` prints them.
+export function connectionsOf(linkedAccount: string): Array<Record<string, string | null>> {
+  const out = portico('connection', 'list', '--org', links.orgId, '--environment', 'test',
+    '--linked-account', linkedAccount, '--format', 'json');
+  return JSON.parse(out).connections;
+}
 
 /// Fails a JavaScript-on test on any console error (a failed hydration shows up there).
 export const test = base.extend<{ consoleErrors: string[] }>({

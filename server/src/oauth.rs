@@ -221,7 +221,8 @@ struct StateSecrets {
     return_to: Option<String>,
 }
 
-fn state_binding(state_id: &str, linked_account_id: &str, slug: &str) -> Binding {
+/// Where an authorization state's secrets are sealed.
+pub fn state_binding(state_id: &str, linked_account_id: &str, slug: &str) -> Binding {
     Binding::new(
         "oauth_state",
         &[

@@ -245,17 +245,32 @@ pub struct RotationReport {
     pub current: u64,
 }
 
-/// Re-seals every stored secret under the active key, one row at a time. Each update only
-/// applies if the row still holds the value read, so a concurrent write is never overwritten;
-/// readers keep working throughout because the old key stays in the keyring.
+/// Re-seals every stored secret under the active key, one row at a time: org client secrets,
+/// connection credentials and authorizations in flight. Each update only applies if the row
+/// still holds the value read, so a concurrent write is never overwritten; readers keep working
+/// throughout because the old key stays in the keyring.
 pub async fn rotate_stored_secrets(
     db: &impl sea_orm::ConnectionTrait,
     vault: &Vault,
 ) -> Result<RotationReport, sea_orm::DbErr> {
-    use crate::entity::app_config;
+    use crate::entity::{app_config, connection, linked_account, oauth_state};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
     let mut report = RotationReport::default();
+    let mut reseal = |table: &str, id: &str, sealed: &[u8], binding: &Binding| match vault
+        .reseal(sealed, binding)
+    {
+        Ok(Some(resealed)) => {
+            report.resealed += 1;
+            Ok(Some(resealed))
+        }
+        Ok(None) => {
+            report.current += 1;
+            Ok(None)
+        }
+        Err(error) => Err(sea_orm::DbErr::Custom(format!("{table} {id}: {error}"))),
+    };
+
     let rows = app_config::Entity::find()
         .filter(app_config::Column::ClientSecret.is_not_null())
         .all(db)
@@ -269,20 +284,65 @@ pub async fn rotate_stored_secrets(
                 sea_orm::DbErr::Custom(format!("app_config {}: bad environment", row.id))
             })?;
         let binding = crate::catalog::client_secret_binding(&row.org_id, environment, &row.slug);
-        let resealed = vault
-            .reseal(sealed, &binding)
-            .map_err(|error| sea_orm::DbErr::Custom(format!("app_config {}: {error}", row.id)))?;
-        let Some(resealed) = resealed else {
-            report.current += 1;
+        if let Some(resealed) = reseal("app_config", &row.id, sealed, &binding)? {
+            app_config::Entity::update_many()
+                .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
+                .filter(app_config::Column::Id.eq(&row.id))
+                .filter(app_config::Column::ClientSecret.eq(sealed.clone()))
+                .exec(db)
+                .await?;
+        }
+    }
+
+    let rows = connection::Entity::find()
+        .filter(connection::Column::Credentials.is_not_null())
+        .all(db)
+        .await?;
+    for row in rows {
+        let Some(sealed) = &row.credentials else {
             continue;
         };
-        app_config::Entity::update_many()
-            .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
-            .filter(app_config::Column::Id.eq(&row.id))
-            .filter(app_config::Column::ClientSecret.eq(sealed.clone()))
-            .exec(db)
-            .await?;
-        report.resealed += 1;
+        let Some(account) = linked_account::Entity::find_by_id(&row.linked_account_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let binding = crate::oauth::credentials_binding(
+            &account.org_id,
+            &account.environment,
+            &account.id,
+            &row.slug,
+            &row.id,
+        );
+        if let Some(resealed) = reseal("connection", &row.id, sealed, &binding)? {
+            connection::Entity::update_many()
+                .col_expr(connection::Column::Credentials, Expr::value(resealed))
+                .col_expr(
+                    connection::Column::KeyId,
+                    Expr::value(vault.active_key_id().to_owned()),
+                )
+                .filter(connection::Column::Id.eq(&row.id))
+                .filter(connection::Column::Credentials.eq(sealed.clone()))
+                .exec(db)
+                .await?;
+        }
+    }
+
+    let rows = oauth_state::Entity::find()
+        .filter(oauth_state::Column::ConsumedAt.is_null())
+        .all(db)
+        .await?;
+    for row in rows {
+        let binding = crate::oauth::state_binding(&row.id, &row.linked_account_id, &row.slug);
+        if let Some(resealed) = reseal("oauth_state", &row.id, &row.secrets, &binding)? {
+            oauth_state::Entity::update_many()
+                .col_expr(oauth_state::Column::Secrets, Expr::value(resealed))
+                .filter(oauth_state::Column::Id.eq(&row.id))
+                .filter(oauth_state::Column::Secrets.eq(row.secrets.clone()))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(report)
 }
