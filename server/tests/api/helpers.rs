@@ -7,7 +7,8 @@ use portico::startup::Portico;
 use portico::tenancy::{self, Environment, LinkedAccountId};
 use portico::vault::Vault;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
-use serde_json::Value;
+use serde_json::{Value, json};
+use url::Url;
 
 /// A running Portico with its own fresh database.
 pub struct TestApp {
@@ -17,6 +18,7 @@ pub struct TestApp {
     pub dir: std::path::PathBuf,
     pub client: reqwest::Client,
     pub sandbox: std::sync::Arc<portico::sandbox::Sandbox>,
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -52,23 +54,28 @@ async fn database_url(dir: &std::path::Path) -> String {
     format!("{base}/{name}")
 }
 
+fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Config {
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        site_root: dir.join("site"),
+        data_dir: dir.to_owned(),
+        keyring: Keyring::Configured(zeroize::Zeroizing::new(keyring.to_owned())),
+        sandbox: Some(SandboxSettings {
+            access_ttl: 3600,
+            refresh_ttl: 86400,
+        }),
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     // Kept beside the database so tests can build a rotated keyring from it.
     let keyring = Vault::generate_key("test");
     std::fs::write(dir.path().join("keyring"), keyring.as_bytes()).unwrap();
-    let config = Config {
-        database_url: database_url(dir.path()).await,
-        bind: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        site_root: dir.path().join("site"),
-        data_dir: dir.path().to_owned(),
-        keyring: Keyring::Configured(keyring.clone()),
-        sandbox: Some(SandboxSettings {
-            access_ttl: 3600,
-            refresh_ttl: 86400,
-        }),
-    };
+    let database_url = database_url(dir.path()).await;
+    let config = test_config(dir.path(), database_url.clone(), &keyring);
     let portico = Portico::build(&config).await.expect("Portico starts");
     let base = portico.public_url().to_owned();
     let db = portico.db();
@@ -81,6 +88,7 @@ pub async fn spawn_app() -> TestApp {
         vault,
         dir: dir.path().to_owned(),
         sandbox,
+        database_url,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -92,6 +100,17 @@ pub async fn spawn_app() -> TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A second server on the same database with another keyring, as after a restart with a
+    /// new key; returns its base URL and vault.
+    pub async fn second_server(&self, keyring: &str) -> (String, std::sync::Arc<Vault>) {
+        let config = test_config(&self.dir, self.database_url.clone(), keyring);
+        let portico = Portico::build(&config).await.expect("Portico starts");
+        let base = portico.public_url().to_owned();
+        let vault = portico.vault();
+        tokio::spawn(portico.run_until_stopped());
+        (base, vault)
     }
 
     /// Creates an org with a test key and the given catalog apps enabled in `test`.
@@ -276,4 +295,89 @@ pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) 
         "{body}"
     );
     body
+}
+
+pub async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+    let response = app
+        .post_json(
+            org,
+            "/api/v2/public/session-token",
+            json!({ "linked_account_id": account }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// `GET /api/v1/{slug}/integrate` as the SDK calls it.
+pub async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/{slug}/integrate?")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    Url::parse(body["auth_url"].as_str().unwrap()).unwrap()
+}
+
+/// Answers the sandbox's consent page; returns where it sends the browser.
+pub async fn consent(app: &TestApp, auth_url: &Url, decision: &str, account: &str) -> Url {
+    let page = app.html(auth_url.as_str()).await;
+    assert!(page.contains("Approve") && page.contains("Deny"), "{page}");
+    let mut form: Vec<(String, String)> = auth_url.query_pairs().into_owned().collect();
+    form.push(("decision".into(), decision.into()));
+    form.push(("account".into(), account.into()));
+    let response = app
+        .client
+        .post(app.url("/sandbox/oauth/authorize"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+/// A separate OAuth2 server process: the npm package `oauth2-mock-server`, installed by the
+/// test command into `end2end/node_modules`. Killed when dropped.
+pub struct MockProvider {
+    pub base: String,
+    _process: tokio::process::Child,
+}
+
+pub async fn mock_provider() -> MockProvider {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../end2end/node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs");
+    assert!(
+        bin.is_file(),
+        "oauth2-mock-server is not installed: run `npm ci` in end2end/ (the test command does)"
+    );
+    let mut process = tokio::process::Command::new("node")
+        .arg(bin)
+        .args(["-a", "127.0.0.1", "-p", "0"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node starts");
+    let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the mock server prints where it listens");
+        if let Some(url) = line.strip_prefix("OAuth 2 server listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    MockProvider {
+        base,
+        _process: process,
+    }
 }

@@ -9,54 +9,10 @@ use portico::sandbox::{self, Target};
 use portico::tenancy::Environment;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
-use url::Url;
 
-use crate::helpers::{TestApp, TestOrg, backend, spawn_app};
-
-async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
-    let response = app
-        .post_json(
-            org,
-            "/api/v2/public/session-token",
-            json!({ "linked_account_id": account }),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
-}
-
-/// `GET /api/v1/{slug}/integrate` as the SDK calls it.
-async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
-    let response = app
-        .client
-        .get(app.url(&format!("/api/v1/{slug}/integrate?")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    Url::parse(body["auth_url"].as_str().unwrap()).unwrap()
-}
-
-/// Answers the sandbox's consent page; returns where it sends the browser.
-async fn consent(app: &TestApp, auth_url: &Url, decision: &str, account: &str) -> Url {
-    let page = app.html(auth_url.as_str()).await;
-    assert!(page.contains("Approve") && page.contains("Deny"), "{page}");
-    let mut form: Vec<(String, String)> = auth_url.query_pairs().into_owned().collect();
-    form.push(("decision".into(), decision.into()));
-    form.push(("account".into(), account.into()));
-    let response = app
-        .client
-        .post(app.url("/sandbox/oauth/authorize"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
-}
+use crate::helpers::{
+    TestApp, TestOrg, backend, consent, integrate, mock_provider, session_token, spawn_app,
+};
 
 async fn sandbox_app(app: &TestApp, org: &TestOrg) -> portico::oauth::OAuthApp {
     let definition = catalog::Catalog::builtin()
@@ -416,46 +372,6 @@ async fn sdk_routes_answer_browsers_only_from_allowed_origins() {
     assert_eq!(missing.status(), 401);
 }
 
-/// A separate OAuth2 server process: the npm package `oauth2-mock-server`, installed by the
-/// test command into `end2end/node_modules`. Killed when dropped.
-struct MockProvider {
-    base: String,
-    _process: tokio::process::Child,
-}
-
-async fn mock_provider() -> MockProvider {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
-    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../end2end/node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs");
-    assert!(
-        bin.is_file(),
-        "oauth2-mock-server is not installed: run `npm ci` in end2end/ (the test command does)"
-    );
-    let mut process = tokio::process::Command::new("node")
-        .arg(bin)
-        .args(["-a", "127.0.0.1", "-p", "0"])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node starts");
-    let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the mock server prints where it listens");
-        if let Some(url) = line.strip_prefix("OAuth 2 server listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    MockProvider {
-        base,
-        _process: process,
-    }
-}
-
 #[tokio::test]
 async fn a_custom_app_connects_through_a_separate_oauth2_server() {
     let provider = mock_provider().await;
@@ -539,4 +455,135 @@ async fn a_custom_app_connects_through_a_separate_oauth2_server() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn keys_rotate_while_a_server_reads_them_with_no_failed_read() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/sandbox/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({"client_id": "portico-sandbox", "client_secret": "rotating-secret"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let token = session_token(&app, &org, "cust").await;
+    for index in 0..12 {
+        let auth_url = integrate(&app, &token, "sandbox").await;
+        let callback = consent(&app, &auth_url, "approve", &format!("Account {index}")).await;
+        assert_eq!(
+            app.client
+                .get(callback.as_str())
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let account = app.linked_account(&org, "cust").await;
+    assert_eq!(connections_of(&app, &org, "cust").await.len(), 12);
+
+    // Step 1 of a rotation: a server restarted with the new key first, the old one kept.
+    let old = std::fs::read_to_string(app.dir.join("keyring")).unwrap();
+    let new = portico::vault::Vault::generate_key("next");
+    let (second, vault) = app.second_server(&format!("{},{old}", new.as_str())).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let mut readers = Vec::new();
+    for _ in 0..2 {
+        let (stop, reads, failures) = (stop.clone(), reads.clone(), failures.clone());
+        let (db, vault, account, client, token, second) = (
+            app.db.clone(),
+            vault.clone(),
+            account.clone(),
+            app.client.clone(),
+            token.clone(),
+            second.clone(),
+        );
+        readers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                // Opens the org's sealed client secret.
+                let status = client
+                    .get(format!("{second}/api/v1/sandbox/integrate"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .map(|response| response.status().as_u16())
+                    .ok();
+                if status != Some(200) {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                // Opens every connection's sealed tokens.
+                let records = portico::connections::of_linked_account(&db, &account.id)
+                    .await
+                    .unwrap();
+                for record in &records {
+                    match oauth::open_tokens(&vault, &account, record) {
+                        Ok(Some(_)) => {}
+                        _ => {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                reads.fetch_add(1 + records.len() as u64, Ordering::Relaxed);
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let report = portico::vault::rotate_stored_secrets(&app.db, &vault)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    stop.store(true, Ordering::Relaxed);
+    for reader in readers {
+        reader.await.unwrap();
+    }
+    eprintln!(
+        "rotation: {report:?} while {} reads ran",
+        reads.load(Ordering::Relaxed)
+    );
+    assert!(report.resealed >= 13, "{report:?}");
+    assert!(
+        reads.load(Ordering::Relaxed) > 26,
+        "readers ran during the rotation"
+    );
+    assert_eq!(failures.load(Ordering::Relaxed), 0, "failed reads");
+
+    // Every value now opens with the new key alone.
+    let only_new = portico::vault::Vault::from_keyring(&new).unwrap();
+    for record in connections_of(&app, &org, "cust").await {
+        assert_eq!(record.key_id.as_deref(), Some("next"));
+        assert!(
+            oauth::open_tokens(&only_new, &account, &record)
+                .unwrap()
+                .is_some()
+        );
+    }
+    let config = oauth::oauth_app(
+        &app.db,
+        &only_new,
+        &app.base,
+        &org.id,
+        Environment::Test,
+        &catalog::Catalog::builtin()
+            .unwrap()
+            .get("sandbox")
+            .unwrap()
+            .clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        config.client_secret.as_deref().map(String::as_str),
+        Some("rotating-secret")
+    );
 }

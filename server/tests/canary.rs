@@ -1,0 +1,237 @@
+//! Canary secrets — org client secrets and the tokens providers issue — are planted in the OAuth
+//! flows (the built-in sandbox and a separate oauth2-mock-server process), which run with every
+//! log at TRACE level. None may appear in a log line, a response body or a page.
+
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+
+use portico::oauth;
+use serde_json::json;
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use helpers::{TestApp, consent, integrate, mock_provider, session_token, spawn_app};
+
+/// Everything logged by this test process.
+fn logs() -> &'static Mutex<Vec<u8>> {
+    static LOGS: OnceLock<Mutex<Vec<u8>>> = OnceLock::new();
+    LOGS.get_or_init(Default::default)
+}
+
+struct Capture;
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        logs().lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every body Portico answered the browser or the vendor with.
+#[derive(Default)]
+struct Bodies(Vec<String>);
+
+impl Bodies {
+    async fn get(&mut self, app: &TestApp, url: &str, bearer: Option<&str>) -> reqwest::Response {
+        let mut request = app.client.get(url);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        self.keep(request.send().await.unwrap()).await
+    }
+
+    /// Reads the body, keeps a copy, and hands back an equivalent response.
+    async fn keep(&mut self, response: reqwest::Response) -> reqwest::Response {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap();
+        for value in headers.values() {
+            self.0
+                .push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+        }
+        self.0.push(body.clone());
+        let mut rebuilt = http::Response::builder().status(status);
+        for (name, value) in &headers {
+            rebuilt = rebuilt.header(name, value);
+        }
+        reqwest::Response::from(rebuilt.body(body).unwrap())
+    }
+}
+
+#[tokio::test]
+async fn canary_secrets_appear_in_no_log_line_response_or_page() {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(|| Capture)
+        .init();
+
+    let app = spawn_app().await;
+    let org = app.org("Canary Co", &["sandbox"]).await;
+    let mut bodies = Bodies::default();
+    let mut canaries = Vec::new();
+
+    // The sandbox, with a client secret the org configured.
+    let sandbox_secret = format!("canary-sandbox-secret-{}", portico::secrets::random_id());
+    canaries.push(sandbox_secret.clone());
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/sandbox/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({"client_id": "portico-sandbox", "client_secret": sandbox_secret}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bodies.keep(response).await.status(), 200);
+    let token = session_token(&app, &org, "cust").await;
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    bodies.get(&app, auth_url.as_str(), None).await;
+    let callback = consent(&app, &auth_url, "approve", "Canary user").await;
+    assert_eq!(
+        bodies.get(&app, callback.as_str(), None).await.status(),
+        200
+    );
+
+    let account = app.linked_account(&org, "cust").await;
+    let record = |app: &TestApp| {
+        let db = app.db.clone();
+        let id = account.id.clone();
+        async move {
+            portico::connections::of_linked_account(&db, &id)
+                .await
+                .unwrap()
+        }
+    };
+    let connection = record(&app).await.remove(0);
+    let tokens = oauth::open_tokens(&app.vault, &account, &connection)
+        .unwrap()
+        .unwrap();
+    canaries.push(tokens.access_token.clone());
+    canaries.push(tokens.refresh_token.clone().unwrap());
+
+    // A refresh sends the refresh token and receives new ones.
+    let definition = portico::catalog::Catalog::builtin()
+        .unwrap()
+        .get("sandbox")
+        .unwrap()
+        .clone();
+    let sandbox_app = oauth::oauth_app(
+        &app.db,
+        &app.vault,
+        &app.base,
+        &org.id,
+        portico::tenancy::Environment::Test,
+        &definition,
+    )
+    .await
+    .unwrap();
+    let outcome = oauth::refresh(
+        &app.db,
+        &app.vault,
+        &oauth::http_client(),
+        &app.base,
+        &sandbox_app,
+        &account,
+        &connection,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, oauth::Refresh::Refreshed);
+    let refreshed = oauth::open_tokens(&app.vault, &account, &record(&app).await[0])
+        .unwrap()
+        .unwrap();
+    assert_ne!(refreshed.access_token, tokens.access_token);
+    canaries.push(refreshed.access_token.clone());
+    canaries.push(refreshed.refresh_token.clone().unwrap());
+
+    // Everything a browser or the vendor sees afterwards.
+    let hosted = app.hosted_url(&org, "cust").await;
+    bodies.get(&app, &hosted, None).await;
+    bodies
+        .get(&app, &app.url("/api/v2/f-sdk/application"), Some(&token))
+        .await;
+    bodies.get(&app, &app.url("/sandbox"), None).await;
+
+    // A separate provider process and an org's own app with its own client secret.
+    let provider = mock_provider().await;
+    let mock_secret = format!("canary-mock-secret-{}", portico::secrets::random_id());
+    canaries.push(mock_secret.clone());
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "mockauth",
+                "name": "Mock Auth",
+                "auth_type": "oauth2",
+                "oauth": {
+                    "authorize_url": format!("{}/authorize", provider.base),
+                    "token_url": format!("{}/token", provider.base),
+                    "revoke_url": format!("{}/revoke", provider.base),
+                    "scopes": ["openid"],
+                    "client_id": "portico-canary",
+                    "client_secret": mock_secret,
+                }
+            }),
+        )
+        .await;
+    assert_eq!(bodies.keep(response).await.status(), 201);
+    let auth_url = integrate(&app, &token, "mockauth").await;
+    let redirect = app.client.get(auth_url.as_str()).send().await.unwrap();
+    let callback = redirect.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(bodies.get(&app, &callback, None).await.status(), 200);
+    let mock_connection = record(&app)
+        .await
+        .into_iter()
+        .find(|c| c.slug == "mockauth")
+        .unwrap();
+    let mock_tokens = oauth::open_tokens(&app.vault, &account, &mock_connection)
+        .unwrap()
+        .unwrap();
+    canaries.push(mock_tokens.access_token.clone());
+    bodies
+        .get(
+            &app,
+            &app.url("/api/v2/f-sdk/application/mockauth"),
+            Some(&token),
+        )
+        .await;
+
+    // Disconnecting revokes: the refresh tokens travel to the providers once more.
+    for slug in ["sandbox", "mockauth"] {
+        let response = app
+            .client
+            .delete(app.url(&format!("/api/v1/linked-acc/integration/{slug}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bodies.keep(response).await.status(), 204);
+    }
+
+    let logged = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("TRACE") && logged.lines().count() > 100,
+        "the flows were logged at trace level ({} lines)",
+        logged.lines().count()
+    );
+    for canary in &canaries {
+        assert!(canary.len() >= 20, "canary {canary:?} is distinctive");
+        assert!(!logged.contains(canary.as_str()), "a canary is in the logs");
+        for body in &bodies.0 {
+            assert!(!body.contains(canary.as_str()), "a canary is in a response");
+        }
+    }
+    eprintln!(
+        "canary: {} secrets, {} log lines, {} response bodies and headers checked",
+        canaries.len(),
+        logged.lines().count(),
+        bodies.0.len()
+    );
+}
