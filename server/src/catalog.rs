@@ -85,8 +85,11 @@ pub struct OAuthEndpoints {
     pub client_auth: ClientAuth,
     /// The provider's issuer identifier (RFC 9207); a callback whose `iss` differs is refused.
     pub issuer: Option<String>,
-    /// A JSON pointer into the token response naming the connected account, e.g. `/team/name`.
+    /// A JSON pointer naming the connected account, e.g. `/team/name`: into the token
+    /// response, or into the answer of `identity_url` when there is one.
     pub identifier: Option<String>,
+    /// A URL answering JSON about the signed-in account, called with the new access token.
+    pub identity_url: Option<String>,
 }
 
 /// How the client authenticates at the token endpoint.

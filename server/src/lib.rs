@@ -17,3 +17,4 @@ pub mod sessions;
 pub mod startup;
 pub mod tenancy;
 pub mod vault;
+pub mod workers;

@@ -85,6 +85,7 @@ pub struct OAuthApp {
     pub pkce: bool,
     pub client_auth: ClientAuth,
     pub identifier: Option<String>,
+    pub identity_url: Option<Url>,
     pub client_id: String,
     pub client_secret: Option<Zeroizing<String>>,
 }
@@ -173,6 +174,11 @@ pub async fn oauth_app(
         pkce: endpoints.pkce,
         client_auth: endpoints.client_auth,
         identifier: endpoints.identifier.clone(),
+        identity_url: endpoints
+            .identity_url
+            .as_deref()
+            .map(|url| absolute(url, public_url, "identity_url"))
+            .transpose()?,
         client_id,
         client_secret,
     })
@@ -476,10 +482,13 @@ pub async fn complete(
             return Err(CallbackError::Exchange(back));
         }
     };
-    let identifier = app
-        .identifier
-        .as_deref()
-        .and_then(|pointer| identifier_from(&tokens, pointer));
+    let identifier = match (&app.identifier, &app.identity_url) {
+        (Some(pointer), Some(url)) => identity(cx.http, url, &tokens, pointer).await,
+        (Some(pointer), None) => {
+            identifier_from(&Value::Object(tokens.extra_fields().extra.clone()), pointer)
+        }
+        (None, _) => None,
+    };
 
     let txn = cx.db.begin().await?;
     let existing = match &record.connection_id {
@@ -536,10 +545,35 @@ fn describe<E: std::error::Error>(error: &RequestTokenError<E, BasicErrorRespons
     }
 }
 
-/// Follows a JSON pointer into the provider's extra token fields.
-fn identifier_from(tokens: &Tokens, pointer: &str) -> Option<String> {
-    let extra = Value::Object(tokens.extra_fields().extra.clone());
-    let value = extra.pointer(pointer)?;
+/// Asks the provider who signed in; any failure just leaves the connection unnamed.
+async fn identity(
+    http: &reqwest::Client,
+    url: &Url,
+    tokens: &Tokens,
+    pointer: &str,
+) -> Option<String> {
+    let answer = http
+        .get(url.clone())
+        .bearer_auth(tokens.access_token().secret())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status);
+    match answer {
+        Ok(response) => match response.json::<Value>().await {
+            Ok(json) => identifier_from(&json, pointer),
+            Err(_) => None,
+        },
+        Err(error) => {
+            tracing::warn!(%url, error = %error.without_url(), "identity request failed");
+            None
+        }
+    }
+}
+
+/// Follows a JSON pointer to a short, printable account name.
+fn identifier_from(json: &Value, pointer: &str) -> Option<String> {
+    let value = json.pointer(pointer)?;
     let text = match value {
         Value::String(text) => text.clone(),
         Value::Number(number) => number.to_string(),

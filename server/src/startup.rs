@@ -109,6 +109,7 @@ impl Portico {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        crate::workers::spawn(self.state.db.clone());
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await

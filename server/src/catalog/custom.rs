@@ -49,6 +49,7 @@ pub struct CustomOAuthInput {
     pub client_secret: Option<String>,
     pub issuer: Option<String>,
     pub identifier: Option<String>,
+    pub identity_url: Option<String>,
 }
 
 impl std::fmt::Debug for CustomOAuthInput {
@@ -147,6 +148,11 @@ impl CustomAppInput {
                         .issuer
                         .as_deref()
                         .map(|issuer| text_line("oauth.issuer", issuer, 2048))
+                        .transpose()?,
+                    identity_url: oauth
+                        .identity_url
+                        .as_deref()
+                        .map(|url| endpoint("oauth.identity_url", url))
                         .transpose()?,
                     identifier: match oauth.identifier.as_deref() {
                         None => None,

@@ -395,7 +395,9 @@ async fn a_custom_app_connects_through_a_separate_oauth2_server() {
                     "pkce": true,
                     "client_auth": "basic",
                     "client_id": "portico-test",
-                    "client_secret": "mock-client-secret"
+                    "client_secret": "mock-client-secret",
+                    "identity_url": format!("{}/userinfo", provider.base),
+                    "identifier": "/sub"
                 }
             }),
         )
@@ -429,6 +431,8 @@ async fn a_custom_app_connects_through_a_separate_oauth2_server() {
         .await;
     assert_eq!(listed[0]["connected"], true);
     assert_eq!(listed[0]["reauth_required"], false);
+    // Named by the provider's userinfo answer, fetched with the new access token.
+    assert_eq!(listed[0]["connected_accounts"][0]["identifier"], "johndoe");
 
     let records = connections_of(&app, &org, "cust").await;
     let account = app.linked_account(&org, "cust").await;
@@ -586,4 +590,32 @@ async fn keys_rotate_while_a_server_reads_them_with_no_failed_read() {
         config.client_secret.as_deref().map(String::as_str),
         Some("rotating-secret")
     );
+}
+
+#[tokio::test]
+async fn states_a_day_past_their_expiry_are_purged() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = session_token(&app, &org, "cust").await;
+    integrate(&app, &token, "sandbox").await;
+    integrate(&app, &token, "sandbox").await;
+    let one = oauth_state::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    oauth_state::Entity::update_many()
+        .col_expr(
+            oauth_state::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(2)),
+        )
+        .filter(oauth_state::Column::Id.eq(&one.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let purged = oauth::purge_states(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert_eq!(app.count("oauth_state").await, 1);
 }

@@ -1,0 +1,23 @@
+//! Background loops that keep the database tidy while the server runs.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+/// How often finished and expired authorization states are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Starts the loops; they end with the runtime.
+pub fn spawn(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PURGE_EVERY);
+        loop {
+            ticks.tick().await;
+            match crate::oauth::purge_states(&db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(count, "purged old authorization states"),
+                Err(error) => tracing::warn!(%error, "cannot purge authorization states"),
+            }
+        }
+    });
+}
