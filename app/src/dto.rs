@@ -34,6 +34,17 @@ pub struct AppCard {
     pub tags: Vec<String>,
     pub auth_type: AuthType,
     pub status: CardStatus,
+    /// What the end customer types before an OAuth2 sign-in, e.g. a Zendesk subdomain.
+    pub connect_fields: Vec<ConnectField>,
+}
+
+/// One value asked on the card before signing in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectField {
+    pub name: String,
+    pub label: String,
+    pub placeholder: String,
+    pub help: Option<String>,
 }
 
 impl AppCard {
@@ -147,10 +158,17 @@ pub enum Notice {
     NotConfigured,
     /// Something failed on Portico's side.
     Unavailable,
+    /// A detail the app needs before sign-in (such as a subdomain) was missing or invalid.
+    NeedsDetails,
 }
 
 impl Notice {
-    pub const ALL: [Self; 3] = [Self::UnknownApp, Self::NotConfigured, Self::Unavailable];
+    pub const ALL: [Self; 4] = [
+        Self::UnknownApp,
+        Self::NotConfigured,
+        Self::Unavailable,
+        Self::NeedsDetails,
+    ];
 
     /// The value carried in the page's query string.
     pub fn as_str(self) -> &'static str {
@@ -158,6 +176,7 @@ impl Notice {
             Self::UnknownApp => "unknown_app",
             Self::NotConfigured => "not_configured",
             Self::Unavailable => "unavailable",
+            Self::NeedsDetails => "needs_details",
         }
     }
 
@@ -177,6 +196,9 @@ impl Notice {
             Self::Unavailable => {
                 format!("Portico could not reach {app} just now. Please try again in a minute.")
             }
+            Self::NeedsDetails => format!(
+                "{app} needs a detail before you sign in. Check what you entered and choose Connect again."
+            ),
         }
     }
 }

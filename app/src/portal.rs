@@ -14,12 +14,14 @@ pub trait Portal: Send + Sync + 'static {
 
     /// Starts connecting an OAuth2 app for the link's linked account: the provider URL to send
     /// the browser to. A connection that needs reauthentication is reconnected in place unless
-    /// `another` asks for an additional account.
+    /// `another` asks for an additional account. `params` holds what the user typed for the
+    /// app's connect parameters (e.g. a Zendesk subdomain).
     async fn begin_connect(
         &self,
         token: &str,
         slug: &str,
         another: bool,
+        params: &std::collections::HashMap<String, String>,
     ) -> Result<String, ConnectRefusal>;
 
     /// Disconnects every connection of an app for the link's linked account.

@@ -41,7 +41,9 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       page.on('console', (message) => {
         // A page answered with 401/410 on purpose is logged as a failed load of itself.
         const ownStatus = message.location().url === page.url();
-        if (message.type() === 'error' && !ownStatus) errors.push(message.text());
+        if (message.type() === 'error' && !ownStatus) {
+          errors.push(`${message.text()} (${message.location().url})`);
+        }
       });
       page.on('pageerror', (error) => errors.push(error.message));
       await use(errors);

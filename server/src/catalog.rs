@@ -90,6 +90,75 @@ pub struct OAuthEndpoints {
     pub identifier: Option<String>,
     /// A URL answering JSON about the signed-in account, called with the new access token.
     pub identity_url: Option<String>,
+    /// Values the end customer gives before signing in, filled into `{name}` in the URLs,
+    /// e.g. a Zendesk subdomain.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ConnectParam>,
+}
+
+/// One value asked before an OAuth2 sign-in. Values are 1 to 63 of `a-z`, `0-9` and `-`
+/// (a DNS label), so they can never change which host a URL points to.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectParam {
+    pub name: String,
+    pub label: String,
+    #[serde(default)]
+    pub placeholder: String,
+    pub help: Option<String>,
+}
+
+impl ConnectParam {
+    /// Checks a value the end customer typed; lower-cases it.
+    pub fn parse(&self, value: &str) -> Result<String, FieldError> {
+        let value = value.trim().to_ascii_lowercase();
+        let valid = (1..=63).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-');
+        if valid {
+            Ok(value)
+        } else if value.is_empty() {
+            Err(FieldError::new(
+                &self.name,
+                format!("enter your {}", self.label),
+            ))
+        } else {
+            Err(FieldError::new(
+                &self.name,
+                "use only letters, digits and dashes, up to 63 characters",
+            ))
+        }
+    }
+}
+
+impl OAuthEndpoints {
+    /// The `{name}` placeholders in the endpoint URLs.
+    fn placeholders(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let urls = [
+            Some(&self.authorize_url),
+            Some(&self.token_url),
+            self.revoke_url.as_ref(),
+            self.identity_url.as_ref(),
+        ];
+        for url in urls.into_iter().flatten() {
+            let mut rest = url.as_str();
+            while let Some(start) = rest.find('{') {
+                let Some(end) = rest[start..].find('}') else {
+                    break;
+                };
+                let name = rest[start + 1..start + end].to_owned();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+                rest = &rest[start + end + 1..];
+            }
+        }
+        names
+    }
 }
 
 /// How the client authenticates at the token endpoint.
@@ -253,6 +322,18 @@ impl AppDefinition {
             return Err("icon must be a file name under public/icons ending in .svg".to_owned());
         }
         self.check_fields()?;
+        if let Some(oauth) = &self.oauth {
+            let declared: Vec<_> = oauth.params.iter().map(|p| p.name.clone()).collect();
+            let mut used = oauth.placeholders();
+            used.sort();
+            let mut sorted = declared.clone();
+            sorted.sort();
+            if used != sorted {
+                return Err(format!(
+                    "URL placeholders {used:?} must match the declared params {declared:?}"
+                ));
+            }
+        }
         match (self.auth_type, &self.oauth, self.auth_input_map.is_empty()) {
             (AuthKind::OAuth2, Some(_), true) | (AuthKind::KeyBased, None, false) => Ok(()),
             (AuthKind::OAuth2, _, _) => {

@@ -605,13 +605,13 @@ async fn refresh_connections(
         if definition.oauth.is_none() {
             continue;
         }
-        let outcome = match crate::oauth::oauth_app(
+        let outcome = match crate::oauth::app_for_connection(
             db,
             vault,
             public_url,
-            &account.org_id,
-            environment,
             &definition,
+            &account,
+            &record,
         )
         .await
         {

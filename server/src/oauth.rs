@@ -24,9 +24,10 @@ use serde_json::{Map, Value};
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::catalog::{AppDefinition, Catalog, ClientAuth, client_secret_binding};
+use crate::catalog::{AppDefinition, Catalog, ClientAuth, ConnectParam, client_secret_binding};
 use crate::connections::{self, Status};
 use crate::entity::{app_config, connection, linked_account, oauth_state};
+use crate::input::FieldError;
 use crate::secrets;
 use crate::tenancy::Environment;
 use crate::vault::{Binding, Vault, VaultError};
@@ -86,6 +87,8 @@ pub struct OAuthApp {
     pub client_auth: ClientAuth,
     pub identifier: Option<String>,
     pub identity_url: Option<Url>,
+    /// The values filled into the endpoint URLs (e.g. a Zendesk subdomain).
+    pub values: ParamValues,
     pub client_id: String,
     pub client_secret: Option<Zeroizing<String>>,
 }
@@ -99,18 +102,65 @@ pub enum OAuthError {
     NotConfigured(String),
     #[error("the app's {0} is not a valid URL")]
     BadEndpoint(&'static str),
+    #[error("the connection needs a value for {0}")]
+    MissingParam(String),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
 
+/// Values for an app's `{name}` URL placeholders, already checked by [`ConnectParam::parse`].
+pub type ParamValues = std::collections::BTreeMap<String, String>;
+
+/// Fills `{name}` placeholders; any left unfilled is an error naming it.
+fn fill(url: &str, values: &ParamValues) -> Result<String, OAuthError> {
+    let mut filled = url.to_owned();
+    for (name, value) in values {
+        filled = filled.replace(&format!("{{{name}}}"), value);
+    }
+    match (filled.find('{'), filled.find('}')) {
+        (Some(start), Some(end)) if start < end => {
+            Err(OAuthError::MissingParam(filled[start + 1..end].to_owned()))
+        }
+        _ => Ok(filled),
+    }
+}
+
+/// Checks the values an end customer gave for an app's connect parameters.
+pub fn check_params(
+    params: &[ConnectParam],
+    given: &std::collections::HashMap<String, String>,
+) -> Result<ParamValues, Vec<FieldError>> {
+    let mut values = ParamValues::new();
+    let mut errors = Vec::new();
+    for param in params {
+        match param.parse(given.get(&param.name).map_or("", String::as_str)) {
+            Ok(value) => {
+                values.insert(param.name.clone(), value);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Makes a catalog endpoint absolute: paths starting with `/` are on this Portico.
-fn absolute(url: &str, public_url: &str, what: &'static str) -> Result<Url, OAuthError> {
+fn absolute(
+    url: &str,
+    values: &ParamValues,
+    public_url: &str,
+    what: &'static str,
+) -> Result<Url, OAuthError> {
+    let url = fill(url, values)?;
     let full = if url.starts_with('/') {
         format!("{public_url}{url}")
     } else {
-        url.to_owned()
+        url
     };
     Url::parse(&full).map_err(|_| OAuthError::BadEndpoint(what))
 }
@@ -120,7 +170,8 @@ pub fn redirect_url(public_url: &str) -> Url {
     Url::parse(&format!("{public_url}{CALLBACK_PATH}")).expect("the public URL is a valid base")
 }
 
-/// Resolves an app with the org's client settings for its environment.
+/// Resolves an app with the org's client settings for its environment and the connection's
+/// parameter values.
 pub async fn oauth_app(
     db: &impl ConnectionTrait,
     vault: &Vault,
@@ -128,6 +179,7 @@ pub async fn oauth_app(
     org_id: &str,
     environment: Environment,
     app: &AppDefinition,
+    values: &ParamValues,
 ) -> Result<OAuthApp, OAuthError> {
     let endpoints = app.oauth.as_ref().ok_or(OAuthError::NotOAuth)?;
     let config = app_config::Entity::find()
@@ -156,12 +208,17 @@ pub async fn oauth_app(
     Ok(OAuthApp {
         slug: app.slug.clone(),
         name: app.name.clone(),
-        authorize_url: absolute(&endpoints.authorize_url, public_url, "authorize_url")?,
-        token_url: absolute(&endpoints.token_url, public_url, "token_url")?,
+        authorize_url: absolute(
+            &endpoints.authorize_url,
+            values,
+            public_url,
+            "authorize_url",
+        )?,
+        token_url: absolute(&endpoints.token_url, values, public_url, "token_url")?,
         revoke_url: endpoints
             .revoke_url
             .as_deref()
-            .map(|url| absolute(url, public_url, "revoke_url"))
+            .map(|url| absolute(url, values, public_url, "revoke_url"))
             .transpose()?,
         issuer: endpoints.issuer.as_deref().map(|issuer| {
             if issuer.starts_with('/') {
@@ -177,8 +234,9 @@ pub async fn oauth_app(
         identity_url: endpoints
             .identity_url
             .as_deref()
-            .map(|url| absolute(url, public_url, "identity_url"))
+            .map(|url| absolute(url, values, public_url, "identity_url"))
             .transpose()?,
+        values: values.clone(),
         client_id,
         client_secret,
     })
@@ -225,6 +283,8 @@ impl Mode {
 struct StateSecrets {
     verifier: Option<String>,
     return_to: Option<String>,
+    #[serde(default)]
+    params: ParamValues,
 }
 
 /// Where an authorization state's secrets are sealed.
@@ -282,6 +342,7 @@ pub async fn authorization_url(
         &serde_json::to_vec(&StateSecrets {
             verifier,
             return_to,
+            params: app.values.clone(),
         })
         .expect("state secrets serialize"),
         &state_binding(&state_id, &linked_account.id, &app.slug),
@@ -407,6 +468,12 @@ pub async fn complete(
     )
     .await?
     .ok_or(CallbackError::AppGone)?;
+    let sealed = cx.vault.open(
+        &record.secrets,
+        &state_binding(&record.id, &record.linked_account_id, &record.slug),
+    )?;
+    let state_secrets: StateSecrets =
+        serde_json::from_slice(&sealed).map_err(|_| VaultError::Malformed)?;
     let app = oauth_app(
         cx.db,
         cx.vault,
@@ -414,6 +481,7 @@ pub async fn complete(
         &account.org_id,
         environment,
         &definition,
+        &state_secrets.params,
     )
     .await?;
     // RFC 9207: a provider that names itself must be the one this state was issued for.
@@ -434,12 +502,6 @@ pub async fn complete(
     if params.error.is_none() && params.code.is_none() {
         return Err(CallbackError::MissingCode);
     }
-    let sealed = cx.vault.open(
-        &record.secrets,
-        &state_binding(&record.id, &record.linked_account_id, &record.slug),
-    )?;
-    let state_secrets: StateSecrets =
-        serde_json::from_slice(&sealed).map_err(|_| VaultError::Malformed)?;
     let back = Return {
         return_to: state_secrets.return_to.clone(),
         ..back
@@ -522,6 +584,7 @@ pub async fn complete(
         identifier.as_deref(),
         &tokens,
         None,
+        &app.values,
     )
     .await?;
     txn.commit().await?;
@@ -591,6 +654,9 @@ pub struct StoredTokens {
     pub refresh_token: Option<String>,
     pub token_type: String,
     pub scopes: Vec<String>,
+    /// The connect parameters the endpoints were filled with.
+    #[serde(default)]
+    pub params: ParamValues,
 }
 
 impl Drop for StoredTokens {
@@ -636,6 +702,7 @@ async fn store_tokens(
     identifier: Option<&str>,
     tokens: &Tokens,
     previous_refresh: Option<&str>,
+    params: &ParamValues,
 ) -> Result<connection::Model, DbErr> {
     let now = Utc::now();
     let id = existing
@@ -654,6 +721,7 @@ async fn store_tokens(
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect())
             .unwrap_or_default(),
+        params: params.clone(),
     };
     let plaintext = Zeroizing::new(serde_json::to_vec(&stored).expect("tokens serialize"));
     let sealed = vault.seal(
@@ -712,6 +780,31 @@ async fn store_tokens(
             .await
         }
     }
+}
+
+/// Resolves the app for an existing connection, with the parameter values it was made with.
+pub async fn app_for_connection(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    public_url: &str,
+    definition: &AppDefinition,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<OAuthApp, OAuthError> {
+    let values = open_tokens(vault, account, record)?
+        .map(|tokens| tokens.params.clone())
+        .unwrap_or_default();
+    let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+    oauth_app(
+        db,
+        vault,
+        public_url,
+        &account.org_id,
+        environment,
+        definition,
+        &values,
+    )
+    .await
 }
 
 /// Opens a connection's sealed OAuth2 tokens.
@@ -790,6 +883,7 @@ pub async fn refresh(
                     None,
                     &new_tokens,
                     Some(&refresh_token),
+                    &app.values,
                 )
                 .await?;
             }

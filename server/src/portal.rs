@@ -2,7 +2,7 @@
 
 use app::{
     PortalError,
-    dto::{AppCard, Branding, CardStatus, ConnectedAccount, HostedPage, Notice},
+    dto::{AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, HostedPage, Notice},
     portal::{ConnectRefusal, Portal},
 };
 use chrono::SecondsFormat;
@@ -41,6 +41,7 @@ fn refusal(error: FlowError) -> ConnectRefusal {
     ConnectRefusal::Notice(match error {
         FlowError::UnknownApp | FlowError::NotOAuth => Notice::UnknownApp,
         FlowError::NotConfigured(_) => Notice::NotConfigured,
+        FlowError::Invalid(_) => Notice::NeedsDetails,
         FlowError::Internal(message) => {
             tracing::error!(%message, "hosted page: button failed");
             Notice::Unavailable
@@ -55,6 +56,7 @@ impl Portal for PortalBackend {
         token: &str,
         slug: &str,
         another: bool,
+        params: &std::collections::HashMap<String, String>,
     ) -> Result<String, ConnectRefusal> {
         let session = self.session(token).await.map_err(ConnectRefusal::Link)?;
         let url = self
@@ -63,6 +65,7 @@ impl Portal for PortalBackend {
                 &session.linked_account,
                 slug,
                 another,
+                params,
                 Mode::Page,
                 Some(format!("/connect/{token}")),
             )
@@ -162,5 +165,16 @@ fn card(entry: &AppWithConnections<'_>) -> AppCard {
         tags: app.tags.clone(),
         auth_type: app.auth_type.into(),
         status,
+        connect_fields: app
+            .oauth
+            .iter()
+            .flat_map(|oauth| &oauth.params)
+            .map(|param| ConnectField {
+                name: param.name.clone(),
+                label: param.label.clone(),
+                placeholder: param.placeholder.clone(),
+                help: param.help.clone(),
+            })
+            .collect(),
     }
 }

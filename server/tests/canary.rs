@@ -128,6 +128,7 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
         &org.id,
         portico::tenancy::Environment::Test,
         &definition,
+        &Default::default(),
     )
     .await
     .unwrap();

@@ -37,12 +37,16 @@ pub async fn start_connect(
     token: String,
     slug: String,
     another: Option<String>,
+    #[server(default)] params: std::collections::HashMap<String, String>,
 ) -> Result<(), PortalError> {
     use crate::portal::{ConnectRefusal, Portal};
     use std::sync::Arc;
 
     let portal = expect_context::<Arc<dyn Portal>>();
-    let target = match portal.begin_connect(&token, &slug, another.is_some()).await {
+    let target = match portal
+        .begin_connect(&token, &slug, another.is_some(), &params)
+        .await
+    {
         Ok(url) => url,
         Err(ConnectRefusal::Notice(notice)) => {
             page_url(&token, &[("notice", notice.as_str()), ("app", &slug)])

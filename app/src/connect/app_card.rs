@@ -91,11 +91,18 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
         _ => (None, false),
     };
     let connected = !matches!(card.status, CardStatus::NotConnected);
+    // A reconnect reuses the details the connection was made with.
+    let fields = if matches!(card.status, CardStatus::ReauthRequired { .. }) {
+        Vec::new()
+    } else {
+        card.connect_fields.clone()
+    };
     let (name, slug, token) = (card.name.clone(), card.slug.clone(), token.to_owned());
     let connect = primary.map({
         let (name, slug, token) = (name.clone(), slug.clone(), token.clone());
         move |label| {
             let action = ServerAction::<StartConnect>::new();
+            let field_prefix = format!("connect-{slug}");
             let class = if another {
                 "button button--quiet"
             } else {
@@ -106,6 +113,28 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
                     <input type="hidden" name="token" value=token />
                     <input type="hidden" name="slug" value=slug />
                     {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
+                    {fields
+                        .into_iter()
+                        .map(|field| {
+                            let id = format!("{}-{}", field_prefix, field.name);
+                            view! {
+                                <div class="connect-field">
+                                    <label for=id.clone()>{field.label}</label>
+                                    <input
+                                        id=id
+                                        name=format!("params[{}]", field.name)
+                                        type="text"
+                                        placeholder=field.placeholder
+                                        required
+                                        maxlength="63"
+                                        autocomplete="off"
+                                        spellcheck="false"
+                                    />
+                                    {field.help.map(|help| view! { <p class="connect-field__help">{help}</p> })}
+                                </div>
+                            }
+                        })
+                        .collect_view()}
                     <button class=class type="submit" aria-label=format!("{label}: {name}")>
                         {label}
                     </button>

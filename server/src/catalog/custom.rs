@@ -149,6 +149,7 @@ impl CustomAppInput {
                         .as_deref()
                         .map(|issuer| text_line("oauth.issuer", issuer, 2048))
                         .transpose()?,
+                    params: Vec::new(),
                     identity_url: oauth
                         .identity_url
                         .as_deref()

@@ -19,6 +19,8 @@ pub enum FlowError {
     NotOAuth,
     #[error("{0} is not set up yet")]
     NotConfigured(String),
+    #[error("some connect parameters are missing or invalid")]
+    Invalid(Vec<crate::input::FieldError>),
     #[error("flow failed: {0}")]
     Internal(String),
 }
@@ -34,6 +36,9 @@ impl From<OAuthError> for FlowError {
         match error {
             OAuthError::NotOAuth => Self::NotOAuth,
             OAuthError::NotConfigured(name) => Self::NotConfigured(name),
+            OAuthError::MissingParam(name) => {
+                Self::Invalid(vec![crate::input::FieldError::new(name, "is required")])
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -62,27 +67,20 @@ impl AppState {
 
     /// Starts an OAuth2 sign-in and returns the provider URL. A connection of this app that
     /// needs reauthentication is reconnected in place unless `another` asks for a new one.
+    /// `given` holds the values the user typed for the app's connect parameters.
     pub async fn begin_oauth(
         &self,
         account: &linked_account::Model,
         slug: &str,
         another: bool,
+        given: &std::collections::HashMap<String, String>,
         mode: Mode,
         return_to: Option<String>,
     ) -> Result<Url, FlowError> {
         let definition = self.enabled_app(account, slug).await?;
-        if definition.auth_type != AuthKind::OAuth2 {
+        let Some(endpoints) = definition.oauth.as_ref() else {
             return Err(FlowError::NotOAuth);
-        }
-        let app = oauth::oauth_app(
-            &self.db,
-            &self.vault,
-            &self.public_url,
-            &account.org_id,
-            environment_of(account),
-            &definition,
-        )
-        .await?;
+        };
         let reconnect = if another {
             None
         } else {
@@ -93,6 +91,28 @@ impl AppState {
                     record.slug == slug && matches!(Status::of(record), Status::ReauthRequired(_))
                 })
         };
+        // A reconnect reuses the values the connection was made with unless new ones are given.
+        let stored = match (&reconnect, given.is_empty()) {
+            (Some(record), true) => oauth::open_tokens(&self.vault, account, record)
+                .ok()
+                .flatten()
+                .map(|tokens| tokens.params.clone()),
+            _ => None,
+        };
+        let values = match stored {
+            Some(values) => values,
+            None => oauth::check_params(&endpoints.params, given).map_err(FlowError::Invalid)?,
+        };
+        let app = oauth::oauth_app(
+            &self.db,
+            &self.vault,
+            &self.public_url,
+            &account.org_id,
+            environment_of(account),
+            &definition,
+            &values,
+        )
+        .await?;
         Ok(oauth::authorization_url(
             &self.db,
             &self.vault,
@@ -128,23 +148,21 @@ impl AppState {
             catalog::definition(&self.db, &self.catalog, &account.org_id, environment, slug)
                 .await?;
         if let Some(definition) = definition.filter(|d| d.auth_type == AuthKind::OAuth2) {
-            match oauth::oauth_app(
-                &self.db,
-                &self.vault,
-                &self.public_url,
-                &account.org_id,
-                environment,
-                &definition,
-            )
-            .await
-            {
-                Ok(app) => {
-                    for record in &records {
-                        oauth::revoke(&self.vault, &self.http, &app, account, record).await;
+            for record in &records {
+                match oauth::app_for_connection(
+                    &self.db,
+                    &self.vault,
+                    &self.public_url,
+                    &definition,
+                    account,
+                    record,
+                )
+                .await
+                {
+                    Ok(app) => oauth::revoke(&self.vault, &self.http, &app, account, record).await,
+                    Err(error) => {
+                        tracing::warn!(%slug, %error, "cannot revoke at the provider; deleting anyway");
                     }
-                }
-                Err(error) => {
-                    tracing::warn!(%slug, %error, "cannot revoke at the provider; deleting anyway");
                 }
             }
         }

@@ -1,9 +1,11 @@
 //! Routes the frontend SDK (`@cobaltio/cobalt-js` 8.x) calls with a Bearer session token, and
 //! their CORS policy: a browser may call them only from an origin the org has allowed.
 
+use std::collections::HashMap;
+
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, Path, Request, State},
+    extract::{FromRequestParts, Path, Query, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -159,19 +161,29 @@ impl From<FlowError> for ApiError {
             FlowError::NotConfigured(_) => {
                 Self::Conflict("the org has not set this app's OAuth client up")
             }
+            FlowError::Invalid(fields) => Self::Validation(fields),
             FlowError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
         }
     }
 }
 
-/// `GET /api/v1/{slug}/integrate`: the provider URL for the SDK to open in a new window.
+/// `GET /api/v1/{slug}/integrate`: the provider URL for the SDK to open in a new window. The
+/// query carries what `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
 async fn integrate(
     State(state): State<AppState>,
     SdkSession(session): SdkSession,
     Path(slug): Path<String>,
+    Query(given): Query<HashMap<String, String>>,
 ) -> Result<Json<AuthUrl>, ApiError> {
     let url = state
-        .begin_oauth(&session.linked_account, &slug, false, Mode::Popup, None)
+        .begin_oauth(
+            &session.linked_account,
+            &slug,
+            false,
+            &given,
+            Mode::Popup,
+            None,
+        )
         .await?;
     Ok(Json(AuthUrl {
         auth_url: url.to_string(),

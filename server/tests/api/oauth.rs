@@ -27,6 +27,7 @@ async fn sandbox_app(app: &TestApp, org: &TestOrg) -> portico::oauth::OAuthApp {
         &org.id,
         Environment::Test,
         &definition,
+        &Default::default(),
     )
     .await
     .unwrap()
@@ -583,6 +584,7 @@ async fn keys_rotate_while_a_server_reads_them_with_no_failed_read() {
             .get("sandbox")
             .unwrap()
             .clone(),
+        &Default::default(),
     )
     .await
     .unwrap();
@@ -618,4 +620,85 @@ async fn states_a_day_past_their_expiry_are_purged() {
         .unwrap();
     assert_eq!(purged, 1);
     assert_eq!(app.count("oauth_state").await, 1);
+}
+
+#[tokio::test]
+async fn an_app_with_a_subdomain_asks_for_it_and_fills_it_into_the_urls() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/zendesk/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({"client_id": "zd-client", "client_secret": "zd-secret"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let token = session_token(&app, &org, "cust").await;
+    let integrate_with = |query: &'static str| {
+        app.client
+            .get(app.url(&format!("/api/v1/zendesk/integrate?{query}")))
+            .bearer_auth(&token)
+            .send()
+    };
+
+    let answer: Value = integrate_with("subdomain=Acme-Support")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = answer["auth_url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://acme-support.zendesk.com/oauth/authorizations/new?"),
+        "{url}"
+    );
+    for (query, message) in [
+        ("", "enter your Zendesk subdomain"),
+        ("subdomain=", "enter your Zendesk subdomain"),
+        (
+            "subdomain=evil.example%2Fx",
+            "use only letters, digits and dashes",
+        ),
+        ("subdomain=a%40b", "use only letters, digits and dashes"),
+    ] {
+        let response = integrate_with(query).await.unwrap();
+        let body = crate::helpers::assert_error(response, 422, "validation_failed").await;
+        assert!(
+            body["error"]["fields"]["subdomain"]
+                .as_str()
+                .unwrap()
+                .starts_with(message),
+            "{query}: {body}"
+        );
+    }
+
+    // The hosted page's Connect form sends the same value as a plain form post.
+    let hosted = app.hosted_url(&org, "cust").await;
+    let page = app.html(&hosted).await;
+    assert!(
+        page.contains(r#"name="params[subdomain]""#),
+        "the card asks for it"
+    );
+    let link_token = hosted.rsplit('/').next().unwrap();
+    let response = app
+        .client
+        .post(app.url("/_portal/connect"))
+        .header("referer", &hosted)
+        .header("accept", "text/html")
+        .form(&[
+            ("token", link_token),
+            ("slug", "zendesk"),
+            ("params[subdomain]", "acme"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("https://acme.zendesk.com/oauth/authorizations/new?"),
+        "{location}"
+    );
 }
