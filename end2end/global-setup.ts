@@ -61,15 +61,20 @@ export default async function globalSetup() {
   const expired = portico('link', 'create', ...scope, '--linked-account', 'riley', '--ttl-seconds', '1');
   const expiredAt = Date.now() + 1100;
   // One customer per browser project, so the OAuth specs never share connections.
-  const oauth: Record<string, { linkedAccount: string; url: string }> = {};
-  for (const project of ['js', 'no-js']) {
-    const linkedAccount = `oauth-${project}`;
-    portico('linked-account', 'upsert', ...scope, '--id', linkedAccount);
-    oauth[project] = {
-      linkedAccount,
-      url: portico('link', 'create', ...scope, '--linked-account', linkedAccount).hosted_url,
-    };
-  }
+  const customer = (prefix: string) => {
+    const links: Record<string, { linkedAccount: string; url: string }> = {};
+    for (const project of ['js', 'no-js']) {
+      const linkedAccount = `${prefix}-${project}`;
+      portico('linked-account', 'upsert', ...scope, '--id', linkedAccount);
+      links[project] = {
+        linkedAccount,
+        url: portico('link', 'create', ...scope, '--linked-account', linkedAccount).hosted_url,
+      };
+    }
+    return links;
+  };
+  const oauth = customer('oauth');
+  const keys = customer('keys');
 
   // A vendor's own page on another origin, loading the frontend SDK from npm as published.
   const sdk = readFileSync(require.resolve('@cobaltio/cobalt-js/cobalt.js'));
@@ -111,6 +116,7 @@ export default async function globalSetup() {
     vendorOrigin,
     sdkTokens,
     oauth,
+    keys,
     cli: { bin, env: { PORTICO_DATA_DIR: dataDir, PORTICO_BIND: env.PORTICO_BIND,
       PORTICO_PUBLIC_URL: base, PORTICO_LOG: 'warn' } },
   });

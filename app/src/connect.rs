@@ -4,15 +4,17 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::{HostedPage, Notice, card_matches};
+use crate::dto::{HostedPage, KeyFormState, Notice, card_matches};
 use crate::status_page::LinkError;
 
 mod actions;
 mod app_card;
+mod key_form;
 mod load;
 mod search;
 
 use app_card::AppCardView;
+use key_form::KeyDialogs;
 pub use load::load_hosted_page;
 use search::AppSearch;
 
@@ -26,16 +28,20 @@ pub fn ConnectPage() -> impl IntoView {
     let search = query.read_untracked().get("q").unwrap_or_default();
     let tag = query.read_untracked().get("tag").unwrap_or_default();
     let banner = Banner::from_query(|key| query.read_untracked().get(key));
+    let key_state = key_form_state(&query.read_untracked());
 
     view! {
         <Suspense>
             {move || {
                 let (token, search, tag) = (token.clone(), search.clone(), tag.clone());
                 let banner = banner.clone();
+                let key_state = key_state.clone();
                 Suspend::new(async move {
                     match load_hosted_page(token.clone()).await {
                         Ok(page) => {
-                            Either::Left(view! { <AppList page search tag token banner /> })
+                            Either::Left(
+                                view! { <AppList page search tag token banner key_state /> },
+                            )
                         }
                         Err(error) => Either::Right(view! { <LinkError error /> }),
                     }
@@ -98,6 +104,7 @@ fn AppList(
     tag: String,
     token: String,
     banner: Banner,
+    key_state: Option<KeyFormState>,
 ) -> impl IntoView {
     let banner = banner.text(&page).map(|(text, good)| {
         let class = if good {
@@ -194,14 +201,39 @@ fn AppList(
                     {cards
                         .into_iter()
                         .map(|(card, shown)| {
-                            view! { <AppCardView card hidden=!shown token=token.clone() /> }
+                            let key_state = key_state
+                                .clone()
+                                .filter(|state| state.slug == card.slug);
+                            view! {
+                                <AppCardView card hidden=!shown token=token.clone() key_state />
+                            }
                         })
                         .collect_view()}
                 </ul>
             </main>
+            <KeyDialogs />
             <footer class="footer">"Secured by Portico"</footer>
         </div>
     }
+}
+
+/// The key form to show open, from `?connect=<slug>` and the `e.*` / `v.*` values a failed
+/// save sent back.
+fn key_form_state(query: &leptos_router::params::ParamsMap) -> Option<KeyFormState> {
+    let slug = query.get("connect")?;
+    let mut state = KeyFormState {
+        slug,
+        problem: query.get("problem"),
+        ..KeyFormState::default()
+    };
+    for (key, value) in query.latest_values() {
+        if let Some(field) = key.strip_prefix("e.") {
+            state.errors.push((field.to_owned(), value.to_owned()));
+        } else if let Some(field) = key.strip_prefix("v.") {
+            state.values.push((field.to_owned(), value.to_owned()));
+        }
+    }
+    Some(state)
 }
 
 /// "3 of 12 apps", the live count under the search box.

@@ -36,6 +36,49 @@ pub struct AppCard {
     pub status: CardStatus,
     /// What the end customer types before an OAuth2 sign-in, e.g. a Zendesk subdomain.
     pub connect_fields: Vec<ConnectField>,
+    /// A key-based app's form fields.
+    pub key_fields: Vec<KeyField>,
+}
+
+/// One field of a key-based app's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyField {
+    pub name: String,
+    pub label: String,
+    /// The HTML input type: `text`, `password`, `email`, `url`, `tel` or `number`.
+    pub input_type: String,
+    pub required: bool,
+    pub placeholder: String,
+    pub help: Option<String>,
+    /// Masked, and never sent back to the page.
+    pub secret: bool,
+}
+
+/// A key form sent back to the page after a failed save: which app, the message for each
+/// field, and the non-secret values the user typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeyFormState {
+    pub slug: String,
+    pub errors: Vec<(String, String)>,
+    pub values: Vec<(String, String)>,
+    /// A message about the whole form, e.g. the provider could not be reached.
+    pub problem: Option<String>,
+}
+
+impl KeyFormState {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn value(&self, field: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// One value asked on the card before signing in.

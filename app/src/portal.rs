@@ -26,6 +26,30 @@ pub trait Portal: Send + Sync + 'static {
 
     /// Disconnects every connection of an app for the link's linked account.
     async fn disconnect(&self, token: &str, slug: &str) -> Result<(), ConnectRefusal>;
+
+    /// Checks, verifies and stores a key-based app's credentials from its form.
+    async fn save_keys(
+        &self,
+        token: &str,
+        slug: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), KeyFormRefusal>;
+}
+
+/// Why a key form did not save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyFormRefusal {
+    Refused(ConnectRefusal),
+    /// Field messages, and the non-secret values to show again.
+    Invalid {
+        errors: Vec<(String, String)>,
+        kept: Vec<(String, String)>,
+    },
+    /// The provider could not be reached; nothing was stored.
+    Unreachable {
+        message: String,
+        kept: Vec<(String, String)>,
+    },
 }
 
 /// Why a button on the hosted page did not go through.

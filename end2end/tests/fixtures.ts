@@ -13,6 +13,8 @@ export interface Links {
   sdkTokens: Record<string, string>;
   /// Per browser project: a customer of the demo org and its hosted link.
   oauth: Record<string, { linkedAccount: string; url: string }>;
+  /// Per browser project: a customer for the key-form specs.
+  keys: Record<string, { linkedAccount: string; url: string }>;
   cli: { bin: string; env: Record<string, string> };
 }
 

@@ -34,13 +34,50 @@ test('cobalt-js lists the apps and connects the sandbox through a popup',
     }, { base: links.base, token });
     expect(after.connected).toBe(true);
     expect(after.connected_accounts[0].identifier).toBe('SDK user');
-    expect(connectionsOf(`sdk-${testInfo.project.name}`)).toHaveLength(1);
+    const sandboxOf = () =>
+      connectionsOf(`sdk-${testInfo.project.name}`).filter((c) => c.slug === 'sandbox');
+    expect(sandboxOf()).toHaveLength(1);
 
     await page.evaluate(async ({ base, token }) => {
       const cobalt = new (window as any).Cobalt({ baseUrl: base, token });
       await cobalt.disconnect('sandbox');
     }, { base: links.base, token });
-    expect(connectionsOf(`sdk-${testInfo.project.name}`)).toHaveLength(0);
+    expect(sandboxOf()).toHaveLength(0);
+  });
+
+test('cobalt-js saves a key-based app with connect(slug, values)',
+  async ({ page, javaScriptEnabled, consoleErrors }, testInfo) => {
+    test.skip(!javaScriptEnabled, 'the SDK is JavaScript');
+    const token = links.sdkTokens[testInfo.project.name];
+    await page.goto(links.vendorOrigin);
+    const run = (values: Record<string, string>) =>
+      page.evaluate(async ({ base, token, values }) => {
+        const cobalt = new (window as any).Cobalt({ baseUrl: base, token });
+        try {
+          return await cobalt.connect('twilio', values);
+        } catch (error) {
+          return `rejected: ${(error as Error).message}`;
+        }
+      }, { base: links.base, token, values });
+
+    // A bad value is a 422, which the SDK turns into a rejection; nothing is stored.
+    expect(await run({ number: 'not a number', sid: 'AC0123456789abcdef0123456789abcdef' }))
+      .toMatch(/^rejected:/);
+    // Chromium logs the 422 the SDK received; that refusal is what this step wants.
+    expect(consoleErrors.join('\n')).toContain('422');
+    consoleErrors.length = 0;
+    expect(connectionsOf(`sdk-${testInfo.project.name}`).filter((c) => c.slug === 'twilio'))
+      .toHaveLength(0);
+
+    expect(await run({ number: '+14155550123', sid: 'AC0123456789abcdef0123456789abcdef' }))
+      .toBe(true);
+    const twilio = await page.evaluate(async ({ base, token }) => {
+      const cobalt = new (window as any).Cobalt({ baseUrl: base, token });
+      return cobalt.getApp('twilio');
+    }, { base: links.base, token });
+    expect(twilio.connected).toBe(true);
+    expect(twilio.connected_accounts[0].identifier).toBe('+14155550123');
+    expect(JSON.stringify(twilio)).not.toContain('AC0123456789abcdef0123456789abcdef');
   });
 
 test('a page on an origin the org has not allowed cannot use the SDK routes',

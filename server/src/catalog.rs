@@ -41,6 +41,62 @@ pub struct AppDefinition {
     pub oauth: Option<OAuthEndpoints>,
     #[serde(default)]
     pub auth_input_map: Vec<InputField>,
+    /// How to try key-based credentials before storing them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Verification>,
+}
+
+/// A request that tells whether key-based credentials work. `{field}` in the URL, headers,
+/// query and basic-auth parts is replaced by that field's value.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    #[serde(default = "get")]
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub query: std::collections::BTreeMap<String, String>,
+    pub basic_auth: Option<BasicAuth>,
+    /// Statuses meaning "these credentials work".
+    pub valid_statuses: Vec<u16>,
+    /// Statuses meaning "these credentials are wrong"; anything else is "try again".
+    pub invalid_statuses: Vec<u16>,
+    pub timeout_seconds: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    pub username: String,
+    pub password: Option<String>,
+}
+
+fn get() -> String {
+    "GET".to_owned()
+}
+
+impl Verification {
+    /// The URL must be https (http only on localhost) once its placeholders are filled.
+    pub fn check(&self, fields: &[InputField]) -> Result<(), String> {
+        let mut sample = self.url.clone();
+        for field in fields {
+            sample = sample.replace(&format!("{{{}}}", field.name), "x");
+        }
+        let url = url::Url::parse(&sample).map_err(|_| "verify.url is not a URL".to_owned())?;
+        let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if !(url.scheme() == "https" || (url.scheme() == "http" && loopback)) {
+            return Err("verify.url must be https (http only on localhost)".to_owned());
+        }
+        if !["GET", "POST", "HEAD"].contains(&self.method.as_str()) {
+            return Err("verify.method must be GET, POST or HEAD".to_owned());
+        }
+        if self.valid_statuses.is_empty() {
+            return Err("verify.valid_statuses must list at least one status".to_owned());
+        }
+        Ok(())
+    }
 }
 
 /// How the end customer authenticates.
@@ -205,6 +261,19 @@ pub enum FieldKind {
     Url,
     Tel,
     Number,
+}
+
+impl FieldKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Password => "password",
+            Self::Email => "email",
+            Self::Url => "url",
+            Self::Tel => "tel",
+            Self::Number => "number",
+        }
+    }
 }
 
 /// The catalog could not be loaded: a data file is wrong.

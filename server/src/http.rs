@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(shell_options.clone()),
         )
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn(limit_key_forms))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -91,4 +92,41 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
         ))
         .with_state(state)
+}
+
+/// Key forms take at most 16 KiB: a larger post gets a readable 413 page and reaches no handler.
+async fn limit_key_forms(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.uri().path() != "/_portal/save-keys" {
+        return next.run(request).await;
+    }
+    let too_large = || {
+        page::message(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "That is more than this form takes",
+            &[
+                "A key form accepts up to 16 KB. Nothing was saved.",
+                "Go back, check what you pasted, and try again.",
+            ],
+            None,
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > crate::keyauth::BODY_LIMIT) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, crate::keyauth::BODY_LIMIT).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(parts, bytes.into()))
+                .await
+        }
+        Err(_) => too_large(),
+    }
 }

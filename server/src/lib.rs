@@ -9,6 +9,7 @@ pub mod db;
 pub mod entity;
 pub mod http;
 pub mod input;
+pub mod keyauth;
 pub mod oauth;
 pub mod portal;
 pub mod sandbox;

@@ -813,7 +813,11 @@ pub fn open_tokens(
     account: &linked_account::Model,
     record: &connection::Model,
 ) -> Result<Option<StoredTokens>, VaultError> {
-    let Some(sealed) = &record.credentials else {
+    let Some(sealed) = record
+        .credentials
+        .as_deref()
+        .filter(|credentials| !crate::keyauth::is_fields(credentials))
+    else {
         return Ok(None);
     };
     let plaintext = vault.open(

@@ -2,8 +2,10 @@
 
 use app::{
     PortalError,
-    dto::{AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, HostedPage, Notice},
-    portal::{ConnectRefusal, Portal},
+    dto::{
+        AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, HostedPage, KeyField, Notice,
+    },
+    portal::{ConnectRefusal, KeyFormRefusal, Portal},
 };
 use chrono::SecondsFormat;
 
@@ -42,6 +44,7 @@ fn refusal(error: FlowError) -> ConnectRefusal {
         FlowError::UnknownApp | FlowError::NotOAuth => Notice::UnknownApp,
         FlowError::NotConfigured(_) => Notice::NotConfigured,
         FlowError::Invalid(_) => Notice::NeedsDetails,
+        FlowError::Unreachable(_) => Notice::Unavailable,
         FlowError::Internal(message) => {
             tracing::error!(%message, "hosted page: button failed");
             Notice::Unavailable
@@ -85,6 +88,60 @@ impl Portal for PortalBackend {
             .await
             .map_err(refusal)?;
         Ok(())
+    }
+
+    async fn save_keys(
+        &self,
+        token: &str,
+        slug: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), KeyFormRefusal> {
+        let session = self
+            .session(token)
+            .await
+            .map_err(|error| KeyFormRefusal::Refused(ConnectRefusal::Link(error)))?;
+        let app = self
+            .state
+            .enabled_app(&session.linked_account, slug)
+            .await
+            .map_err(|error| KeyFormRefusal::Refused(refusal(error)))?;
+        if app.auth_type != crate::catalog::AuthKind::KeyBased {
+            return Err(KeyFormRefusal::Refused(ConnectRefusal::Notice(
+                Notice::UnknownApp,
+            )));
+        }
+        // What the user typed into non-secret fields is shown again; secrets never are.
+        let kept: Vec<(String, String)> = app
+            .auth_input_map
+            .iter()
+            .filter(|field| !field.secret)
+            .filter_map(|field| {
+                values
+                    .get(&field.name)
+                    .map(|value| (field.name.clone(), value.chars().take(1024).collect()))
+            })
+            .collect();
+        match self
+            .state
+            .save_keys(&session.linked_account, &app, values)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(FlowError::Invalid(fields)) => Err(KeyFormRefusal::Invalid {
+                errors: fields
+                    .into_iter()
+                    .map(|field| (field.field, field.message))
+                    .collect(),
+                kept,
+            }),
+            Err(FlowError::Unreachable(name)) => Err(KeyFormRefusal::Unreachable {
+                message: format!(
+                    "Portico could not reach {name} to check these credentials. Nothing was saved; please try again."
+                ),
+                kept,
+            }),
+            Err(other) => Err(KeyFormRefusal::Refused(refusal(other))),
+        }
     }
 
     async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError> {
@@ -174,6 +231,23 @@ fn card(entry: &AppWithConnections<'_>) -> AppCard {
                 label: param.label.clone(),
                 placeholder: param.placeholder.clone(),
                 help: param.help.clone(),
+            })
+            .collect(),
+        key_fields: app
+            .auth_input_map
+            .iter()
+            .map(|field| KeyField {
+                name: field.name.clone(),
+                label: field.label.clone(),
+                input_type: if field.secret {
+                    "password".to_owned()
+                } else {
+                    field.kind.as_str().to_owned()
+                },
+                required: field.required,
+                placeholder: field.placeholder.clone(),
+                help: field.help.clone(),
+                secret: field.secret,
             })
             .collect(),
     }

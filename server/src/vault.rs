@@ -257,19 +257,18 @@ pub async fn rotate_stored_secrets(
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
     let mut report = RotationReport::default();
-    let mut reseal = |table: &str, id: &str, sealed: &[u8], binding: &Binding| match vault
-        .reseal(sealed, binding)
-    {
-        Ok(Some(resealed)) => {
-            report.resealed += 1;
-            Ok(Some(resealed))
-        }
-        Ok(None) => {
-            report.current += 1;
-            Ok(None)
-        }
-        Err(error) => Err(sea_orm::DbErr::Custom(format!("{table} {id}: {error}"))),
-    };
+    let mut reseal =
+        |table: &str, id: &str, result: Result<Option<Vec<u8>>, VaultError>| match result {
+            Ok(Some(resealed)) => {
+                report.resealed += 1;
+                Ok(Some(resealed))
+            }
+            Ok(None) => {
+                report.current += 1;
+                Ok(None)
+            }
+            Err(error) => Err(sea_orm::DbErr::Custom(format!("{table} {id}: {error}"))),
+        };
 
     let rows = app_config::Entity::find()
         .filter(app_config::Column::ClientSecret.is_not_null())
@@ -284,7 +283,7 @@ pub async fn rotate_stored_secrets(
                 sea_orm::DbErr::Custom(format!("app_config {}: bad environment", row.id))
             })?;
         let binding = crate::catalog::client_secret_binding(&row.org_id, environment, &row.slug);
-        if let Some(resealed) = reseal("app_config", &row.id, sealed, &binding)? {
+        if let Some(resealed) = reseal("app_config", &row.id, vault.reseal(sealed, &binding))? {
             app_config::Entity::update_many()
                 .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
                 .filter(app_config::Column::Id.eq(&row.id))
@@ -308,14 +307,21 @@ pub async fn rotate_stored_secrets(
         else {
             continue;
         };
-        let binding = crate::oauth::credentials_binding(
-            &account.org_id,
-            &account.environment,
-            &account.id,
-            &row.slug,
-            &row.id,
-        );
-        if let Some(resealed) = reseal("connection", &row.id, sealed, &binding)? {
+        let resealed = if crate::keyauth::is_fields(sealed) {
+            crate::keyauth::reseal_fields(vault, &account, &row)
+        } else {
+            vault.reseal(
+                sealed,
+                &crate::oauth::credentials_binding(
+                    &account.org_id,
+                    &account.environment,
+                    &account.id,
+                    &row.slug,
+                    &row.id,
+                ),
+            )
+        };
+        if let Some(resealed) = reseal("connection", &row.id, resealed)? {
             connection::Entity::update_many()
                 .col_expr(connection::Column::Credentials, Expr::value(resealed))
                 .col_expr(
@@ -335,7 +341,9 @@ pub async fn rotate_stored_secrets(
         .await?;
     for row in rows {
         let binding = crate::oauth::state_binding(&row.id, &row.linked_account_id, &row.slug);
-        if let Some(resealed) = reseal("oauth_state", &row.id, &row.secrets, &binding)? {
+        if let Some(resealed) =
+            reseal("oauth_state", &row.id, vault.reseal(&row.secrets, &binding))?
+        {
             oauth_state::Entity::update_many()
                 .col_expr(oauth_state::Column::Secrets, Expr::value(resealed))
                 .filter(oauth_state::Column::Id.eq(&row.id))

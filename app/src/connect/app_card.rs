@@ -1,12 +1,30 @@
 use leptos::{either::EitherOf3, prelude::*};
 
 use super::actions::{Disconnect, StartConnect};
-use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount};
+use super::key_form::KeyForm;
+use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, KeyFormState};
 
 /// One application: icon, name, description, tags and where the end customer stands with it.
 #[component]
-pub fn AppCardView(card: AppCard, hidden: bool, token: String) -> impl IntoView {
+pub fn AppCardView(
+    card: AppCard,
+    hidden: bool,
+    token: String,
+    key_state: Option<KeyFormState>,
+) -> impl IntoView {
     let actions = card_actions(&card, &token);
+    let key_form = (card.auth_type == AuthType::KeyBased).then(|| {
+        view! {
+            <KeyForm
+                token=token.clone()
+                slug=card.slug.clone()
+                app_name=card.name.clone()
+                fields=card.key_fields.clone()
+                state=key_state
+                reconnect=matches!(card.status, CardStatus::ReauthRequired { .. })
+            />
+        }
+    });
     let search_text = card.search_text();
     let tags_attr = card.tags.join("|");
     let heading_id = format!("app-{}", card.slug);
@@ -78,6 +96,7 @@ pub fn AppCardView(card: AppCard, hidden: bool, token: String) -> impl IntoView 
             <p class="app-card__description">{card.description}</p>
             {status}
             {actions}
+            {key_form}
         </li>
     }
 }
@@ -98,6 +117,29 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
         card.connect_fields.clone()
     };
     let (name, slug, token) = (card.name.clone(), card.slug.clone(), token.to_owned());
+    let open_form = (card.auth_type == AuthType::KeyBased).then(|| {
+        let label = match card.status {
+            CardStatus::NotConnected => "Connect",
+            CardStatus::ReauthRequired { .. } => "Reconnect",
+            CardStatus::Connected(_) => "Update keys",
+        };
+        let class = if matches!(card.status, CardStatus::Connected(_)) {
+            "button button--quiet"
+        } else {
+            "button"
+        };
+        let dialog = format!("key-{slug}");
+        view! {
+            <a
+                class=class
+                href=format!("/connect/{token}?connect={slug}")
+                data-opens=dialog
+                aria-label=format!("{label}: {name}")
+            >
+                {label}
+            </a>
+        }
+    });
     let connect = primary.map({
         let (name, slug, token) = (name.clone(), slug.clone(), token.clone());
         move |label| {
@@ -158,8 +200,7 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
             </ActionForm>
         }
     });
-    (connect.is_some() || disconnect.is_some())
-        .then(|| view! { <div class="app-card__actions">{connect} {disconnect}</div> })
+    view! { <div class="app-card__actions">{open_form} {connect} {disconnect}</div> }
 }
 #[component]
 fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {

@@ -31,6 +31,7 @@ pub struct CustomAppInput {
     pub auth_type: String,
     pub oauth: Option<CustomOAuthInput>,
     pub auth_input_map: Option<Vec<InputField>>,
+    pub verify: Option<super::Verification>,
 }
 
 #[derive(Deserialize)]
@@ -214,10 +215,16 @@ impl CustomAppInput {
             icon,
             oauth,
             auth_input_map: fields,
+            verify: self.verify,
         };
-        definition
-            .check_fields()
-            .map_err(|message| FieldError::new("auth_input_map", message))?;
+        definition.check_fields().map_err(|message| {
+            let field = if message.starts_with("verify") {
+                "verify"
+            } else {
+                "auth_input_map"
+            };
+            FieldError::new(field, message)
+        })?;
         Ok((definition, config))
     }
 }

@@ -35,6 +35,9 @@ pub enum ApiError {
     /// 422: well-formed but invalid; says which fields and why.
     #[error("some fields are invalid")]
     Validation(Vec<FieldError>),
+    /// 503: a provider could not be reached; nothing was stored, try again.
+    #[error("{0}")]
+    Unavailable(String),
     /// 500: logged once here, shown to the caller as an opaque message.
     #[error("internal error")]
     Internal(#[from] sea_orm::DbErr),
@@ -51,6 +54,7 @@ impl ApiError {
             Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -65,6 +69,7 @@ impl ApiError {
             Self::Gone(_) => "expired",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",
+            Self::Unavailable(_) => "provider_unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -89,6 +94,13 @@ impl IntoResponse for ApiError {
                 .collect();
             body["fields"] = Value::Object(fields);
         }
-        (self.status(), Json(json!({ "error": body }))).into_response()
+        let mut response = (self.status(), Json(json!({ "error": body }))).into_response();
+        if matches!(self, Self::Unavailable(_)) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("30"),
+            );
+        }
+        response
     }
 }

@@ -99,7 +99,7 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
 
 /// Parses JSON in two steps, so that malformed JSON (400) is told apart from well-formed JSON
 /// of the wrong shape (422, naming the field).
-fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("the body is not valid JSON".to_owned()))?;
     serde_json::from_value(value).map_err(|error| {

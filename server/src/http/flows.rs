@@ -19,8 +19,10 @@ pub enum FlowError {
     NotOAuth,
     #[error("{0} is not set up yet")]
     NotConfigured(String),
-    #[error("some connect parameters are missing or invalid")]
+    #[error("some fields are missing or invalid")]
     Invalid(Vec<crate::input::FieldError>),
+    #[error("{0} could not be reached")]
+    Unreachable(String),
     #[error("flow failed: {0}")]
     Internal(String),
 }
@@ -126,6 +128,22 @@ impl AppState {
             },
         )
         .await?)
+    }
+
+    /// Validates, verifies and stores key-based credentials for an app.
+    pub async fn save_keys(
+        &self,
+        account: &linked_account::Model,
+        app: &AppDefinition,
+        given: &std::collections::BTreeMap<String, String>,
+    ) -> Result<connection::Model, FlowError> {
+        crate::keyauth::save(&self.db, &self.vault, &self.http, app, account, given)
+            .await
+            .map_err(|error| match error {
+                crate::keyauth::SaveError::Invalid(fields) => FlowError::Invalid(fields),
+                crate::keyauth::SaveError::Unreachable(name) => FlowError::Unreachable(name),
+                crate::keyauth::SaveError::Db(error) => error.into(),
+            })
     }
 
     /// Disconnects every connection of an app: revokes at the provider where it can (failures

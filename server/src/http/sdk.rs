@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{delete, get},
+    routing::{delete, get, post},
 };
 use serde::Serialize;
 
@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v1/{slug}/integrate", get(integrate))
         .route("/v1/linked-acc/integration/{slug}", delete(disconnect))
         .route("/v3/org/basics", get(org_basics))
+        .route("/v2/app/{slug}/save", post(save_keys))
         .route_layer(middleware::from_fn_with_state(state, cors))
 }
 
@@ -162,6 +163,9 @@ impl From<FlowError> for ApiError {
                 Self::Conflict("the org has not set this app's OAuth client up")
             }
             FlowError::Invalid(fields) => Self::Validation(fields),
+            FlowError::Unreachable(name) => {
+                Self::Unavailable(format!("could not reach {name}, try again"))
+            }
             FlowError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
         }
     }
@@ -237,4 +241,42 @@ async fn org_basics(SdkSession(session): SdkSession) -> Json<OrgBasics> {
             name: session.linked_account.name,
         },
     })
+}
+
+/// `POST /api/v2/app/{slug}/save`: key-based credentials as a JSON object of field → value,
+/// as `cobalt.connect("twilio", {number, sid})` sends them.
+async fn save_keys(
+    State(state): State<AppState>,
+    SdkSession(session): SdkSession,
+    Path(slug): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if body.len() > crate::keyauth::BODY_LIMIT {
+        return Err(ApiError::PayloadTooLarge(crate::keyauth::BODY_LIMIT));
+    }
+    let given: serde_json::Map<String, serde_json::Value> = super::extract::parse_json(&body)?;
+    let app = state.enabled_app(&session.linked_account, &slug).await?;
+    if app.auth_type != crate::catalog::AuthKind::KeyBased {
+        return Err(ApiError::NotFound("key-based application"));
+    }
+    let mut values = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, value) in given {
+        match value {
+            serde_json::Value::String(text) => {
+                values.insert(name, text);
+            }
+            serde_json::Value::Number(number) => {
+                values.insert(name, number.to_string());
+            }
+            _ => errors.push(crate::input::FieldError::new(name, "must be text")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    state
+        .save_keys(&session.linked_account, &app, &values)
+        .await?;
+    Ok(Json(serde_json::json!({ "success": true })))
 }

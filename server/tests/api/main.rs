@@ -5,5 +5,6 @@ mod applications;
 mod errors;
 mod helpers;
 mod hosted_page;
+mod keys;
 mod linked_accounts;
 mod oauth;

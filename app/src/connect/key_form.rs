@@ -1,0 +1,184 @@
+//! A key-based app's form: a `<dialog>` that JavaScript opens as a modal, and that the server
+//! renders open in place (with `?connect=<slug>`) when there is no JavaScript or after errors.
+
+use leptos::prelude::*;
+
+use super::actions::SaveKeys;
+use crate::dto::{KeyField, KeyFormState};
+
+/// The form of one key-based app.
+#[component]
+pub fn KeyForm(
+    token: String,
+    slug: String,
+    app_name: String,
+    fields: Vec<KeyField>,
+    state: Option<KeyFormState>,
+    reconnect: bool,
+) -> impl IntoView {
+    let action = ServerAction::<SaveKeys>::new();
+    let dialog_id = format!("key-{slug}");
+    let title_id = format!("key-{slug}-title");
+    let heading = if reconnect {
+        format!("Reconnect {app_name}")
+    } else {
+        format!("Connect {app_name}")
+    };
+    let open = state.is_some();
+    let state = state.unwrap_or_default();
+    // Focus goes to the first invalid field, or to the first field of a form opened afresh.
+    let first_invalid = fields
+        .iter()
+        .find(|field| state.error(&field.name).is_some())
+        .or(fields.first().filter(|_| state.errors.is_empty()))
+        .map(|field| field.name.clone())
+        .filter(|_| open);
+    let problem = state.problem.clone();
+    let inputs = fields
+        .into_iter()
+        .map(|field| {
+            let id = format!("key-{slug}-{}", field.name);
+            let help_id = format!("{id}-help");
+            let error_id = format!("{id}-error");
+            let error = state.error(&field.name).map(str::to_owned);
+            // Secret values never travel back to the page.
+            let value = (!field.secret)
+                .then(|| state.value(&field.name).map(str::to_owned))
+                .flatten()
+                .unwrap_or_default();
+            let described_by = match (&field.help, &error) {
+                (Some(_), Some(_)) => format!("{error_id} {help_id}"),
+                (Some(_), None) => help_id.clone(),
+                (None, Some(_)) => error_id.clone(),
+                (None, None) => String::new(),
+            };
+            let autofocus = first_invalid.as_deref() == Some(field.name.as_str());
+            let invalid = error.is_some();
+            view! {
+                <div class="key-field" class:key-field--invalid=invalid>
+                    <label for=id.clone()>
+                        {field.label}
+                        {(!field.required).then(|| view! { <span class="key-field__optional">" (optional)"</span> })}
+                    </label>
+                    <input
+                        id=id
+                        name=format!("values[{}]", field.name)
+                        type=field.input_type
+                        placeholder=field.placeholder
+                        value=value
+                        autocomplete=if field.secret { "new-password" } else { "off" }
+                        spellcheck="false"
+                        aria-required=field.required.to_string()
+                        aria-invalid=invalid.to_string()
+                        aria-describedby=described_by
+                        autofocus=autofocus
+                    />
+                    {error.map(|message| view! { <p class="key-field__error" id=error_id>{message}</p> })}
+                    {field.help.map(|help| view! { <p class="key-field__help" id=help_id>{help}</p> })}
+                </div>
+            }
+        })
+        .collect_view();
+    let page = format!("/connect/{token}");
+    let closes = dialog_id.clone();
+    let labelled_by = title_id.clone();
+    view! {
+        <dialog id=dialog_id class="key-dialog" aria-labelledby=labelled_by open=open>
+            <h3 id=title_id class="key-dialog__title">{heading}</h3>
+            {problem.map(|text| view! { <p class="banner banner--warn" role="alert">{text}</p> })}
+            <ActionForm action attr:novalidate=true attr:class="key-form">
+                <input type="hidden" name="token" value=token />
+                <input type="hidden" name="slug" value=slug />
+                {inputs}
+                <div class="key-form__actions">
+                    <button class="button" type="submit">"Save and connect"</button>
+                    <a class="button button--quiet" href=page data-closes=closes>
+                        "Cancel"
+                    </a>
+                </div>
+            </ActionForm>
+        </dialog>
+    }
+}
+
+/// Opens key forms as modal dialogs, and moves a form the server sent back open (after an
+/// error) into a modal with focus on its first invalid field.
+#[island]
+pub fn KeyDialogs() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| dialogs::wire());
+}
+
+#[cfg(feature = "hydrate")]
+mod dialogs {
+    use leptos::prelude::document;
+    use wasm_bindgen::{JsCast, closure::Closure};
+
+    fn dialog(id: &str) -> Option<web_sys::HtmlDialogElement> {
+        document().get_element_by_id(id)?.dyn_into().ok()
+    }
+
+    fn focus_first(dialog: &web_sys::HtmlDialogElement) {
+        let target = dialog
+            .query_selector("[aria-invalid=\"true\"]")
+            .ok()
+            .flatten()
+            .or_else(|| {
+                dialog
+                    .query_selector("input:not([type=hidden])")
+                    .ok()
+                    .flatten()
+            });
+        if let Some(input) =
+            target.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = input.focus();
+        }
+    }
+
+    fn on_click(selector: &str, attribute: &'static str, open: bool) {
+        let Ok(links) = document().query_selector_all(selector) else {
+            return;
+        };
+        for index in 0..links.length() {
+            let Some(link) = links
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let Some(id) = link.get_attribute(attribute) else {
+                continue;
+            };
+            let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+                let Some(dialog) = dialog(&id) else { return };
+                event.prevent_default();
+                dialog.close();
+                if open && dialog.show_modal().is_ok() {
+                    focus_first(&dialog);
+                }
+            });
+            let _ =
+                link.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+            handler.forget();
+        }
+    }
+
+    pub fn wire() {
+        on_click("[data-opens]", "data-opens", true);
+        on_click("[data-closes]", "data-closes", false);
+        if let Ok(open) = document().query_selector_all("dialog.key-dialog[open]") {
+            for index in 0..open.length() {
+                if let Some(dialog) = open
+                    .item(index)
+                    .and_then(|node| node.dyn_into::<web_sys::HtmlDialogElement>().ok())
+                {
+                    dialog.close();
+                    if dialog.show_modal().is_ok() {
+                        focus_first(&dialog);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import { connectionsOf, expect, links, test } from './fixtures';
+
+const SID = 'AC0123456789abcdef0123456789abcdef';
+
+test('the Twilio form explains each bad value, keeps what is not secret, then connects',
+  async ({ page, javaScriptEnabled }, testInfo) => {
+    const { linkedAccount, url } = links.keys[testInfo.project.name];
+    const card = page.locator('[data-app-card="twilio"]');
+    const dialog = page.locator('#key-twilio');
+    const number = page.locator('#key-twilio-number');
+    const sid = page.locator('#key-twilio-sid');
+    let alerts = 0;
+    page.on('dialog', async (alert) => {
+      alerts += 1;
+      await alert.dismiss();
+    });
+
+    await page.goto(url);
+    await expect(dialog).toBeHidden();
+    await card.getByRole('link', { name: 'Connect: Twilio' }).click();
+    await expect(dialog).toBeVisible();
+    if (javaScriptEnabled) {
+      // A modal dialog on the same page, with focus inside it.
+      expect(page.url()).toBe(url);
+      expect(await dialog.evaluate((element) => element.matches(':modal'))).toBe(true);
+      await expect(number).toBeFocused();
+    } else {
+      await expect(page).toHaveURL(/\?connect=twilio/);
+    }
+    await expect(sid).toHaveAttribute('type', 'password');
+
+    const attempts: Array<[string, string, string, string]> = [
+      ['', SID, 'number', 'enter your Phone number'],
+      ['call me maybe', SID, 'number', 'must be a phone number'],
+      [`+1${'5'.repeat(15)}`, SID, 'number', 'must be at most 16 characters'],
+      ['+14155550100', 'ACnot-a-sid', 'sid', 'is not in the expected format'],
+      ['<script>alert(1)</script>', SID, 'number', 'must be at most 16 characters'],
+      ['<b>5</b>', SID, 'number', 'must be a phone number'],
+    ];
+    for (const [numberValue, sidValue, field, message] of attempts) {
+      await number.fill(numberValue);
+      await sid.fill(sidValue);
+      await dialog.getByRole('button', { name: 'Save and connect' }).click();
+      await expect(dialog).toBeVisible();
+      const input = page.locator(`#key-twilio-${field}`);
+      await expect(page.locator(`#key-twilio-${field}-error`)).toContainText(message);
+      await expect(input).toHaveAttribute('aria-invalid', 'true');
+      await expect(input).toBeFocused();
+      // Non-secret values come back as typed (as text, never as markup); secrets never do.
+      await expect(number).toHaveValue(numberValue.trim());
+      await expect(sid).toHaveValue('');
+      expect(await page.content()).not.toContain(sidValue === SID ? SID : sidValue);
+      expect(connectionsOf(linkedAccount)).toHaveLength(0);
+    }
+    expect(alerts).toBe(0);
+
+    await number.fill('  +14155550100 ');
+    await sid.fill(SID);
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    await expect(page.locator('[data-banner]')).toHaveText('Twilio is connected.');
+    await expect(card.locator('.badge', { hasText: 'Connected' })).toBeVisible();
+    await expect(card.getByText('+14155550100')).toBeVisible();
+    await expect(dialog).toBeHidden();
+    expect(await page.content()).not.toContain(SID);
+    const [connection] = connectionsOf(linkedAccount);
+    expect(connection.slug).toBe('twilio');
+    expect(connection.identifier).toBe('+14155550100');
+  });
+
+test('what a browser form cannot send is refused too: control characters, unknown fields, 16 KiB',
+  async ({ page }, testInfo) => {
+    const { linkedAccount, url } = links.keys[testInfo.project.name];
+    await page.goto(url);
+    const token = url.split('/connect/')[1];
+    const post = (form: Record<string, string>) =>
+      page.request.post(`${links.base}/_portal/save-keys`, {
+        form: { token, slug: 'sendgrid', ...form },
+        headers: { accept: 'text/html', referer: url },
+        maxRedirects: 0,
+      });
+
+    const control = await post({ 'values[api_key]': 'SG.abc\u0000def' });
+    expect(control.status()).toBe(302);
+    const location = control.headers()['location'];
+    expect(decodeURIComponent(location)).toContain('must not contain control characters');
+    expect(location).not.toContain('SG.abc');
+
+    const unknown = await post({ 'values[api_key]': 'SG.abcdef', 'values[password]': 'x' });
+    expect(decodeURIComponent(unknown.headers()['location'])).toContain('is not a field of SendGrid');
+
+    const huge = await post({ 'values[api_key]': `SG.${'a'.repeat(17 * 1024)}` });
+    expect(huge.status()).toBe(413);
+    expect(await huge.text()).toContain('up to 16 KB');
+
+    expect(connectionsOf(linkedAccount).filter((c) => c.slug === 'sendgrid')).toHaveLength(0);
+  });

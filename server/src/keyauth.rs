@@ -1,0 +1,485 @@
+//! Key-based connections: field validation at the edge, the optional verification request, and
+//! the sealed storage of what the end customer entered (each field sealed on its own).
+
+use std::collections::BTreeMap;
+use std::time::Duration as StdDuration;
+
+use base64::Engine;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
+use crate::connections::Status;
+use crate::entity::{connection, linked_account};
+use crate::input::FieldError;
+use crate::secrets;
+use crate::vault::{Binding, Vault, VaultError};
+
+/// Largest body a key form or the SDK's save may send.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// Checked values, by field name. Secret values are zeroized when dropped.
+#[derive(Default)]
+pub struct Values(pub BTreeMap<String, Zeroizing<String>>);
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+/// Checks what the end customer entered against an app's fields: unknown fields by name,
+/// required, control characters, length, type and pattern. Surrounding whitespace is trimmed;
+/// any other Unicode is kept exactly. Every problem is reported, each under its field.
+pub fn validate(
+    app: &AppDefinition,
+    given: &BTreeMap<String, String>,
+) -> Result<Values, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for name in given.keys() {
+        if !app.auth_input_map.iter().any(|field| &field.name == name) {
+            errors.push(FieldError::new(
+                name.clone(),
+                format!("is not a field of {}", app.name),
+            ));
+        }
+    }
+    let mut values = BTreeMap::new();
+    for field in &app.auth_input_map {
+        let raw = given.get(&field.name).map_or("", String::as_str);
+        match check_field(field, raw) {
+            Ok(Some(value)) => {
+                values.insert(field.name.clone(), Zeroizing::new(value));
+            }
+            Ok(None) => {}
+            Err(message) => errors.push(FieldError::new(field.name.clone(), message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Values(values))
+    } else {
+        Err(errors)
+    }
+}
+
+/// One field: `Ok(None)` for an optional field left empty.
+fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> {
+    if raw.chars().any(|c| c.is_control() && c != '\t') || raw.contains('\t') {
+        return Err("must not contain control characters such as tabs or line breaks".into());
+    }
+    let value = raw.trim();
+    if value.is_empty() {
+        return if field.required {
+            Err(format!("enter your {}", field.label))
+        } else {
+            Ok(None)
+        };
+    }
+    let length = value.chars().count();
+    if length > field.max_length as usize {
+        return Err(format!(
+            "must be at most {} characters (this is {length})",
+            field.max_length
+        ));
+    }
+    match field.kind {
+        FieldKind::Email if !looks_like_email(value) => {
+            return Err("must be an email address such as name@example.com".into());
+        }
+        FieldKind::Url
+            if !url::Url::parse(value)
+                .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host()) =>
+        {
+            return Err("must be a web address starting with https://".into());
+        }
+        FieldKind::Tel
+            if !value
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+                || !value.chars().any(|c| c.is_ascii_digit()) =>
+        {
+            return Err("must be a phone number: digits, spaces, + - ( ) only".into());
+        }
+        FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
+            return Err("must be a number".into());
+        }
+        _ => {}
+    }
+    if let Some(pattern) = &field.pattern {
+        let matches = whole_match(pattern).is_some_and(|regex| regex.is_match(value));
+        if !matches {
+            return Err(match &field.help {
+                Some(help) => format!("is not in the expected format. {help}"),
+                None => "is not in the expected format".into(),
+            });
+        }
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// A field pattern matched against the whole value, as the HTML `pattern` attribute does.
+pub fn whole_match(pattern: &str) -> Option<regex::Regex> {
+    regex::Regex::new(&format!("^(?:{pattern})$")).ok()
+}
+
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.contains('.')
+        && !value.contains(char::is_whitespace)
+}
+
+/// What the provider said about the credentials.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    /// The provider answered that these credentials are wrong.
+    Rejected,
+    /// The provider could not be reached, timed out, or failed (5xx, 429, an unexpected answer).
+    Unreachable,
+}
+
+/// Tries the credentials with the app's verification request before anything is stored.
+pub async fn verify(http: &reqwest::Client, check: &Verification, values: &Values) -> Verdict {
+    let fill = |template: &str, encode: bool| {
+        let mut text = template.to_owned();
+        for (name, value) in &values.0 {
+            let value: String = if encode {
+                url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+            } else {
+                value.to_string()
+            };
+            text = text.replace(&format!("{{{name}}}"), &value);
+        }
+        text
+    };
+    let Ok(url) = url::Url::parse(&fill(&check.url, true)) else {
+        return Verdict::Unreachable;
+    };
+    let method =
+        reqwest::Method::from_bytes(check.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let mut request = http.request(method, url).timeout(StdDuration::from_secs(
+        check.timeout_seconds.unwrap_or(10).into(),
+    ));
+    for (name, template) in &check.headers {
+        request = request.header(name.as_str(), fill(template, false));
+    }
+    if !check.query.is_empty() {
+        let query: Vec<(String, String)> = check
+            .query
+            .iter()
+            .map(|(name, template)| (name.clone(), fill(template, false)))
+            .collect();
+        request = request.query(&query);
+    }
+    if let Some(basic) = &check.basic_auth {
+        request = request.basic_auth(
+            fill(&basic.username, false),
+            basic
+                .password
+                .as_deref()
+                .map(|password| fill(password, false)),
+        );
+    }
+    match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            if check.valid_statuses.contains(&status) {
+                Verdict::Valid
+            } else if check.invalid_statuses.contains(&status) {
+                Verdict::Rejected
+            } else {
+                tracing::warn!(status, "credential check: unexpected answer");
+                Verdict::Unreachable
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %error.without_url(), "credential check failed");
+            Verdict::Unreachable
+        }
+    }
+}
+
+/// The stored form of a key-based connection's credentials: each field sealed on its own.
+#[derive(Serialize, Deserialize)]
+struct StoredFields {
+    kind: String,
+    fields: BTreeMap<String, String>,
+}
+
+/// Marks the credentials column as key-based fields rather than one sealed value.
+const FIELDS_MARK: u8 = b'{';
+
+/// Where one field of a connection is sealed.
+pub fn field_binding(
+    account: &linked_account::Model,
+    slug: &str,
+    connection_id: &str,
+    field: &str,
+) -> Binding {
+    Binding::new(
+        "connection",
+        &[
+            ("org", account.org_id.as_str()),
+            ("environment", account.environment.as_str()),
+            ("linked_account", account.id.as_str()),
+            ("slug", slug),
+            ("connection", connection_id),
+            ("field", &format!("input:{field}")),
+        ],
+    )
+}
+
+fn seal_fields(
+    vault: &Vault,
+    account: &linked_account::Model,
+    slug: &str,
+    connection_id: &str,
+    values: &Values,
+) -> Vec<u8> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let fields = values
+        .0
+        .iter()
+        .map(|(name, value)| {
+            let sealed = vault.seal(
+                value.as_bytes(),
+                &field_binding(account, slug, connection_id, name),
+            );
+            (name.clone(), engine.encode(sealed))
+        })
+        .collect();
+    serde_json::to_vec(&StoredFields {
+        kind: "keybased".into(),
+        fields,
+    })
+    .expect("fields serialize")
+}
+
+/// Whether a credentials value holds key-based fields (else it is one sealed OAuth2 value).
+pub fn is_fields(credentials: &[u8]) -> bool {
+    credentials.first() == Some(&FIELDS_MARK)
+}
+
+/// Opens a key-based connection's fields.
+pub fn open_fields(
+    vault: &Vault,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<Values, VaultError> {
+    let Some(credentials) = record.credentials.as_deref().filter(|c| is_fields(c)) else {
+        return Ok(Values::default());
+    };
+    let stored: StoredFields =
+        serde_json::from_slice(credentials).map_err(|_| VaultError::Malformed)?;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut values = BTreeMap::new();
+    for (name, sealed) in stored.fields {
+        let sealed = engine.decode(sealed).map_err(|_| VaultError::Malformed)?;
+        let plain = vault.open_string(
+            &sealed,
+            &field_binding(account, &record.slug, &record.id, &name),
+        )?;
+        values.insert(name, plain);
+    }
+    Ok(Values(values))
+}
+
+/// Re-seals each field under the active key; `None` when all already use it.
+pub fn reseal_fields(
+    vault: &Vault,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<Option<Vec<u8>>, VaultError> {
+    let Some(credentials) = record.credentials.as_deref().filter(|c| is_fields(c)) else {
+        return Ok(None);
+    };
+    let mut stored: StoredFields =
+        serde_json::from_slice(credentials).map_err(|_| VaultError::Malformed)?;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut changed = false;
+    for (name, sealed) in stored.fields.iter_mut() {
+        let bytes = engine.decode(&*sealed).map_err(|_| VaultError::Malformed)?;
+        let binding = field_binding(account, &record.slug, &record.id, name);
+        if let Some(resealed) = vault.reseal(&bytes, &binding)? {
+            *sealed = engine.encode(resealed);
+            changed = true;
+        }
+    }
+    Ok(changed.then(|| serde_json::to_vec(&stored).expect("fields serialize")))
+}
+
+/// How a key-based connection is named: its first non-secret value, else the app's name.
+fn identifier(app: &AppDefinition, values: &Values) -> Option<String> {
+    app.auth_input_map
+        .iter()
+        .filter(|field| !field.secret)
+        .find_map(|field| values.0.get(&field.name))
+        .map(|value| value.chars().take(512).collect())
+}
+
+/// Why a save stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("some fields are invalid")]
+    Invalid(Vec<FieldError>),
+    #[error("{0} could not be reached")]
+    Unreachable(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Validates, verifies (when the app says how) and stores key-based credentials. A connection
+/// that needs reauthentication, or one with the same identifier, is updated in place.
+pub async fn save(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    http: &reqwest::Client,
+    app: &AppDefinition,
+    account: &linked_account::Model,
+    given: &BTreeMap<String, String>,
+) -> Result<connection::Model, SaveError> {
+    let values = validate(app, given).map_err(SaveError::Invalid)?;
+    if let Some(check) = &app.verify {
+        match verify(http, check, &values).await {
+            Verdict::Valid => {}
+            Verdict::Rejected => {
+                let field = app
+                    .auth_input_map
+                    .iter()
+                    .find(|field| field.secret)
+                    .or(app.auth_input_map.first())
+                    .map(|field| field.name.clone())
+                    .unwrap_or_default();
+                return Err(SaveError::Invalid(vec![FieldError::new(
+                    field,
+                    format!("{} rejected these credentials", app.name),
+                )]));
+            }
+            Verdict::Unreachable => return Err(SaveError::Unreachable(app.name.clone())),
+        }
+    }
+    let identifier = identifier(app, &values);
+    let txn = db.begin().await?;
+    let mine = connection::Entity::find()
+        .filter(connection::Column::LinkedAccountId.eq(&account.id))
+        .filter(connection::Column::Slug.eq(&app.slug))
+        .all(&txn)
+        .await?;
+    let existing = mine
+        .iter()
+        .find(|record| matches!(Status::of(record), Status::ReauthRequired(_)))
+        .or_else(|| {
+            mine.iter()
+                .find(|record| record.identifier.is_some() && record.identifier == identifier)
+        })
+        .cloned();
+    let now = Utc::now();
+    let record = match existing {
+        Some(record) => {
+            let sealed = seal_fields(vault, account, &app.slug, &record.id, &values);
+            let version = record.version;
+            let mut active: connection::ActiveModel = record.into();
+            active.identifier = Set(identifier);
+            active.status = Set("active".to_owned());
+            active.reauth_reason = Set(None);
+            active.credentials = Set(Some(sealed));
+            active.key_id = Set(Some(vault.active_key_id().to_owned()));
+            active.version = Set(version + 1);
+            active.updated_at = Set(now);
+            active.update(&txn).await?
+        }
+        None => {
+            let id = secrets::random_id();
+            let sealed = seal_fields(vault, account, &app.slug, &id, &values);
+            connection::ActiveModel {
+                id: Set(id),
+                linked_account_id: Set(account.id.clone()),
+                slug: Set(app.slug.clone()),
+                identifier: Set(identifier),
+                status: Set("active".to_owned()),
+                reauth_reason: Set(None),
+                credentials: Set(Some(sealed)),
+                key_id: Set(Some(vault.active_key_id().to_owned())),
+                access_expires_at: Set(None),
+                refresh_expires_at: Set(None),
+                version: Set(1),
+                connected_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    tracing::info!(slug = %app.slug, connection = %record.id, "key-based connection saved");
+    Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(kind: FieldKind) -> InputField {
+        InputField {
+            name: "f".into(),
+            label: "Field".into(),
+            kind,
+            required: true,
+            placeholder: String::new(),
+            pattern: None,
+            max_length: 10,
+            secret: false,
+            help: None,
+        }
+    }
+
+    #[test]
+    fn each_kind_of_bad_value_gets_its_own_message() {
+        let text = field(FieldKind::Text);
+        assert_eq!(check_field(&text, "  abc  "), Ok(Some("abc".into())));
+        assert_eq!(
+            check_field(&text, "日本語テキスト"),
+            Ok(Some("日本語テキスト".into()))
+        );
+        assert!(
+            check_field(&text, "   ")
+                .unwrap_err()
+                .starts_with("enter your Field")
+        );
+        assert!(
+            check_field(&text, "a\u{0}b")
+                .unwrap_err()
+                .contains("control")
+        );
+        assert!(check_field(&text, "a\nb").unwrap_err().contains("control"));
+        assert!(
+            check_field(&text, "12345678901")
+                .unwrap_err()
+                .contains("at most 10")
+        );
+        assert!(check_field(&field(FieldKind::Email), "x@").is_err());
+        assert!(check_field(&field(FieldKind::Email), "a@b.co").is_ok());
+        assert!(check_field(&field(FieldKind::Url), "javascript:x").is_err());
+        assert!(check_field(&field(FieldKind::Tel), "+1 555").is_ok());
+        assert!(check_field(&field(FieldKind::Tel), "call me").is_err());
+        assert!(check_field(&field(FieldKind::Number), "NaN").is_err());
+        assert!(check_field(&field(FieldKind::Number), "12.5").is_ok());
+        let mut patterned = field(FieldKind::Text);
+        patterned.pattern = Some("AC[0-9]{2}".into());
+        assert!(check_field(&patterned, "AC12").is_ok());
+        assert!(
+            check_field(&patterned, "xAC12").is_err(),
+            "the whole value must match"
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! Key-based connections: validation at the edge, verification against a real local HTTP
+//! server, sealed storage, reconnect in place, the SDK's save and the hosted page's form.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use app::dto::ReauthReason;
+use axum::{extract::Query, http::HeaderMap, routing::get};
+use portico::keyauth;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestOrg, assert_error, backend, session_token, spawn_app};
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+async fn save(app: &TestApp, token: &str, slug: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v2/app/{slug}/save")))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn database_bytes(app: &TestApp) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for file in ["portico.db", "portico.db-wal"] {
+        if let Ok(content) = std::fs::read(app.dir.join(file)) {
+            bytes.extend(content);
+        }
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn twilio_credentials_are_checked_sealed_and_listed() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["twilio", "sandbox"]).await;
+    let token = session_token(&app, &org, "cust").await;
+
+    let long_number = format!("+1{}", "5".repeat(15));
+    let cases: Vec<(String, u16, &str, &str)> = vec![
+        ("{}".into(), 422, "number", "enter your Phone number"),
+        (
+            json!({"number": "   ", "sid": SID}).to_string(),
+            422,
+            "number",
+            "enter your Phone number",
+        ),
+        (
+            json!({"number": "+1415\u{0}5550100", "sid": SID}).to_string(),
+            422,
+            "number",
+            "must not contain control characters",
+        ),
+        (
+            json!({"number": "+1415\n5550100", "sid": SID}).to_string(),
+            422,
+            "number",
+            "must not contain control characters",
+        ),
+        (
+            json!({"number": long_number, "sid": SID}).to_string(),
+            422,
+            "number",
+            "must be at most 16 characters",
+        ),
+        (
+            json!({"number": "+14155550100", "sid": "XX0123"}).to_string(),
+            422,
+            "sid",
+            "is not in the expected format",
+        ),
+        (
+            json!({"number": "call me maybe", "sid": SID}).to_string(),
+            422,
+            "number",
+            "must be a phone number",
+        ),
+        (
+            json!({"number": "+14155550100", "sid": SID, "evil": "x"}).to_string(),
+            422,
+            "evil",
+            "is not a field of Twilio",
+        ),
+        (
+            json!({"number": true, "sid": SID}).to_string(),
+            422,
+            "number",
+            "must be text",
+        ),
+        ("[1, 2]".into(), 422, "body", ""),
+        (
+            "{\"number\": ".into(),
+            400,
+            "",
+            "the body is not valid JSON",
+        ),
+    ];
+    for (body, status, field, message) in &cases {
+        let response = save(&app, &token, "twilio", body).await;
+        assert_eq!(response.status(), *status, "{body}");
+        let answer: Value = response.json().await.unwrap();
+        if field.is_empty() {
+            assert_eq!(answer["error"]["message"], *message, "{body}");
+        } else {
+            let said = answer["error"]["fields"][field]
+                .as_str()
+                .unwrap_or_default();
+            assert!(said.starts_with(message), "{body}: {answer}");
+        }
+        assert!(
+            !answer.to_string().contains(SID),
+            "a secret is echoed: {answer}"
+        );
+    }
+    let oversized = json!({"number": "+14155550100", "sid": "x".repeat(17 * 1024)}).to_string();
+    assert_error(
+        save(&app, &token, "twilio", &oversized).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+    assert_eq!(
+        app.count("connection").await,
+        0,
+        "nothing stored by a refused save"
+    );
+
+    assert_error(save(&app, &token, "sandbox", "{}").await, 404, "not_found").await;
+    assert_error(save(&app, &token, "nope", "{}").await, 404, "not_found").await;
+
+    // Surrounding whitespace is trimmed; the secret is sealed per field and never listed.
+    let body = json!({"number": "  +14155550100 ", "sid": SID}).to_string();
+    let response = save(&app, &token, "twilio", &body).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"success": true})
+    );
+    let listed = app
+        .get_json(&org, "/api/v2/public/application/twilio", Some("cust"))
+        .await;
+    assert_eq!(listed["connected"], true);
+    assert_eq!(
+        listed["connected_accounts"][0]["identifier"],
+        "+14155550100"
+    );
+    assert!(!listed.to_string().contains(SID));
+    let account = app.linked_account(&org, "cust").await;
+    let records = portico::connections::of_linked_account(&app.db, &account.id)
+        .await
+        .unwrap();
+    let values = keyauth::open_fields(&app.vault, &account, &records[0]).unwrap();
+    assert_eq!(values.0["sid"].as_str(), SID);
+    assert_eq!(values.0["number"].as_str(), "+14155550100");
+    if backend() == "sqlite" {
+        assert!(
+            !contains(&database_bytes(&app), SID),
+            "the SID is in the database file"
+        );
+    }
+
+    // Reconnect in place: the flagged connection keeps its id and is active again.
+    portico::connections::flag_reauth_required(
+        &app.db,
+        &records[0].id,
+        ReauthReason::CredentialsExpired,
+    )
+    .await
+    .unwrap();
+    let new_sid = "AC11111111111111111111111111111111";
+    let body = json!({"number": "+14155550199", "sid": new_sid}).to_string();
+    assert_eq!(save(&app, &token, "twilio", &body).await.status(), 200);
+    let after = portico::connections::of_linked_account(&app.db, &account.id)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].id, records[0].id);
+    assert_eq!(after[0].status, "active");
+    assert_eq!(after[0].reauth_reason, None);
+    assert_eq!(after[0].identifier.as_deref(), Some("+14155550199"));
+}
+
+/// A provider's credential check, as a real HTTP server on port 0. `good` works, `bad` is
+/// refused, `boom` fails with a 500, `slow` answers after the check's timeout.
+async fn credential_checker() -> (String, Arc<AtomicU64>) {
+    let calls = Arc::new(AtomicU64::new(0));
+    let counter = calls.clone();
+    let router = axum::Router::new().route(
+        "/check",
+        get(
+            move |headers: HeaderMap,
+                  Query(query): Query<std::collections::HashMap<String, String>>| {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    let key = headers
+                        .get("authorization")
+                        .and_then(|value| value.to_str().ok())
+                        .and_then(|value| value.strip_prefix("Bearer "))
+                        .unwrap_or_default()
+                        .to_owned();
+                    if query.get("workspace").map(String::as_str) != Some("Café ☕ 日本") {
+                        return axum::http::StatusCode::BAD_REQUEST;
+                    }
+                    match key.as_str() {
+                        "good" => axum::http::StatusCode::OK,
+                        "boom" => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        "slow" => {
+                            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                            axum::http::StatusCode::OK
+                        }
+                        _ => axum::http::StatusCode::UNAUTHORIZED,
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (base, calls)
+}
+
+async fn checked_app(app: &TestApp, org: &TestOrg, checker: &str) {
+    let response = app
+        .post_json(
+            org,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "notes",
+                "name": "Notes",
+                "auth_type": "keybased",
+                "auth_input_map": [
+                    {"name": "workspace", "label": "Workspace", "type": "text", "required": true},
+                    {"name": "api_key", "label": "API key", "type": "password", "required": true, "secret": true}
+                ],
+                "verify": {
+                    "url": format!("{checker}/check"),
+                    "headers": {"Authorization": "Bearer {api_key}"},
+                    "query": {"workspace": "{workspace}"},
+                    "valid_statuses": [200],
+                    "invalid_statuses": [401, 403],
+                    "timeout_seconds": 1
+                }
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn credentials_are_verified_before_anything_is_stored() {
+    let (checker, calls) = credential_checker().await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    checked_app(&app, &org, &checker).await;
+    let token = session_token(&app, &org, "cust").await;
+    let body = |key: &str| json!({"workspace": " Café ☕ 日本 ", "api_key": key}).to_string();
+
+    let rejected = save(&app, &token, "notes", &body("bad")).await;
+    let answer = assert_error(rejected, 422, "validation_failed").await;
+    assert_eq!(
+        answer["error"]["fields"]["api_key"],
+        "Notes rejected these credentials"
+    );
+    for key in ["boom", "slow"] {
+        let response = save(&app, &token, "notes", &body(key)).await;
+        assert_eq!(response.headers()["retry-after"], "30");
+        let answer = assert_error(response, 503, "provider_unavailable").await;
+        assert_eq!(
+            answer["error"]["message"],
+            "could not reach Notes, try again"
+        );
+    }
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        3,
+        "each save asked the provider once"
+    );
+    assert_eq!(app.count("connection").await, 0, "nothing stored");
+
+    assert_eq!(
+        save(&app, &token, "notes", &body("good")).await.status(),
+        200
+    );
+    assert_eq!(app.count("connection").await, 1);
+    // Any Unicode is stored exactly (only surrounding whitespace is trimmed).
+    let listed = app
+        .get_json(&org, "/api/v2/public/application/notes", Some("cust"))
+        .await;
+    assert_eq!(
+        listed["connected_accounts"][0]["identifier"],
+        "Café ☕ 日本"
+    );
+}
+
+#[tokio::test]
+async fn the_hosted_form_keeps_what_was_typed_except_secrets_and_escapes_html() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["twilio"]).await;
+    app.upsert_account(&org, "cust").await;
+    let hosted = app.hosted_url(&org, "cust").await;
+    let link = hosted.rsplit('/').next().unwrap().to_owned();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("token", link.clone()), ("slug", "twilio".to_owned())];
+        form.extend(fields);
+        app.client
+            .post(app.url("/_portal/save-keys"))
+            .header("accept", "text/html")
+            .header("referer", &hosted)
+            .form(&form)
+            .send()
+    };
+
+    let response = post(vec![
+        ("values[number]", "<script>alert(1)</script>".into()),
+        ("values[sid]", "ACnot-a-sid".into()),
+    ])
+    .await
+    .unwrap();
+    assert!(response.status().is_redirection());
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("connect=twilio"), "{location}");
+    assert!(
+        !location.contains("not-a-sid"),
+        "a secret travelled back: {location}"
+    );
+    let page = app.html(&app.url(&location)).await;
+    assert!(
+        page.contains("must be at most 16 characters"),
+        "the number's message: {location}"
+    );
+    assert!(
+        page.contains("is not in the expected format"),
+        "the SID's message"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "kept, escaped"
+    );
+    assert!(!page.contains("<script>alert(1)</script>"));
+    assert!(!page.contains("ACnot-a-sid"));
+    assert_eq!(app.count("connection").await, 0);
+
+    let oversized = post(vec![("values[sid]", "x".repeat(17 * 1024))])
+        .await
+        .unwrap();
+    assert_eq!(oversized.status(), 413);
+    assert!(oversized.text().await.unwrap().contains("up to 16 KB"));
+
+    let response = post(vec![
+        ("values[number]", "+14155550100".into()),
+        ("values[sid]", SID.into()),
+    ])
+    .await
+    .unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?connected=twilio"), "{location}");
+    let page = app.html(&app.url(&location)).await;
+    assert!(page.contains("Twilio is connected."));
+    assert!(!page.contains(SID), "the secret is not in the page");
+    assert_eq!(app.count("connection").await, 1);
+}
