@@ -30,12 +30,12 @@ test('the Twilio form explains each bad value, keeps what is not secret, then co
     await expect(sid).toHaveAttribute('type', 'password');
 
     const attempts: Array<[string, string, string, string]> = [
-      ['', SID, 'number', 'enter your Phone number'],
-      ['call me maybe', SID, 'number', 'must be a phone number'],
-      [`+1${'5'.repeat(15)}`, SID, 'number', 'must be at most 16 characters'],
-      ['+14155550100', 'ACnot-a-sid', 'sid', 'is not in the expected format'],
-      ['<script>alert(1)</script>', SID, 'number', 'must be at most 16 characters'],
-      ['<b>5</b>', SID, 'number', 'must be a phone number'],
+      ['', SID, 'number', 'Enter your Phone number'],
+      ['call me maybe', SID, 'number', 'Phone number must contain only digits'],
+      [`+1${'5'.repeat(15)}`, SID, 'number', 'Phone number must be at most 16 characters'],
+      ['+14155550100', 'ACnot-a-sid', 'sid', 'Account SID is not in the expected format'],
+      ['<script>alert(1)</script>', SID, 'number', 'Phone number must be at most 16 characters'],
+      ['<b>5</b>', SID, 'number', 'Phone number must contain only digits'],
     ];
     for (const [numberValue, sidValue, field, message] of attempts) {
       await number.fill(numberValue);

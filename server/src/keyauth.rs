@@ -103,7 +103,7 @@ fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> 
                 .all(|c| c.is_ascii_digit() || " +-().".contains(c))
                 || !value.chars().any(|c| c.is_ascii_digit()) =>
         {
-            return Err("must be a phone number: digits, spaces, + - ( ) only".into());
+            return Err("must contain only digits, spaces and + - ( )".into());
         }
         FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
             return Err("must be a number".into());
@@ -113,9 +113,13 @@ fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> 
     if let Some(pattern) = &field.pattern {
         let matches = whole_match(pattern).is_some_and(|regex| regex.is_match(value));
         if !matches {
-            return Err(match &field.help {
-                Some(help) => format!("is not in the expected format. {help}"),
-                None => "is not in the expected format".into(),
+            return Err(if field.placeholder.is_empty() {
+                "is not in the expected format".into()
+            } else {
+                format!(
+                    "is not in the expected format, which looks like {}",
+                    field.placeholder
+                )
             });
         }
     }
@@ -471,7 +475,11 @@ mod tests {
         assert!(check_field(&field(FieldKind::Email), "a@b.co").is_ok());
         assert!(check_field(&field(FieldKind::Url), "javascript:x").is_err());
         assert!(check_field(&field(FieldKind::Tel), "+1 555").is_ok());
-        assert!(check_field(&field(FieldKind::Tel), "call me").is_err());
+        assert!(
+            check_field(&field(FieldKind::Tel), "call me")
+                .unwrap_err()
+                .contains("only digits")
+        );
         assert!(check_field(&field(FieldKind::Number), "NaN").is_err());
         assert!(check_field(&field(FieldKind::Number), "12.5").is_ok());
         let mut patterned = field(FieldKind::Text);

@@ -1,6 +1,8 @@
-//! Canary secrets — org client secrets and the tokens providers issue — are planted in the OAuth
-//! flows (the built-in sandbox and a separate oauth2-mock-server process), which run with every
-//! log at TRACE level. None may appear in a log line, a response body or a page.
+//! Canary secrets — org client secrets, the tokens providers issue, and the keys end customers
+//! enter — are planted in the OAuth flows (the built-in sandbox and a separate
+//! oauth2-mock-server process) and the key-based flows (SDK save and the hosted form), which run
+//! with every log at TRACE level. None may appear in a log line, a response body, a page or the
+//! database file.
 
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};
@@ -204,6 +206,51 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
         )
         .await;
 
+    // Key-based credentials: through the SDK, and through the hosted form (a refused save first).
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/app/twilio/config"))
+        .header("x-api-key", &org.key)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bodies.keep(response).await.status(), 200);
+    let sid = format!("AC{}{}", portico::secrets::random_id(), "0123abcd");
+    canaries.push(sid.clone());
+    let response = app
+        .client
+        .post(app.url("/api/v2/app/twilio/save"))
+        .bearer_auth(&token)
+        .json(&json!({"number": "+14155550100", "sid": sid}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bodies.keep(response).await.status(), 200);
+    let form_secret = format!("AC{}{}", portico::secrets::random_id(), "4567cdef");
+    canaries.push(form_secret.clone());
+    let link = hosted.rsplit('/').next().unwrap().to_owned();
+    for number in ["not a number", "+14155550111"] {
+        let response = app
+            .client
+            .post(app.url("/_portal/save-keys"))
+            .header("accept", "text/html")
+            .form(&[
+                ("token", link.as_str()),
+                ("slug", "twilio"),
+                ("values[number]", number),
+                ("values[sid]", form_secret.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        bodies.0.push(location.clone());
+        bodies.keep(response).await;
+        bodies.get(&app, &app.url(&location), None).await;
+    }
+    bodies.get(&app, &hosted, None).await;
+
     // Disconnecting revokes: the refresh tokens travel to the providers once more.
     for slug in ["sandbox", "mockauth"] {
         let response = app
@@ -227,6 +274,24 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
         assert!(!logged.contains(canary.as_str()), "a canary is in the logs");
         for body in &bodies.0 {
             assert!(!body.contains(canary.as_str()), "a canary is in a response");
+        }
+    }
+    let mut database = Vec::new();
+    for file in ["portico.db", "portico.db-wal"] {
+        if let Ok(content) = std::fs::read(app.dir.join(file)) {
+            database.extend(content);
+        }
+    }
+    if helpers::backend() == "sqlite" {
+        assert!(!database.is_empty());
+        for canary in &canaries {
+            let needle = canary.as_bytes();
+            assert!(
+                !database
+                    .windows(needle.len())
+                    .any(|window| window == needle),
+                "a canary is in the database file"
+            );
         }
     }
     eprintln!(

@@ -40,7 +40,7 @@ pub fn KeyForm(
             let id = format!("key-{slug}-{}", field.name);
             let help_id = format!("{id}-help");
             let error_id = format!("{id}-error");
-            let error = state.error(&field.name).map(str::to_owned);
+            let error = state.error(&field.name).map(|message| sentence(&field.label, message));
             // Secret values never travel back to the page.
             let value = (!field.secret)
                 .then(|| state.value(&field.name).map(str::to_owned))
@@ -98,6 +98,19 @@ pub fn KeyForm(
                 </div>
             </ActionForm>
         </dialog>
+    }
+}
+
+/// A field message as a sentence under its field: "must be …" becomes "Phone number must be …",
+/// "enter your …" becomes "Enter your …".
+fn sentence(label: &str, message: &str) -> String {
+    if message.starts_with("is ") || message.starts_with("must ") {
+        return format!("{label} {message}");
+    }
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

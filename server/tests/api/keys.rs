@@ -83,7 +83,7 @@ async fn twilio_credentials_are_checked_sealed_and_listed() {
             json!({"number": "call me maybe", "sid": SID}).to_string(),
             422,
             "number",
-            "must be a phone number",
+            "must contain only digits",
         ),
         (
             json!({"number": "+14155550100", "sid": SID, "evil": "x"}).to_string(),
@@ -337,11 +337,11 @@ async fn the_hosted_form_keeps_what_was_typed_except_secrets_and_escapes_html() 
     );
     let page = app.html(&app.url(&location)).await;
     assert!(
-        page.contains("must be at most 16 characters"),
+        page.contains("Phone number must be at most 16 characters"),
         "the number's message: {location}"
     );
     assert!(
-        page.contains("is not in the expected format"),
+        page.contains("Account SID is not in the expected format"),
         "the SID's message"
     );
     assert!(
