@@ -83,13 +83,12 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     let sandbox_secret = format!("canary-sandbox-secret-{}", portico::secrets::random_id());
     canaries.push(sandbox_secret.clone());
     let response = app
-        .client
-        .put(app.url("/api/v2/public/app/sandbox/config"))
-        .header("x-api-key", &org.key)
-        .json(&json!({"client_id": "portico-sandbox", "client_secret": sandbox_secret}))
-        .send()
-        .await
-        .unwrap();
+        .configure(
+            &org,
+            "sandbox",
+            json!({"client_id": "portico-sandbox", "client_secret": sandbox_secret}),
+        )
+        .await;
     assert_eq!(bodies.keep(response).await.status(), 200);
     let token = session_token(&app, &org, "cust").await;
     let auth_url = integrate(&app, &token, "sandbox").await;
@@ -207,14 +206,7 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
         .await;
 
     // Key-based credentials: through the SDK, and through the hosted form (a refused save first).
-    let response = app
-        .client
-        .put(app.url("/api/v2/public/app/twilio/config"))
-        .header("x-api-key", &org.key)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.configure(&org, "twilio", json!({})).await;
     assert_eq!(bodies.keep(response).await.status(), 200);
     let sid = format!("AC{}{}", portico::secrets::random_id(), "0123abcd");
     canaries.push(sid.clone());
@@ -276,24 +268,8 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
             assert!(!body.contains(canary.as_str()), "a canary is in a response");
         }
     }
-    let mut database = Vec::new();
-    for file in ["portico.db", "portico.db-wal"] {
-        if let Ok(content) = std::fs::read(app.dir.join(file)) {
-            database.extend(content);
-        }
-    }
-    if helpers::backend() == "sqlite" {
-        assert!(!database.is_empty());
-        for canary in &canaries {
-            let needle = canary.as_bytes();
-            assert!(
-                !database
-                    .windows(needle.len())
-                    .any(|window| window == needle),
-                "a canary is in the database file"
-            );
-        }
-    }
+    let planted: Vec<&str> = canaries.iter().map(String::as_str).collect();
+    app.assert_absent_from_database_file(&planted);
     eprintln!(
         "canary: {} secrets, {} log lines, {} response bodies and headers checked",
         canaries.len(),

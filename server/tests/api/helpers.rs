@@ -258,6 +258,39 @@ impl TestApp {
         body["hosted_url"].as_str().unwrap().to_owned()
     }
 
+    /// `PUT /api/v2/public/app/{slug}/config` with the org's key.
+    pub async fn configure(&self, org: &TestOrg, slug: &str, body: Value) -> reqwest::Response {
+        self.client
+            .put(self.url(&format!("/api/v2/public/app/{slug}/config")))
+            .header("x-api-key", &org.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// On SQLite, asserts that none of `secrets` appears in the database file or its WAL.
+    /// (A PostgreSQL server's files are not the test's to read.)
+    pub fn assert_absent_from_database_file(&self, secrets: &[&str]) {
+        if backend() != "sqlite" {
+            return;
+        }
+        let mut bytes = Vec::new();
+        for file in ["portico.db", "portico.db-wal"] {
+            if let Ok(content) = std::fs::read(self.dir.join(file)) {
+                bytes.extend(content);
+            }
+        }
+        assert!(!bytes.is_empty(), "the database file is readable");
+        for secret in secrets {
+            let needle = secret.as_bytes();
+            assert!(
+                !bytes.windows(needle.len()).any(|window| window == needle),
+                "a secret is in the database file"
+            );
+        }
+    }
+
     /// Number of rows in a table.
     pub async fn count(&self, table: &str) -> i64 {
         use sea_orm::Statement;

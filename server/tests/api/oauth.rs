@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, TestOrg, backend, consent, integrate, mock_provider, session_token, spawn_app,
+    TestApp, TestOrg, consent, integrate, mock_provider, session_token, spawn_app,
 };
 
 async fn sandbox_app(app: &TestApp, org: &TestOrg) -> portico::oauth::OAuthApp {
@@ -84,21 +84,7 @@ async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
         .expect("OAuth2 tokens");
     assert!(tokens.access_token.starts_with("sbx_at_"));
     let refresh_token = tokens.refresh_token.clone().expect("a refresh token");
-    if backend() == "sqlite" {
-        let mut bytes = Vec::new();
-        for file in ["portico.db", "portico.db-wal"] {
-            if let Ok(content) = std::fs::read(app.dir.join(file)) {
-                bytes.extend(content);
-            }
-        }
-        assert!(!bytes.is_empty());
-        for secret in [tokens.access_token.as_bytes(), refresh_token.as_bytes()] {
-            assert!(
-                !bytes.windows(secret.len()).any(|window| window == secret),
-                "a raw token is in the database file"
-            );
-        }
-    }
+    app.assert_absent_from_database_file(&[&tokens.access_token, &refresh_token]);
 
     // The provider revokes access; the next refresh notices and flags the connection.
     assert_eq!(sandbox::revoke(&app.db, &Target::All).await.unwrap(), 1);
@@ -445,21 +431,7 @@ async fn a_custom_app_connects_through_a_separate_oauth2_server() {
         3,
         "the mock issues JWTs"
     );
-    if backend() == "sqlite" {
-        let mut bytes = Vec::new();
-        for file in ["portico.db", "portico.db-wal"] {
-            if let Ok(content) = std::fs::read(app.dir.join(file)) {
-                bytes.extend(content);
-            }
-        }
-        for secret in [&tokens.access_token, &"mock-client-secret".to_owned()] {
-            let secret = secret.as_bytes();
-            assert!(
-                !bytes.windows(secret.len()).any(|window| window == secret),
-                "a raw secret is in the database file"
-            );
-        }
-    }
+    app.assert_absent_from_database_file(&[&tokens.access_token, "mock-client-secret"]);
 }
 
 #[tokio::test]
@@ -470,13 +442,12 @@ async fn keys_rotate_while_a_server_reads_them_with_no_failed_read() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;
     let response = app
-        .client
-        .put(app.url("/api/v2/public/app/sandbox/config"))
-        .header("x-api-key", &org.key)
-        .json(&json!({"client_id": "portico-sandbox", "client_secret": "rotating-secret"}))
-        .send()
-        .await
-        .unwrap();
+        .configure(
+            &org,
+            "sandbox",
+            json!({"client_id": "portico-sandbox", "client_secret": "rotating-secret"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let token = session_token(&app, &org, "cust").await;
     for index in 0..12 {
@@ -629,13 +600,12 @@ async fn an_app_with_a_subdomain_asks_for_it_and_fills_it_into_the_urls() {
     let app = spawn_app().await;
     let org = app.org("Acme", &[]).await;
     let response = app
-        .client
-        .put(app.url("/api/v2/public/app/zendesk/config"))
-        .header("x-api-key", &org.key)
-        .json(&json!({"client_id": "zd-client", "client_secret": "zd-secret"}))
-        .send()
-        .await
-        .unwrap();
+        .configure(
+            &org,
+            "zendesk",
+            json!({"client_id": "zd-client", "client_secret": "zd-secret"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let token = session_token(&app, &org, "cust").await;
     let integrate_with = |query: &'static str| {
