@@ -11,7 +11,10 @@ use axum::{
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use sea_orm::DatabaseConnection;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
 
 use crate::catalog::Catalog;
 use crate::oauth;
@@ -63,6 +66,9 @@ pub fn router(state: AppState) -> Router {
     let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
     let pages = generate_route_list(app::App);
     let shell_options = state.leptos_options.clone();
+    // Served here rather than by the Leptos file handler, which builds each response inside a
+    // reactive owner that can inherit another request's response options (status, headers).
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
 
     Router::new()
         .nest("/api", public::router().merge(sdk::router(state.clone())))
@@ -75,6 +81,13 @@ pub fn router(state: AppState) -> Router {
             pages,
             move || provide_context(portal.clone()),
             move || app::shell(shell_options.clone()),
+        )
+        // Built assets are plain files; only unknown paths reach the app's not-found page.
+        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        .nest_service("/icons", ServeDir::new(site_root.join("icons")))
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(site_root.join("favicon.svg")),
         )
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(limit_key_forms))
