@@ -1,7 +1,7 @@
 //! Connections and their state machine: `active` ⇄ `reauth_required(reason)`.
 
 use app::dto::ReauthReason;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -45,30 +45,87 @@ pub fn display_identifier(record: &connection::Model, app: &AppDefinition) -> St
         .unwrap_or_else(|| app.name.clone())
 }
 
-/// Records a new active connection of `slug` for a linked account.
+/// What a successful connect writes into a connection.
+#[derive(Debug, Default)]
+pub struct Connect<'a> {
+    /// The account as the end customer knows it; `None` keeps what a reconnect had.
+    pub identifier: Option<&'a str>,
+    /// Sealed by the vault for this connection's id.
+    pub credentials: Option<Vec<u8>>,
+    pub key_id: Option<&'a str>,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub refresh_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Makes a connection active: `existing` is updated in place (same id and `connected_at`, flag
+/// cleared, version bumped), otherwise a new connection `id` of `slug` is recorded.
+pub async fn store_active(
+    db: &impl ConnectionTrait,
+    linked_account: &linked_account::Model,
+    slug: &str,
+    id: String,
+    existing: Option<connection::Model>,
+    connect: Connect<'_>,
+) -> Result<connection::Model, DbErr> {
+    let now = Utc::now();
+    let identifier = connect.identifier.map(str::to_owned);
+    match existing {
+        Some(record) => {
+            let version = record.version;
+            let identifier = identifier.or_else(|| record.identifier.clone());
+            let mut active: connection::ActiveModel = record.into();
+            active.identifier = Set(identifier);
+            active.status = Set("active".to_owned());
+            active.reauth_reason = Set(None);
+            active.credentials = Set(connect.credentials);
+            active.key_id = Set(connect.key_id.map(str::to_owned));
+            active.access_expires_at = Set(connect.access_expires_at);
+            active.refresh_expires_at = Set(connect.refresh_expires_at);
+            active.version = Set(version + 1);
+            active.updated_at = Set(now);
+            active.update(db).await
+        }
+        None => {
+            connection::ActiveModel {
+                id: Set(id),
+                linked_account_id: Set(linked_account.id.clone()),
+                slug: Set(slug.to_owned()),
+                identifier: Set(identifier),
+                status: Set("active".to_owned()),
+                reauth_reason: Set(None),
+                credentials: Set(connect.credentials),
+                key_id: Set(connect.key_id.map(str::to_owned)),
+                access_expires_at: Set(connect.access_expires_at),
+                refresh_expires_at: Set(connect.refresh_expires_at),
+                version: Set(1),
+                connected_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await
+        }
+    }
+}
+
+/// Records a new active connection of `slug` made outside Portico's flows (no credentials).
 pub async fn record_connected(
     db: &impl ConnectionTrait,
     linked_account: &linked_account::Model,
     slug: &str,
     identifier: Option<&str>,
 ) -> Result<connection::Model, DbErr> {
-    let now = Utc::now();
-    connection::ActiveModel {
-        id: Set(secrets::random_id()),
-        linked_account_id: Set(linked_account.id.clone()),
-        slug: Set(slug.to_owned()),
-        identifier: Set(identifier.map(str::to_owned)),
-        status: Set("active".to_owned()),
-        reauth_reason: Set(None),
-        credentials: Set(None),
-        key_id: Set(None),
-        access_expires_at: Set(None),
-        refresh_expires_at: Set(None),
-        version: Set(1),
-        connected_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
+    let connect = Connect {
+        identifier,
+        ..Connect::default()
+    };
+    store_active(
+        db,
+        linked_account,
+        slug,
+        secrets::random_id(),
+        None,
+        connect,
+    )
     .await
 }
 

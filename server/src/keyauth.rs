@@ -5,16 +5,12 @@ use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
 use base64::Engine;
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
-use crate::connections::Status;
+use crate::connections::{self, Status};
 use crate::entity::{connection, linked_account};
 use crate::input::FieldError;
 use crate::secrets;
@@ -69,7 +65,7 @@ pub fn validate(
 
 /// One field: `Ok(None)` for an optional field left empty.
 fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> {
-    if raw.chars().any(|c| c.is_control() && c != '\t') || raw.contains('\t') {
+    if raw.chars().any(char::is_control) {
         return Err("must not contain control characters such as tabs or line breaks".into());
     }
     let value = raw.trim();
@@ -387,43 +383,16 @@ pub async fn save(
                 .find(|record| record.identifier.is_some() && record.identifier == identifier)
         })
         .cloned();
-    let now = Utc::now();
-    let record = match existing {
-        Some(record) => {
-            let sealed = seal_fields(vault, account, &app.slug, &record.id, &values);
-            let version = record.version;
-            let mut active: connection::ActiveModel = record.into();
-            active.identifier = Set(identifier);
-            active.status = Set("active".to_owned());
-            active.reauth_reason = Set(None);
-            active.credentials = Set(Some(sealed));
-            active.key_id = Set(Some(vault.active_key_id().to_owned()));
-            active.version = Set(version + 1);
-            active.updated_at = Set(now);
-            active.update(&txn).await?
-        }
-        None => {
-            let id = secrets::random_id();
-            let sealed = seal_fields(vault, account, &app.slug, &id, &values);
-            connection::ActiveModel {
-                id: Set(id),
-                linked_account_id: Set(account.id.clone()),
-                slug: Set(app.slug.clone()),
-                identifier: Set(identifier),
-                status: Set("active".to_owned()),
-                reauth_reason: Set(None),
-                credentials: Set(Some(sealed)),
-                key_id: Set(Some(vault.active_key_id().to_owned())),
-                access_expires_at: Set(None),
-                refresh_expires_at: Set(None),
-                version: Set(1),
-                connected_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
+    let id = existing
+        .as_ref()
+        .map_or_else(secrets::random_id, |record| record.id.clone());
+    let connect = connections::Connect {
+        identifier: identifier.as_deref(),
+        credentials: Some(seal_fields(vault, account, &app.slug, &id, &values)),
+        key_id: Some(vault.active_key_id()),
+        ..connections::Connect::default()
     };
+    let record = connections::store_active(&txn, account, &app.slug, id, existing, connect).await?;
     txn.commit().await?;
     tracing::info!(slug = %app.slug, connection = %record.id, "key-based connection saved");
     Ok(record)

@@ -744,42 +744,14 @@ async fn store_tokens(
         .get("refresh_token_expires_in")
         .and_then(Value::as_i64)
         .map(|seconds| now + Duration::seconds(seconds));
-    match existing {
-        Some(record) => {
-            let version = record.version;
-            let keep_identifier = record.identifier.clone();
-            let mut active: connection::ActiveModel = record.into();
-            active.identifier = Set(identifier.map(str::to_owned).or(keep_identifier));
-            active.status = Set("active".to_owned());
-            active.reauth_reason = Set(None);
-            active.credentials = Set(Some(sealed));
-            active.key_id = Set(Some(vault.active_key_id().to_owned()));
-            active.access_expires_at = Set(access_expires_at);
-            active.refresh_expires_at = Set(refresh_expires_at);
-            active.version = Set(version + 1);
-            active.updated_at = Set(now);
-            active.update(db).await
-        }
-        None => {
-            connection::ActiveModel {
-                id: Set(id),
-                linked_account_id: Set(account.id.clone()),
-                slug: Set(slug.to_owned()),
-                identifier: Set(identifier.map(str::to_owned)),
-                status: Set("active".to_owned()),
-                reauth_reason: Set(None),
-                credentials: Set(Some(sealed)),
-                key_id: Set(Some(vault.active_key_id().to_owned())),
-                access_expires_at: Set(access_expires_at),
-                refresh_expires_at: Set(refresh_expires_at),
-                version: Set(1),
-                connected_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(db)
-            .await
-        }
-    }
+    let connect = connections::Connect {
+        identifier,
+        credentials: Some(sealed),
+        key_id: Some(vault.active_key_id()),
+        access_expires_at,
+        refresh_expires_at,
+    };
+    connections::store_active(db, account, slug, id, existing, connect).await
 }
 
 /// Resolves the app for an existing connection, with the parameter values it was made with.

@@ -37,10 +37,14 @@ pub async fn callback(
     }
 }
 
+/// A return path that stays on this server.
+fn local(path: Option<&str>) -> Option<&str> {
+    path.filter(|path| path.starts_with('/') && !path.starts_with("//"))
+}
+
 /// Appends `key=value` to a local return path (or `/` when there is none).
 fn with_query(return_to: Option<&str>, key: &str, value: &str) -> String {
-    let base = return_to.filter(|path| path.starts_with('/') && !path.starts_with("//"));
-    let base = base.unwrap_or("/");
+    let base = local(return_to).unwrap_or("/");
     let separator = if base.contains('?') { '&' } else { '?' };
     let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
     format!("{base}{separator}{key}={value}")
@@ -61,10 +65,8 @@ fn popup_done(app_name: &str) -> Response {
 }
 
 fn back_link(back: &Return) -> Option<(&str, &str)> {
-    match (back.mode, back.return_to.as_deref()) {
-        (Mode::Page, Some(path)) if path.starts_with('/') && !path.starts_with("//") => {
-            Some((path, "Back to your apps"))
-        }
+    match (back.mode, local(back.return_to.as_deref())) {
+        (Mode::Page, Some(path)) => Some((path, "Back to your apps")),
         _ => None,
     }
 }

@@ -175,16 +175,11 @@ async fn create_connect_url(
     OptionalJson(body): OptionalJson<ConnectUrlBody>,
 ) -> Result<Json<ConnectUrlView>, ApiError> {
     let account = match bearer_token(&headers) {
-        Some(token) => match sessions::resolve(&state.db, token).await {
-            Ok(session) => session.linked_account,
-            Err(sessions::SessionError::Expired) => {
-                return Err(ApiError::Unauthorized("the session token has expired"));
-            }
-            Err(sessions::SessionError::Unknown) => {
-                return Err(ApiError::Unauthorized("the session token is not valid"));
-            }
-            Err(sessions::SessionError::Db(error)) => return Err(error.into()),
-        },
+        Some(_) => {
+            super::sdk::session_from_bearer(&headers, &state)
+                .await?
+                .linked_account
+        }
         None => {
             let ApiKey(key) = api_key_from_headers(
                 &headers,

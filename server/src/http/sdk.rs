@@ -42,11 +42,17 @@ impl FromRequestParts<AppState> for SdkSession {
         if let Some(session) = parts.extensions.get::<SdkSession>() {
             return Ok(session.clone());
         }
-        resolve(&parts.headers, state).await.map(SdkSession)
+        session_from_bearer(&parts.headers, state)
+            .await
+            .map(SdkSession)
     }
 }
 
-async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Session, ApiError> {
+/// The session behind an `Authorization: Bearer` session token.
+pub(super) async fn session_from_bearer(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Session, ApiError> {
     let token = super::public::bearer_token(headers).ok_or(ApiError::Unauthorized(
         "send Authorization: Bearer <session token>",
     ))?;
@@ -98,7 +104,7 @@ async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Re
         return response;
     }
     let (mut parts, body) = request.into_parts();
-    let session = match resolve(&parts.headers, &state).await {
+    let session = match session_from_bearer(&parts.headers, &state).await {
         Ok(session) => session,
         Err(error) => {
             // The caller may read why, but only from an origin some org allows.
