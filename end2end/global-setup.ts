@@ -44,6 +44,8 @@ export default async function globalSetup() {
     PORTICO_BIND: `127.0.0.1:${port}`,
     PORTICO_PUBLIC_URL: base,
     PORTICO_SITE_ROOT: path.join(repo, 'target/site'),
+    // The sandbox provider and the generated key are dev-mode conveniences, opted into here.
+    PORTICO_MODE: 'dev',
   };
   const portico = (...args: string[]) =>
     JSON.parse(execFileSync(bin, [...args, '--format', 'json'], { env, encoding: 'utf8' }));
@@ -118,7 +120,7 @@ export default async function globalSetup() {
     oauth,
     keys,
     cli: { bin, env: { PORTICO_DATA_DIR: dataDir, PORTICO_BIND: env.PORTICO_BIND,
-      PORTICO_PUBLIC_URL: base, PORTICO_LOG: 'warn' } },
+      PORTICO_PUBLIC_URL: base, PORTICO_LOG: 'warn', PORTICO_MODE: 'dev' } },
   });
 
   return async () => {

@@ -1,10 +1,11 @@
-//! The hosted connect page, `/connect/{token}`: the vendor's branding and one card per enabled app.
+//! The hosted connect page, `/connect`: the vendor's branding and one card per enabled app. The
+//! link's token never reaches this page: `/connect/{token}` exchanges it for a browser session.
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use crate::dto::{HostedPage, KeyFormState, Notice, card_matches};
+use crate::dto::{Flash, HostedPage, KeyFormState, Notice, card_matches};
 use crate::status_page::LinkError;
 
 mod actions;
@@ -22,26 +23,32 @@ use search::AppSearch;
 /// JavaScript; with it, the search island filters as you type.
 #[component]
 pub fn ConnectPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let token = params.read_untracked().get("token").unwrap_or_default();
     let search = query.read_untracked().get("q").unwrap_or_default();
     let tag = query.read_untracked().get("tag").unwrap_or_default();
-    let banner = Banner::from_query(|key| query.read_untracked().get(key));
-    let key_state = key_form_state(&query.read_untracked());
+    // `?connect=<slug>` opens a key form in place when there is no JavaScript.
+    let open_form = query.read_untracked().get("connect");
 
     view! {
         <Suspense>
             {move || {
-                let (token, search, tag) = (token.clone(), search.clone(), tag.clone());
-                let banner = banner.clone();
-                let key_state = key_state.clone();
+                let (search, tag) = (search.clone(), tag.clone());
+                let open_form = open_form.clone();
                 Suspend::new(async move {
-                    match load_hosted_page(token.clone()).await {
-                        Ok(page) => {
-                            Either::Left(
-                                view! { <AppList page search tag token banner key_state /> },
-                            )
+                    match load_hosted_page().await {
+                        Ok(mut page) => {
+                            let (banner, key_state) = match page.flash.take() {
+                                Some(Flash::KeyForm(state)) => (Banner::None, Some(state)),
+                                Some(flash) => (Banner::from_flash(flash), None),
+                                None => {
+                                    let fresh = open_form.map(|slug| KeyFormState {
+                                        slug,
+                                        ..KeyFormState::default()
+                                    });
+                                    (Banner::None, fresh)
+                                }
+                            };
+                            Either::Left(view! { <AppList page search tag banner key_state /> })
                         }
                         Err(error) => Either::Right(view! { <LinkError error /> }),
                     }
@@ -51,7 +58,7 @@ pub fn ConnectPage() -> impl IntoView {
     }
 }
 
-/// What the last button did, from the query string the page was sent back with.
+/// What the last button did, from the session's one-time message.
 #[derive(Debug, Clone, PartialEq)]
 enum Banner {
     None,
@@ -61,15 +68,12 @@ enum Banner {
 }
 
 impl Banner {
-    fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        if let Some(slug) = get("connected") {
-            Self::Connected(slug)
-        } else if let Some(slug) = get("disconnected") {
-            Self::Disconnected(slug)
-        } else if let Some(notice) = get("notice").as_deref().and_then(Notice::parse) {
-            Self::Notice(notice, get("app").unwrap_or_default())
-        } else {
-            Self::None
+    fn from_flash(flash: Flash) -> Self {
+        match flash {
+            Flash::Connected(slug) => Self::Connected(slug),
+            Flash::Disconnected(slug) => Self::Disconnected(slug),
+            Flash::Notice(notice, slug) => Self::Notice(notice, slug),
+            Flash::KeyForm(_) => Self::None,
         }
     }
 
@@ -102,7 +106,6 @@ fn AppList(
     page: HostedPage,
     search: String,
     tag: String,
-    token: String,
     banner: Banner,
     key_state: Option<KeyFormState>,
 ) -> impl IntoView {
@@ -205,7 +208,7 @@ fn AppList(
                                 .clone()
                                 .filter(|state| state.slug == card.slug);
                             view! {
-                                <AppCardView card hidden=!shown token=token.clone() key_state />
+                                <AppCardView card hidden=!shown key_state />
                             }
                         })
                         .collect_view()}
@@ -215,25 +218,6 @@ fn AppList(
             <footer class="footer">"Secured by Portico"</footer>
         </div>
     }
-}
-
-/// The key form to show open, from `?connect=<slug>` and the `e.*` / `v.*` values a failed
-/// save sent back.
-fn key_form_state(query: &leptos_router::params::ParamsMap) -> Option<KeyFormState> {
-    let slug = query.get("connect")?;
-    let mut state = KeyFormState {
-        slug,
-        problem: query.get("problem"),
-        ..KeyFormState::default()
-    };
-    for (key, value) in query.latest_values() {
-        if let Some(field) = key.strip_prefix("e.") {
-            state.errors.push((field.to_owned(), value.to_owned()));
-        } else if let Some(field) = key.strip_prefix("v.") {
-            state.values.push((field.to_owned(), value.to_owned()));
-        }
-    }
-    Some(state)
 }
 
 /// "3 of 12 apps", the live count under the search box.

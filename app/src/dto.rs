@@ -9,6 +9,20 @@ pub struct HostedPage {
     /// The end customer's display name, when the vendor gave one.
     pub linked_account_name: Option<String>,
     pub apps: Vec<AppCard>,
+    /// What the last button did, shown once (it travels in the browser session, never in
+    /// the address).
+    pub flash: Option<Flash>,
+}
+
+/// The outcome of the last button press, kept in the browser's session for the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Flash {
+    Connected(String),
+    Disconnected(String),
+    /// A refusal about an app (by slug).
+    Notice(Notice, String),
+    /// A key form that did not save: its messages and non-secret values.
+    KeyForm(KeyFormState),
 }
 
 /// How the vendor's page looks: its name, colours and logo.

@@ -15,6 +15,9 @@ pub enum PortalError {
     /// The link's token was real but has expired (410).
     #[error("this link has expired")]
     LinkExpired,
+    /// This browser has not opened a connect link, or its session ended (401).
+    #[error("open your connect link again")]
+    NoSession,
     /// The database or another dependency is down (503).
     #[error("Portico is temporarily unavailable")]
     Unavailable,
@@ -27,7 +30,7 @@ impl PortalError {
     /// The HTTP status a page showing this error answers with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::LinkInvalid => 401,
+            Self::LinkInvalid | Self::NoSession => 401,
             Self::LinkExpired => 410,
             Self::Unavailable | Self::Transport(_) => 503,
         }

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -30,6 +30,8 @@ pub(crate) fn title_text(text: &str) -> String {
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,6 +49,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A page's Content-Security-Policy, with `scripts` (a nonce or hashes) allowed to run: nothing
+/// from elsewhere, never framed. The server's own small pages use it too.
+pub fn page_policy(scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+}
+
+/// Sets the page's Content-Security-Policy: only scripts carrying this render's nonce (the
+/// hydration scripts) run, and the page is never framed.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&format!("'nonce-{nonce}'"))) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The page router.
 #[component]
 pub fn App() -> impl IntoView {
@@ -59,11 +86,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=status_page::NotFound>
                 <Route path=StaticSegment("") view=status_page::Home />
-                <Route
-                    path=(StaticSegment("connect"), ParamSegment("token"))
-                    view=connect::ConnectPage
-                    ssr=SsrMode::Async
-                />
+                <Route path=StaticSegment("connect") view=connect::ConnectPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,64 +1,37 @@
 //! The port between pages and the backend (server builds only).
 
-use crate::{
-    PortalError,
-    dto::{HostedPage, Notice},
-};
+use crate::{PortalError, dto::HostedPage};
 
 /// What the pages need from the backend. The server crate implements it and provides it to
-/// every render as `Arc<dyn Portal>`.
+/// every render as `Arc<dyn Portal>`. Whose page it is comes from the request itself (the
+/// browser's session), never from a value the page sends.
 #[async_trait::async_trait]
 pub trait Portal: Send + Sync + 'static {
-    /// The hosted connect page for a link token: branding plus every enabled app with its status.
-    async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError>;
+    /// The hosted connect page: branding, every enabled app with its status, and the one-time
+    /// message the last button left.
+    async fn hosted_page(&self) -> Result<HostedPage, PortalError>;
 
-    /// Starts connecting an OAuth2 app for the link's linked account: the provider URL to send
-    /// the browser to. A connection that needs reauthentication is reconnected in place unless
-    /// `another` asks for an additional account. `params` holds what the user typed for the
-    /// app's connect parameters (e.g. a Zendesk subdomain).
+    /// Starts connecting an OAuth2 app: the address to send the browser to (the provider's
+    /// sign-in page, or the hosted page with a message saying why not). A connection that needs
+    /// reauthentication is reconnected in place unless `another` asks for an additional
+    /// account. `params` holds what the user typed for the app's connect parameters.
     async fn begin_connect(
         &self,
-        token: &str,
         slug: &str,
         another: bool,
         params: &std::collections::HashMap<String, String>,
-    ) -> Result<String, ConnectRefusal>;
+    ) -> Result<String, PortalError>;
 
-    /// Disconnects every connection of an app for the link's linked account.
-    async fn disconnect(&self, token: &str, slug: &str) -> Result<(), ConnectRefusal>;
+    /// Disconnects every connection of an app; the outcome is left for the next page.
+    async fn disconnect(&self, slug: &str) -> Result<(), PortalError>;
 
-    /// Checks, verifies and stores a key-based app's credentials from its form.
+    /// Checks, verifies and stores a key-based app's credentials from its form; the outcome
+    /// (or the form with its messages) is left for the next page.
     async fn save_keys(
         &self,
-        token: &str,
         slug: &str,
         values: &std::collections::BTreeMap<String, String>,
-    ) -> Result<(), KeyFormRefusal>;
-}
-
-/// Why a key form did not save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyFormRefusal {
-    Refused(ConnectRefusal),
-    /// Field messages, and the non-secret values to show again.
-    Invalid {
-        errors: Vec<(String, String)>,
-        kept: Vec<(String, String)>,
-    },
-    /// The provider could not be reached; nothing was stored.
-    Unreachable {
-        message: String,
-        kept: Vec<(String, String)>,
-    },
-}
-
-/// Why a button on the hosted page did not go through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectRefusal {
-    /// The link itself is bad: the page will explain it.
-    Link(PortalError),
-    /// A banner on the page explains it.
-    Notice(Notice),
+    ) -> Result<(), PortalError>;
 }
 
 /// Sets the HTTP status of the page being rendered.

@@ -43,6 +43,10 @@ pub fn LinkError(error: PortalError) -> impl IntoView {
             "This link is not valid",
             "The link may be incomplete or mistyped. Ask the app that sent you here for a new link.",
         ),
+        PortalError::NoSession => (
+            "Open your connect link again",
+            "This page only opens from the connect link you were sent, in the browser you opened it in. Open that link again, or ask the app that sent you here for a new one.",
+        ),
         PortalError::Unavailable | PortalError::Transport(_) => (
             "Something went wrong on our side",
             "Portico could not load your apps just now. Please try again in a minute.",

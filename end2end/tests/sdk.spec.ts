@@ -22,6 +22,10 @@ test('cobalt-js lists the apps and connects the sandbox through a popup',
       return cobalt.connect('sandbox');
     }, { base: links.base, token });
     const popup = await popupOpened;
+    // Portico's start page says what is connected for whom; one click binds the popup.
+    await expect(popup.getByRole('heading', { name: 'Connect Portico Sandbox to Acme Demo' }))
+      .toBeVisible();
+    await popup.getByRole('button', { name: 'Continue to Portico Sandbox' }).click();
     await expect(popup.getByRole('heading', { name: 'Allow access to your sandbox account?' }))
       .toBeVisible();
     await popup.getByLabel('Account name').fill('SDK user');

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261128_000001_foundation;
 mod m20261128_000002_oauth;
+mod m20261129_000003_browser_binding;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_oauth::Migration),
+            Box::new(m20261129_000003_browser_binding::Migration),
         ]
     }
 }

@@ -22,7 +22,7 @@ use zeroize::Zeroizing;
 
 mod custom;
 
-pub use custom::{CustomAppError, CustomAppInput, create_custom_app};
+pub use custom::{CustomAppError, CustomAppInput, create_custom_app, delete_custom_app};
 
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
@@ -78,13 +78,34 @@ fn get() -> String {
 }
 
 impl Verification {
-    /// The URL must be https (http only on localhost) once its placeholders are filled.
-    pub fn check(&self, fields: &[InputField]) -> Result<(), String> {
+    /// The URL with every placeholder filled with a dummy value, after checking that no
+    /// placeholder sits in the scheme or host (a customer's value must not choose the host).
+    pub fn sample_url(&self, fields: &[InputField]) -> Result<url::Url, String> {
+        let authority_end = self
+            .url
+            .find("://")
+            .map(|scheme_end| {
+                let rest = &self.url[scheme_end + 3..];
+                scheme_end + 3 + rest.find(['/', '?']).unwrap_or(rest.len())
+            })
+            .ok_or_else(|| "verify.url is not a URL".to_owned())?;
+        if self.url[..authority_end].contains(['{', '}', '@']) {
+            return Err(
+                "verify.url must have a fixed scheme and host: placeholders go in its path or query"
+                    .to_owned(),
+            );
+        }
         let mut sample = self.url.clone();
         for field in fields {
             sample = sample.replace(&format!("{{{}}}", field.name), "x");
         }
-        let url = url::Url::parse(&sample).map_err(|_| "verify.url is not a URL".to_owned())?;
+        url::Url::parse(&sample).map_err(|_| "verify.url is not a URL".to_owned())
+    }
+
+    /// The template's scheme and host are fixed (placeholders only in its path and query),
+    /// and the URL is https (http only on localhost) once its placeholders are filled.
+    pub fn check(&self, fields: &[InputField]) -> Result<(), String> {
+        let url = self.sample_url(fields)?;
         let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if !(url.scheme() == "https" || (url.scheme() == "http" && loopback)) {
             return Err("verify.url must be https (http only on localhost)".to_owned());

@@ -197,6 +197,11 @@ pub enum LinkCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Revoke a hosted link or session token at once (by the id it was created with).
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -319,15 +324,16 @@ fn shell_quote(value: &str) -> String {
 
 /// Runs a command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let config = cli.settings.check()?;
-    if let Command::Serve = cli.command {
-        return serve(&config).await;
-    }
+    // Generating a key needs no settings: it is how a production keyring is made.
     if let Command::Keys(KeysCommand::Generate { id }) = &cli.command {
         let key = Vault::generate_key(id);
         Vault::from_keyring(&key)?;
         println!("{}", key.as_str());
         return Ok(());
+    }
+    let config = cli.settings.check()?;
+    if let Command::Serve = cli.command {
+        return serve(&config).await;
     }
     let vault = vault::from_config(&config.keyring)?;
     let db = db::connect(&config.database_url).await?;
@@ -447,9 +453,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 hosted_link(&db, &public_url, &account, Duration::seconds(ttl_seconds)).await?;
             print(
                 format,
-                &format!("Hosted connect link (valid until {}):\n{}", link.1, link.0),
-                &[("hosted_url", json!(link.0))],
+                &format!(
+                    "Hosted connect link {} (valid until {}):\n{}",
+                    link.id, link.expires_at, link.url
+                ),
+                &[("hosted_url", json!(link.url)), ("link_id", json!(link.id))],
             );
+        }
+        Command::Link(LinkCommand::Revoke { id }) => {
+            if !sessions::revoke_by_id(&db, &id).await? {
+                return Err(CliError::new(format!(
+                    "no link or session token with id {id}"
+                )));
+            }
+            println!("Revoked {id}.");
         }
         Command::Connection(ConnectionCommand::Record {
             org,
@@ -526,7 +543,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             print(format, &human, &[("connections", Value::Array(list))]);
         }
         Command::Connection(ConnectionCommand::Refresh { id }) => {
-            refresh_connections(&db, &vault, &public_url, id.as_deref()).await?;
+            refresh_connections(&db, &vault, &config, &public_url, id.as_deref()).await?;
         }
         Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
     }
@@ -570,6 +587,7 @@ async fn sandbox_command(db: &DatabaseConnection, command: SandboxCommand) -> Re
 async fn refresh_connections(
     db: &DatabaseConnection,
     vault: &Vault,
+    config: &Config,
     public_url: &str,
     id: Option<&str>,
 ) -> Result<(), CliError> {
@@ -577,7 +595,7 @@ async fn refresh_connections(
     use sea_orm::{ColumnTrait, QueryFilter};
 
     let catalog = Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?;
-    let http = crate::oauth::http_client();
+    let egress = crate::egress::Egress::new(config.egress.into());
     let query = match id {
         Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
         None => connection::Entity::find().filter(connection::Column::Status.eq("active")),
@@ -615,10 +633,12 @@ async fn refresh_connections(
         )
         .await
         {
-            Ok(app) => crate::oauth::refresh(db, vault, &http, public_url, &app, &account, &record)
-                .await
-                .map(|outcome| format!("{outcome:?}"))
-                .unwrap_or_else(|error| format!("failed: {error}")),
+            Ok(app) => {
+                crate::oauth::refresh(db, vault, &egress, public_url, &app, &account, &record)
+                    .await
+                    .map(|outcome| format!("{outcome:?}"))
+                    .unwrap_or_else(|error| format!("failed: {error}"))
+            }
             Err(error) => format!("failed: {error}"),
         };
         println!("{} {} {}", record.id, record.slug, outcome);
@@ -671,18 +691,33 @@ fn catalog_slug(value: &str) -> Result<Slug, CliError> {
     Ok(slug)
 }
 
-/// A hosted link and its expiry.
+/// A hosted link as the CLI prints it.
+struct HostedLink {
+    id: String,
+    url: String,
+    expires_at: String,
+}
+
 async fn hosted_link(
     db: &DatabaseConnection,
     public_url: &str,
     account: &crate::entity::linked_account::Model,
     ttl: Duration,
-) -> Result<(String, String), CliError> {
-    let issued = sessions::issue(db, account, Purpose::Hosted, &Branding::default(), ttl).await?;
-    Ok((
-        format!("{public_url}/connect/{}", issued.token),
-        crate::http::timestamp(issued.expires_at),
-    ))
+) -> Result<HostedLink, CliError> {
+    let issued = sessions::issue(
+        db,
+        account,
+        Purpose::Hosted,
+        &Branding::default(),
+        ttl,
+        None,
+    )
+    .await?;
+    Ok(HostedLink {
+        id: issued.id,
+        url: format!("{public_url}/connect/{}", issued.token),
+        expires_at: crate::http::timestamp(issued.expires_at),
+    })
 }
 
 /// The name the demo org is found by on later runs.
@@ -719,11 +754,10 @@ async fn demo(
     let input = LinkedAccountInput::parse(DEMO_ACCOUNT, Some("Demo Customer"), None)?;
     let account = tenancy::upsert_linked_account(db, &org.id, Environment::Test, &input).await?;
     let key = tenancy::create_api_key(db, &org.id, Environment::Test).await?;
-    let (hosted_url, expires_at) =
-        hosted_link(db, public_url, &account, sessions::DEFAULT_TTL).await?;
+    let link = hosted_link(db, public_url, &account, sessions::DEFAULT_TTL).await?;
     let human = format!(
-        "Demo org: {} ({})\nLinked account: {DEMO_ACCOUNT}\nTest API key (shown only now): {}\n\nOpen the hosted connect page (valid until {expires_at}):\n\n    {hosted_url}\n",
-        org.name, org.id, key.key
+        "Demo org: {} ({})\nLinked account: {DEMO_ACCOUNT}\nTest API key (shown only now): {}\n\nOpen the hosted connect page (valid until {}):\n\n    {}\n",
+        org.name, org.id, key.key, link.expires_at, link.url
     );
     print(
         format,
@@ -732,7 +766,7 @@ async fn demo(
             ("org_id", json!(org.id)),
             ("api_key", json!(key.key)),
             ("linked_account_id", json!(DEMO_ACCOUNT)),
-            ("hosted_url", json!(hosted_url)),
+            ("hosted_url", json!(link.url)),
         ],
     );
     Ok(())

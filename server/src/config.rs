@@ -38,7 +38,7 @@ pub struct Settings {
     )]
     pub site_root: PathBuf,
     /// Encryption keyring `id:base64key[,id:base64key…]`; the first key seals new values
-    /// [default in dev mode: a key generated into the data directory]
+    /// (required in production; dev mode generates one into the data directory)
     #[arg(
         long,
         env = "PORTICO_ENCRYPTION_KEYS",
@@ -46,13 +46,48 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub encryption_keys: Option<String>,
-    /// `production` refuses to start without PORTICO_ENCRYPTION_KEYS.
-    #[arg(long, env = "PORTICO_MODE", value_enum, default_value_t = Mode::Dev, global = true)]
+    /// `production` (the default) needs PORTICO_ENCRYPTION_KEYS and runs no sandbox; `dev`
+    /// generates a key, runs the sandbox and lets outbound requests reach loopback.
+    #[arg(
+        long,
+        env = "PORTICO_MODE",
+        value_enum,
+        default_value_t = Mode::Production,
+        global = true
+    )]
     pub mode: Mode,
+    /// Let requests to providers reach loopback addresses (127.0.0.0/8, ::1) over http or
+    /// https [default: on in dev mode, off in production]
+    #[arg(long, env = "PORTICO_EGRESS_ALLOW_LOOPBACK", global = true)]
+    pub egress_allow_loopback: Option<bool>,
     /// Serve the built-in sandbox OAuth2 provider under `/sandbox` [default: on in dev mode,
     /// off in production]
     #[arg(long, env = "PORTICO_SANDBOX", global = true)]
     pub sandbox: Option<bool>,
+    /// Vendor API requests per minute per API key.
+    #[arg(
+        long,
+        env = "PORTICO_RATE_LIMIT_API",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_api: u32,
+    /// SDK requests per minute per session token.
+    #[arg(
+        long,
+        env = "PORTICO_RATE_LIMIT_SDK",
+        default_value_t = 300,
+        global = true
+    )]
+    pub rate_limit_sdk: u32,
+    /// Page loads, form posts and OAuth callbacks per minute per client address.
+    #[arg(
+        long,
+        env = "PORTICO_RATE_LIMIT_PAGES",
+        default_value_t = 120,
+        global = true
+    )]
+    pub rate_limit_pages: u32,
     /// Lifetime of the sandbox's access tokens, in seconds.
     #[arg(
         long,
@@ -74,9 +109,10 @@ pub struct Settings {
 /// How strict Portico is about its setup.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Generates what is missing (an encryption key) with a warning.
+    /// For a local trial: generates an encryption key, serves the sandbox provider and lets
+    /// outbound requests reach loopback. Opted into explicitly.
     Dev,
-    /// Refuses to start without explicit secrets.
+    /// Refuses to start without explicit secrets; providers are reached over https only.
     Production,
 }
 
@@ -91,6 +127,30 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub keyring: Keyring,
     pub sandbox: Option<SandboxSettings>,
+    pub mode: Mode,
+    /// Where outbound requests may go.
+    pub egress: EgressSettings,
+    pub limits: RateLimits,
+}
+
+/// Requests per minute each caller may make, per surface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Per API key on the vendor API.
+    pub api_per_minute: u32,
+    /// Per session token on the SDK routes.
+    pub sdk_per_minute: u32,
+    /// Per client address on pages, form posts and the OAuth callback.
+    pub pages_per_minute: u32,
+}
+
+/// Where Portico's requests to providers may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EgressSettings {
+    /// Plain http to providers (dev mode only).
+    pub allow_http: bool,
+    /// Loopback addresses (dev mode and tests).
+    pub allow_loopback: bool,
 }
 
 /// The sandbox provider's token lifetimes, in seconds.
@@ -149,10 +209,12 @@ impl Settings {
             (None, Mode::Dev) => Keyring::DevFile(self.data_dir.join("encryption.key")),
             (None, Mode::Production) => {
                 return Err(ConfigError(
-                    "PORTICO_ENCRYPTION_KEYS is required when PORTICO_MODE=production".to_owned(),
+                    "PORTICO_ENCRYPTION_KEYS is not set: give a keyring (`portico keys generate`), or set PORTICO_MODE=dev for a local trial"
+                        .to_owned(),
                 ));
             }
         };
+        let dev = self.mode == Mode::Dev;
         Ok(Config {
             database_url,
             bind: self.bind,
@@ -160,13 +222,20 @@ impl Settings {
             site_root: self.site_root.clone(),
             data_dir: self.data_dir.clone(),
             keyring,
-            sandbox: self
-                .sandbox
-                .unwrap_or(self.mode == Mode::Dev)
-                .then_some(SandboxSettings {
-                    access_ttl: self.sandbox_access_ttl.max(1),
-                    refresh_ttl: self.sandbox_refresh_ttl.max(1),
-                }),
+            sandbox: self.sandbox.unwrap_or(dev).then_some(SandboxSettings {
+                access_ttl: self.sandbox_access_ttl.max(1),
+                refresh_ttl: self.sandbox_refresh_ttl.max(1),
+            }),
+            mode: self.mode,
+            egress: EgressSettings {
+                allow_http: dev,
+                allow_loopback: self.egress_allow_loopback.unwrap_or(dev),
+            },
+            limits: RateLimits {
+                api_per_minute: self.rate_limit_api.max(1),
+                sdk_per_minute: self.rate_limit_sdk.max(1),
+                pages_per_minute: self.rate_limit_pages.max(1),
+            },
         })
     }
 }
@@ -207,33 +276,59 @@ mod tests {
 
     #[test]
     fn defaults_put_sqlite_in_the_data_directory() {
-        let config = settings(&["--data-dir", "/tmp/p"]).check().unwrap();
+        let config = settings(&["--data-dir", "/tmp/p", "--mode", "dev"])
+            .check()
+            .unwrap();
         assert_eq!(config.database_url, "sqlite:///tmp/p/portico.db?mode=rwc");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(config.public_url, None);
     }
 
     #[test]
-    fn production_mode_needs_an_explicit_keyring() {
-        let error = settings(&["--mode", "production"]).check().unwrap_err();
+    fn no_settings_mean_production_which_needs_an_explicit_keyring() {
+        let error = settings(&[]).check().unwrap_err();
         assert!(error.to_string().starts_with("PORTICO_ENCRYPTION_KEYS"));
-        let config = settings(&["--mode", "production", "--encryption-keys", "a:b"]).check();
-        assert!(matches!(config.unwrap().keyring, Keyring::Configured(_)));
-        let config = settings(&["--data-dir", "/tmp/p"]).check().unwrap();
+        assert_eq!(error.to_string().lines().count(), 1);
+        let config = settings(&["--encryption-keys", "a:b"]).check().unwrap();
+        assert!(matches!(config.keyring, Keyring::Configured(_)));
+        assert_eq!(config.mode, Mode::Production);
+        assert_eq!(config.sandbox, None);
+        assert!(!config.egress.allow_http && !config.egress.allow_loopback);
+    }
+
+    #[test]
+    fn dev_mode_is_opted_into_and_brings_the_sandbox_and_loopback() {
+        let config = settings(&["--data-dir", "/tmp/p", "--mode", "dev"])
+            .check()
+            .unwrap();
         assert!(
             matches!(config.keyring, Keyring::DevFile(ref path) if path.ends_with("encryption.key"))
         );
+        assert!(config.sandbox.is_some());
+        assert!(config.egress.allow_http && config.egress.allow_loopback);
+        let config = settings(&["--mode", "dev", "--egress-allow-loopback", "false"])
+            .check()
+            .unwrap();
+        assert!(!config.egress.allow_loopback);
     }
 
     #[test]
     fn bad_settings_are_refused_by_name() {
-        let error = settings(&["--database-url", "mysql://x"])
+        let error = settings(&["--mode", "dev", "--database-url", "mysql://x"])
             .check()
             .unwrap_err();
         assert!(error.to_string().starts_with("PORTICO_DATABASE_URL"));
-        let error = settings(&["--public-url", "ftp://x"]).check().unwrap_err();
+        let error = settings(&["--mode", "dev", "--public-url", "ftp://x"])
+            .check()
+            .unwrap_err();
         assert!(error.to_string().starts_with("PORTICO_PUBLIC_URL"));
-        let config = settings(&["--public-url", "https://connect.example.com/"]).check();
+        let config = settings(&[
+            "--mode",
+            "dev",
+            "--public-url",
+            "https://connect.example.com/",
+        ])
+        .check();
         assert_eq!(
             config.unwrap().public_url.as_deref(),
             Some("https://connect.example.com")

@@ -4,6 +4,7 @@ pub mod api_key;
 pub mod app_config;
 pub mod connection;
 pub mod custom_app;
+pub mod hosted_session;
 pub mod linked_account;
 pub mod oauth_state;
 pub mod org;

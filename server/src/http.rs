@@ -5,16 +5,13 @@ use std::sync::Arc;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef},
-    http::{HeaderName, HeaderValue, header},
+    http::header,
     routing::get,
 };
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use sea_orm::DatabaseConnection;
-use tower_http::{
-    services::{ServeDir, ServeFile},
-    set_header::SetResponseHeaderLayer,
-};
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::catalog::Catalog;
 use crate::oauth;
@@ -27,15 +24,21 @@ mod callback;
 mod error;
 mod extract;
 mod flows;
+mod headers;
 mod health;
+mod limits;
+mod link;
 mod page;
 mod public;
+mod same_site;
 mod sandbox;
 mod sdk;
+mod start;
 
 pub use application::timestamp;
 pub use error::ApiError;
 pub use flows::FlowError;
+pub use limits::Limits;
 
 /// Largest request body the API reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -49,10 +52,30 @@ pub struct AppState {
     /// Without a trailing slash.
     pub public_url: Arc<str>,
     pub leptos_options: LeptosOptions,
-    /// For calls to providers: no redirects, bounded timeouts.
-    pub http: reqwest::Client,
+    /// Every request to a provider goes through it.
+    pub egress: crate::egress::Egress,
     /// The built-in practice provider, when it is turned on.
     pub sandbox: Option<Arc<Sandbox>>,
+    pub limits: Arc<limits::Limits>,
+}
+
+impl AppState {
+    /// Whether cookies get `Secure` and the `__Host-` prefix: when served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The cookie that binds OAuth flows to the browser that started them.
+    pub fn flow_cookie(&self) -> crate::flow_cookie::FlowCookie {
+        crate::flow_cookie::FlowCookie::new(self.secure_cookies())
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        url::Url::parse(&self.public_url)
+            .map(|url| url.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -69,17 +92,34 @@ pub fn router(state: AppState) -> Router {
     // Served here rather than by the Leptos file handler, which builds each response inside a
     // reactive owner that can inherit another request's response options (status, headers).
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let sessions = tower_sessions::SessionManagerLayer::new(crate::hosted::DbSessionStore::new(
+        state.db.clone(),
+    ))
+    .with_name(crate::hosted::cookie_name(state.secure_cookies()))
+    .with_secure(state.secure_cookies())
+    .with_http_only(true)
+    .with_same_site(tower_sessions::cookie::SameSite::Lax)
+    .with_path("/");
 
     Router::new()
         .nest("/api", public::router().merge(sdk::router(state.clone())))
         .merge(sandbox::router())
         .route(oauth::CALLBACK_PATH, get(callback::callback))
+        .route("/connect/{token}", get(link::open_link))
+        .route(
+            "/oauth/start/{handle}",
+            get(start::show).post(start::continue_to_provider),
+        )
         .route("/health", get(health::live))
         .route("/ready", get(health::ready))
         .leptos_routes_with_context(
             &state,
             pages,
-            move || provide_context(portal.clone()),
+            move || {
+                provide_context(portal.clone());
+                // Every page render gets its own CSP nonce; the shell puts it in the header.
+                leptos::nonce::provide_nonce();
+            },
             move || app::shell(shell_options.clone()),
         )
         // Built assets are plain files; only unknown paths reach the app's not-found page.
@@ -91,18 +131,19 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(limit_key_forms))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_site::refuse_cross_site,
+        ))
+        .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::rate_limit,
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("content-security-policy"),
-            HeaderValue::from_static("frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::per_surface,
         ))
         .with_state(state)
 }

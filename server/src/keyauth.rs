@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
 use crate::connections::{self, Status};
+use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, linked_account};
 use crate::input::FieldError;
 use crate::secrets;
@@ -149,7 +150,7 @@ pub enum Verdict {
 }
 
 /// Tries the credentials with the app's verification request before anything is stored.
-pub async fn verify(http: &reqwest::Client, check: &Verification, values: &Values) -> Verdict {
+pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> Verdict {
     let fill = |template: &str, encode: bool| {
         let mut text = template.to_owned();
         for (name, value) in &values.0 {
@@ -167,9 +168,12 @@ pub async fn verify(http: &reqwest::Client, check: &Verification, values: &Value
     };
     let method =
         reqwest::Method::from_bytes(check.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut request = http.request(method, url).timeout(StdDuration::from_secs(
-        check.timeout_seconds.unwrap_or(10).into(),
-    ));
+    let mut request = egress
+        .client()
+        .request(method, url)
+        .timeout(StdDuration::from_secs(
+            check.timeout_seconds.unwrap_or(10).into(),
+        ));
     for (name, template) in &check.headers {
         request = request.header(name.as_str(), fill(template, false));
     }
@@ -190,9 +194,13 @@ pub async fn verify(http: &reqwest::Client, check: &Verification, values: &Value
                 .map(|password| fill(password, false)),
         );
     }
-    match request.send().await {
-        Ok(response) => {
-            let status = response.status().as_u16();
+    let sent = match request.build() {
+        Ok(request) => egress.execute(request).await,
+        Err(error) => Err(EgressError::Request(error.without_url())),
+    };
+    match sent {
+        Ok(answer) => {
+            let status = answer.status.as_u16();
             if check.valid_statuses.contains(&status) {
                 Verdict::Valid
             } else if check.invalid_statuses.contains(&status) {
@@ -203,7 +211,7 @@ pub async fn verify(http: &reqwest::Client, check: &Verification, values: &Value
             }
         }
         Err(error) => {
-            tracing::warn!(error = %error.without_url(), "credential check failed");
+            tracing::warn!(%error, "credential check failed");
             Verdict::Unreachable
         }
     }
@@ -343,14 +351,14 @@ pub enum SaveError {
 pub async fn save(
     db: &DatabaseConnection,
     vault: &Vault,
-    http: &reqwest::Client,
+    egress: &Egress,
     app: &AppDefinition,
     account: &linked_account::Model,
     given: &BTreeMap<String, String>,
 ) -> Result<connection::Model, SaveError> {
     let values = validate(app, given).map_err(SaveError::Invalid)?;
     if let Some(check) = &app.verify {
-        match verify(http, check, &values).await {
+        match verify(egress, check, &values).await {
             Verdict::Valid => {}
             Verdict::Rejected => {
                 let field = app

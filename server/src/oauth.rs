@@ -1,8 +1,6 @@
 //! OAuth2 authorization code flow: authorization URL (PKCE S256 + single-use state), callback
 //! (state checks, code exchange), refresh and revocation. Tokens are sealed by the vault.
 
-use std::time::Duration as StdDuration;
-
 use app::dto::ReauthReason;
 use chrono::{DateTime, Duration, Utc};
 use oauth2::{
@@ -26,11 +24,16 @@ use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, Catalog, ClientAuth, ConnectParam, client_secret_binding};
 use crate::connections::{self, Status};
+use crate::egress::{Egress, EgressError};
 use crate::entity::{app_config, connection, linked_account, oauth_state};
 use crate::input::FieldError;
 use crate::secrets;
 use crate::tenancy::Environment;
 use crate::vault::{Binding, Vault, VaultError};
+
+mod start;
+
+pub use start::{StartError, StartPage, bind_start, describe_start, start_page_url};
 
 /// How long a user has to finish at the provider.
 pub const STATE_TTL: Duration = Duration::minutes(10);
@@ -38,18 +41,6 @@ pub const STATE_TTL: Duration = Duration::minutes(10);
 pub const CALLBACK_PATH: &str = "/oauth/callback";
 /// The client id the built-in sandbox is used with when an org configured none.
 pub const SANDBOX_CLIENT_ID: &str = "portico-sandbox";
-
-/// Portico's HTTP client for providers: no redirects (a redirect could point anywhere), and
-/// bounded waits so a slow provider cannot hold a request forever.
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(StdDuration::from_secs(5))
-        .timeout(StdDuration::from_secs(15))
-        .user_agent(concat!("Portico/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("the HTTP client builds")
-}
 
 /// Everything a provider sends in its token response besides the standard fields.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -285,6 +276,9 @@ struct StateSecrets {
     return_to: Option<String>,
     #[serde(default)]
     params: ParamValues,
+    /// The provider's URL, kept for a flow that is bound on the start page.
+    #[serde(default)]
+    authorize_url: Option<String>,
 }
 
 /// Where an authorization state's secrets are sealed.
@@ -308,9 +302,21 @@ pub struct Begin<'a> {
     pub mode: Mode,
     /// A path on this server to send the user back to.
     pub return_to: Option<String>,
+    pub binding: BrowserBinding,
 }
 
-/// Starts an authorization: stores a single-use state and returns the provider's URL.
+/// How a flow is tied to the browser that will finish it.
+pub enum BrowserBinding {
+    /// Bound now: the digest of the nonce the starting browser was just given.
+    Nonce(String),
+    /// Bound when someone clicks Continue on Portico's start page (for a URL handed to
+    /// another party, such as the SDK's `auth_url`): the flow begins there, not at the
+    /// provider.
+    OnStartPage,
+}
+
+/// Starts an authorization: stores a single-use state and returns where to send the browser:
+/// the provider's URL, or Portico's start page for a flow bound there.
 pub async fn authorization_url(
     db: &impl ConnectionTrait,
     vault: &Vault,
@@ -323,6 +329,7 @@ pub async fn authorization_url(
         reconnect,
         mode,
         return_to,
+        binding,
     } = begin;
     let state = secrets::random_secret("");
     let state_id = secrets::digest(&state);
@@ -338,11 +345,16 @@ pub async fn authorization_url(
         None
     };
     let (url, _) = request.url();
+    let (nonce_digest, start) = match binding {
+        BrowserBinding::Nonce(digest) => (Some(digest), None),
+        BrowserBinding::OnStartPage => (None, Some(secrets::random_secret(""))),
+    };
     let sealed = vault.seal(
         &serde_json::to_vec(&StateSecrets {
             verifier,
             return_to,
             params: app.values.clone(),
+            authorize_url: start.as_ref().map(|_| url.to_string()),
         })
         .expect("state secrets serialize"),
         &state_binding(&state_id, &linked_account.id, &app.slug),
@@ -358,10 +370,15 @@ pub async fn authorization_url(
         created_at: Set(now),
         expires_at: Set(now + STATE_TTL),
         consumed_at: Set(None),
+        nonce_digest: Set(nonce_digest),
+        start_digest: Set(start.as_deref().map(secrets::digest)),
     }
     .insert(db)
     .await?;
-    Ok(url)
+    match start {
+        Some(handle) => Ok(start_page_url(public_url, &handle)),
+        None => Ok(url),
+    }
 }
 
 /// The query a provider redirects back with.
@@ -383,6 +400,9 @@ pub enum CallbackError {
     Replayed,
     #[error("this sign-in took longer than 10 minutes")]
     Expired,
+    /// The browser at the callback is not the one that started the flow (RFC 9700 §4.7).
+    #[error("this sign-in was started in another browser")]
+    OtherBrowser,
     #[error("the answer came from a different app than the one you chose")]
     WrongIssuer,
     #[error("the provider sent no authorization code")]
@@ -427,9 +447,11 @@ pub struct Connected {
 pub struct CallbackContext<'a> {
     pub db: &'a DatabaseConnection,
     pub vault: &'a Vault,
-    pub http: &'a reqwest::Client,
+    pub egress: &'a Egress,
     pub public_url: &'a str,
     pub catalog: &'a Catalog,
+    /// The flow nonce the browser at the callback presented.
+    pub browser_nonce: Option<&'a str>,
 }
 
 /// Handles the provider's redirect: checks the state, exchanges the code, stores the tokens.
@@ -453,6 +475,13 @@ pub async fn complete(
     }
     if record.expires_at <= Utc::now() {
         return Err(CallbackError::Expired);
+    }
+    let same_browser = match (&record.nonce_digest, cx.browser_nonce) {
+        (Some(expected), Some(nonce)) => secrets::digests_match(expected, &secrets::digest(nonce)),
+        _ => false,
+    };
+    if !same_browser {
+        return Err(CallbackError::OtherBrowser);
     }
     let account = linked_account::Entity::find_by_id(&record.linked_account_id)
         .one(cx.db)
@@ -484,9 +513,9 @@ pub async fn complete(
         &state_secrets.params,
     )
     .await?;
-    // RFC 9207: a provider that names itself must be the one this state was issued for.
-    if let (Some(sent), Some(expected)) = (&params.iss, &app.issuer)
-        && sent != expected
+    // RFC 9207: an app with a known issuer must be answered by that issuer, by name.
+    if let Some(expected) = &app.issuer
+        && params.iss.as_deref() != Some(expected.as_str())
     {
         return Err(CallbackError::WrongIssuer);
     }
@@ -537,7 +566,7 @@ pub async fn complete(
     if let Some(verifier) = state_secrets.verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
-    let tokens = match request.request_async(cx.http).await {
+    let tokens = match request.request_async(cx.egress).await {
         Ok(tokens) => tokens,
         Err(error) => {
             tracing::warn!(slug = %app.slug, error = %describe(&error), "code exchange failed");
@@ -545,7 +574,7 @@ pub async fn complete(
         }
     };
     let identifier = match (&app.identifier, &app.identity_url) {
-        (Some(pointer), Some(url)) => identity(cx.http, url, &tokens, pointer).await,
+        (Some(pointer), Some(url)) => identity(cx.egress, url, &tokens, pointer).await,
         (Some(pointer), None) => {
             identifier_from(&Value::Object(tokens.extra_fields().extra.clone()), pointer)
         }
@@ -609,26 +638,24 @@ fn describe<E: std::error::Error>(error: &RequestTokenError<E, BasicErrorRespons
 }
 
 /// Asks the provider who signed in; any failure just leaves the connection unnamed.
-async fn identity(
-    http: &reqwest::Client,
-    url: &Url,
-    tokens: &Tokens,
-    pointer: &str,
-) -> Option<String> {
-    let answer = http
+async fn identity(egress: &Egress, url: &Url, tokens: &Tokens, pointer: &str) -> Option<String> {
+    let request = egress
+        .client()
         .get(url.clone())
         .bearer_auth(tokens.access_token().secret())
         .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status);
-    match answer {
-        Ok(response) => match response.json::<Value>().await {
-            Ok(json) => identifier_from(&json, pointer),
-            Err(_) => None,
-        },
+        .build()
+        .ok()?;
+    match egress.execute(request).await {
+        Ok(answer) if answer.status.is_success() => {
+            identifier_from(&answer.json::<Value>()?, pointer)
+        }
+        Ok(answer) => {
+            tracing::warn!(status = %answer.status, "identity request refused");
+            None
+        }
         Err(error) => {
-            tracing::warn!(%url, error = %error.without_url(), "identity request failed");
+            tracing::warn!(%error, "identity request failed");
             None
         }
     }
@@ -736,14 +763,13 @@ async fn store_tokens(
     );
     let access_expires_at = tokens
         .expires_in()
-        .and_then(|lifetime| Duration::from_std(lifetime).ok())
-        .map(|lifetime| now + lifetime);
+        .and_then(|lifetime| expiry_after(now, lifetime.as_secs()));
     let refresh_expires_at = tokens
         .extra_fields()
         .extra
         .get("refresh_token_expires_in")
-        .and_then(Value::as_i64)
-        .map(|seconds| now + Duration::seconds(seconds));
+        .and_then(Value::as_u64)
+        .and_then(|seconds| expiry_after(now, seconds));
     let connect = connections::Connect {
         identifier,
         credentials: Some(sealed),
@@ -824,7 +850,7 @@ pub enum Refresh {
 pub async fn refresh(
     db: &DatabaseConnection,
     vault: &Vault,
-    http: &reqwest::Client,
+    egress: &Egress,
     public_url: &str,
     app: &OAuthApp,
     account: &linked_account::Model,
@@ -839,7 +865,7 @@ pub async fn refresh(
     let client = app.client(public_url);
     let answer = client
         .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
-        .request_async(http)
+        .request_async(egress)
         .await;
     match answer {
         Ok(new_tokens) => {
@@ -892,7 +918,7 @@ pub async fn refresh(
 /// and so would skip a provider on this machine.
 pub async fn revoke(
     vault: &Vault,
-    http: &reqwest::Client,
+    egress: &Egress,
     app: &OAuthApp,
     account: &linked_account::Model,
     record: &connection::Model,
@@ -913,7 +939,7 @@ pub async fn revoke(
         None => (tokens.access_token.as_str(), "access_token"),
     };
     let mut form = vec![("token", token), ("token_type_hint", hint)];
-    let mut request = http.post(revoke_url.clone());
+    let mut request = egress.client().post(revoke_url.clone());
     match app.client_auth {
         ClientAuth::Basic => {
             request = request.basic_auth(
@@ -930,13 +956,17 @@ pub async fn revoke(
             }
         }
     }
-    match request.form(&form).send().await {
-        Ok(response) if response.status().is_success() => {}
-        Ok(response) => {
-            tracing::warn!(slug = %record.slug, connection = %record.id, status = %response.status(), "revocation refused");
+    let sent = match request.form(&form).build() {
+        Ok(request) => egress.execute(request).await,
+        Err(error) => Err(EgressError::Request(error.without_url())),
+    };
+    match sent {
+        Ok(answer) if answer.status.is_success() => {}
+        Ok(answer) => {
+            tracing::warn!(slug = %record.slug, connection = %record.id, status = %answer.status, "revocation refused");
         }
         Err(error) => {
-            tracing::warn!(slug = %record.slug, connection = %record.id, error = %error.without_url(), "revocation failed");
+            tracing::warn!(slug = %record.slug, connection = %record.id, %error, "revocation failed");
         }
     }
 }
@@ -946,6 +976,16 @@ fn form_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// The instant a provider's lifetime in seconds ends, or `None` when it is absurd: a provider
+/// cannot make Portico overflow a date, and lifetimes past ten years mean "no expiry".
+fn expiry_after(now: DateTime<Utc>, seconds: u64) -> Option<DateTime<Utc>> {
+    const TEN_YEARS: u64 = 10 * 366 * 24 * 3600;
+    let seconds = i64::try_from(seconds)
+        .ok()
+        .filter(|s| *s as u64 <= TEN_YEARS)?;
+    now.checked_add_signed(Duration::try_seconds(seconds)?)
+}
+
 /// Deletes expired and used states older than a day.
 pub async fn purge_states(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = oauth_state::Entity::delete_many()
@@ -953,4 +993,18 @@ pub async fn purge_states(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resu
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod lifetime_tests {
+    use super::*;
+
+    #[test]
+    fn provider_lifetimes_cannot_overflow_a_date() {
+        let now = Utc::now();
+        assert_eq!(expiry_after(now, 3600), Some(now + Duration::hours(1)));
+        assert_eq!(expiry_after(now, u64::MAX), None);
+        assert_eq!(expiry_after(now, i64::MAX as u64), None);
+        assert_eq!(expiry_after(now, 20 * 366 * 24 * 3600), None);
+    }
 }

@@ -3,18 +3,24 @@
 use app::{
     PortalError,
     dto::{
-        AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, HostedPage, KeyField, Notice,
+        AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, Flash, HostedPage, KeyField,
+        KeyFormState, Notice,
     },
-    portal::{ConnectRefusal, KeyFormRefusal, Portal},
+    portal::Portal,
 };
+use axum::http::{HeaderMap, header};
 use chrono::SecondsFormat;
 
 use crate::connections::AppWithConnections;
+use crate::hosted::{self, VisitError};
 use crate::http::{AppState, FlowError};
 use crate::input::HexColor;
-use crate::oauth::Mode;
-use crate::sessions::{self, Session, SessionError};
+use crate::oauth::{BrowserBinding, Mode};
+use crate::sessions::Session;
 use crate::tenancy::DEFAULT_BRAND_COLOR;
+
+/// The hosted page every button returns to.
+const PAGE: &str = "/connect";
 
 pub struct PortalBackend {
     state: AppState,
@@ -25,22 +31,32 @@ impl PortalBackend {
         Self { state }
     }
 
-    async fn session(&self, token: &str) -> Result<Session, PortalError> {
-        sessions::resolve(&self.state.db, token)
+    /// This browser's session and the link behind it, checked again now.
+    async fn visitor(&self) -> Result<(tower_sessions::Session, Session), PortalError> {
+        let browser = leptos_axum::extract::<tower_sessions::Session>()
             .await
-            .map_err(|error| match error {
-                SessionError::Unknown => PortalError::LinkInvalid,
-                SessionError::Expired => PortalError::LinkExpired,
-                SessionError::Db(error) => {
-                    tracing::error!(%error, "hosted page: session lookup failed");
-                    PortalError::Unavailable
-                }
-            })
+            .map_err(|error| {
+                tracing::error!(%error, "hosted page: no session layer");
+                PortalError::Unavailable
+            })?;
+        let link =
+            hosted::visitor(&self.state.db, &browser)
+                .await
+                .map_err(|error| match error {
+                    VisitError::NoSession => PortalError::NoSession,
+                    VisitError::Revoked => PortalError::LinkInvalid,
+                    VisitError::Expired => PortalError::LinkExpired,
+                    other => {
+                        tracing::error!(error = %other, "hosted page: session lookup failed");
+                        PortalError::Unavailable
+                    }
+                })?;
+        Ok((browser, link))
     }
 }
 
-fn refusal(error: FlowError) -> ConnectRefusal {
-    ConnectRefusal::Notice(match error {
+fn notice(error: FlowError) -> Notice {
+    match error {
         FlowError::UnknownApp | FlowError::NotOAuth => Notice::UnknownApp,
         FlowError::NotConfigured(_) => Notice::NotConfigured,
         FlowError::Invalid(_) => Notice::NeedsDetails,
@@ -49,107 +65,94 @@ fn refusal(error: FlowError) -> ConnectRefusal {
             tracing::error!(%message, "hosted page: button failed");
             Notice::Unavailable
         }
-    })
+    }
 }
 
 #[async_trait::async_trait]
 impl Portal for PortalBackend {
     async fn begin_connect(
         &self,
-        token: &str,
         slug: &str,
         another: bool,
         params: &std::collections::HashMap<String, String>,
-    ) -> Result<String, ConnectRefusal> {
-        let session = self.session(token).await.map_err(ConnectRefusal::Link)?;
-        let url = self
+    ) -> Result<String, PortalError> {
+        let (browser, link) = self.visitor().await?;
+        let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+        let issued = self.state.flow_cookie().issue(&headers);
+        match self
             .state
             .begin_oauth(
-                &session.linked_account,
+                &link.linked_account,
                 slug,
                 another,
                 params,
                 Mode::Page,
-                Some(format!("/connect/{token}")),
+                Some(PAGE.to_owned()),
+                BrowserBinding::Nonce(issued.nonce_digest),
             )
             .await
-            .map_err(refusal)?;
-        Ok(url.to_string())
+        {
+            Ok(url) => {
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.append_header(header::SET_COOKIE, issued.set_cookie);
+                }
+                Ok(url.to_string())
+            }
+            Err(error) => {
+                hosted::set_flash(&browser, &Flash::Notice(notice(error), slug.to_owned())).await;
+                Ok(PAGE.to_owned())
+            }
+        }
     }
 
-    async fn disconnect(&self, token: &str, slug: &str) -> Result<(), ConnectRefusal> {
-        let session = self.session(token).await.map_err(ConnectRefusal::Link)?;
-        self.state
-            .enabled_app(&session.linked_account, slug)
-            .await
-            .map_err(refusal)?;
-        self.state
-            .disconnect(&session.linked_account, slug)
-            .await
-            .map_err(refusal)?;
+    async fn disconnect(&self, slug: &str) -> Result<(), PortalError> {
+        let (browser, link) = self.visitor().await?;
+        // A disabled app's connections can still be removed (and their tokens revoked).
+        let outcome = match self.state.disconnect(&link.linked_account, slug).await {
+            Ok(0) => self
+                .state
+                .enabled_app(&link.linked_account, slug)
+                .await
+                .map(|_| 0),
+            other => other,
+        };
+        let flash = match outcome {
+            Ok(_) => Flash::Disconnected(slug.to_owned()),
+            Err(error) => Flash::Notice(notice(error), slug.to_owned()),
+        };
+        hosted::set_flash(&browser, &flash).await;
         Ok(())
     }
 
     async fn save_keys(
         &self,
-        token: &str,
         slug: &str,
         values: &std::collections::BTreeMap<String, String>,
-    ) -> Result<(), KeyFormRefusal> {
-        let session = self
-            .session(token)
-            .await
-            .map_err(|error| KeyFormRefusal::Refused(ConnectRefusal::Link(error)))?;
-        let app = self
-            .state
-            .enabled_app(&session.linked_account, slug)
-            .await
-            .map_err(|error| KeyFormRefusal::Refused(refusal(error)))?;
-        if app.auth_type != crate::catalog::AuthKind::KeyBased {
-            return Err(KeyFormRefusal::Refused(ConnectRefusal::Notice(
-                Notice::UnknownApp,
-            )));
-        }
-        // What the user typed into non-secret fields is shown again; secrets never are.
-        let kept: Vec<(String, String)> = app
-            .auth_input_map
-            .iter()
-            .filter(|field| !field.secret)
-            .filter_map(|field| {
-                values
-                    .get(&field.name)
-                    .map(|value| (field.name.clone(), value.chars().take(1024).collect()))
-            })
-            .collect();
-        match self
-            .state
-            .save_keys(&session.linked_account, &app, values)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(FlowError::Invalid(fields)) => Err(KeyFormRefusal::Invalid {
-                errors: fields
-                    .into_iter()
-                    .map(|field| (field.field, field.message))
-                    .collect(),
-                kept,
-            }),
-            Err(FlowError::Unreachable(name)) => Err(KeyFormRefusal::Unreachable {
-                message: format!(
-                    "Portico could not reach {name} to check these credentials. Nothing was saved; please try again."
-                ),
-                kept,
-            }),
-            Err(other) => Err(KeyFormRefusal::Refused(refusal(other))),
-        }
+    ) -> Result<(), PortalError> {
+        let (browser, link) = self.visitor().await?;
+        let flash = match self.state.enabled_app(&link.linked_account, slug).await {
+            Ok(app) if app.auth_type == crate::catalog::AuthKind::KeyBased => {
+                let outcome = self
+                    .state
+                    .save_keys(&link.linked_account, &app, values)
+                    .await;
+                key_form_outcome(&app, values, outcome)
+            }
+            Ok(_) => Flash::Notice(Notice::UnknownApp, slug.to_owned()),
+            Err(error) => Flash::Notice(notice(error), slug.to_owned()),
+        };
+        hosted::set_flash(&browser, &flash).await;
+        Ok(())
     }
 
-    async fn hosted_page(&self, token: &str) -> Result<HostedPage, PortalError> {
-        let session = self.session(token).await?;
+    async fn hosted_page(&self) -> Result<HostedPage, PortalError> {
+        let (browser, link) = self.visitor().await?;
         let apps = crate::connections::apps_for_linked_account(
             &self.state.db,
             &self.state.catalog,
-            &session.linked_account,
+            &link.linked_account,
         )
         .await
         .map_err(|error| {
@@ -164,10 +167,56 @@ impl Portal for PortalBackend {
             CardStatus::NotConnected => 2,
         });
         Ok(HostedPage {
-            branding: branding(&session),
-            linked_account_name: session.linked_account.name.clone(),
+            branding: branding(&link),
+            linked_account_name: link.linked_account.name.clone(),
             apps: cards,
+            flash: hosted::take_flash(&browser).await,
         })
+    }
+}
+
+/// What the page shows after a key form was saved: a banner, or the form again with a message
+/// per field and the non-secret values the user typed (secrets are never shown again).
+fn key_form_outcome(
+    app: &crate::catalog::AppDefinition,
+    values: &std::collections::BTreeMap<String, String>,
+    outcome: Result<crate::entity::connection::Model, FlowError>,
+) -> Flash {
+    let kept = || {
+        app.auth_input_map
+            .iter()
+            .filter(|field| !field.secret)
+            .filter_map(|field| {
+                values
+                    .get(&field.name)
+                    .map(|value| (field.name.clone(), value.chars().take(1024).collect()))
+            })
+            .collect()
+    };
+    let form = |errors, problem| {
+        Flash::KeyForm(KeyFormState {
+            slug: app.slug.clone(),
+            errors,
+            values: kept(),
+            problem,
+        })
+    };
+    match outcome {
+        Ok(_) => Flash::Connected(app.slug.clone()),
+        Err(FlowError::Invalid(fields)) => form(
+            fields
+                .into_iter()
+                .map(|field| (field.field, field.message))
+                .collect(),
+            None,
+        ),
+        Err(FlowError::Unreachable(name)) => form(
+            Vec::new(),
+            Some(format!(
+                "Portico could not reach {name} to check these credentials. Nothing was saved; please try again."
+            )),
+        ),
+        Err(other) => Flash::Notice(notice(other), app.slug.clone()),
     }
 }
 

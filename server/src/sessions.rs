@@ -1,5 +1,5 @@
 //! Session tokens (SDK bearer tokens) and hosted links: random, stored as digests, expiring,
-//! scoped to one linked account.
+//! scoped to one linked account, each good for one purpose only, and revocable.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -31,7 +31,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Session => "session",
             Self::Hosted => "hosted",
@@ -77,6 +77,8 @@ impl Branding {
 
 /// A token just issued: its secret exists only here and in the caller's response.
 pub struct IssuedToken {
+    /// The id to revoke it by.
+    pub id: String,
     pub token: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -84,24 +86,31 @@ pub struct IssuedToken {
 impl std::fmt::Debug for IssuedToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IssuedToken")
+            .field("id", &self.id)
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
 }
 
-/// Issues a token for a linked account.
+/// Issues a token for a linked account. `not_after` caps its expiry (a link minted with a
+/// session token lives no longer than that token).
 pub async fn issue(
     db: &impl ConnectionTrait,
     linked_account: &linked_account::Model,
     purpose: Purpose,
     branding: &Branding,
     ttl: Duration,
+    not_after: Option<DateTime<Utc>>,
 ) -> Result<IssuedToken, DbErr> {
     let token = secrets::random_secret(TOKEN_PREFIX);
     let now = Utc::now();
-    let expires_at = now + ttl.clamp(Duration::seconds(1), MAX_TTL);
+    let mut expires_at = now + ttl.clamp(Duration::seconds(1), MAX_TTL);
+    if let Some(limit) = not_after {
+        expires_at = expires_at.min(limit);
+    }
+    let id = secrets::random_id();
     session_token::ActiveModel {
-        id: Set(secrets::random_id()),
+        id: Set(id.clone()),
         digest: Set(secrets::digest(&token)),
         linked_account_id: Set(linked_account.id.clone()),
         purpose: Set(purpose.as_str().to_owned()),
@@ -111,12 +120,19 @@ pub async fn issue(
     }
     .insert(db)
     .await?;
-    Ok(IssuedToken { token, expires_at })
+    Ok(IssuedToken {
+        id,
+        token,
+        expires_at,
+    })
 }
 
 /// Whom a valid token speaks for.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The token's id (what revocation names).
+    pub token_id: String,
+    pub expires_at: DateTime<Utc>,
     pub org: org::Model,
     pub environment: Environment,
     pub linked_account: linked_account::Model,
@@ -131,12 +147,20 @@ pub enum SessionError {
     /// Issued by Portico but past its expiry.
     #[error("expired token")]
     Expired,
+    /// Issued by Portico for another surface (a hosted link used as an SDK token, say).
+    #[error("token for another purpose")]
+    WrongPurpose,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
 
-/// Resolves a presented token to its session.
-pub async fn resolve(db: &impl ConnectionTrait, presented: &str) -> Result<Session, SessionError> {
+/// Resolves a presented token to its session. A token issued for another purpose is unknown
+/// here: a hosted link never works as an SDK token, nor the other way round.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    presented: &str,
+    purpose: Purpose,
+) -> Result<Session, SessionError> {
     let well_formed = presented
         .strip_prefix(TOKEN_PREFIX)
         .is_some_and(secrets::is_secret_body);
@@ -145,12 +169,40 @@ pub async fn resolve(db: &impl ConnectionTrait, presented: &str) -> Result<Sessi
     }
     // The digest of a 256-bit random token is itself unguessable, so an indexed equality
     // lookup on it reveals nothing useful through timing.
-    let (token, linked_account) = session_token::Entity::find()
+    let found = session_token::Entity::find()
         .filter(session_token::Column::Digest.eq(secrets::digest(presented)))
         .find_also_related(linked_account::Entity)
         .one(db)
-        .await?
-        .ok_or(SessionError::Unknown)?;
+        .await?;
+    if found
+        .as_ref()
+        .is_some_and(|(token, _)| token.purpose != purpose.as_str())
+    {
+        return Err(SessionError::WrongPurpose);
+    }
+    session_of(db, found).await
+}
+
+/// Resolves a token by its id, as a hosted-page session remembers it; a revoked (deleted)
+/// token is unknown at once.
+pub async fn resolve_by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+    purpose: Purpose,
+) -> Result<Session, SessionError> {
+    let found = session_token::Entity::find_by_id(id)
+        .filter(session_token::Column::Purpose.eq(purpose.as_str()))
+        .find_also_related(linked_account::Entity)
+        .one(db)
+        .await?;
+    session_of(db, found).await
+}
+
+async fn session_of(
+    db: &impl ConnectionTrait,
+    found: Option<(session_token::Model, Option<linked_account::Model>)>,
+) -> Result<Session, SessionError> {
+    let (token, linked_account) = found.ok_or(SessionError::Unknown)?;
     let linked_account = linked_account.ok_or(SessionError::Unknown)?;
     if token.expires_at <= Utc::now() {
         return Err(SessionError::Expired);
@@ -162,9 +214,47 @@ pub async fn resolve(db: &impl ConnectionTrait, presented: &str) -> Result<Sessi
     let environment =
         Environment::parse(&linked_account.environment).ok_or(SessionError::Unknown)?;
     Ok(Session {
+        token_id: token.id,
+        expires_at: token.expires_at,
         org,
         environment,
         branding: serde_json::from_str(&token.branding).unwrap_or_default(),
         linked_account,
     })
+}
+
+/// Revokes a token of one of the org's linked accounts at once. `false` when there is no such
+/// token in this org and environment.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    id: &str,
+) -> Result<bool, DbErr> {
+    let Some((token, Some(account))) = session_token::Entity::find_by_id(id)
+        .find_also_related(linked_account::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if account.org_id != org_id || account.environment != environment.as_str() {
+        return Ok(false);
+    }
+    revoke_by_id(db, &token.id).await
+}
+
+/// Revokes any token by id (for operators); `false` when there is none.
+pub async fn revoke_by_id(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+    let result = session_token::Entity::delete_by_id(id).exec(db).await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes tokens that expired before `now`.
+pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = session_token::Entity::delete_many()
+        .filter(session_token::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }

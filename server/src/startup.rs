@@ -69,7 +69,8 @@ impl Portico {
             vault,
             public_url: public_url.clone().into(),
             leptos_options,
-            http: crate::oauth::http_client(),
+            egress: crate::egress::Egress::new(config.egress.into()),
+            limits: http::Limits::new(config.limits),
             sandbox: config
                 .sandbox
                 .map(|settings| Arc::new(Sandbox::new(settings))),
@@ -110,9 +111,14 @@ impl Portico {
     /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         crate::workers::spawn(self.state.db.clone());
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // Client addresses feed the per-address rate limits.
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

@@ -6,17 +6,11 @@ use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, KeyFormState};
 
 /// One application: icon, name, description, tags and where the end customer stands with it.
 #[component]
-pub fn AppCardView(
-    card: AppCard,
-    hidden: bool,
-    token: String,
-    key_state: Option<KeyFormState>,
-) -> impl IntoView {
-    let actions = card_actions(&card, &token);
+pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>) -> impl IntoView {
+    let actions = card_actions(&card);
     let key_form = (card.auth_type == AuthType::KeyBased).then(|| {
         view! {
             <KeyForm
-                token=token.clone()
                 slug=card.slug.clone()
                 app_name=card.name.clone()
                 fields=card.key_fields.clone()
@@ -102,7 +96,7 @@ pub fn AppCardView(
 }
 
 /// The card's buttons: Connect, Reconnect, Connect another account, Disconnect.
-fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
+fn card_actions(card: &AppCard) -> impl IntoView + use<> {
     let (primary, another) = match (&card.status, card.auth_type) {
         (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
         (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
@@ -116,7 +110,7 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
     } else {
         card.connect_fields.clone()
     };
-    let (name, slug, token) = (card.name.clone(), card.slug.clone(), token.to_owned());
+    let (name, slug) = (card.name.clone(), card.slug.clone());
     let open_form = (card.auth_type == AuthType::KeyBased).then(|| {
         let label = match card.status {
             CardStatus::NotConnected => "Connect",
@@ -132,7 +126,7 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
         view! {
             <a
                 class=class
-                href=format!("/connect/{token}?connect={slug}")
+                href=format!("/connect?connect={slug}")
                 data-opens=dialog
                 aria-label=format!("{label}: {name}")
             >
@@ -141,7 +135,7 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
         }
     });
     let connect = primary.map({
-        let (name, slug, token) = (name.clone(), slug.clone(), token.clone());
+        let (name, slug) = (name.clone(), slug.clone());
         move |label| {
             let action = ServerAction::<StartConnect>::new();
             let field_prefix = format!("connect-{slug}");
@@ -152,7 +146,6 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
             };
             view! {
                 <ActionForm action>
-                    <input type="hidden" name="token" value=token />
                     <input type="hidden" name="slug" value=slug />
                     {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
                     {fields
@@ -188,7 +181,6 @@ fn card_actions(card: &AppCard, token: &str) -> impl IntoView + use<> {
         let action = ServerAction::<Disconnect>::new();
         view! {
             <ActionForm action>
-                <input type="hidden" name="token" value=token />
                 <input type="hidden" name="slug" value=slug />
                 <button
                     class="button button--quiet"

@@ -9,7 +9,6 @@ use crate::dto::{KeyField, KeyFormState};
 /// The form of one key-based app.
 #[component]
 pub fn KeyForm(
-    token: String,
     slug: String,
     app_name: String,
     fields: Vec<KeyField>,
@@ -79,7 +78,7 @@ pub fn KeyForm(
             }
         })
         .collect_view();
-    let page = format!("/connect/{token}");
+    let page = "/connect";
     let closes = dialog_id.clone();
     let labelled_by = title_id.clone();
     view! {
@@ -87,7 +86,6 @@ pub fn KeyForm(
             <h3 id=title_id class="key-dialog__title">{heading}</h3>
             {problem.map(|text| view! { <p class="banner banner--warn" role="alert">{text}</p> })}
             <ActionForm action attr:novalidate=true attr:class="key-form">
-                <input type="hidden" name="token" value=token />
                 <input type="hidden" name="slug" value=slug />
                 {inputs}
                 <div class="key-form__actions">

@@ -13,6 +13,7 @@ use super::{
     AppConfigInput, AppDefinition, AuthKind, Catalog, ClientAuth, InputField, OAuthEndpoints, Slug,
     enable_app,
 };
+use crate::egress::Policy;
 use crate::entity::custom_app;
 use crate::input::{FieldError, text_line};
 use crate::secrets;
@@ -30,7 +31,9 @@ pub struct CustomAppInput {
     pub tags: Option<Vec<String>>,
     pub auth_type: String,
     pub oauth: Option<CustomOAuthInput>,
-    pub auth_input_map: Option<Vec<InputField>>,
+    /// Fields as JSON: each is secret unless it says `"secret": false` (a password never is
+    /// anything but secret).
+    pub auth_input_map: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     pub verify: Option<super::Verification>,
 }
 
@@ -78,25 +81,50 @@ pub enum CustomAppError {
     Db(#[from] DbErr),
 }
 
-/// An endpoint an org registers: https, or http on this machine for local development.
-fn endpoint(field: &str, value: &str) -> Result<String, FieldError> {
+/// An endpoint an org registers, checked against where Portico may send requests: https to a
+/// public host (http and loopback only where the deployment allows them).
+fn endpoint(policy: &Policy, field: &str, value: &str) -> Result<String, FieldError> {
     let value = text_line(field, value, 2048)?;
     let url = Url::parse(&value).map_err(|_| FieldError::new(field, "must be a URL"))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if !(url.scheme() == "https" || (url.scheme() == "http" && loopback))
-        || url.fragment().is_some()
-    {
+    if url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(FieldError::new(
             field,
-            "must be an https URL (http only on localhost)",
+            "must be a plain https URL, without a #fragment or credentials",
         ));
     }
+    policy
+        .check_url(&url)
+        .map_err(|why| FieldError::new(field, why))?;
     Ok(url.to_string())
+}
+
+/// Key fields as an org writes them: secret unless marked `"secret": false`, and a password
+/// always secret, so a key is never shown as the connection's name.
+fn key_fields(
+    fields: Vec<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Vec<InputField>, FieldError> {
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut field)| {
+            let password = field.get("type").and_then(|kind| kind.as_str()) == Some("password");
+            if password || !field.contains_key("secret") {
+                field.insert("secret".to_owned(), serde_json::Value::Bool(true));
+            }
+            serde_json::from_value(serde_json::Value::Object(field)).map_err(|error| {
+                FieldError::new(format!("auth_input_map[{index}]"), error.to_string())
+            })
+        })
+        .collect()
 }
 
 impl CustomAppInput {
     /// Checks every field and builds the definition plus the client settings to enable it with.
-    fn check(self, catalog: &Catalog) -> Result<(AppDefinition, AppConfigInput), FieldError> {
+    fn check(
+        self,
+        catalog: &Catalog,
+        policy: &Policy,
+    ) -> Result<(AppDefinition, AppConfigInput), FieldError> {
         let slug = Slug::parse(&self.slug)?;
         let name = text_line("name", &self.name, 100)?;
         let description = self
@@ -116,7 +144,7 @@ impl CustomAppInput {
         let icon = match self.icon.as_deref() {
             None => "custom.svg".to_owned(),
             Some(icon) => {
-                let icon = endpoint("icon", icon)?;
+                let icon = endpoint(policy, "icon", icon)?;
                 if !icon.starts_with("https://") {
                     return Err(FieldError::new("icon", "must be an https URL"));
                 }
@@ -126,12 +154,12 @@ impl CustomAppInput {
         let (auth_type, oauth, fields, config) = match (self.auth_type.as_str(), self.oauth) {
             ("oauth2", Some(oauth)) => {
                 let endpoints = OAuthEndpoints {
-                    authorize_url: endpoint("oauth.authorize_url", &oauth.authorize_url)?,
-                    token_url: endpoint("oauth.token_url", &oauth.token_url)?,
+                    authorize_url: endpoint(policy, "oauth.authorize_url", &oauth.authorize_url)?,
+                    token_url: endpoint(policy, "oauth.token_url", &oauth.token_url)?,
                     revoke_url: oauth
                         .revoke_url
                         .as_deref()
-                        .map(|url| endpoint("oauth.revoke_url", url))
+                        .map(|url| endpoint(policy, "oauth.revoke_url", url))
                         .transpose()?,
                     scopes: Vec::new(),
                     pkce: oauth.pkce,
@@ -154,7 +182,7 @@ impl CustomAppInput {
                     identity_url: oauth
                         .identity_url
                         .as_deref()
-                        .map(|url| endpoint("oauth.identity_url", url))
+                        .map(|url| endpoint(policy, "oauth.identity_url", url))
                         .transpose()?,
                     identifier: match oauth.identifier.as_deref() {
                         None => None,
@@ -183,7 +211,7 @@ impl CustomAppInput {
                 return Err(FieldError::new("oauth", "is required for an oauth2 app"));
             }
             ("keybased", None) => {
-                let fields = self.auth_input_map.unwrap_or_default();
+                let fields = key_fields(self.auth_input_map.unwrap_or_default())?;
                 if fields.is_empty() || fields.len() > 20 {
                     return Err(FieldError::new(
                         "auth_input_map",
@@ -225,6 +253,14 @@ impl CustomAppInput {
             };
             FieldError::new(field, message)
         })?;
+        if let Some(verify) = &definition.verify {
+            let url = verify
+                .sample_url(&definition.auth_input_map)
+                .map_err(|message| FieldError::new("verify", message))?;
+            policy
+                .check_url(&url)
+                .map_err(|why| FieldError::new("verify.url", why))?;
+        }
         Ok((definition, config))
     }
 }
@@ -236,9 +272,10 @@ pub async fn create_custom_app(
     catalog: &Catalog,
     org_id: &str,
     environment: Environment,
+    policy: &Policy,
     input: CustomAppInput,
 ) -> Result<AppDefinition, CustomAppError> {
-    let (definition, config) = input.check(catalog)?;
+    let (definition, config) = input.check(catalog, policy)?;
     let slug = Slug::parse(&definition.slug)?;
     let txn = db.begin().await?;
     if find(&txn, org_id, environment, slug.as_str())
@@ -262,6 +299,27 @@ pub async fn create_custom_app(
     enable_app(&txn, vault, org_id, environment, &slug, &config).await?;
     txn.commit().await?;
     Ok(definition)
+}
+
+/// Deletes one of an org's own apps and disables its client; `false` when there is none. The
+/// caller flags its connections.
+pub async fn delete_custom_app(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &Slug,
+) -> Result<bool, DbErr> {
+    let result = custom_app::Entity::delete_many()
+        .filter(custom_app::Column::OrgId.eq(org_id))
+        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .filter(custom_app::Column::Slug.eq(slug.as_str()))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Ok(false);
+    }
+    super::disable_app(db, org_id, environment, slug).await?;
+    Ok(true)
 }
 
 /// One of an org's own apps.

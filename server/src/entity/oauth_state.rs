@@ -18,6 +18,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub consumed_at: Option<DateTimeUtc>,
+    /// Digest of the browser nonce the callback must present; `None` until a browser is bound.
+    pub nonce_digest: Option<String>,
+    /// Digest of the SDK start page's handle, for a flow bound when the user clicks Continue.
+    pub start_digest: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,53 +1,54 @@
 //! `/oauth/callback`: where every provider sends the user back.
 
+use app::dto::Flash;
 use axum::{
     extract::{Query, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 
 use super::AppState;
 use super::page::{esc, message, render};
+use crate::hosted;
 use crate::oauth::{self, CallbackContext, CallbackError, CallbackParams, Mode, Return};
 
 pub async fn callback(
     State(state): State<AppState>,
+    browser: tower_sessions::Session,
+    headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Response {
+    let nonce = state.flow_cookie().read(&headers);
     let context = CallbackContext {
         db: &state.db,
         vault: &state.vault,
-        http: &state.http,
+        egress: &state.egress,
         public_url: &state.public_url,
         catalog: &state.catalog,
+        browser_nonce: nonce.as_deref(),
     };
     match oauth::complete(&context, &params).await {
         Ok(connected) => match connected.back.mode {
             Mode::Popup => popup_done(&connected.back.app_name),
             Mode::Page => {
-                let target = with_query(
-                    connected.back.return_to.as_deref(),
-                    "connected",
-                    &connected.connection.slug,
-                );
-                Redirect::to(&target).into_response()
+                // The hosted page shows "… is connected." once, from the session.
+                hosted::set_flash(
+                    &browser,
+                    &Flash::Connected(connected.connection.slug.clone()),
+                )
+                .await;
+                Redirect::to(local(connected.back.return_to.as_deref()).unwrap_or("/"))
+                    .into_response()
             }
         },
         Err(error) => failure(error),
     }
 }
 
-/// A return path that stays on this server.
+/// A return path that stays on this server: one leading slash, and no backslash a browser
+/// would read as a second one (`/\host`).
 fn local(path: Option<&str>) -> Option<&str> {
-    path.filter(|path| path.starts_with('/') && !path.starts_with("//"))
-}
-
-/// Appends `key=value` to a local return path (or `/` when there is none).
-fn with_query(return_to: Option<&str>, key: &str, value: &str) -> String {
-    let base = local(return_to).unwrap_or("/");
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    format!("{base}{separator}{key}={value}")
+    path.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
 }
 
 /// The page a popup (or new tab) shows when it is done; it closes itself when it can.
@@ -58,8 +59,9 @@ fn popup_done(app_name: &str) -> Response {
 <h1>Connected</h1>
 <p>{} is connected. You can close this tab.</p>
 </main>
-<script>window.close();</script>"#,
-        esc(app_name)
+<script>{}</script>"#,
+        esc(app_name),
+        super::headers::CLOSE_WINDOW_SCRIPT,
     );
     render(StatusCode::OK, "Connected", &body)
 }
@@ -96,6 +98,15 @@ fn failure(error: CallbackError) -> Response {
             StatusCode::BAD_REQUEST,
             "This sign-in has expired",
             &["Sign-ins must be finished within 10 minutes.", start_again],
+            None,
+        ),
+        CallbackError::OtherBrowser => message(
+            StatusCode::FORBIDDEN,
+            "This sign-in was started in another browser",
+            &[
+                "For your safety, a sign-in can only be finished in the browser that started it. Nothing was connected.",
+                "Open your connect link in this browser and choose Connect again.",
+            ],
             None,
         ),
         CallbackError::WrongIssuer => message(
@@ -178,21 +189,17 @@ mod tests {
 
     #[test]
     fn return_paths_stay_on_this_server() {
-        assert_eq!(
-            with_query(Some("/connect/pst_x"), "connected", "slack"),
-            "/connect/pst_x?connected=slack"
-        );
-        assert_eq!(
-            with_query(Some("/connect/pst_x?q=a"), "connected", "a b"),
-            "/connect/pst_x?q=a&connected=a+b"
-        );
-        assert_eq!(
-            with_query(Some("//evil.example"), "connected", "x"),
-            "/?connected=x"
-        );
-        assert_eq!(
-            with_query(Some("https://evil.example"), "connected", "x"),
-            "/?connected=x"
-        );
+        assert_eq!(local(Some("/connect")), Some("/connect"));
+        assert_eq!(local(Some("/connect?q=a")), Some("/connect?q=a"));
+        for foreign in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(local(Some(foreign)), None, "{foreign}");
+        }
+        assert_eq!(local(None), None);
     }
 }

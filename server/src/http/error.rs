@@ -35,6 +35,9 @@ pub enum ApiError {
     /// 422: well-formed but invalid; says which fields and why.
     #[error("some fields are invalid")]
     Validation(Vec<FieldError>),
+    /// 429: past the rate limit; retry after this many seconds.
+    #[error("too many requests: retry after {0} seconds")]
+    RateLimited(u64),
     /// 503: a provider could not be reached; nothing was stored, try again.
     #[error("{0}")]
     Unavailable(String),
@@ -54,6 +57,7 @@ impl ApiError {
             Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -69,6 +73,7 @@ impl ApiError {
             Self::Gone(_) => "expired",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",
+            Self::RateLimited(_) => "rate_limited",
             Self::Unavailable(_) => "provider_unavailable",
             Self::Internal(_) => "internal",
         }

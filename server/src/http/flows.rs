@@ -7,7 +7,7 @@ use super::AppState;
 use crate::catalog::{self, AppDefinition, AuthKind};
 use crate::connections::{self, Status};
 use crate::entity::{connection, linked_account};
-use crate::oauth::{self, Mode, OAuthError};
+use crate::oauth::{self, BrowserBinding, Mode, OAuthError};
 use crate::tenancy::Environment;
 
 /// Why a flow cannot run.
@@ -70,6 +70,7 @@ impl AppState {
     /// Starts an OAuth2 sign-in and returns the provider URL. A connection of this app that
     /// needs reauthentication is reconnected in place unless `another` asks for a new one.
     /// `given` holds the values the user typed for the app's connect parameters.
+    #[allow(clippy::too_many_arguments)]
     pub async fn begin_oauth(
         &self,
         account: &linked_account::Model,
@@ -78,6 +79,7 @@ impl AppState {
         given: &std::collections::HashMap<String, String>,
         mode: Mode,
         return_to: Option<String>,
+        binding: BrowserBinding,
     ) -> Result<Url, FlowError> {
         let definition = self.enabled_app(account, slug).await?;
         let Some(endpoints) = definition.oauth.as_ref() else {
@@ -125,6 +127,7 @@ impl AppState {
                 reconnect: reconnect.as_ref(),
                 mode,
                 return_to,
+                binding,
             },
         )
         .await?)
@@ -137,7 +140,7 @@ impl AppState {
         app: &AppDefinition,
         given: &std::collections::BTreeMap<String, String>,
     ) -> Result<connection::Model, FlowError> {
-        crate::keyauth::save(&self.db, &self.vault, &self.http, app, account, given)
+        crate::keyauth::save(&self.db, &self.vault, &self.egress, app, account, given)
             .await
             .map_err(|error| match error {
                 crate::keyauth::SaveError::Invalid(fields) => FlowError::Invalid(fields),
@@ -177,7 +180,9 @@ impl AppState {
                 )
                 .await
                 {
-                    Ok(app) => oauth::revoke(&self.vault, &self.http, &app, account, record).await,
+                    Ok(app) => {
+                        oauth::revoke(&self.vault, &self.egress, &app, account, record).await
+                    }
                     Err(error) => {
                         tracing::warn!(%slug, %error, "cannot revoke at the provider; deleting anyway");
                     }

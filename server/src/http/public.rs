@@ -30,6 +30,10 @@ pub fn router() -> Router<AppState> {
             get(get_linked_account).delete(delete_linked_account),
         )
         .route("/v2/public/session-token", post(create_session_token))
+        .route(
+            "/v2/public/session-token/{id}",
+            axum::routing::delete(revoke_token),
+        )
         .route("/v2/public/connect-url", post(create_connect_url))
         .route("/v2/public/application", get(list_applications))
         .route("/v2/public/application/{slug}", get(get_application))
@@ -38,6 +42,10 @@ pub fn router() -> Router<AppState> {
             put(enable_app).delete(disable_app),
         )
         .route("/v2/public/custom-app", post(create_custom_app))
+        .route(
+            "/v2/public/custom-app/{slug}",
+            axum::routing::delete(delete_custom_app),
+        )
         .fallback(|| async { ApiError::NotFound("endpoint") })
 }
 
@@ -108,6 +116,18 @@ async fn delete_linked_account(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = LinkedAccountId::parse(&id)?;
+    let account = linked_account_of(&state, &key, &id).await?;
+    // Its tokens are revoked at each provider first, as a disconnect does.
+    let mut slugs: Vec<String> = connections::of_linked_account(&state.db, &account.id)
+        .await?
+        .into_iter()
+        .map(|record| record.slug)
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    for slug in &slugs {
+        state.disconnect(&account, slug).await?;
+    }
     if tenancy::delete_linked_account(&state.db, &key.org_id, key.environment, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -123,6 +143,8 @@ struct SessionTokenBody {
 
 #[derive(Serialize)]
 struct TokenView {
+    /// What `DELETE /api/v2/public/session-token/{id}` revokes it by.
+    id: String,
     token: String,
     expires_at: String,
 }
@@ -141,9 +163,11 @@ async fn create_session_token(
         Purpose::Session,
         &Branding::default(),
         sessions::DEFAULT_TTL,
+        None,
     )
     .await?;
     Ok(Json(TokenView {
+        id: issued.id,
         token: issued.token,
         expires_at: timestamp(issued.expires_at),
     }))
@@ -163,8 +187,23 @@ struct ConnectUrlBody {
 
 #[derive(Serialize)]
 struct ConnectUrlView {
+    /// What `DELETE /api/v2/public/session-token/{id}` revokes the link by.
+    id: String,
     hosted_url: String,
     expires_at: String,
+}
+
+/// `DELETE /api/v2/public/session-token/{id}`: a session token or hosted link stops working at
+/// once, and so does every page opened with it.
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if id.len() > 64 || !sessions::revoke(&state.db, &key.org_id, key.environment, &id).await? {
+        return Err(ApiError::NotFound("token"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v2/public/connect-url`: a hosted link, for a Bearer session token's linked account
@@ -174,11 +213,11 @@ async fn create_connect_url(
     headers: HeaderMap,
     OptionalJson(body): OptionalJson<ConnectUrlBody>,
 ) -> Result<Json<ConnectUrlView>, ApiError> {
-    let account = match bearer_token(&headers) {
+    // A link minted with a session token lives no longer than that token.
+    let (account, not_after) = match bearer_token(&headers) {
         Some(_) => {
-            super::sdk::session_from_bearer(&headers, &state)
-                .await?
-                .linked_account
+            let session = super::sdk::session_from_bearer(&headers, &state).await?;
+            (session.linked_account, Some(session.expires_at))
         }
         None => {
             let ApiKey(key) = api_key_from_headers(
@@ -197,7 +236,10 @@ async fn create_connect_url(
                     return Err(FieldError::new("linked_account_id", "is required").into());
                 }
             };
-            linked_account_of(&state, &key, &LinkedAccountId::parse(&id)?).await?
+            (
+                linked_account_of(&state, &key, &LinkedAccountId::parse(&id)?).await?,
+                None,
+            )
         }
     };
     let branding = Branding::parse(
@@ -217,8 +259,17 @@ async fn create_connect_url(
             );
         }
     };
-    let issued = sessions::issue(&state.db, &account, Purpose::Hosted, &branding, ttl).await?;
+    let issued = sessions::issue(
+        &state.db,
+        &account,
+        Purpose::Hosted,
+        &branding,
+        ttl,
+        not_after,
+    )
+    .await?;
     Ok(Json(ConnectUrlView {
+        id: issued.id,
         hosted_url: format!("{}/connect/{}", state.public_url, issued.token),
         expires_at: timestamp(issued.expires_at),
     }))
@@ -351,6 +402,7 @@ async fn create_custom_app(
         &state.catalog,
         &key.org_id,
         key.environment,
+        &state.egress.policy(),
         body,
     )
     .await
@@ -371,4 +423,28 @@ async fn create_custom_app(
             enabled: true,
         }),
     ))
+}
+
+/// `DELETE /api/v2/public/custom-app/{slug}`: the app is gone; its connections ask to be
+/// reconnected with reason `app_deleted`.
+async fn delete_custom_app(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("custom app"))?;
+    let txn = state.db.begin().await?;
+    if !catalog::delete_custom_app(&txn, &key.org_id, key.environment, &slug).await? {
+        return Err(ApiError::NotFound("custom app"));
+    }
+    connections::flag_all_of_app(
+        &txn,
+        &key.org_id,
+        key.environment,
+        slug.as_str(),
+        ReauthReason::AppDeleted,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::application::Application;
 use super::flows::FlowError;
 use super::{ApiError, AppState};
-use crate::oauth::Mode;
+use crate::oauth::{BrowserBinding, Mode};
 use crate::sessions::{self, Session, SessionError};
 use crate::tenancy;
 
@@ -56,9 +56,11 @@ pub(super) async fn session_from_bearer(
     let token = super::public::bearer_token(headers).ok_or(ApiError::Unauthorized(
         "send Authorization: Bearer <session token>",
     ))?;
-    match sessions::resolve(&state.db, token).await {
+    match sessions::resolve(&state.db, token, sessions::Purpose::Session).await {
         Ok(session) => Ok(session),
-        Err(SessionError::Unknown) => Err(ApiError::Unauthorized("the session token is not valid")),
+        Err(SessionError::Unknown | SessionError::WrongPurpose) => {
+            Err(ApiError::Unauthorized("the session token is not valid"))
+        }
         Err(SessionError::Expired) => Err(ApiError::Unauthorized("the session token has expired")),
         Err(SessionError::Db(error)) => Err(error.into()),
     }
@@ -177,8 +179,10 @@ impl From<FlowError> for ApiError {
     }
 }
 
-/// `GET /api/v1/{slug}/integrate`: the provider URL for the SDK to open in a new window. The
-/// query carries what `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
+/// `GET /api/v1/{slug}/integrate`: the URL for the SDK to open in a new window. It leads to
+/// Portico's start page, where a click in that window binds the sign-in to its browser; a URL
+/// sent to someone else therefore connects nothing without their knowing. The query carries
+/// what `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
 async fn integrate(
     State(state): State<AppState>,
     SdkSession(session): SdkSession,
@@ -193,6 +197,7 @@ async fn integrate(
             &given,
             Mode::Popup,
             None,
+            BrowserBinding::OnStartPage,
         )
         .await?;
     Ok(Json(AuthUrl {
@@ -206,8 +211,11 @@ async fn disconnect(
     SdkSession(session): SdkSession,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.enabled_app(&session.linked_account, &slug).await?;
-    state.disconnect(&session.linked_account, &slug).await?;
+    // A disabled app's connections can still be removed (and their tokens revoked).
+    let removed = state.disconnect(&session.linked_account, &slug).await?;
+    if removed == 0 {
+        state.enabled_app(&session.linked_account, &slug).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,6 +1,6 @@
 use app::dto::ReauthReason;
 use portico::catalog::{self, AppConfigInput, Slug};
-use portico::config::{Config, Keyring, SandboxSettings};
+use portico::config::{Config, EgressSettings, Keyring, Mode, RateLimits, SandboxSettings};
 use portico::connections;
 use portico::entity::linked_account;
 use portico::startup::Portico;
@@ -66,16 +66,42 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
             access_ttl: 3600,
             refresh_ttl: 86400,
         }),
+        mode: Mode::Dev,
+        // Providers in tests are real servers on 127.0.0.1.
+        egress: EgressSettings {
+            allow_http: true,
+            allow_loopback: true,
+        },
+        limits: RateLimits {
+            api_per_minute: 100_000,
+            sdk_per_minute: 100_000,
+            pages_per_minute: 100_000,
+        },
     }
 }
 
+/// A client like one browser: it keeps cookies and does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A running Portico whose settings `configure` changes first (stricter egress, low limits).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     // Kept beside the database so tests can build a rotated keyring from it.
     let keyring = Vault::generate_key("test");
     std::fs::write(dir.path().join("keyring"), keyring.as_bytes()).unwrap();
     let database_url = database_url(dir.path()).await;
-    let config = test_config(dir.path(), database_url.clone(), &keyring);
+    let mut config = test_config(dir.path(), database_url.clone(), &keyring);
+    configure(&mut config);
     let portico = Portico::build(&config).await.expect("Portico starts");
     let base = portico.public_url().to_owned();
     let db = portico.db();
@@ -89,10 +115,7 @@ pub async fn spawn_app() -> TestApp {
         dir: dir.path().to_owned(),
         sandbox,
         database_url,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: browser(),
         _dir: dir,
     }
 }
@@ -221,6 +244,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Follows a browser through redirects on this server (a hosted link to `/connect`, say)
+    /// and returns the final response.
+    pub async fn follow(&self, client: &reqwest::Client, url: &str) -> reqwest::Response {
+        let mut url = url.to_owned();
+        for _ in 0..5 {
+            let response = client.get(&url).send().await.unwrap();
+            if !response.status().is_redirection() {
+                return response;
+            }
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            url = if location.starts_with('/') {
+                self.url(&location)
+            } else {
+                location
+            };
+        }
+        panic!("too many redirects from {url}");
+    }
+
+    /// Opens a page as this app's browser, following redirects, and returns its HTML.
+    pub async fn open(&self, url: &str) -> String {
+        self.follow(&self.client, url).await.text().await.unwrap()
+    }
+
     /// The HTML of a page.
     pub async fn html(&self, url: &str) -> String {
         self.client
@@ -343,8 +390,9 @@ pub async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> Strin
     body["token"].as_str().unwrap().to_owned()
 }
 
-/// `GET /api/v1/{slug}/integrate` as the SDK calls it.
-pub async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
+/// `GET /api/v1/{slug}/integrate` as the SDK calls it: the `auth_url` it answers, which is
+/// Portico's start page.
+pub async fn integrate_start(app: &TestApp, token: &str, slug: &str) -> Url {
     let response = app
         .client
         .get(app.url(&format!("/api/v1/{slug}/integrate?")))
@@ -355,6 +403,23 @@ pub async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     Url::parse(body["auth_url"].as_str().unwrap()).unwrap()
+}
+
+/// Clicks Continue on a start page as `client` (a browser); returns the provider's URL.
+pub async fn continue_start(client: &reqwest::Client, start: &Url) -> Url {
+    let page = client.get(start.as_str()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Continue to"));
+    let response = client.post(start.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+/// The SDK's connect as this app's browser: integrate, then Continue on the start page;
+/// returns the provider's authorization URL.
+pub async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
+    let start = integrate_start(app, token, slug).await;
+    continue_start(&app.client, &start).await
 }
 
 /// Answers the sandbox's consent page; returns where it sends the browser.

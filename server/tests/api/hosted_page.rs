@@ -26,14 +26,9 @@ async fn the_hosted_page_lists_enabled_apps_with_their_status() {
     let url = app.hosted_url(&org, "cust").await;
     assert!(url.starts_with(&app.url("/connect/pst_")), "{url}");
 
-    let response = app
-        .client
-        .get(&url)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.follow(&app.client, &url).await;
     assert_eq!(response.status(), 200);
+    assert_eq!(response.url().path(), "/connect");
     let html = response.text().await.unwrap();
     // Server-rendered: the cards are in the HTML itself.
     for text in [
@@ -59,8 +54,9 @@ async fn search_without_javascript_hides_the_cards_that_do_not_match() {
     let org = app.org("Search Co", &["slack", "hubspot", "twilio"]).await;
     app.upsert_account(&org, "cust").await;
     let url = app.hosted_url(&org, "cust").await;
+    app.open(&url).await;
 
-    let html = app.html(&format!("{url}?q=crm")).await;
+    let html = app.html(&app.url("/connect?q=crm")).await;
     let hidden = |slug: &str| {
         let start = html
             .find(&format!("data-app-card=\"{slug}\""))
@@ -73,7 +69,7 @@ async fn search_without_javascript_hides_the_cards_that_do_not_match() {
     assert!(hidden("twilio"));
     assert!(html.contains("1 of 3 apps"));
 
-    let html = app.html(&format!("{url}?tag=Communication")).await;
+    let html = app.html(&app.url("/connect?tag=Communication")).await;
     assert!(html.contains("2 of 3 apps"));
 }
 
@@ -108,6 +104,7 @@ async fn bad_links_get_readable_401_and_410_pages() {
         portico::sessions::Purpose::Hosted,
         &portico::sessions::Branding::default(),
         chrono::Duration::seconds(1),
+        None,
     )
     .await
     .unwrap();
@@ -153,7 +150,7 @@ async fn session_tokens_create_the_account_and_serve_as_bearer_for_connect_urls(
         .unwrap();
     assert_eq!(response.status(), 200);
     let link: Value = response.json().await.unwrap();
-    let html = app.html(link["hosted_url"].as_str().unwrap()).await;
+    let html = app.open(link["hosted_url"].as_str().unwrap()).await;
     assert!(html.contains("--accent: #0f766e"));
     assert!(html.contains("Acme"));
 
@@ -165,7 +162,104 @@ async fn session_tokens_create_the_account_and_serve_as_bearer_for_connect_urls(
         .await
         .unwrap();
     crate::helpers::assert_error(bad, 401, "unauthorized").await;
-    // Tokens are stored as digests only.
-    let raw = app.count("session_token").await;
-    assert_eq!(raw, 2);
+    // Tokens are stored as digests only: neither plaintext is anywhere in the database file.
+    assert_eq!(app.count("session_token").await, 2);
+    let hosted = link["hosted_url"].as_str().unwrap();
+    let link_token = hosted.rsplit('/').next().unwrap();
+    app.assert_absent_from_database_file(&[token, link_token]);
+}
+
+#[tokio::test]
+async fn a_link_becomes_a_browser_session_and_the_address_keeps_no_token() {
+    let app = spawn_app().await;
+    let org = app.org("Session Co", &["slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    let url = app.hosted_url(&org, "cust").await;
+
+    let first = app.client.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), 303);
+    assert_eq!(first.headers()["location"], "/connect");
+    assert_eq!(first.headers()["cache-control"], "no-store");
+    let cookie = first.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("portico_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    // The session lives no longer than the link (24 hours by default).
+    assert!(
+        cookie.contains("Max-Age=") || cookie.contains("Expires="),
+        "{cookie}"
+    );
+
+    for _ in 0..2 {
+        let page = app.client.get(app.url("/connect")).send().await.unwrap();
+        assert_eq!(page.status(), 200, "a reload works too");
+        assert_eq!(page.headers()["cache-control"], "no-store");
+        assert!(page.text().await.unwrap().contains("Slack"));
+    }
+
+    // Another browser, without the cookie, gets a page that says what to do.
+    let stranger = crate::helpers::browser();
+    let page = stranger.get(app.url("/connect")).send().await.unwrap();
+    assert_eq!(page.status(), 401);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Open your connect link again"), "{html}");
+    assert!(!html.contains("Slack"));
+    // Sessions are stored by digest: the row holds no cookie value.
+    let session_id = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("portico_session=");
+    app.assert_absent_from_database_file(&[session_id]);
+}
+
+#[tokio::test]
+async fn revoking_a_link_ends_it_and_its_open_pages_at_once() {
+    let app = spawn_app().await;
+    let org = app.org("Revoke Co", &["slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/connect-url",
+            json!({ "linked_account_id": "cust" }),
+        )
+        .await;
+    let link: Value = response.json().await.unwrap();
+    let url = link["hosted_url"].as_str().unwrap().to_owned();
+    let id = link["id"].as_str().unwrap().to_owned();
+    assert!(app.open(&url).await.contains("Slack"));
+
+    // Another org cannot revoke it.
+    let other = app.org("Other Co", &[]).await;
+    let response = app
+        .call(
+            &other,
+            reqwest::Method::DELETE,
+            &format!("/api/v2/public/session-token/{id}"),
+        )
+        .await;
+    crate::helpers::assert_error(response, 404, "not_found").await;
+
+    let response = app
+        .call(
+            &org,
+            reqwest::Method::DELETE,
+            &format!("/api/v2/public/session-token/{id}"),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let page = app.client.get(app.url("/connect")).send().await.unwrap();
+    assert_eq!(page.status(), 401);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("This link is not valid")
+    );
+    let again = crate::helpers::browser().get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 401);
 }

@@ -2,9 +2,12 @@
 //! (with `PORTICO_TEST_POSTGRES_URL`) PostgreSQL.
 
 mod applications;
+mod binding;
+mod egress;
 mod errors;
 mod helpers;
 mod hosted_page;
 mod keys;
+mod limits;
 mod linked_accounts;
 mod oauth;

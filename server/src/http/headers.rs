@@ -1,0 +1,93 @@
+//! Response headers per surface: the API is never cached; pages are never cached or framed and
+//! run only their own scripts; built assets keep the defaults. HSTS when served over https.
+
+use std::sync::LazyLock;
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+/// The one inline script Portico's own small pages use (a finished popup closes itself).
+pub const CLOSE_WINDOW_SCRIPT: &str = "window.close();";
+
+/// The policy of pages rendered outside Leptos: only the close script above runs.
+static PAGE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let hash = STANDARD.encode(Sha256::digest(CLOSE_WINDOW_SCRIPT.as_bytes()));
+    HeaderValue::from_str(&app::page_policy(&format!("'sha256-{hash}'")))
+        .expect("the policy is a valid header")
+});
+
+enum Surface {
+    Api,
+    Asset,
+    Page,
+}
+
+fn surface(path: &str) -> Surface {
+    if path.starts_with("/api/") {
+        Surface::Api
+    } else if path.starts_with("/pkg/") || path.starts_with("/icons/") || path == "/favicon.svg" {
+        Surface::Asset
+    } else {
+        Surface::Page
+    }
+}
+
+fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
+    headers.entry(name).or_insert(value);
+}
+
+pub async fn per_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let surface = surface(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    set_default(
+        headers,
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    set_default(
+        headers,
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if state.secure_cookies() {
+        set_default(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    match surface {
+        Surface::Asset => {}
+        Surface::Api => {
+            set_default(
+                headers,
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            );
+        }
+        Surface::Page => {
+            // Pages show a customer's apps and carry session cookies: never stored anywhere.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            set_default(
+                headers,
+                header::CONTENT_SECURITY_POLICY,
+                PAGE_POLICY.clone(),
+            );
+            set_default(
+                headers,
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            );
+        }
+    }
+    response
+}
