@@ -46,6 +46,10 @@ export default async function globalSetup() {
     PORTICO_SITE_ROOT: path.join(repo, 'target/site'),
     // The sandbox provider and the generated key are dev-mode conveniences, opted into here.
     PORTICO_MODE: 'dev',
+    // Every browser here shares one client address; the limits have tests of their own.
+    PORTICO_RATE_LIMIT_PAGES: '100000',
+    PORTICO_RATE_LIMIT_SDK: '100000',
+    PORTICO_RATE_LIMIT_API: '100000',
   };
   const portico = (...args: string[]) =>
     JSON.parse(execFileSync(bin, [...args, '--format', 'json'], { env, encoding: 'utf8' }));

@@ -84,7 +84,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "PORTICO_RATE_LIMIT_PAGES",
-        default_value_t = 120,
+        default_value_t = 300,
         global = true
     )]
     pub rate_limit_pages: u32,

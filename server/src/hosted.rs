@@ -17,6 +17,8 @@ pub use store::DbSessionStore;
 
 /// Where the session keeps the id of the link that opened it.
 const LINK_KEY: &str = "link";
+/// Where the session keeps when it ends (the link's expiry), so every save keeps that end.
+const UNTIL_KEY: &str = "until";
 /// Where the session keeps the message for the next page.
 const FLASH_KEY: &str = "flash";
 
@@ -56,6 +58,10 @@ pub async fn open(browser: &Session, link: &sessions::Session) -> Result<(), Vis
         .insert(LINK_KEY, &link.token_id)
         .await
         .map_err(store_error)?;
+    browser
+        .insert(UNTIL_KEY, link.expires_at.timestamp())
+        .await
+        .map_err(store_error)?;
     browser.set_expiry(Some(Expiry::AtDateTime(to_offset(link.expires_at))));
     Ok(())
 }
@@ -70,6 +76,13 @@ pub async fn visitor(
         .await
         .map_err(|error| VisitError::Store(error.to_string()))?;
     let link_id = link_id.ok_or(VisitError::NoSession)?;
+    // The session's end is not kept by the store's record alone: set it again, so whatever
+    // this request changes is saved with the link's expiry, not a default.
+    if let Ok(Some(until)) = browser.get::<i64>(UNTIL_KEY).await
+        && let Some(until) = DateTime::from_timestamp(until, 0)
+    {
+        browser.set_expiry(Some(Expiry::AtDateTime(to_offset(until))));
+    }
     sessions::resolve_by_id(db, &link_id, Purpose::Hosted)
         .await
         .map_err(|error| match error {
@@ -86,9 +99,15 @@ pub async fn set_flash(browser: &Session, flash: &Flash) {
     }
 }
 
-/// Takes the message the last button left, if any: it is shown once.
-pub async fn take_flash(browser: &Session) -> Option<Flash> {
-    browser.remove(FLASH_KEY).await.ok().flatten()
+/// The message the last button left, if any. Reading it changes nothing (a page render may
+/// ask more than once); [`clear_flash`] ends it once the page has been sent.
+pub async fn flash(browser: &Session) -> Option<Flash> {
+    browser.get(FLASH_KEY).await.ok().flatten()
+}
+
+/// Ends the message once a page has shown it.
+pub async fn clear_flash(browser: &Session) {
+    let _ = browser.remove::<Flash>(FLASH_KEY).await;
 }
 
 /// Deletes sessions that ended before `now`.

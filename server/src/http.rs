@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
             ServeFile::new(site_root.join("favicon.svg")),
         )
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn(link::clear_shown_flash))
         .layer(axum::middleware::from_fn(limit_key_forms))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -170,7 +170,7 @@ impl Portal for PortalBackend {
             branding: branding(&link),
             linked_account_name: link.linked_account.name.clone(),
             apps: cards,
-            flash: hosted::take_flash(&browser).await,
+            flash: hosted::flash(&browser).await,
         })
     }
 }
@@ -203,13 +203,29 @@ fn key_form_outcome(
     };
     match outcome {
         Ok(_) => Flash::Connected(app.slug.clone()),
-        Err(FlowError::Invalid(fields)) => form(
-            fields
-                .into_iter()
-                .map(|field| (field.field, field.message))
-                .collect(),
-            None,
-        ),
+        Err(FlowError::Invalid(fields)) => {
+            // A message about a field the form does not have (a value a browser cannot send
+            // from this form) is shown above the form.
+            let (known, unknown): (Vec<_>, Vec<_>) = fields.into_iter().partition(|field| {
+                app.auth_input_map
+                    .iter()
+                    .any(|input| input.name == field.field)
+            });
+            let problem = (!unknown.is_empty()).then(|| {
+                unknown
+                    .iter()
+                    .map(|field| format!("“{}” {}.", field.field, field.message))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            form(
+                known
+                    .into_iter()
+                    .map(|field| (field.field, field.message))
+                    .collect(),
+                problem,
+            )
+        }
         Err(FlowError::Unreachable(name)) => form(
             Vec::new(),
             Some(format!(

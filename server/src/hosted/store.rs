@@ -41,27 +41,54 @@ fn to_chrono(at: OffsetDateTime) -> DateTime<Utc> {
     DateTime::from_timestamp(at.unix_timestamp(), 0).unwrap_or_default()
 }
 
+fn row(record: &Record) -> session_store::Result<hosted_session::ActiveModel> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|error| session_store::Error::Encode(error.to_string()))?;
+    Ok(hosted_session::ActiveModel {
+        id: Set(key(&record.id)),
+        data: Set(data),
+        expires_at: Set(to_chrono(record.expiry_date)),
+    })
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session never takes over an existing row: on the (astronomically unlikely) clash
+    /// of ids it draws another.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        for _ in 0..3 {
+            let inserted = hosted_session::Entity::insert(row(record)?)
+                .on_conflict(
+                    OnConflict::column(hosted_session::Column::Id)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await
+                .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+        Err(session_store::Error::Backend(
+            "no free session id after three tries".to_owned(),
+        ))
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|error| session_store::Error::Encode(error.to_string()))?;
-        hosted_session::Entity::insert(hosted_session::ActiveModel {
-            id: Set(key(&record.id)),
-            data: Set(data),
-            expires_at: Set(to_chrono(record.expiry_date)),
-        })
-        .on_conflict(
-            OnConflict::column(hosted_session::Column::Id)
-                .update_columns([
-                    hosted_session::Column::Data,
-                    hosted_session::Column::ExpiresAt,
-                ])
-                .to_owned(),
-        )
-        .exec(&self.db)
-        .await
-        .map_err(backend)?;
+        hosted_session::Entity::insert(row(record)?)
+            .on_conflict(
+                OnConflict::column(hosted_session::Column::Id)
+                    .update_columns([
+                        hosted_session::Column::Data,
+                        hosted_session::Column::ExpiresAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

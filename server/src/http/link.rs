@@ -2,8 +2,9 @@
 //! browser session, and the browser is sent on to `/connect`, whose address holds no token.
 
 use axum::{
-    extract::{Path, State},
-    http::{StatusCode, header},
+    extract::{Path, Request, State},
+    http::{Method, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 
@@ -40,6 +41,21 @@ pub async fn open_link(
         Redirect::to("/connect"),
     )
         .into_response()
+}
+
+/// A message left for the page is shown once: after `/connect` has been rendered and sent, it
+/// is removed. (The render itself only reads it, since it may ask for the page more than once.)
+pub async fn clear_shown_flash(
+    browser: tower_sessions::Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let page = request.method() == Method::GET && request.uri().path() == "/connect";
+    let response = next.run(request).await;
+    if page && response.status().is_success() {
+        hosted::clear_flash(&browser).await;
+    }
+    response
 }
 
 pub fn invalid() -> Response {
