@@ -372,8 +372,12 @@ impl AppDefinition {
         }
     }
 
-    /// Field names are unique identifiers and every field has a label.
+    /// Field names are unique identifiers, every field has a label, and the verification
+    /// request (if any) is a fixed endpoint.
     fn check_fields(&self) -> Result<(), String> {
+        if let Some(verify) = &self.verify {
+            verify.check(&self.auth_input_map)?;
+        }
         let mut seen = std::collections::HashSet::new();
         for field in &self.auth_input_map {
             let name_ok = (1..=64).contains(&field.name.len())
@@ -661,6 +665,49 @@ pub async fn enabled_apps<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verification_templates_fix_their_scheme_and_host() {
+        let fields: Vec<InputField> = serde_json::from_value(serde_json::json!([
+            {"name": "key", "label": "Key", "type": "password", "required": true, "secret": true},
+            {"name": "sub", "label": "Subdomain", "type": "text", "required": true}
+        ]))
+        .unwrap();
+        let verify = |url: &str, method: &str| Verification {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: Default::default(),
+            query: Default::default(),
+            basic_auth: None,
+            valid_statuses: vec![200],
+            invalid_statuses: vec![401],
+            timeout_seconds: None,
+        };
+        assert_eq!(
+            verify("https://api.example.com/v1/{sub}?k={key}", "GET").check(&fields),
+            Ok(())
+        );
+        for url in [
+            "https://{sub}.example.com/v1",
+            "https://api.example.com:{sub}/v1",
+            "https://{key}@api.example.com/v1",
+            "{sub}://api.example.com/v1",
+            "https://api.example.com{sub}",
+        ] {
+            let error = verify(url, "GET").check(&fields).unwrap_err();
+            assert!(error.contains("fixed scheme and host"), "{url}: {error}");
+        }
+        assert!(
+            verify("https://api.example.com/", "PUT")
+                .check(&fields)
+                .is_err()
+        );
+        assert!(
+            verify("http://api.example.com/", "GET")
+                .check(&fields)
+                .is_err()
+        );
+    }
 
     #[test]
     fn the_builtin_catalog_loads_with_a_dozen_apps_of_both_kinds() {

@@ -408,6 +408,23 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_name_that_resolves_to_loopback_is_refused_after_resolution() {
+        use reqwest::dns::Resolve;
+        let name = || "localhost".parse::<reqwest::dns::Name>().unwrap();
+        let strict = GuardedResolver { policy: STRICT };
+        assert!(strict.resolve(name()).await.is_err());
+        let loose = GuardedResolver {
+            policy: Policy {
+                allow_http: false,
+                allow_loopback: true,
+            },
+        };
+        let addresses: Vec<_> = loose.resolve(name()).await.unwrap().collect();
+        assert!(!addresses.is_empty());
+        assert!(addresses.iter().all(|address| address.ip().is_loopback()));
+    }
+
     #[test]
     fn urls_need_https_and_a_public_literal_host() {
         let check = |policy: Policy, url: &str| policy.check_url(&Url::parse(url).unwrap());

@@ -131,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(link::clear_shown_flash))
-        .layer(axum::middleware::from_fn(limit_key_forms))
+        .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             same_site::refuse_cross_site,
@@ -149,22 +149,36 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Key forms take at most 16 KiB: a larger post gets a readable 413 page and reaches no handler.
-async fn limit_key_forms(
+/// One body limit for every route (server functions read bodies without one of their own):
+/// 64 KiB, and 16 KiB for key forms. A larger body reaches no handler: the API answers with its
+/// JSON 413, pages with a readable one.
+async fn limit_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    if request.uri().path() != "/_portal/save-keys" {
-        return next.run(request).await;
-    }
-    let too_large = || {
+    use axum::response::IntoResponse;
+
+    let path = request.uri().path();
+    let key_form = path == "/_portal/save-keys";
+    let api = path.starts_with("/api/");
+    let limit = if key_form {
+        crate::keyauth::BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let too_large = move || {
+        if api {
+            return ApiError::PayloadTooLarge(limit).into_response();
+        }
+        let advice = if key_form {
+            "A key form accepts up to 16 KB. Nothing was saved."
+        } else {
+            "Portico accepts up to 64 KB here. Nothing was changed."
+        };
         page::message(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             "That is more than this form takes",
-            &[
-                "A key form accepts up to 16 KB. Nothing was saved.",
-                "Go back, check what you pasted, and try again.",
-            ],
+            &[advice, "Go back, check what you pasted, and try again."],
             None,
         )
     };
@@ -173,11 +187,11 @@ async fn limit_key_forms(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > crate::keyauth::BODY_LIMIT) {
+    if declared.is_some_and(|length| length > limit) {
         return too_large();
     }
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, crate::keyauth::BODY_LIMIT).await {
+    match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => {
             next.run(axum::extract::Request::from_parts(parts, bytes.into()))
                 .await

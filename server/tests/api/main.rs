@@ -11,3 +11,4 @@ mod keys;
 mod limits;
 mod linked_accounts;
 mod oauth;
+mod startup;
