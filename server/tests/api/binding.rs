@@ -344,7 +344,11 @@ async fn an_origin_allowed_for_another_org_is_refused_for_this_orgs_token() {
 async fn page_functions_read_at_most_64_kib() {
     let app = spawn_app().await;
     let big = "x".repeat(70 * 1024);
-    for path in ["/_portal/connect", "/_portal/disconnect", "/_portal/hosted-page"] {
+    for path in [
+        "/_portal/connect",
+        "/_portal/disconnect",
+        "/_portal/hosted-page",
+    ] {
         let response = app
             .client
             .post(app.url(path))
@@ -353,6 +357,9 @@ async fn page_functions_read_at_most_64_kib() {
             .await
             .unwrap();
         assert_eq!(response.status(), 413, "{path}");
-        assert!(response.text().await.unwrap().contains("up to 64 KB"), "{path}");
+        assert!(
+            response.text().await.unwrap().contains("up to 64 KB"),
+            "{path}"
+        );
     }
 }
