@@ -1,9 +1,10 @@
-//! Browser binding: hosted-page sessions, the nonce and start handle of an authorization, and
-//! the indexes lookups by linked account and org need.
+//! Browser binding: hosted-page sessions, the nonce and start handle of an authorization, the
+//! origins orgs allow (indexed, for CORS preflights), and the indexes lookups by linked account
+//! and org need.
 
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::{prelude::*, sea_orm::ConnectionTrait};
 
-use crate::columns::timestamp;
+use crate::columns::{cascade, reference, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -39,6 +40,48 @@ enum SessionToken {
 enum ApiKey {
     Table,
     OrgId,
+}
+
+#[derive(DeriveIden)]
+enum Org {
+    Table,
+    Id,
+    AllowedOrigins,
+}
+
+#[derive(DeriveIden)]
+enum AllowedOrigin {
+    Table,
+    Origin,
+    OrgId,
+}
+
+/// Copies each org's allowed origins (a JSON list on the org) into `allowed_origin`.
+async fn backfill_allowed_origins(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let select = Query::select()
+        .columns([Org::Id, Org::AllowedOrigins])
+        .from(Org::Table)
+        .to_owned();
+    for row in db.query_all(&select).await? {
+        let org_id: String = row.try_get("", "id")?;
+        let list: String = row.try_get("", "allowed_origins")?;
+        let origins: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
+        for origin in origins {
+            let insert = Query::insert()
+                .into_table(AllowedOrigin::Table)
+                .columns([AllowedOrigin::Origin, AllowedOrigin::OrgId])
+                .values_panic([origin.into(), org_id.clone().into()])
+                .on_conflict(
+                    OnConflict::columns([AllowedOrigin::Origin, AllowedOrigin::OrgId])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .to_owned();
+            db.execute(&insert).await?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -123,10 +166,36 @@ impl MigrationTrait for Migration {
                     .col(ApiKey::OrgId)
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AllowedOrigin::Table)
+                    .col(
+                        ColumnDef::new(AllowedOrigin::Origin)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(reference(AllowedOrigin::OrgId))
+                    .primary_key(
+                        Index::create()
+                            .col(AllowedOrigin::Origin)
+                            .col(AllowedOrigin::OrgId),
+                    )
+                    .foreign_key(&mut cascade(
+                        (AllowedOrigin::Table, AllowedOrigin::OrgId),
+                        (Org::Table, Org::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        backfill_allowed_origins(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(AllowedOrigin::Table).to_owned())
+            .await?;
         for (name, table) in [
             ("api_key_org_id", ApiKey::Table.into_iden()),
             ("session_token_expires_at", SessionToken::Table.into_iden()),

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; `migrations/` defines the schema they map.
 
+pub mod allowed_origin;
 pub mod api_key;
 pub mod app_config;
 pub mod connection;

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use crate::entity::{api_key, linked_account, org};
+use crate::entity::{allowed_origin, api_key, linked_account, org};
 use crate::input::{FieldError, HexColor, text_line};
 use crate::secrets;
 
@@ -109,6 +109,20 @@ pub async fn allow_origin(
     let mut active: org::ActiveModel = record.into();
     active.allowed_origins = Set(serde_json::to_string(&origins).expect("strings serialize"));
     active.update(db).await?;
+    allowed_origin::Entity::insert(allowed_origin::ActiveModel {
+        origin: Set(origin.to_owned()),
+        org_id: Set(org_id.to_owned()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([
+            allowed_origin::Column::Origin,
+            allowed_origin::Column::OrgId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
     Ok(Some(origins))
 }
 
@@ -117,14 +131,12 @@ pub async fn origin_allowed_anywhere(
     db: &impl ConnectionTrait,
     origin: &str,
 ) -> Result<bool, DbErr> {
-    let quoted = serde_json::to_string(origin).expect("strings serialize");
-    let candidates = org::Entity::find()
-        .filter(org::Column::AllowedOrigins.contains(&quoted))
-        .all(db)
-        .await?;
-    Ok(candidates
-        .iter()
-        .any(|org| allowed_origins(org).iter().any(|known| known == origin)))
+    // One indexed lookup, however many orgs there are.
+    Ok(allowed_origin::Entity::find()
+        .filter(allowed_origin::Column::Origin.eq(origin))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 #[derive(Debug, thiserror::Error)]

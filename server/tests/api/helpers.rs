@@ -38,7 +38,7 @@ pub fn backend() -> &'static str {
     }
 }
 
-async fn database_url(dir: &std::path::Path) -> String {
+pub async fn database_url(dir: &std::path::Path) -> String {
     let Ok(admin) = std::env::var("PORTICO_TEST_POSTGRES_URL") else {
         return format!("sqlite://{}?mode=rwc", dir.join("portico.db").display());
     };

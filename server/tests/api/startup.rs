@@ -23,3 +23,40 @@ fn serve_without_settings_refuses_to_start_naming_the_missing_setting() {
     );
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }
+
+/// Orgs that allowed origins before the preflight index existed keep them after upgrading.
+#[tokio::test]
+async fn upgrading_copies_allowed_origins_into_the_preflight_index() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::database_url(dir.path()).await;
+    let db = portico::db::connect(&url).await.unwrap();
+    Migrator::up(&db, Some(2)).await.unwrap();
+    portico::entity::org::ActiveModel {
+        id: Set("org-before".to_owned()),
+        name: Set("Before".to_owned()),
+        brand_color: Set("#4338ca".to_owned()),
+        logo_url: Set(None),
+        allowed_origins: Set(r#"["https://app.example.com","http://localhost:5173"]"#.to_owned()),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    for origin in ["https://app.example.com", "http://localhost:5173"] {
+        assert!(
+            portico::tenancy::origin_allowed_anywhere(&db, origin)
+                .await
+                .unwrap(),
+            "{origin}"
+        );
+    }
+    assert!(
+        !portico::tenancy::origin_allowed_anywhere(&db, "https://evil.example")
+            .await
+            .unwrap()
+    );
+}
