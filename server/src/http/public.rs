@@ -365,15 +365,7 @@ async fn disable_app(
     if !catalog::disable_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("application config"));
     }
-    connections::flag_all_of_app(
-        &txn,
-        &key.org_id,
-        key.environment,
-        slug.as_str(),
-        ReauthReason::AppDeleted,
-    )
-    .await?;
-    txn.commit().await?;
+    flag_app_deleted(txn, &key, &slug).await?;
     Ok(Json(AppConfigView {
         slug: slug.as_str().to_owned(),
         environment: key.environment.as_str(),
@@ -437,6 +429,17 @@ async fn delete_custom_app(
     if !catalog::delete_custom_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("custom app"));
     }
+    flag_app_deleted(txn, &key, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The app is gone for this org: its connections ask to be reconnected with reason
+/// `app_deleted`, committed with the removal.
+async fn flag_app_deleted(
+    txn: sea_orm::DatabaseTransaction,
+    key: &ApiKeyPrincipal,
+    slug: &Slug,
+) -> Result<(), ApiError> {
     connections::flag_all_of_app(
         &txn,
         &key.org_id,
@@ -446,5 +449,5 @@ async fn delete_custom_app(
     )
     .await?;
     txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

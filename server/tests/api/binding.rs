@@ -1,6 +1,7 @@
 //! Every sign-in is bound to the browser that started it, pages refuse cross-site posts, and
 //! each token opens only its own surface.
 
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -362,4 +363,50 @@ async fn page_functions_read_at_most_64_kib() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn deleting_a_custom_app_flags_its_connections_app_deleted() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "notes", "name": "Notes", "auth_type": "keybased",
+                "auth_input_map": [{"name": "api_key", "label": "API key", "type": "password", "required": true}],
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    app.upsert_account(&org, "cust").await;
+    let id = app
+        .connection(&org, "cust", "notes", "Team notes", None)
+        .await;
+
+    let response = app
+        .call(
+            &org,
+            reqwest::Method::DELETE,
+            "/api/v2/public/custom-app/notes",
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let record = portico::entity::connection::Entity::find_by_id(&id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.status, "reauth_required");
+    assert_eq!(record.reauth_reason.as_deref(), Some("app_deleted"));
+    assert_eq!(app.count("custom_app").await, 0);
+    let again = app
+        .call(
+            &org,
+            reqwest::Method::DELETE,
+            "/api/v2/public/custom-app/notes",
+        )
+        .await;
+    assert_error(again, 404, "not_found").await;
 }
