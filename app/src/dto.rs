@@ -220,29 +220,6 @@ pub enum Notice {
 }
 
 impl Notice {
-    pub const ALL: [Self; 4] = [
-        Self::UnknownApp,
-        Self::NotConfigured,
-        Self::Unavailable,
-        Self::NeedsDetails,
-    ];
-
-    /// The value carried in the page's query string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UnknownApp => "unknown_app",
-            Self::NotConfigured => "not_configured",
-            Self::Unavailable => "unavailable",
-            Self::NeedsDetails => "needs_details",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|notice| notice.as_str() == value)
-    }
-
     /// The notice in words, about the app named `app`.
     pub fn explanation(self, app: &str) -> String {
         match self {

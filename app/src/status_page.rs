@@ -34,24 +34,7 @@ pub fn NotFound() -> impl IntoView {
 /// A link that cannot be used: unknown, altered or expired.
 #[component]
 pub fn LinkError(error: PortalError) -> impl IntoView {
-    let (heading, body) = match error {
-        PortalError::LinkExpired => (
-            "This link has expired",
-            "Connect links work for a limited time to keep your accounts safe. Ask the app that sent you here for a new link.",
-        ),
-        PortalError::LinkInvalid => (
-            "This link is not valid",
-            "The link may be incomplete or mistyped. Ask the app that sent you here for a new link.",
-        ),
-        PortalError::NoSession => (
-            "Open your connect link again",
-            "This page only opens from the connect link you were sent, in the browser you opened it in. Open that link again, or ask the app that sent you here for a new one.",
-        ),
-        PortalError::Unavailable | PortalError::Transport(_) => (
-            "Something went wrong on our side",
-            "Portico could not load your apps just now. Please try again in a minute.",
-        ),
-    };
+    let (heading, body) = error.words();
     view! {
         <Title text=format!("{heading} · Portico") />
         <StatusPage heading>

@@ -17,7 +17,8 @@ pub use store::DbSessionStore;
 
 /// Where the session keeps the id of the link that opened it.
 const LINK_KEY: &str = "link";
-/// Where the session keeps when it ends (the link's expiry), so every save keeps that end.
+/// Where the session keeps when it ends (the link's expiry, in Unix seconds). The store saves
+/// every row with this end, whatever expiry the request's session carries.
 const UNTIL_KEY: &str = "until";
 /// Where the session keeps the message for the next page.
 const FLASH_KEY: &str = "flash";
@@ -76,13 +77,6 @@ pub async fn visitor(
         .await
         .map_err(|error| VisitError::Store(error.to_string()))?;
     let link_id = link_id.ok_or(VisitError::NoSession)?;
-    // The session's end is not kept by the store's record alone: set it again, so whatever
-    // this request changes is saved with the link's expiry, not a default.
-    if let Ok(Some(until)) = browser.get::<i64>(UNTIL_KEY).await
-        && let Some(until) = DateTime::from_timestamp(until, 0)
-    {
-        browser.set_expiry(Some(Expiry::AtDateTime(to_offset(until))));
-    }
     sessions::resolve_by_id(db, &link_id, Purpose::Hosted)
         .await
         .map_err(|error| match error {

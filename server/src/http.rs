@@ -34,6 +34,7 @@ mod same_site;
 mod sandbox;
 mod sdk;
 mod start;
+mod surface;
 
 pub use application::timestamp;
 pub use error::ApiError;
@@ -160,7 +161,7 @@ async fn limit_bodies(
 
     let path = request.uri().path();
     let key_form = path == "/_portal/save-keys";
-    let api = path.starts_with("/api/");
+    let api = surface::Surface::of(path).is_api();
     let limit = if key_form {
         crate::keyauth::BODY_LIMIT
     } else {

@@ -41,13 +41,21 @@ fn to_chrono(at: OffsetDateTime) -> DateTime<Utc> {
     DateTime::from_timestamp(at.unix_timestamp(), 0).unwrap_or_default()
 }
 
+/// The row for a record. It ends when the link that opened the session does (kept in the
+/// session's data), not at the default expiry a later request's session would carry.
 fn row(record: &Record) -> session_store::Result<hosted_session::ActiveModel> {
     let data = serde_json::to_string(&record.data)
         .map_err(|error| session_store::Error::Encode(error.to_string()))?;
+    let ends = record
+        .data
+        .get(super::UNTIL_KEY)
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|until| DateTime::from_timestamp(until, 0))
+        .unwrap_or_else(|| to_chrono(record.expiry_date));
     Ok(hosted_session::ActiveModel {
         id: Set(key(&record.id)),
         data: Set(data),
-        expires_at: Set(to_chrono(record.expiry_date)),
+        expires_at: Set(ends),
     })
 }
 

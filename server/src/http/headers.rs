@@ -13,6 +13,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::surface::Surface;
 
 /// The one inline script Portico's own small pages use (a finished popup closes itself).
 pub const CLOSE_WINDOW_SCRIPT: &str = "window.close();";
@@ -24,28 +25,12 @@ static PAGE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
         .expect("the policy is a valid header")
 });
 
-enum Surface {
-    Api,
-    Asset,
-    Page,
-}
-
-fn surface(path: &str) -> Surface {
-    if path.starts_with("/api/") {
-        Surface::Api
-    } else if path.starts_with("/pkg/") || path.starts_with("/icons/") || path == "/favicon.svg" {
-        Surface::Asset
-    } else {
-        Surface::Page
-    }
-}
-
 fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
     headers.entry(name).or_insert(value);
 }
 
 pub async fn per_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let surface = surface(request.uri().path());
+    let surface = Surface::of(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     set_default(
@@ -67,14 +52,14 @@ pub async fn per_surface(State(state): State<AppState>, request: Request, next: 
     }
     match surface {
         Surface::Asset => {}
-        Surface::Api => {
+        Surface::VendorApi | Surface::Sdk => {
             set_default(
                 headers,
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("no-store"),
             );
         }
-        Surface::Page => {
+        Surface::Page | Surface::Machine => {
             // Pages show a customer's apps and carry session cookies: never stored anywhere.
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             set_default(

@@ -22,6 +22,7 @@ use governor::{
     clock::{Clock, DefaultClock},
 };
 
+use super::surface::Surface;
 use super::{ApiError, AppState, page::message};
 use crate::config::RateLimits;
 use crate::secrets;
@@ -75,32 +76,6 @@ impl Limits {
     }
 }
 
-enum Surface {
-    Api,
-    Sdk,
-    Page,
-    Unlimited,
-}
-
-fn surface(path: &str) -> Surface {
-    if path.starts_with("/api/v2/public/") {
-        Surface::Api
-    } else if path.starts_with("/api/") {
-        Surface::Sdk
-    } else if path.starts_with("/pkg/")
-        || path.starts_with("/icons/")
-        || path == "/favicon.svg"
-        || path == "/health"
-        || path == "/ready"
-        || path.starts_with("/sandbox/oauth/token")
-        || path.starts_with("/sandbox/oauth/revoke")
-    {
-        Surface::Unlimited
-    } else {
-        Surface::Page
-    }
-}
-
 fn header_digest(request: &Request, name: &str) -> Option<String> {
     let value = request.headers().get(name)?.to_str().ok()?;
     Some(secrets::digest(value.trim()))
@@ -113,9 +88,10 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
     let by_address = || address.map(Caller::Address);
-    let (limiter, caller) = match surface(request.uri().path()) {
-        Surface::Unlimited => return next.run(request).await,
-        Surface::Api => (
+    let surface = Surface::of(request.uri().path());
+    let (limiter, caller) = match surface {
+        Surface::Asset | Surface::Machine => return next.run(request).await,
+        Surface::VendorApi => (
             &limits.api,
             header_digest(&request, "x-api-key")
                 .map(Caller::ApiKey)
@@ -137,16 +113,17 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     };
     tracing::warn!(path = %request.uri().path(), wait, "rate limited");
-    let mut response = match surface(request.uri().path()) {
-        Surface::Page | Surface::Unlimited => message(
+    let mut response = if surface.is_api() {
+        ApiError::RateLimited(wait).into_response()
+    } else {
+        message(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many requests",
             &[&format!(
                 "This address has made more requests than Portico allows in a minute. Wait {wait} seconds, then try again."
             )],
             None,
-        ),
-        Surface::Api | Surface::Sdk => ApiError::RateLimited(wait).into_response(),
+        )
     };
     response.headers_mut().insert(
         header::RETRY_AFTER,

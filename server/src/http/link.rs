@@ -20,17 +20,19 @@ pub async fn open_link(
 ) -> Response {
     let link = match sessions::resolve(&state.db, &token, Purpose::Hosted).await {
         Ok(link) => link,
-        Err(SessionError::Unknown) => return invalid(),
+        Err(SessionError::Unknown) => return refused(app::PortalError::LinkInvalid),
         // A token made for the SDK opens no page: to its holder it is a link that no longer works.
-        Err(SessionError::Expired | SessionError::WrongPurpose) => return expired(),
+        Err(SessionError::Expired | SessionError::WrongPurpose) => {
+            return refused(app::PortalError::LinkExpired);
+        }
         Err(SessionError::Db(error)) => {
             tracing::error!(%error, "hosted link: lookup failed");
-            return unavailable();
+            return refused(app::PortalError::Unavailable);
         }
     };
     if let Err(error) = hosted::open(&browser, &link).await {
         tracing::error!(%error, "hosted link: cannot start a session");
-        return unavailable();
+        return refused(app::PortalError::Unavailable);
     }
     (
         // The link must not linger where the next page's requests could show it.
@@ -58,31 +60,9 @@ pub async fn clear_shown_flash(
     response
 }
 
-pub fn invalid() -> Response {
-    message(
-        StatusCode::UNAUTHORIZED,
-        "This link is not valid",
-        &["The link may be incomplete or mistyped. Ask the app that sent you here for a new link."],
-        None,
-    )
-}
-
-pub fn expired() -> Response {
-    message(
-        StatusCode::GONE,
-        "This link has expired",
-        &[
-            "Connect links work for a limited time to keep your accounts safe. Ask the app that sent you here for a new link.",
-        ],
-        None,
-    )
-}
-
-fn unavailable() -> Response {
-    message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Something went wrong on our side",
-        &["Portico could not open your link just now. Please try again in a minute."],
-        None,
-    )
+/// The page for a link that cannot be used, in the hosted page's own words.
+fn refused(error: app::PortalError) -> Response {
+    let (heading, sentence) = error.words();
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    message(status, heading, &[sentence], None)
 }

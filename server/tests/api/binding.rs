@@ -228,13 +228,7 @@ async fn each_token_opens_only_its_own_surface_and_revocation_is_immediate() {
     let hosted = app.hosted_url(&org, "cust").await;
     let link_token = hosted.rsplit('/').next().unwrap();
 
-    let as_bearer = app
-        .client
-        .get(app.url("/api/v2/f-sdk/application"))
-        .bearer_auth(link_token)
-        .send()
-        .await
-        .unwrap();
+    let as_bearer = app.sdk_get("/api/v2/f-sdk/application", link_token).await;
     assert_error(as_bearer, 401, "unauthorized").await;
     let minted = app
         .client
@@ -296,12 +290,11 @@ async fn each_token_opens_only_its_own_surface_and_revocation_is_immediate() {
         .await;
     assert_eq!(response.status(), 204);
     let after = app
-        .client
-        .get(app.url("/api/v2/f-sdk/application"))
-        .bearer_auth(session["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+        .sdk_get(
+            "/api/v2/f-sdk/application",
+            session["token"].as_str().unwrap(),
+        )
+        .await;
     assert_error(after, 401, "unauthorized").await;
     let unknown = app
         .call(

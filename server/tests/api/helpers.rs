@@ -12,7 +12,10 @@ use url::Url;
 
 /// A running Portico with its own fresh database.
 pub struct TestApp {
+    /// The public URL (links and icons use it).
     pub base: String,
+    /// Where the server listens, which differs from `base` when a test sets a public URL.
+    pub address: String,
     pub db: DatabaseConnection,
     pub vault: std::sync::Arc<portico::vault::Vault>,
     pub dir: std::path::PathBuf,
@@ -104,12 +107,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     configure(&mut config);
     let portico = Portico::build(&config).await.expect("Portico starts");
     let base = portico.public_url().to_owned();
+    let address = format!("http://{}", portico.local_addr());
     let db = portico.db();
     let vault = portico.vault();
     let sandbox = portico.sandbox().expect("the sandbox runs in tests");
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
+        address,
         db,
         vault,
         dir: dir.path().to_owned(),
@@ -121,8 +126,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// A URL on the running server (at its listening address).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        format!("{}{path}", self.address)
     }
 
     /// A second server on the same database with another keyring, as after a restart with a
@@ -239,6 +245,16 @@ impl TestApp {
         self.client
             .request(method, self.url(path))
             .header("x-api-key", &org.key)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A GET on an SDK route with a Bearer token, as `@cobaltio/cobalt-js` sends it.
+    pub async fn sdk_get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
             .send()
             .await
             .unwrap()

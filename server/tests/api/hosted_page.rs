@@ -207,6 +207,25 @@ async fn a_link_becomes_a_browser_session_and_the_address_keeps_no_token() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Open your connect link again"), "{html}");
     assert!(!html.contains("Slack"));
+    // A later change to the session (a message for the next page) keeps the link's end.
+    let response = app
+        .client
+        .post(app.url("/_portal/disconnect"))
+        .header("accept", "text/html")
+        .form(&[("slug", "slack")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection());
+    use sea_orm::EntityTrait;
+    let rows = portico::entity::hosted_session::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].data.contains("flash"), "{}", rows[0].data);
+    let latest_end = chrono::Utc::now() + chrono::Duration::hours(24);
+    assert!(rows[0].expires_at <= latest_end, "{}", rows[0].expires_at);
     // Sessions are stored by digest: the row holds no cookie value.
     let session_id = cookie
         .split(';')
@@ -262,4 +281,79 @@ async fn revoking_a_link_ends_it_and_its_open_pages_at_once() {
     );
     let again = crate::helpers::browser().get(&url).send().await.unwrap();
     assert_eq!(again.status(), 401);
+}
+
+#[tokio::test]
+async fn pages_run_only_their_own_scripts_and_never_cache() {
+    let app = spawn_app().await;
+    let org = app.org("Csp Co", &["slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    let response = app
+        .follow(&app.client, &app.hosted_url(&org, "cust").await)
+        .await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names this render's nonce")
+        .to_owned();
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration scripts carry it"
+    );
+    // Every inline script carries the nonce: none would run without it.
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("nonce=").count()
+    );
+    // No HSTS over plain http; the API is never cached either.
+    assert!(response_has_no_hsts(&app).await);
+    let api = app
+        .get_as(&org, "/api/v2/public/application", Some("cust"))
+        .await;
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
+async fn response_has_no_hsts(app: &crate::helpers::TestApp) -> bool {
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    !response.headers().contains_key("strict-transport-security")
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_host_only_and_secure_and_hsts_is_sent() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.public_url = Some("https://connect.example.test".to_owned());
+    })
+    .await;
+    let org = app.org("Https Co", &["sandbox"]).await;
+    app.upsert_account(&org, "cust").await;
+    let link = app.hosted_url(&org, "cust").await;
+    assert!(
+        link.starts_with("https://connect.example.test/connect/pst_"),
+        "{link}"
+    );
+    // The test reaches the server where it listens; the link's path is what matters.
+    let path = link.trim_start_matches("https://connect.example.test");
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-portico_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
 }

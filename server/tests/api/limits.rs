@@ -45,15 +45,10 @@ async fn each_surface_answers_429_with_retry_after_past_its_limit() {
         200
     );
 
-    let sdk = || {
-        app.client
-            .get(app.url("/api/v2/f-sdk/application"))
-            .bearer_auth(&token)
-            .send()
-    };
-    assert_eq!(sdk().await.unwrap().status(), 200);
-    assert_eq!(sdk().await.unwrap().status(), 200);
-    let limited = sdk().await.unwrap();
+    let sdk = || app.sdk_get("/api/v2/f-sdk/application", &token);
+    assert_eq!(sdk().await.status(), 200);
+    assert_eq!(sdk().await.status(), 200);
+    let limited = sdk().await;
     assert!(limited.headers().contains_key("retry-after"));
     assert_error(limited, 429, "rate_limited").await;
 

@@ -1,0 +1,71 @@
+//! Which surface a request belongs to, by its path. Headers, rate limits and body limits each
+//! decide per surface, from this one classification.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Surface {
+    /// `/api/v2/public/*`, authenticated by an API key.
+    VendorApi,
+    /// The other `/api/*` routes, which the SDK calls with a session token.
+    Sdk,
+    /// Built files: `/pkg/*`, `/icons/*`, the favicon.
+    Asset,
+    /// Called by machines, not people: health probes and the sandbox's token and revocation
+    /// endpoints (which Portico itself calls).
+    Machine,
+    /// What a person's browser shows or posts: pages, form posts, the OAuth callback.
+    Page,
+}
+
+impl Surface {
+    pub(super) fn of(path: &str) -> Self {
+        if path.starts_with("/api/v2/public/") {
+            Self::VendorApi
+        } else if path.starts_with("/api/") {
+            Self::Sdk
+        } else if path.starts_with("/pkg/") || path.starts_with("/icons/") || path == "/favicon.svg"
+        {
+            Self::Asset
+        } else if path == "/health"
+            || path == "/ready"
+            || path.starts_with("/sandbox/oauth/token")
+            || path.starts_with("/sandbox/oauth/revoke")
+        {
+            Self::Machine
+        } else {
+            Self::Page
+        }
+    }
+
+    /// JSON answers, errors included.
+    pub(super) fn is_api(self) -> bool {
+        matches!(self, Self::VendorApi | Self::Sdk)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_fall_into_their_surface() {
+        assert_eq!(
+            Surface::of("/api/v2/public/application"),
+            Surface::VendorApi
+        );
+        assert_eq!(Surface::of("/api/v2/f-sdk/application"), Surface::Sdk);
+        assert_eq!(Surface::of("/api/v1/slack/integrate"), Surface::Sdk);
+        assert_eq!(Surface::of("/pkg/portico.wasm"), Surface::Asset);
+        assert_eq!(Surface::of("/favicon.svg"), Surface::Asset);
+        assert_eq!(Surface::of("/ready"), Surface::Machine);
+        assert_eq!(Surface::of("/sandbox/oauth/token"), Surface::Machine);
+        for page in [
+            "/connect",
+            "/_portal/save-keys",
+            "/oauth/callback",
+            "/sandbox",
+            "/",
+        ] {
+            assert_eq!(Surface::of(page), Surface::Page, "{page}");
+        }
+    }
+}
