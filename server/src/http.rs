@@ -15,9 +15,9 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::catalog::Catalog;
 use crate::oauth;
-use crate::portal::PortalBackend;
 use crate::sandbox::Sandbox;
 use crate::vault::Vault;
+use portal::PortalBackend;
 
 mod application;
 mod callback;
@@ -29,6 +29,7 @@ mod health;
 mod limits;
 mod link;
 mod page;
+mod portal;
 mod public;
 mod same_site;
 mod sandbox;

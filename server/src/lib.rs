@@ -14,7 +14,6 @@ pub mod http;
 pub mod input;
 pub mod keyauth;
 pub mod oauth;
-pub mod portal;
 pub mod sandbox;
 pub mod secrets;
 pub mod sessions;

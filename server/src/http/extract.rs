@@ -3,12 +3,13 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Request},
-    http::{HeaderMap, StatusCode, request::Parts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, AppState, BODY_LIMIT};
 use crate::input::FieldError;
+use crate::sessions::{self, Session, SessionError};
 use crate::tenancy::{self, ApiKeyPrincipal, LinkedAccountId};
 
 /// The org and environment behind a valid `x-api-key` header.
@@ -37,6 +38,34 @@ pub async fn api_key_from_headers(
         .await?
         .map(ApiKey)
         .ok_or(ApiError::Unauthorized("the API key is not valid"))
+}
+
+/// The token of an `Authorization: Bearer` header.
+pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The session behind an `Authorization: Bearer` session token.
+pub(super) async fn session_from_bearer(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Session, ApiError> {
+    let token = bearer_token(headers).ok_or(ApiError::Unauthorized(
+        "send Authorization: Bearer <session token>",
+    ))?;
+    match sessions::resolve(&state.db, token, sessions::Purpose::Session).await {
+        Ok(session) => Ok(session),
+        Err(SessionError::Unknown | SessionError::WrongPurpose) => {
+            Err(ApiError::Unauthorized("the session token is not valid"))
+        }
+        Err(SessionError::Expired) => Err(ApiError::Unauthorized("the session token has expired")),
+        Err(SessionError::Db(error)) => Err(error.into()),
+    }
 }
 
 /// The vendor's id of the linked account a request is about, from the `linked_account_id` header.

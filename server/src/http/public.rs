@@ -4,7 +4,7 @@ use app::dto::ReauthReason;
 use axum::{
     Json, Router,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     routing::{get, post, put},
 };
 use chrono::Duration;
@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::application::{Application, timestamp};
-use super::extract::{ApiJson, ApiKey, LinkedAccountHeader, OptionalJson, api_key_from_headers};
+use super::extract::{
+    ApiJson, ApiKey, LinkedAccountHeader, OptionalJson, api_key_from_headers, bearer_token,
+    session_from_bearer,
+};
 use super::{ApiError, AppState};
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections;
@@ -216,7 +219,7 @@ async fn create_connect_url(
     // A link minted with a session token lives no longer than that token.
     let (account, not_after) = match bearer_token(&headers) {
         Some(_) => {
-            let session = super::sdk::session_from_bearer(&headers, &state).await?;
+            let session = session_from_bearer(&headers, &state).await?;
             (session.linked_account, Some(session.expires_at))
         }
         None => {
@@ -273,15 +276,6 @@ async fn create_connect_url(
         hosted_url: format!("{}/connect/{}", state.public_url, issued.token),
         expires_at: timestamp(issued.expires_at),
     }))
-}
-
-pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
 }
 
 async fn list_applications(

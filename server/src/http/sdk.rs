@@ -14,10 +14,11 @@ use axum::{
 use serde::Serialize;
 
 use super::application::Application;
+use super::extract::session_from_bearer;
 use super::flows::FlowError;
 use super::{ApiError, AppState};
 use crate::oauth::{BrowserBinding, Mode};
-use crate::sessions::{self, Session, SessionError};
+use crate::sessions::Session;
 use crate::tenancy;
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -45,24 +46,6 @@ impl FromRequestParts<AppState> for SdkSession {
         session_from_bearer(&parts.headers, state)
             .await
             .map(SdkSession)
-    }
-}
-
-/// The session behind an `Authorization: Bearer` session token.
-pub(super) async fn session_from_bearer(
-    headers: &HeaderMap,
-    state: &AppState,
-) -> Result<Session, ApiError> {
-    let token = super::public::bearer_token(headers).ok_or(ApiError::Unauthorized(
-        "send Authorization: Bearer <session token>",
-    ))?;
-    match sessions::resolve(&state.db, token, sessions::Purpose::Session).await {
-        Ok(session) => Ok(session),
-        Err(SessionError::Unknown | SessionError::WrongPurpose) => {
-            Err(ApiError::Unauthorized("the session token is not valid"))
-        }
-        Err(SessionError::Expired) => Err(ApiError::Unauthorized("the session token has expired")),
-        Err(SessionError::Db(error)) => Err(error.into()),
     }
 }
 

@@ -11,9 +11,9 @@ use app::{
 use axum::http::{HeaderMap, header};
 use chrono::SecondsFormat;
 
+use super::{AppState, FlowError};
 use crate::connections::AppWithConnections;
 use crate::hosted::{self, VisitError};
-use crate::http::{AppState, FlowError};
 use crate::input::HexColor;
 use crate::oauth::{BrowserBinding, Mode};
 use crate::sessions::Session;
