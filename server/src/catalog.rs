@@ -17,7 +17,7 @@ use crate::entity::app_config;
 use crate::input::{FieldError, text_line};
 use crate::secrets;
 use crate::tenancy::Environment;
-use crate::vault::{Binding, Vault};
+use crate::vault::{Binding, RotationReport, Vault};
 use zeroize::Zeroizing;
 
 mod custom;
@@ -536,6 +536,36 @@ pub fn client_secret_binding(org_id: &str, environment: Environment, slug: &str)
             ("field", "client_secret"),
         ],
     )
+}
+
+/// Re-seals every org's client secrets under the active key. Each update applies only if the
+/// row still holds the value read, so a concurrent change is never overwritten.
+pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<RotationReport, DbErr> {
+    let mut report = RotationReport::default();
+    let rows = app_config::Entity::find()
+        .filter(app_config::Column::ClientSecret.is_not_null())
+        .all(db)
+        .await?;
+    for row in rows {
+        let Some(sealed) = &row.client_secret else {
+            continue;
+        };
+        let environment = Environment::parse(&row.environment)
+            .ok_or_else(|| DbErr::Custom(format!("app_config {}: bad environment", row.id)))?;
+        let binding = client_secret_binding(&row.org_id, environment, &row.slug);
+        let resealed = report
+            .count(vault.reseal(sealed, &binding))
+            .map_err(|error| DbErr::Custom(format!("app_config {}: {error}", row.id)))?;
+        if let Some(resealed) = resealed {
+            app_config::Entity::update_many()
+                .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
+                .filter(app_config::Column::Id.eq(&row.id))
+                .filter(app_config::Column::ClientSecret.eq(sealed.clone()))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(report)
 }
 
 /// Enables an app for an org's environment (or updates its settings); a client secret is

@@ -17,7 +17,7 @@ use crate::sandbox;
 use crate::sessions::{self, Branding, Purpose};
 use crate::startup::Portico;
 use crate::tenancy::{self, Environment, LinkedAccountId, LinkedAccountInput};
-use crate::vault::{self, Vault};
+use crate::vault::Vault;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -335,7 +335,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Serve = cli.command {
         return serve(&config).await;
     }
-    let vault = vault::from_config(&config.keyring)?;
+    let vault = config.keyring.open()?;
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let public_url = config
@@ -347,7 +347,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             unreachable!("handled above")
         }
         Command::Keys(KeysCommand::Rotate) => {
-            let report = vault::rotate_stored_secrets(&db, &vault).await?;
+            let report = crate::rotation::rotate(&db, &vault).await?;
             println!(
                 "Re-sealed {} secret(s) under key {}; {} already used it.",
                 report.resealed,

@@ -2,6 +2,8 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use crate::vault::{KeyringError, Vault};
+
 /// Settings every command shares. Each flag is also an environment variable.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Settings {
@@ -174,6 +176,26 @@ impl std::fmt::Debug for Keyring {
         match self {
             Self::Configured(_) => f.write_str("Configured(..)"),
             Self::DevFile(path) => f.debug_tuple("DevFile").field(path).finish(),
+        }
+    }
+}
+
+impl Keyring {
+    /// Opens the vault this keyring names, warning loudly when a development key is generated.
+    pub fn open(&self) -> Result<Vault, KeyringError> {
+        match self {
+            Self::Configured(spec) => Vault::from_keyring(spec),
+            Self::DevFile(path) => {
+                let (vault, created) = Vault::from_file_or_create(path)?;
+                if created {
+                    tracing::warn!(
+                        path = %path.display(),
+                        "generated a development encryption key; back it up, and set \
+                         PORTICO_ENCRYPTION_KEYS (with PORTICO_MODE=production) for real deployments"
+                    );
+                }
+                Ok(vault)
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::entity::{connection, linked_account};
 use crate::secrets;
 use crate::tenancy::Environment;
 
+pub mod credentials;
+
 /// Where a connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -4,31 +4,22 @@
 use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
-use base64::Engine;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
-use crate::connections::{self, Status};
+use crate::connections::{self, Status, credentials::Credentials};
 use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, linked_account};
 use crate::input::FieldError;
 use crate::secrets;
-use crate::vault::{Binding, Vault, VaultError};
+use crate::vault::{Vault, VaultError};
 
 /// Largest body a key form or the SDK's save may send.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// Checked values, by field name. Secret values are zeroized when dropped.
-#[derive(Default)]
-pub struct Values(pub BTreeMap<String, Zeroizing<String>>);
-
-impl std::fmt::Debug for Values {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.0.keys()).finish()
-    }
-}
+pub use crate::connections::credentials::Fields as Values;
 
 /// Checks what the end customer entered against an app's fields: unknown fields by name,
 /// required, control characters, length, type and pattern. Surrounding whitespace is trimmed;
@@ -217,113 +208,15 @@ pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> V
     }
 }
 
-/// The stored form of a key-based connection's credentials: each field sealed on its own.
-#[derive(Serialize, Deserialize)]
-struct StoredFields {
-    kind: String,
-    fields: BTreeMap<String, String>,
-}
-
-/// Marks the credentials column as key-based fields rather than one sealed value.
-const FIELDS_MARK: u8 = b'{';
-
-/// Where one field of a connection is sealed.
-pub fn field_binding(
-    account: &linked_account::Model,
-    slug: &str,
-    connection_id: &str,
-    field: &str,
-) -> Binding {
-    Binding::new(
-        "connection",
-        &[
-            ("org", account.org_id.as_str()),
-            ("environment", account.environment.as_str()),
-            ("linked_account", account.id.as_str()),
-            ("slug", slug),
-            ("connection", connection_id),
-            ("field", &format!("input:{field}")),
-        ],
-    )
-}
-
-fn seal_fields(
-    vault: &Vault,
-    account: &linked_account::Model,
-    slug: &str,
-    connection_id: &str,
-    values: &Values,
-) -> Vec<u8> {
-    let engine = base64::engine::general_purpose::STANDARD;
-    let fields = values
-        .0
-        .iter()
-        .map(|(name, value)| {
-            let sealed = vault.seal(
-                value.as_bytes(),
-                &field_binding(account, slug, connection_id, name),
-            );
-            (name.clone(), engine.encode(sealed))
-        })
-        .collect();
-    serde_json::to_vec(&StoredFields {
-        kind: "keybased".into(),
-        fields,
-    })
-    .expect("fields serialize")
-}
-
-/// Whether a credentials value holds key-based fields (else it is one sealed OAuth2 value).
-pub fn is_fields(credentials: &[u8]) -> bool {
-    credentials.first() == Some(&FIELDS_MARK)
-}
-
-/// Opens a key-based connection's fields.
+/// Opens a key-based connection's fields (none for any other kind of connection).
 pub fn open_fields(
     vault: &Vault,
     account: &linked_account::Model,
     record: &connection::Model,
 ) -> Result<Values, VaultError> {
-    let Some(credentials) = record.credentials.as_deref().filter(|c| is_fields(c)) else {
-        return Ok(Values::default());
-    };
-    let stored: StoredFields =
-        serde_json::from_slice(credentials).map_err(|_| VaultError::Malformed)?;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let mut values = BTreeMap::new();
-    for (name, sealed) in stored.fields {
-        let sealed = engine.decode(sealed).map_err(|_| VaultError::Malformed)?;
-        let plain = vault.open_string(
-            &sealed,
-            &field_binding(account, &record.slug, &record.id, &name),
-        )?;
-        values.insert(name, plain);
-    }
-    Ok(Values(values))
-}
-
-/// Re-seals each field under the active key; `None` when all already use it.
-pub fn reseal_fields(
-    vault: &Vault,
-    account: &linked_account::Model,
-    record: &connection::Model,
-) -> Result<Option<Vec<u8>>, VaultError> {
-    let Some(credentials) = record.credentials.as_deref().filter(|c| is_fields(c)) else {
-        return Ok(None);
-    };
-    let mut stored: StoredFields =
-        serde_json::from_slice(credentials).map_err(|_| VaultError::Malformed)?;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let mut changed = false;
-    for (name, sealed) in stored.fields.iter_mut() {
-        let bytes = engine.decode(&*sealed).map_err(|_| VaultError::Malformed)?;
-        let binding = field_binding(account, &record.slug, &record.id, name);
-        if let Some(resealed) = vault.reseal(&bytes, &binding)? {
-            *sealed = engine.encode(resealed);
-            changed = true;
-        }
-    }
-    Ok(changed.then(|| serde_json::to_vec(&stored).expect("fields serialize")))
+    Ok(Credentials::open(vault, account, record)?
+        .and_then(Credentials::into_fields)
+        .unwrap_or_default())
 }
 
 /// How a key-based connection is named: its first non-secret value, else the app's name.
@@ -396,7 +289,9 @@ pub async fn save(
         .map_or_else(secrets::random_id, |record| record.id.clone());
     let connect = connections::Connect {
         identifier: identifier.as_deref(),
-        credentials: Some(seal_fields(vault, account, &app.slug, &id, &values)),
+        credentials: Some(
+            Credentials::Fields { fields: values }.seal(vault, account, &app.slug, &id),
+        ),
         key_id: Some(vault.active_key_id()),
         ..connections::Connect::default()
     };

@@ -14,6 +14,7 @@ pub mod http;
 pub mod input;
 pub mod keyauth;
 pub mod oauth;
+pub mod rotation;
 pub mod sandbox;
 pub mod secrets;
 pub mod sessions;

@@ -23,13 +23,16 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, Catalog, ClientAuth, ConnectParam, client_secret_binding};
-use crate::connections::{self, Status};
+use crate::connections::{
+    self, Status,
+    credentials::{Credentials, OAuth2Tokens},
+};
 use crate::egress::{Egress, EgressError};
 use crate::entity::{app_config, connection, linked_account, oauth_state};
 use crate::input::FieldError;
 use crate::secrets;
 use crate::tenancy::Environment;
-use crate::vault::{Binding, Vault, VaultError};
+use crate::vault::{Binding, RotationReport, Vault, VaultError};
 
 mod start;
 
@@ -673,50 +676,6 @@ fn identifier_from(json: &Value, pointer: &str) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-/// The sealed credentials of an OAuth2 connection.
-#[derive(Serialize, Deserialize)]
-pub struct StoredTokens {
-    pub kind: String,
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub token_type: String,
-    pub scopes: Vec<String>,
-    /// The connect parameters the endpoints were filled with.
-    #[serde(default)]
-    pub params: ParamValues,
-}
-
-impl Drop for StoredTokens {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.access_token.zeroize();
-        if let Some(token) = &mut self.refresh_token {
-            token.zeroize();
-        }
-    }
-}
-
-/// Where a connection's credentials are sealed.
-pub fn credentials_binding(
-    org_id: &str,
-    environment: &str,
-    linked_account_id: &str,
-    slug: &str,
-    connection_id: &str,
-) -> Binding {
-    Binding::new(
-        "connection",
-        &[
-            ("org", org_id),
-            ("environment", environment),
-            ("linked_account", linked_account_id),
-            ("slug", slug),
-            ("connection", connection_id),
-            ("field", "credentials"),
-        ],
-    )
-}
-
 /// Seals tokens into a connection: a new one, or `existing` updated in place (same id, same
 /// `connected_at`, flag cleared). `previous_refresh` is kept when the provider does not rotate.
 #[allow(clippy::too_many_arguments)]
@@ -736,31 +695,20 @@ async fn store_tokens(
         .as_ref()
         .map(|c| c.id.clone())
         .unwrap_or_else(secrets::random_id);
-    let stored = StoredTokens {
-        kind: "oauth2".to_owned(),
-        access_token: tokens.access_token().secret().clone(),
+    let stored = Credentials::OAuth2(OAuth2Tokens {
+        access_token: Zeroizing::new(tokens.access_token().secret().clone()),
         refresh_token: tokens
             .refresh_token()
-            .map(|token| token.secret().clone())
-            .or_else(|| previous_refresh.map(str::to_owned)),
+            .map(|token| Zeroizing::new(token.secret().clone()))
+            .or_else(|| previous_refresh.map(|token| Zeroizing::new(token.to_owned()))),
         token_type: tokens.token_type().as_ref().to_owned(),
         scopes: tokens
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect())
             .unwrap_or_default(),
         params: params.clone(),
-    };
-    let plaintext = Zeroizing::new(serde_json::to_vec(&stored).expect("tokens serialize"));
-    let sealed = vault.seal(
-        &plaintext,
-        &credentials_binding(
-            &account.org_id,
-            &account.environment,
-            &account.id,
-            slug,
-            &id,
-        ),
-    );
+    });
+    let sealed = stored.seal(vault, account, slug, &id);
     let access_expires_at = tokens
         .expires_in()
         .and_then(|lifetime| expiry_after(now, lifetime.as_secs()));
@@ -805,32 +753,13 @@ pub async fn app_for_connection(
     .await
 }
 
-/// Opens a connection's sealed OAuth2 tokens.
+/// Opens a connection's sealed OAuth2 tokens (none for any other kind of connection).
 pub fn open_tokens(
     vault: &Vault,
     account: &linked_account::Model,
     record: &connection::Model,
-) -> Result<Option<StoredTokens>, VaultError> {
-    let Some(sealed) = record
-        .credentials
-        .as_deref()
-        .filter(|credentials| !crate::keyauth::is_fields(credentials))
-    else {
-        return Ok(None);
-    };
-    let plaintext = vault.open(
-        sealed,
-        &credentials_binding(
-            &account.org_id,
-            &account.environment,
-            &account.id,
-            &record.slug,
-            &record.id,
-        ),
-    )?;
-    let tokens: StoredTokens =
-        serde_json::from_slice(&plaintext).map_err(|_| VaultError::Malformed)?;
-    Ok((tokens.kind == "oauth2").then_some(tokens))
+) -> Result<Option<OAuth2Tokens>, VaultError> {
+    Ok(Credentials::open(vault, account, record)?.and_then(Credentials::into_oauth2))
 }
 
 /// What a refresh attempt found.
@@ -862,6 +791,7 @@ pub async fn refresh(
     let Some(refresh_token) = tokens.refresh_token.clone() else {
         return Ok(Refresh::NotRefreshable);
     };
+    let refresh_token = refresh_token.to_string();
     let client = app.client(public_url);
     let answer = client
         .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
@@ -984,6 +914,33 @@ fn expiry_after(now: DateTime<Utc>, seconds: u64) -> Option<DateTime<Utc>> {
         .ok()
         .filter(|s| *s as u64 <= TEN_YEARS)?;
     now.checked_add_signed(Duration::try_seconds(seconds)?)
+}
+
+/// Re-seals the secrets of every authorization in flight under the active key.
+pub async fn reseal_states(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+) -> Result<RotationReport, DbErr> {
+    let mut report = RotationReport::default();
+    let rows = oauth_state::Entity::find()
+        .filter(oauth_state::Column::ConsumedAt.is_null())
+        .all(db)
+        .await?;
+    for row in rows {
+        let binding = state_binding(&row.id, &row.linked_account_id, &row.slug);
+        let resealed = report
+            .count(vault.reseal(&row.secrets, &binding))
+            .map_err(|error| DbErr::Custom(format!("oauth_state {}: {error}", row.id)))?;
+        if let Some(resealed) = resealed {
+            oauth_state::Entity::update_many()
+                .col_expr(oauth_state::Column::Secrets, Expr::value(resealed))
+                .filter(oauth_state::Column::Id.eq(&row.id))
+                .filter(oauth_state::Column::Secrets.eq(row.secrets.clone()))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(report)
 }
 
 /// Deletes expired and used states older than a day.

@@ -39,7 +39,7 @@ impl Portico {
     /// Connects and migrates the database, loads the catalog and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let catalog = Arc::new(Catalog::builtin()?);
-        let vault = Arc::new(vault::from_config(&config.keyring)?);
+        let vault = Arc::new(config.keyring.open()?);
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
         let listener =

@@ -236,8 +236,8 @@ fn split(sealed: &[u8]) -> Result<(&str, &[u8], &[u8]), VaultError> {
     Ok((id, nonce, ciphertext))
 }
 
-/// What a rotation did.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// What re-sealing a set of values did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RotationReport {
     /// Values re-sealed under the active key.
     pub resealed: u64,
@@ -245,131 +245,25 @@ pub struct RotationReport {
     pub current: u64,
 }
 
-/// Re-seals every stored secret under the active key, one row at a time: org client secrets,
-/// connection credentials and authorizations in flight. Each update only applies if the row
-/// still holds the value read, so a concurrent write is never overwritten; readers keep working
-/// throughout because the old key stays in the keyring.
-pub async fn rotate_stored_secrets(
-    db: &impl sea_orm::ConnectionTrait,
-    vault: &Vault,
-) -> Result<RotationReport, sea_orm::DbErr> {
-    use crate::entity::{app_config, connection, linked_account, oauth_state};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-
-    let mut report = RotationReport::default();
-    let mut reseal =
-        |table: &str, id: &str, result: Result<Option<Vec<u8>>, VaultError>| match result {
-            Ok(Some(resealed)) => {
-                report.resealed += 1;
-                Ok(Some(resealed))
-            }
-            Ok(None) => {
-                report.current += 1;
-                Ok(None)
-            }
-            Err(error) => Err(sea_orm::DbErr::Custom(format!("{table} {id}: {error}"))),
-        };
-
-    let rows = app_config::Entity::find()
-        .filter(app_config::Column::ClientSecret.is_not_null())
-        .all(db)
-        .await?;
-    for row in rows {
-        let Some(sealed) = &row.client_secret else {
-            continue;
-        };
-        let environment =
-            crate::tenancy::Environment::parse(&row.environment).ok_or_else(|| {
-                sea_orm::DbErr::Custom(format!("app_config {}: bad environment", row.id))
-            })?;
-        let binding = crate::catalog::client_secret_binding(&row.org_id, environment, &row.slug);
-        if let Some(resealed) = reseal("app_config", &row.id, vault.reseal(sealed, &binding))? {
-            app_config::Entity::update_many()
-                .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
-                .filter(app_config::Column::Id.eq(&row.id))
-                .filter(app_config::Column::ClientSecret.eq(sealed.clone()))
-                .exec(db)
-                .await?;
+impl RotationReport {
+    /// Counts one [`Vault::reseal`] result and passes the new value on.
+    pub fn count(
+        &mut self,
+        result: Result<Option<Vec<u8>>, VaultError>,
+    ) -> Result<Option<Vec<u8>>, VaultError> {
+        match &result {
+            Ok(Some(_)) => self.resealed += 1,
+            Ok(None) => self.current += 1,
+            Err(_) => {}
         }
+        result
     }
-
-    let rows = connection::Entity::find()
-        .filter(connection::Column::Credentials.is_not_null())
-        .all(db)
-        .await?;
-    for row in rows {
-        let Some(sealed) = &row.credentials else {
-            continue;
-        };
-        let Some(account) = linked_account::Entity::find_by_id(&row.linked_account_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let resealed = if crate::keyauth::is_fields(sealed) {
-            crate::keyauth::reseal_fields(vault, &account, &row)
-        } else {
-            vault.reseal(
-                sealed,
-                &crate::oauth::credentials_binding(
-                    &account.org_id,
-                    &account.environment,
-                    &account.id,
-                    &row.slug,
-                    &row.id,
-                ),
-            )
-        };
-        if let Some(resealed) = reseal("connection", &row.id, resealed)? {
-            connection::Entity::update_many()
-                .col_expr(connection::Column::Credentials, Expr::value(resealed))
-                .col_expr(
-                    connection::Column::KeyId,
-                    Expr::value(vault.active_key_id().to_owned()),
-                )
-                .filter(connection::Column::Id.eq(&row.id))
-                .filter(connection::Column::Credentials.eq(sealed.clone()))
-                .exec(db)
-                .await?;
-        }
-    }
-
-    let rows = oauth_state::Entity::find()
-        .filter(oauth_state::Column::ConsumedAt.is_null())
-        .all(db)
-        .await?;
-    for row in rows {
-        let binding = crate::oauth::state_binding(&row.id, &row.linked_account_id, &row.slug);
-        if let Some(resealed) =
-            reseal("oauth_state", &row.id, vault.reseal(&row.secrets, &binding))?
-        {
-            oauth_state::Entity::update_many()
-                .col_expr(oauth_state::Column::Secrets, Expr::value(resealed))
-                .filter(oauth_state::Column::Id.eq(&row.id))
-                .filter(oauth_state::Column::Secrets.eq(row.secrets.clone()))
-                .exec(db)
-                .await?;
-        }
-    }
-    Ok(report)
 }
 
-/// Opens the vault the configuration names, warning loudly when a development key is generated.
-pub fn from_config(keyring: &crate::config::Keyring) -> Result<Vault, KeyringError> {
-    match keyring {
-        crate::config::Keyring::Configured(spec) => Vault::from_keyring(spec),
-        crate::config::Keyring::DevFile(path) => {
-            let (vault, created) = Vault::from_file_or_create(path)?;
-            if created {
-                tracing::warn!(
-                    path = %path.display(),
-                    "generated a development encryption key; back it up, and set \
-                     PORTICO_ENCRYPTION_KEYS (with PORTICO_MODE=production) for real deployments"
-                );
-            }
-            Ok(vault)
-        }
+impl std::ops::AddAssign for RotationReport {
+    fn add_assign(&mut self, other: Self) {
+        self.resealed += other.resealed;
+        self.current += other.current;
     }
 }
 

@@ -113,8 +113,8 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     let tokens = oauth::open_tokens(&app.vault, &account, &connection)
         .unwrap()
         .unwrap();
-    canaries.push(tokens.access_token.clone());
-    canaries.push(tokens.refresh_token.clone().unwrap());
+    canaries.push(tokens.access_token.to_string());
+    canaries.push(tokens.refresh_token.as_deref().unwrap().to_string());
 
     // A refresh sends the refresh token and receives new ones.
     let definition = portico::catalog::Catalog::builtin()
@@ -152,8 +152,8 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
         .unwrap()
         .unwrap();
     assert_ne!(refreshed.access_token, tokens.access_token);
-    canaries.push(refreshed.access_token.clone());
-    canaries.push(refreshed.refresh_token.clone().unwrap());
+    canaries.push(refreshed.access_token.to_string());
+    canaries.push(refreshed.refresh_token.as_deref().unwrap().to_string());
 
     // Everything a browser or the vendor sees afterwards.
     let hosted = app.hosted_url(&org, "cust").await;
@@ -200,7 +200,7 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     let mock_tokens = oauth::open_tokens(&app.vault, &account, &mock_connection)
         .unwrap()
         .unwrap();
-    canaries.push(mock_tokens.access_token.clone());
+    canaries.push(mock_tokens.access_token.to_string());
     bodies
         .get(
             &app,

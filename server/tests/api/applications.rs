@@ -259,7 +259,7 @@ async fn rotation_reseals_stored_secrets_under_the_new_key() {
     let new_key = Vault::generate_key("next");
     let old_spec = std::fs::read_to_string(app.dir.join("keyring")).unwrap();
     let both = Vault::from_keyring(&format!("{},{old_spec}", new_key.as_str())).unwrap();
-    let report = vault::rotate_stored_secrets(&app.db, &both).await.unwrap();
+    let report = portico::rotation::rotate(&app.db, &both).await.unwrap();
     assert_eq!(
         report,
         vault::RotationReport {
@@ -267,7 +267,7 @@ async fn rotation_reseals_stored_secrets_under_the_new_key() {
             current: 0
         }
     );
-    let again = vault::rotate_stored_secrets(&app.db, &both).await.unwrap();
+    let again = portico::rotation::rotate(&app.db, &both).await.unwrap();
     assert_eq!(
         again,
         vault::RotationReport {

@@ -521,9 +521,7 @@ async fn keys_rotate_while_a_server_reads_them_with_no_failed_read() {
     while reads.load(Ordering::Relaxed) == 0 {
         tokio::task::yield_now().await;
     }
-    let report = portico::vault::rotate_stored_secrets(&app.db, &vault)
-        .await
-        .unwrap();
+    let report = portico::rotation::rotate(&app.db, &vault).await.unwrap();
     let at_end = reads.load(Ordering::Relaxed);
     while reads.load(Ordering::Relaxed) <= at_end {
         tokio::task::yield_now().await;
