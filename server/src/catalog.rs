@@ -550,8 +550,7 @@ pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<Rota
         let Some(sealed) = &row.client_secret else {
             continue;
         };
-        let environment = Environment::parse(&row.environment)
-            .ok_or_else(|| DbErr::Custom(format!("app_config {}: bad environment", row.id)))?;
+        let environment = row.environment;
         let binding = client_secret_binding(&row.org_id, environment, &row.slug);
         let resealed = report
             .count(vault.reseal(sealed, &binding))
@@ -587,7 +586,7 @@ pub async fn enable_app(
     let record = app_config::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
-        environment: Set(environment.as_str().to_owned()),
+        environment: Set(environment),
         slug: Set(slug.as_str().to_owned()),
         enabled: Set(true),
         client_id: Set(input.client_id.clone()),
@@ -631,7 +630,7 @@ pub async fn disable_app(
         .col_expr(app_config::Column::Enabled, Expr::value(false))
         .col_expr(app_config::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(app_config::Column::OrgId.eq(org_id))
-        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Environment.eq(environment))
         .filter(app_config::Column::Slug.eq(slug.as_str()))
         .filter(app_config::Column::Enabled.eq(true))
         .exec(db)
@@ -647,7 +646,7 @@ pub async fn enabled_slugs(
 ) -> Result<Vec<String>, DbErr> {
     let configs = app_config::Entity::find()
         .filter(app_config::Column::OrgId.eq(org_id))
-        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Environment.eq(environment))
         .filter(app_config::Column::Enabled.eq(true))
         .all(db)
         .await?;

@@ -11,7 +11,7 @@ use crate::catalog::{self, AppConfigInput, Catalog, Slug};
 use crate::config::{Config, Settings};
 use crate::connections;
 use crate::db;
-use crate::entity::org;
+use crate::entity::{connection, org};
 use crate::input::HexColor;
 use crate::sandbox;
 use crate::sessions::{self, Branding, Purpose};
@@ -521,8 +521,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                         "id": record.id,
                         "slug": record.slug,
                         "identifier": record.identifier,
-                        "status": record.status,
-                        "reauth_reason": record.reauth_reason,
+                        "status": record.status.as_str(),
+                        "reauth_reason": record.reauth_reason.map(connection::Reason::as_str),
                         "connected_at": crate::http::timestamp(record.connected_at),
                     })
                 })
@@ -534,8 +534,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                         "{} {} {} {}",
                         record.id,
                         record.slug,
-                        record.status,
-                        record.reauth_reason.as_deref().unwrap_or("")
+                        record.status.as_str(),
+                        record.reauth_reason.map_or("", connection::Reason::as_str)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -598,7 +598,8 @@ async fn refresh_connections(
     let egress = crate::egress::Egress::new(config.egress.into());
     let query = match id {
         Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
-        None => connection::Entity::find().filter(connection::Column::Status.eq("active")),
+        None => connection::Entity::find()
+            .filter(connection::Column::Status.eq(connection::State::Active)),
     };
     let records = query.all(db).await?;
     if id.is_some() && records.is_empty() {
@@ -614,7 +615,7 @@ async fn refresh_connections(
         else {
             continue;
         };
-        let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+        let environment = account.environment;
         let Some(definition) =
             catalog::definition(db, &catalog, &account.org_id, environment, &record.slug).await?
         else {

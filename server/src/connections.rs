@@ -26,15 +26,13 @@ pub enum Status {
 impl Status {
     /// Reads the stored status; a flag without a known reason is reported as revoked access.
     pub fn of(record: &connection::Model) -> Self {
-        if record.status == "reauth_required" {
-            let reason = record
-                .reauth_reason
-                .as_deref()
-                .and_then(ReauthReason::parse)
-                .unwrap_or(ReauthReason::TokenRevoked);
-            Self::ReauthRequired(reason)
-        } else {
-            Self::Active
+        match record.status {
+            connection::State::ReauthRequired => Self::ReauthRequired(
+                record
+                    .reauth_reason
+                    .map_or(ReauthReason::TokenRevoked, Into::into),
+            ),
+            connection::State::Active => Self::Active,
         }
     }
 }
@@ -77,7 +75,7 @@ pub async fn store_active(
             let identifier = identifier.or_else(|| record.identifier.clone());
             let mut active: connection::ActiveModel = record.into();
             active.identifier = Set(identifier);
-            active.status = Set("active".to_owned());
+            active.status = Set(connection::State::Active);
             active.reauth_reason = Set(None);
             active.credentials = Set(connect.credentials);
             active.key_id = Set(connect.key_id.map(str::to_owned));
@@ -93,7 +91,7 @@ pub async fn store_active(
                 linked_account_id: Set(linked_account.id.clone()),
                 slug: Set(slug.to_owned()),
                 identifier: Set(identifier),
-                status: Set("active".to_owned()),
+                status: Set(connection::State::Active),
                 reauth_reason: Set(None),
                 credentials: Set(connect.credentials),
                 key_id: Set(connect.key_id.map(str::to_owned)),
@@ -145,8 +143,8 @@ pub async fn flag_reauth_required(
     };
     let version = record.version;
     let mut active: connection::ActiveModel = record.into();
-    active.status = Set("reauth_required".to_owned());
-    active.reauth_reason = Set(Some(reason.as_str().to_owned()));
+    active.status = Set(connection::State::ReauthRequired);
+    active.reauth_reason = Set(Some(reason.into()));
     active.version = Set(version + 1);
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
@@ -165,13 +163,16 @@ pub async fn flag_all_of_app(
         .column(linked_account::Column::Id)
         .from(linked_account::Entity)
         .and_where(linked_account::Column::OrgId.eq(org_id))
-        .and_where(linked_account::Column::Environment.eq(environment.as_str()))
+        .and_where(linked_account::Column::Environment.eq(environment))
         .to_owned();
     let result = connection::Entity::update_many()
-        .col_expr(connection::Column::Status, Expr::value("reauth_required"))
+        .col_expr(
+            connection::Column::Status,
+            Expr::value(connection::State::ReauthRequired),
+        )
         .col_expr(
             connection::Column::ReauthReason,
-            Expr::value(reason.as_str()),
+            Expr::value(connection::Reason::from(reason)),
         )
         .col_expr(
             connection::Column::Version,
@@ -223,7 +224,7 @@ pub async fn apps_for_linked_account<'a>(
     catalog: &'a Catalog,
     linked_account: &linked_account::Model,
 ) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
-    let environment = Environment::parse(&linked_account.environment).unwrap_or(Environment::Test);
+    let environment = linked_account.environment;
     let apps = enabled_apps(db, catalog, &linked_account.org_id, environment).await?;
     let mut connections = of_linked_account(db, &linked_account.id).await?;
     Ok(apps

@@ -5,9 +5,12 @@ pub mod api_key;
 pub mod app_config;
 pub mod connection;
 pub mod custom_app;
+mod environment;
 pub mod hosted_session;
 pub mod linked_account;
 pub mod oauth_state;
 pub mod org;
 pub mod sandbox_grant;
 pub mod session_token;
+
+pub use environment::Environment;

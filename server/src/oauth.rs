@@ -178,7 +178,7 @@ pub async fn oauth_app(
     let endpoints = app.oauth.as_ref().ok_or(OAuthError::NotOAuth)?;
     let config = app_config::Entity::find()
         .filter(app_config::Column::OrgId.eq(org_id))
-        .filter(app_config::Column::Environment.eq(environment.as_str()))
+        .filter(app_config::Column::Environment.eq(environment))
         .filter(app_config::Column::Slug.eq(&app.slug))
         .one(db)
         .await?;
@@ -490,7 +490,7 @@ pub async fn complete(
         .one(cx.db)
         .await?
         .ok_or(CallbackError::UnknownState)?;
-    let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+    let environment = account.environment;
     let definition = crate::catalog::definition(
         cx.db,
         cx.catalog,
@@ -740,7 +740,7 @@ pub async fn app_for_connection(
     let values = open_tokens(vault, account, record)?
         .map(|tokens| tokens.params.clone())
         .unwrap_or_default();
-    let environment = Environment::parse(&account.environment).unwrap_or(Environment::Test);
+    let environment = account.environment;
     oauth_app(
         db,
         vault,

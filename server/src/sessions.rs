@@ -211,8 +211,7 @@ async fn session_of(
         .one(db)
         .await?
         .ok_or(SessionError::Unknown)?;
-    let environment =
-        Environment::parse(&linked_account.environment).ok_or(SessionError::Unknown)?;
+    let environment = linked_account.environment;
     Ok(Session {
         token_id: token.id,
         expires_at: token.expires_at,
@@ -238,7 +237,7 @@ pub async fn revoke(
     else {
         return Ok(false);
     };
-    if account.org_id != org_id || account.environment != environment.as_str() {
+    if account.org_id != org_id || account.environment != environment {
         return Ok(false);
     }
     revoke_by_id(db, &token.id).await

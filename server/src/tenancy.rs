@@ -11,42 +11,13 @@ use crate::entity::{allowed_origin, api_key, linked_account, org};
 use crate::input::{FieldError, HexColor, text_line};
 use crate::secrets;
 
-/// The two worlds of an org: credentials and connections never cross between them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Environment {
-    Test,
-    Production,
-}
+pub use crate::entity::Environment;
 
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Test => "test",
-            Self::Production => "production",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "test" => Some(Self::Test),
-            "production" => Some(Self::Production),
-            _ => None,
-        }
-    }
-
-    fn key_prefix(self) -> &'static str {
-        match self {
-            Self::Test => "pk_test_",
-            Self::Production => "pk_live_",
-        }
-    }
-}
-
-impl std::str::FromStr for Environment {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::parse(value).ok_or_else(|| format!("`{value}` is not test or production"))
+/// How an API key of an environment begins.
+fn key_prefix(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Test => "pk_test_",
+        Environment::Production => "pk_live_",
     }
 }
 
@@ -172,12 +143,12 @@ pub async fn create_api_key(
     org_id: &str,
     environment: Environment,
 ) -> Result<IssuedApiKey, DbErr> {
-    let key = secrets::random_secret(environment.key_prefix());
-    let body = &key[environment.key_prefix().len()..];
+    let key = secrets::random_secret(key_prefix(environment));
+    let body = &key[key_prefix(environment).len()..];
     let record = api_key::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
-        environment: Set(environment.as_str().to_owned()),
+        environment: Set(environment),
         prefix: Set(body[..KEY_LOOKUP_PREFIX_LEN].to_owned()),
         digest: Set(secrets::digest(&key)),
         created_at: Set(Utc::now()),
@@ -209,7 +180,7 @@ pub async fn authenticate_api_key(
 ) -> Result<Option<ApiKeyPrincipal>, DbErr> {
     let Some((environment, body)) = [Environment::Test, Environment::Production]
         .into_iter()
-        .find_map(|env| Some((env, presented.strip_prefix(env.key_prefix())?)))
+        .find_map(|env| Some((env, presented.strip_prefix(key_prefix(env))?)))
     else {
         return Ok(None);
     };
@@ -224,7 +195,7 @@ pub async fn authenticate_api_key(
         return Ok(None);
     };
     let matches = secrets::digests_match(&record.digest, &secrets::digest(presented));
-    if !matches || record.revoked_at.is_some() || record.environment != environment.as_str() {
+    if !matches || record.revoked_at.is_some() || record.environment != environment {
         return Ok(None);
     }
     // Record use at most once a minute, so authentication stays a read on the hot path.
@@ -314,7 +285,7 @@ pub async fn upsert_linked_account(
     let record = linked_account::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
-        environment: Set(environment.as_str().to_owned()),
+        environment: Set(environment),
         external_id: Set(input.id.as_str().to_owned()),
         name: Set(input.name.clone()),
         udf: Set(udf.clone().unwrap_or_else(|| "{}".to_owned())),
@@ -354,7 +325,7 @@ pub async fn find_linked_account(
 ) -> Result<Option<linked_account::Model>, DbErr> {
     linked_account::Entity::find()
         .filter(linked_account::Column::OrgId.eq(org_id))
-        .filter(linked_account::Column::Environment.eq(environment.as_str()))
+        .filter(linked_account::Column::Environment.eq(environment))
         .filter(linked_account::Column::ExternalId.eq(id.as_str()))
         .one(db)
         .await
@@ -369,7 +340,7 @@ pub async fn delete_linked_account(
 ) -> Result<bool, DbErr> {
     let result = linked_account::Entity::delete_many()
         .filter(linked_account::Column::OrgId.eq(org_id))
-        .filter(linked_account::Column::Environment.eq(environment.as_str()))
+        .filter(linked_account::Column::Environment.eq(environment))
         .filter(linked_account::Column::ExternalId.eq(id.as_str()))
         .exec(db)
         .await?;

@@ -288,7 +288,7 @@ pub async fn create_custom_app(
     custom_app::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
-        environment: Set(environment.as_str().to_owned()),
+        environment: Set(environment),
         slug: Set(slug.as_str().to_owned()),
         definition: Set(serde_json::to_string(&definition).expect("definitions serialize")),
         created_at: Set(now),
@@ -311,7 +311,7 @@ pub async fn delete_custom_app(
 ) -> Result<bool, DbErr> {
     let result = custom_app::Entity::delete_many()
         .filter(custom_app::Column::OrgId.eq(org_id))
-        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .filter(custom_app::Column::Environment.eq(environment))
         .filter(custom_app::Column::Slug.eq(slug.as_str()))
         .exec(db)
         .await?;
@@ -331,7 +331,7 @@ pub(super) async fn find(
 ) -> Result<Option<AppDefinition>, DbErr> {
     let row = custom_app::Entity::find()
         .filter(custom_app::Column::OrgId.eq(org_id))
-        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .filter(custom_app::Column::Environment.eq(environment))
         .filter(custom_app::Column::Slug.eq(slug))
         .one(db)
         .await?;
@@ -346,7 +346,7 @@ pub(super) async fn all(
 ) -> Result<Vec<AppDefinition>, DbErr> {
     let rows = custom_app::Entity::find()
         .filter(custom_app::Column::OrgId.eq(org_id))
-        .filter(custom_app::Column::Environment.eq(environment.as_str()))
+        .filter(custom_app::Column::Environment.eq(environment))
         .all(db)
         .await?;
     Ok(rows

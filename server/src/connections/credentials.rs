@@ -236,7 +236,7 @@ mod tests {
         linked_account::Model {
             id: "la1".into(),
             org_id: "org1".into(),
-            environment: "test".into(),
+            environment: crate::tenancy::Environment::Test,
             external_id: "cust".into(),
             name: None,
             udf: "{}".into(),
@@ -251,7 +251,7 @@ mod tests {
             linked_account_id: "la1".into(),
             slug: "twilio".into(),
             identifier: None,
-            status: "active".into(),
+            status: connection::State::Active,
             reauth_reason: None,
             credentials: Some(credentials),
             key_id: None,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub org_id: String,
-    pub environment: String,
+    pub environment: super::Environment,
     /// The first characters of the key's random part, for lookup.
     pub prefix: String,
     /// Hex SHA-256 of the whole key.

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub org_id: String,
-    pub environment: String,
+    pub environment: super::Environment,
     pub slug: String,
     pub enabled: bool,
     pub client_id: Option<String>,

@@ -9,9 +9,9 @@ pub struct Model {
     pub linked_account_id: String,
     pub slug: String,
     pub identifier: Option<String>,
-    /// `active` or `reauth_required`.
-    pub status: String,
-    pub reauth_reason: Option<String>,
+    pub status: State,
+    /// Set exactly when `status` is `reauth_required`.
+    pub reauth_reason: Option<Reason>,
     /// Encrypted by the vault; never stored in the clear.
     pub credentials: Option<Vec<u8>>,
     pub key_id: Option<String>,
@@ -27,3 +27,71 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Whether Portico can still authenticate a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum State {
+    Active,
+    ReauthRequired,
+}
+
+/// Why a connection needs reauthentication, as stored; the same words as the API's reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum Reason {
+    CredentialsExpired,
+    TokenRevoked,
+    RefreshTokenExpired,
+    AppUninstalled,
+    AppDeleted,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::ReauthRequired => "reauth_required",
+        }
+    }
+}
+
+impl Reason {
+    /// The wire value, as the API and webhooks say it.
+    pub fn as_str(self) -> &'static str {
+        app::dto::ReauthReason::from(self).as_str()
+    }
+}
+
+impl From<Reason> for app::dto::ReauthReason {
+    fn from(reason: Reason) -> Self {
+        match reason {
+            Reason::CredentialsExpired => Self::CredentialsExpired,
+            Reason::TokenRevoked => Self::TokenRevoked,
+            Reason::RefreshTokenExpired => Self::RefreshTokenExpired,
+            Reason::AppUninstalled => Self::AppUninstalled,
+            Reason::AppDeleted => Self::AppDeleted,
+        }
+    }
+}
+
+impl From<app::dto::ReauthReason> for Reason {
+    fn from(reason: app::dto::ReauthReason) -> Self {
+        use app::dto::ReauthReason;
+        match reason {
+            ReauthReason::CredentialsExpired => Self::CredentialsExpired,
+            ReauthReason::TokenRevoked => Self::TokenRevoked,
+            ReauthReason::RefreshTokenExpired => Self::RefreshTokenExpired,
+            ReauthReason::AppUninstalled => Self::AppUninstalled,
+            ReauthReason::AppDeleted => Self::AppDeleted,
+        }
+    }
+}

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub org_id: String,
-    pub environment: String,
+    pub environment: super::Environment,
     pub slug: String,
     /// The application definition as JSON. Its OAuth client lives in `app_config`, like a
     /// catalog app's.

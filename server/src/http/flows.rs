@@ -47,7 +47,7 @@ impl From<OAuthError> for FlowError {
 }
 
 fn environment_of(account: &linked_account::Model) -> Environment {
-    Environment::parse(&account.environment).unwrap_or(Environment::Test)
+    account.environment
 }
 
 impl AppState {

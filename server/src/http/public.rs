@@ -75,7 +75,7 @@ impl From<linked_account::Model> for LinkedAccountView {
             udf: serde_json::from_str(&record.udf).unwrap_or_default(),
             linked_account_id: record.external_id,
             name: record.name,
-            environment: record.environment,
+            environment: record.environment.as_str().to_owned(),
             created_at: timestamp(record.created_at),
             updated_at: timestamp(record.updated_at),
         }

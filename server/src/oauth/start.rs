@@ -10,7 +10,6 @@ use super::{StateSecrets, state_binding};
 use crate::catalog::Catalog;
 use crate::entity::{linked_account, oauth_state, org};
 use crate::secrets;
-use crate::tenancy::Environment;
 use crate::vault::Vault;
 
 /// The start page's address for a handle.
@@ -79,7 +78,7 @@ pub async fn describe_start(
         .one(db)
         .await?
         .ok_or(StartError::Unknown)?;
-    let environment = Environment::parse(&account.environment).ok_or(StartError::Unknown)?;
+    let environment = account.environment;
     let app_name =
         crate::catalog::definition(db, catalog, &account.org_id, environment, &record.slug)
             .await?

@@ -391,8 +391,11 @@ async fn deleting_a_custom_app_flags_its_connections_app_deleted() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(record.status, "reauth_required");
-    assert_eq!(record.reauth_reason.as_deref(), Some("app_deleted"));
+    assert_eq!(record.status.as_str(), "reauth_required");
+    assert_eq!(
+        record.reauth_reason.map(|r| r.as_str()),
+        Some("app_deleted")
+    );
     assert_eq!(app.count("custom_app").await, 0);
     let again = app
         .call(

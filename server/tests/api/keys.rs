@@ -164,7 +164,7 @@ async fn twilio_credentials_are_checked_sealed_and_listed() {
         .unwrap();
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].id, records[0].id);
-    assert_eq!(after[0].status, "active");
+    assert_eq!(after[0].status.as_str(), "active");
     assert_eq!(after[0].reauth_reason, None);
     assert_eq!(after[0].identifier.as_deref(), Some("+14155550199"));
 }

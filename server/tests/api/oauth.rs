@@ -125,7 +125,7 @@ async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].id, first.id);
     assert_eq!(records[0].connected_at, first.connected_at);
-    assert_eq!(records[0].status, "active");
+    assert_eq!(records[0].status.as_str(), "active");
     assert_eq!(records[0].reauth_reason, None);
     assert!(records[0].version > first.version);
 
