@@ -10,20 +10,17 @@ use axum::{
 };
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
-use sea_orm::DatabaseConnection;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::catalog::Catalog;
 use crate::oauth;
 use crate::sandbox::Sandbox;
-use crate::vault::Vault;
+use crate::services::Services;
 use portal::PortalBackend;
 
 mod application;
 mod callback;
 mod error;
 mod extract;
-mod flows;
 mod headers;
 mod health;
 mod limits;
@@ -39,7 +36,6 @@ mod surface;
 
 pub use application::timestamp;
 pub use error::ApiError;
-pub use flows::FlowError;
 pub use limits::Limits;
 
 /// Largest request body the API reads.
@@ -48,17 +44,19 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// What every handler may use.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
-    pub catalog: Arc<Catalog>,
-    pub vault: Arc<Vault>,
-    /// Without a trailing slash.
-    pub public_url: Arc<str>,
+    pub services: Services,
     pub leptos_options: LeptosOptions,
-    /// Every request to a provider goes through it.
-    pub egress: crate::egress::Egress,
     /// The built-in practice provider, when it is turned on.
     pub sandbox: Option<Arc<Sandbox>>,
     pub limits: Arc<limits::Limits>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
 }
 
 impl AppState {

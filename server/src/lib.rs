@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod connections;
 pub mod db;
 pub mod egress;
@@ -17,6 +18,7 @@ pub mod oauth;
 pub mod rotation;
 pub mod sandbox;
 pub mod secrets;
+pub mod services;
 pub mod sessions;
 pub mod startup;
 pub mod tenancy;

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState};
 use crate::sandbox::Sandbox;
+use crate::services::Services;
 use crate::vault::{self, KeyringError};
 
 /// A bound, migrated, ready-to-serve Portico.
@@ -64,12 +65,14 @@ impl Portico {
             .site_addr(addr)
             .build();
         let state = AppState {
-            db,
-            catalog,
-            vault,
-            public_url: public_url.clone().into(),
+            services: Services {
+                db,
+                catalog,
+                vault,
+                public_url: public_url.clone().into(),
+                egress: crate::egress::Egress::new(config.egress.into()),
+            },
             leptos_options,
-            egress: crate::egress::Egress::new(config.egress.into()),
             limits: http::Limits::new(config.limits),
             sandbox: config
                 .sandbox

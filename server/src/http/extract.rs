@@ -24,7 +24,7 @@ impl FromRequestParts<AppState> for ApiKey {
 }
 
 /// Authenticates the `x-api-key` header; `missing` is the message when there is none.
-pub async fn api_key_from_headers(
+async fn api_key_from_headers(
     headers: &HeaderMap,
     state: &AppState,
     missing: &'static str,
@@ -41,7 +41,7 @@ pub async fn api_key_from_headers(
 }
 
 /// The token of an `Authorization: Bearer` header.
-pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -50,7 +50,48 @@ pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The session behind an `Authorization: Bearer` session token.
+/// The session behind an `Authorization: Bearer` session token. The SDK's CORS layer resolves
+/// it once and leaves it in the request's extensions.
+#[derive(Clone)]
+pub struct SessionBearer(pub Session);
+
+impl FromRequestParts<AppState> for SessionBearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(session) = parts.extensions.get::<SessionBearer>() {
+            return Ok(session.clone());
+        }
+        session_from_bearer(&parts.headers, state)
+            .await
+            .map(SessionBearer)
+    }
+}
+
+/// Who is calling an endpoint that takes either a Bearer session token or an API key.
+pub enum Caller {
+    Session(Box<Session>),
+    ApiKey(ApiKeyPrincipal),
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if bearer_token(&parts.headers).is_some() {
+            let SessionBearer(session) = SessionBearer::from_request_parts(parts, state).await?;
+            return Ok(Self::Session(Box::new(session)));
+        }
+        let ApiKey(key) = api_key_from_headers(
+            &parts.headers,
+            state,
+            "send x-api-key with linked_account_id, or a Bearer session token",
+        )
+        .await?;
+        Ok(Self::ApiKey(key))
+    }
+}
+
 pub(super) async fn session_from_bearer(
     headers: &HeaderMap,
     state: &AppState,

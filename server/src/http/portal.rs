@@ -11,7 +11,8 @@ use app::{
 use axum::http::{HeaderMap, header};
 use chrono::SecondsFormat;
 
-use super::{AppState, FlowError};
+use super::AppState;
+use crate::connect::ConnectError;
 use crate::connections::AppWithConnections;
 use crate::hosted::{self, VisitError};
 use crate::input::HexColor;
@@ -55,13 +56,13 @@ impl PortalBackend {
     }
 }
 
-fn notice(error: FlowError) -> Notice {
+fn notice(error: ConnectError) -> Notice {
     match error {
-        FlowError::UnknownApp | FlowError::NotOAuth => Notice::UnknownApp,
-        FlowError::NotConfigured(_) => Notice::NotConfigured,
-        FlowError::Invalid(_) => Notice::NeedsDetails,
-        FlowError::Unreachable(_) => Notice::Unavailable,
-        FlowError::Internal(message) => {
+        ConnectError::UnknownApp | ConnectError::NotOAuth => Notice::UnknownApp,
+        ConnectError::NotConfigured(_) => Notice::NotConfigured,
+        ConnectError::Invalid(_) => Notice::NeedsDetails,
+        ConnectError::Unreachable(_) => Notice::Unavailable,
+        ConnectError::Internal(message) => {
             tracing::error!(%message, "hosted page: button failed");
             Notice::Unavailable
         }
@@ -180,7 +181,7 @@ impl Portal for PortalBackend {
 fn key_form_outcome(
     app: &crate::catalog::AppDefinition,
     values: &std::collections::BTreeMap<String, String>,
-    outcome: Result<crate::entity::connection::Model, FlowError>,
+    outcome: Result<crate::entity::connection::Model, ConnectError>,
 ) -> Flash {
     let kept = || {
         app.auth_input_map
@@ -203,7 +204,7 @@ fn key_form_outcome(
     };
     match outcome {
         Ok(_) => Flash::Connected(app.slug.clone()),
-        Err(FlowError::Invalid(fields)) => {
+        Err(ConnectError::Invalid(fields)) => {
             // A message about a field the form does not have (a value a browser cannot send
             // from this form) is shown above the form.
             let (known, unknown): (Vec<_>, Vec<_>) = fields.into_iter().partition(|field| {
@@ -226,7 +227,7 @@ fn key_form_outcome(
                 problem,
             )
         }
-        Err(FlowError::Unreachable(name)) => form(
+        Err(ConnectError::Unreachable(name)) => form(
             Vec::new(),
             Some(format!(
                 "Portico could not reach {name} to check these credentials. Nothing was saved; please try again."

@@ -13,10 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::application::{Application, timestamp};
-use super::extract::{
-    ApiJson, ApiKey, LinkedAccountHeader, OptionalJson, api_key_from_headers, bearer_token,
-    session_from_bearer,
-};
+use super::extract::{ApiJson, ApiKey, Caller, LinkedAccountHeader, OptionalJson};
 use super::{ApiError, AppState};
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections;
@@ -213,22 +210,14 @@ async fn revoke_token(
 /// or for `x-api-key` plus `linked_account_id` (header or body).
 async fn create_connect_url(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     OptionalJson(body): OptionalJson<ConnectUrlBody>,
 ) -> Result<Json<ConnectUrlView>, ApiError> {
     // A link minted with a session token lives no longer than that token.
-    let (account, not_after) = match bearer_token(&headers) {
-        Some(_) => {
-            let session = session_from_bearer(&headers, &state).await?;
-            (session.linked_account, Some(session.expires_at))
-        }
-        None => {
-            let ApiKey(key) = api_key_from_headers(
-                &headers,
-                &state,
-                "send x-api-key with linked_account_id, or a Bearer session token",
-            )
-            .await?;
+    let (account, not_after) = match caller {
+        Caller::Session(session) => (session.linked_account, Some(session.expires_at)),
+        Caller::ApiKey(key) => {
             let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
                 (Some(id), _) => id.clone(),
                 (None, Some(value)) => value

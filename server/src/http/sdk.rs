@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, Path, Query, Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    extract::{Path, Query, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -14,11 +14,10 @@ use axum::{
 use serde::Serialize;
 
 use super::application::Application;
-use super::extract::session_from_bearer;
-use super::flows::FlowError;
+use super::extract::{SessionBearer, session_from_bearer};
 use super::{ApiError, AppState};
+use crate::connect::ConnectError;
 use crate::oauth::{BrowserBinding, Mode};
-use crate::sessions::Session;
 use crate::tenancy;
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -30,23 +29,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v3/org/basics", get(org_basics))
         .route("/v2/app/{slug}/save", post(save_keys))
         .route_layer(middleware::from_fn_with_state(state, cors))
-}
-
-/// The session behind the request's Bearer token, resolved once by the CORS layer.
-#[derive(Clone)]
-pub struct SdkSession(pub Session);
-
-impl FromRequestParts<AppState> for SdkSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(session) = parts.extensions.get::<SdkSession>() {
-            return Ok(session.clone());
-        }
-        session_from_bearer(&parts.headers, state)
-            .await
-            .map(SdkSession)
-    }
 }
 
 const ALLOWED_HEADERS: &str = "authorization, content-type";
@@ -110,7 +92,7 @@ async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Re
         return ApiError::Forbidden("this origin is not allowed to use this org's links")
             .into_response();
     }
-    parts.extensions.insert(SdkSession(session));
+    parts.extensions.insert(SessionBearer(session));
     let mut response = next.run(Request::from_parts(parts, body)).await;
     allow(response.headers_mut(), &origin);
     response
@@ -125,14 +107,14 @@ fn allow(headers: &mut HeaderMap, origin: &str) {
 
 async fn list_applications(
     State(state): State<AppState>,
-    SdkSession(session): SdkSession,
+    SessionBearer(session): SessionBearer,
 ) -> Result<Json<Vec<Application>>, ApiError> {
     Ok(Json(state.applications(&session.linked_account).await?))
 }
 
 async fn get_application(
     State(state): State<AppState>,
-    SdkSession(session): SdkSession,
+    SessionBearer(session): SessionBearer,
     Path(slug): Path<String>,
 ) -> Result<Json<Application>, ApiError> {
     Ok(Json(
@@ -145,19 +127,19 @@ struct AuthUrl {
     auth_url: String,
 }
 
-impl From<FlowError> for ApiError {
-    fn from(error: FlowError) -> Self {
+impl From<ConnectError> for ApiError {
+    fn from(error: ConnectError) -> Self {
         match error {
-            FlowError::UnknownApp => Self::NotFound("application"),
-            FlowError::NotOAuth => Self::NotFound("OAuth2 application"),
-            FlowError::NotConfigured(_) => {
+            ConnectError::UnknownApp => Self::NotFound("application"),
+            ConnectError::NotOAuth => Self::NotFound("OAuth2 application"),
+            ConnectError::NotConfigured(_) => {
                 Self::Conflict("the org has not set this app's OAuth client up")
             }
-            FlowError::Invalid(fields) => Self::Validation(fields),
-            FlowError::Unreachable(name) => {
+            ConnectError::Invalid(fields) => Self::Validation(fields),
+            ConnectError::Unreachable(name) => {
                 Self::Unavailable(format!("could not reach {name}, try again"))
             }
-            FlowError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
+            ConnectError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
         }
     }
 }
@@ -168,7 +150,7 @@ impl From<FlowError> for ApiError {
 /// what `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
 async fn integrate(
     State(state): State<AppState>,
-    SdkSession(session): SdkSession,
+    SessionBearer(session): SessionBearer,
     Path(slug): Path<String>,
     Query(given): Query<HashMap<String, String>>,
 ) -> Result<Json<AuthUrl>, ApiError> {
@@ -191,7 +173,7 @@ async fn integrate(
 /// `DELETE /api/v1/linked-acc/integration/{slug}`.
 async fn disconnect(
     State(state): State<AppState>,
-    SdkSession(session): SdkSession,
+    SessionBearer(session): SessionBearer,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     // A disabled app's connections can still be removed (and their tokens revoked).
@@ -224,7 +206,7 @@ struct LinkedAccountView {
 }
 
 /// `GET /api/v3/org/basics`: the org and linked account a session token speaks for.
-async fn org_basics(SdkSession(session): SdkSession) -> Json<OrgBasics> {
+async fn org_basics(SessionBearer(session): SessionBearer) -> Json<OrgBasics> {
     Json(OrgBasics {
         org: OrgView {
             id: session.org.id,
@@ -244,7 +226,7 @@ async fn org_basics(SdkSession(session): SdkSession) -> Json<OrgBasics> {
 /// as `cobalt.connect("twilio", {number, sid})` sends them.
 async fn save_keys(
     State(state): State<AppState>,
-    SdkSession(session): SdkSession,
+    SessionBearer(session): SessionBearer,
     Path(slug): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {

@@ -1,0 +1,65 @@
+//! What the three front doors share: the hosted page, the SDK routes and the vendor API all
+//! begin sign-ins, save key forms and disconnect through here.
+
+use crate::catalog::{self, AppDefinition};
+use crate::entity::linked_account;
+use crate::oauth::OAuthError;
+use crate::services::Services;
+
+mod begin;
+mod disconnect;
+mod save_keys;
+
+/// Why a flow cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("this app is not offered here")]
+    UnknownApp,
+    #[error("this app connects with a form, not a sign-in")]
+    NotOAuth,
+    #[error("{0} is not set up yet")]
+    NotConfigured(String),
+    #[error("some fields are missing or invalid")]
+    Invalid(Vec<crate::input::FieldError>),
+    #[error("{0} could not be reached")]
+    Unreachable(String),
+    #[error("flow failed: {0}")]
+    Internal(String),
+}
+
+impl From<sea_orm::DbErr> for ConnectError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl From<OAuthError> for ConnectError {
+    fn from(error: OAuthError) -> Self {
+        match error {
+            OAuthError::NotOAuth => Self::NotOAuth,
+            OAuthError::NotConfigured(name) => Self::NotConfigured(name),
+            OAuthError::MissingParam(name) => {
+                Self::Invalid(vec![crate::input::FieldError::new(name, "is required")])
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl Services {
+    /// An app the linked account's org has enabled, or `UnknownApp`.
+    pub async fn enabled_app(
+        &self,
+        account: &linked_account::Model,
+        slug: &str,
+    ) -> Result<AppDefinition, ConnectError> {
+        let environment = account.environment;
+        let enabled = catalog::enabled_slugs(&self.db, &account.org_id, environment).await?;
+        if !enabled.iter().any(|enabled| enabled == slug) {
+            return Err(ConnectError::UnknownApp);
+        }
+        catalog::definition(&self.db, &self.catalog, &account.org_id, environment, slug)
+            .await?
+            .ok_or(ConnectError::UnknownApp)
+    }
+}

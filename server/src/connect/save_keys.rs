@@ -1,0 +1,24 @@
+//! Saving a key-based app's form.
+
+use super::ConnectError;
+use crate::catalog::AppDefinition;
+use crate::entity::{connection, linked_account};
+use crate::services::Services;
+
+impl Services {
+    /// Validates, verifies and stores key-based credentials for an app.
+    pub async fn save_keys(
+        &self,
+        account: &linked_account::Model,
+        app: &AppDefinition,
+        given: &std::collections::BTreeMap<String, String>,
+    ) -> Result<connection::Model, ConnectError> {
+        crate::keyauth::save(&self.db, &self.vault, &self.egress, app, account, given)
+            .await
+            .map_err(|error| match error {
+                crate::keyauth::SaveError::Invalid(fields) => ConnectError::Invalid(fields),
+                crate::keyauth::SaveError::Unreachable(name) => ConnectError::Unreachable(name),
+                crate::keyauth::SaveError::Db(error) => error.into(),
+            })
+    }
+}

@@ -1,0 +1,62 @@
+//! Connections as the pages and the API list them: by linked account, grouped by app.
+
+use app::dto::ReauthReason;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use super::Status;
+use crate::catalog::{AppDefinition, Catalog, enabled_apps};
+use crate::entity::{connection, linked_account};
+
+/// A linked account's connections, oldest first.
+pub async fn of_linked_account(
+    db: &impl ConnectionTrait,
+    linked_account_id: &str,
+) -> Result<Vec<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::LinkedAccountId.eq(linked_account_id))
+        .order_by_asc(connection::Column::ConnectedAt)
+        .all(db)
+        .await
+}
+
+/// An enabled app with the linked account's connections of it.
+#[derive(Debug)]
+pub struct AppWithConnections<'a> {
+    pub app: std::borrow::Cow<'a, AppDefinition>,
+    pub connections: Vec<connection::Model>,
+}
+
+impl AppWithConnections<'_> {
+    /// The first reason any of its connections needs reauthentication, if one does.
+    pub fn reauth_reason(&self) -> Option<ReauthReason> {
+        self.connections
+            .iter()
+            .find_map(|record| match Status::of(record) {
+                Status::ReauthRequired(reason) => Some(reason),
+                Status::Active => None,
+            })
+    }
+}
+
+/// Every app the org enabled in the linked account's environment (catalog order, then the
+/// org's own apps), each with the linked account's connections of it.
+pub async fn apps_for_linked_account<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    linked_account: &linked_account::Model,
+) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
+    let environment = linked_account.environment;
+    let apps = enabled_apps(db, catalog, &linked_account.org_id, environment).await?;
+    let mut connections = of_linked_account(db, &linked_account.id).await?;
+    Ok(apps
+        .into_iter()
+        .map(|app| {
+            let (mine, rest) = connections.drain(..).partition(|c| c.slug == app.slug);
+            connections = rest;
+            AppWithConnections {
+                app,
+                connections: mine,
+            }
+        })
+        .collect())
+}
