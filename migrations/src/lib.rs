@@ -6,6 +6,7 @@ mod columns;
 mod m20261128_000001_foundation;
 mod m20261128_000002_oauth;
 mod m20261129_000003_browser_binding;
+mod m20261129_000004_lifecycle;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_oauth::Migration),
             Box::new(m20261129_000003_browser_binding::Migration),
+            Box::new(m20261129_000004_lifecycle::Migration),
         ]
     }
 }

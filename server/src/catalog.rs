@@ -165,12 +165,45 @@ pub struct OAuthEndpoints {
     /// A JSON pointer naming the connected account, e.g. `/team/name`: into the token
     /// response, or into the answer of `identity_url` when there is one.
     pub identifier: Option<String>,
+    /// A JSON pointer to the provider's stable id of the account (Slack `/team/id`, GitHub
+    /// `/id`, Google `/sub`), read where `identifier` is. Connections are matched on it: two
+    /// accounts with the same display name stay two connections.
+    pub account_id: Option<String>,
+    /// How this provider says a refresh is refused, beyond RFC 6749's `error` codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<RefusalRule>,
     /// A URL answering JSON about the signed-in account, called with the new access token.
     pub identity_url: Option<String>,
     /// Values the end customer gives before signing in, filled into `{name}` in the URLs,
     /// e.g. a Zendesk subdomain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ConnectParam>,
+}
+
+/// One way a provider refuses a token request: when the JSON answer has `value` at `pointer`,
+/// the refusal `means` that (whatever the HTTP status, for providers that answer 200).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalRule {
+    pub pointer: String,
+    pub value: String,
+    pub means: Refusal,
+}
+
+/// What a refused token request means for the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// RFC 6749 `invalid_grant`: the refresh token no longer works (expired or revoked).
+    InvalidGrant,
+    /// The provider says the grant was revoked.
+    TokenRevoked,
+    /// RFC 6749 `invalid_client`: the org's client credentials no longer work.
+    InvalidClient,
+    /// The app was uninstalled from the account.
+    AppUninstalled,
+    /// A refusal that may pass: try again later.
+    Transient,
 }
 
 /// One value asked before an OAuth2 sign-in. Values are 1 to 63 of `a-z`, `0-9` and `-`

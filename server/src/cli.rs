@@ -11,7 +11,7 @@ use crate::catalog::{self, AppConfigInput, Catalog, Slug};
 use crate::config::{Config, Settings};
 use crate::connections;
 use crate::db;
-use crate::entity::{connection, org};
+use crate::entity::{connection, connection_event::Actor, org};
 use crate::input::HexColor;
 use crate::sandbox;
 use crate::sessions::{self, Branding, Purpose};
@@ -479,9 +479,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let org = find_org(&db, &org).await?;
             let account = find_account(&db, &org.id, environment, &linked_account).await?;
             let slug = catalog_slug(&slug)?;
-            let connection =
-                connections::record_connected(&db, &account, slug.as_str(), identifier.as_deref())
-                    .await?;
+            let connection = connections::record_connected(
+                &db,
+                &account,
+                slug.as_str(),
+                identifier.as_deref(),
+                Actor::Operator,
+            )
+            .await?;
             print(
                 format,
                 &format!("Recorded connection {}", connection.id),
@@ -489,7 +494,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
         }
         Command::Connection(ConnectionCommand::Flag { id, reason }) => {
-            if !connections::flag_reauth_required(&db, &id, reason).await? {
+            let flag = connections::Flag::new(reason, Actor::Operator, "flagged by an operator");
+            if connections::flag(&db, &id, None, &flag).await?.is_none() {
                 return Err(CliError::new(format!("no connection with id {id}")));
             }
             println!(
@@ -543,7 +549,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             print(format, &human, &[("connections", Value::Array(list))]);
         }
         Command::Connection(ConnectionCommand::Refresh { id }) => {
-            refresh_connections(&db, &vault, &config, &public_url, id.as_deref()).await?;
+            refresh_connections(&db, vault, &config, &public_url, id.as_deref()).await?;
         }
         Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
     }
@@ -583,65 +589,44 @@ async fn sandbox_command(db: &DatabaseConnection, command: SandboxCommand) -> Re
     Ok(())
 }
 
-/// Refreshes one connection or every active OAuth2 connection, printing what happened to each.
+/// Refreshes one connection or every active connection now, printing what happened to each.
 async fn refresh_connections(
     db: &DatabaseConnection,
-    vault: &Vault,
+    vault: Vault,
     config: &Config,
     public_url: &str,
     id: Option<&str>,
 ) -> Result<(), CliError> {
-    use crate::entity::{connection, linked_account};
     use sea_orm::{ColumnTrait, QueryFilter};
 
     let catalog = Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?;
-    let egress = crate::egress::Egress::new(config.egress.into());
+    let services = crate::services::Services::new(
+        db.clone(),
+        std::sync::Arc::new(catalog),
+        std::sync::Arc::new(vault),
+        crate::egress::Egress::new(config.egress.into()),
+        public_url,
+        config.refresh,
+    );
     let query = match id {
         Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
         None => connection::Entity::find()
             .filter(connection::Column::Status.eq(connection::State::Active)),
     };
     let records = query.all(db).await?;
-    if id.is_some() && records.is_empty() {
-        return Err(CliError::new(format!(
-            "no connection with id {}",
-            id.unwrap_or_default()
-        )));
+    if let (Some(id), true) = (id, records.is_empty()) {
+        return Err(CliError::new(format!("no connection with id {id}")));
     }
     for record in records {
-        let Some(account) = linked_account::Entity::find_by_id(&record.linked_account_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let environment = account.environment;
-        let Some(definition) =
-            catalog::definition(db, &catalog, &account.org_id, environment, &record.slug).await?
-        else {
-            continue;
-        };
-        if definition.oauth.is_none() {
-            continue;
-        }
-        let outcome = match crate::oauth::app_for_connection(
-            db,
-            vault,
-            public_url,
-            &definition,
-            &account,
-            &record,
+        let outcome = crate::oauth::refresh(
+            &services,
+            &record.id,
+            crate::connections::refresh::Due::Now,
+            Actor::Operator,
         )
         .await
-        {
-            Ok(app) => {
-                crate::oauth::refresh(db, vault, &egress, public_url, &app, &account, &record)
-                    .await
-                    .map(|outcome| format!("{outcome:?}"))
-                    .unwrap_or_else(|error| format!("failed: {error}"))
-            }
-            Err(error) => format!("failed: {error}"),
-        };
+        .map(|outcome| format!("{outcome:?}"))
+        .unwrap_or_else(|error| format!("failed: {error}"));
         println!("{} {} {}", record.id, record.slug, outcome);
     }
     Ok(())

@@ -106,6 +106,38 @@ pub struct Settings {
         global = true
     )]
     pub sandbox_refresh_ttl: u32,
+    /// Refresh access tokens this many seconds before they expire (at most half their life).
+    #[arg(
+        long,
+        env = "PORTICO_REFRESH_AHEAD",
+        default_value_t = 300,
+        global = true
+    )]
+    pub refresh_ahead: u32,
+    /// After a refresh fails for now, wait at least this many seconds (doubling up to an hour).
+    #[arg(
+        long,
+        env = "PORTICO_REFRESH_RETRY_FLOOR",
+        default_value_t = 60,
+        global = true
+    )]
+    pub refresh_retry_floor: u32,
+    /// How often the refresh worker looks for connections to refresh, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_REFRESH_EVERY",
+        default_value_t = 15,
+        global = true
+    )]
+    pub refresh_every: u32,
+    /// How often key-based connections are verified with their provider, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_VERIFY_EVERY",
+        default_value_t = 24 * 3600,
+        global = true
+    )]
+    pub verify_every: u32,
 }
 
 /// How strict Portico is about its setup.
@@ -133,6 +165,31 @@ pub struct Config {
     /// Where outbound requests may go.
     pub egress: EgressSettings,
     pub limits: RateLimits,
+    pub refresh: RefreshSettings,
+}
+
+/// When tokens are refreshed and credentials re-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshSettings {
+    /// How long before expiry the worker refreshes an access token.
+    pub ahead: chrono::Duration,
+    /// The shortest wait after a failure that may pass.
+    pub retry_floor: chrono::Duration,
+    /// How often the worker looks.
+    pub every: std::time::Duration,
+    /// How often key-based connections are verified.
+    pub verify_every: chrono::Duration,
+}
+
+impl Default for RefreshSettings {
+    fn default() -> Self {
+        Self {
+            ahead: chrono::Duration::minutes(5),
+            retry_floor: chrono::Duration::minutes(1),
+            every: std::time::Duration::from_secs(15),
+            verify_every: chrono::Duration::days(1),
+        }
+    }
 }
 
 /// Requests per minute each caller may make, per surface.
@@ -257,6 +314,12 @@ impl Settings {
                 api_per_minute: self.rate_limit_api.max(1),
                 sdk_per_minute: self.rate_limit_sdk.max(1),
                 pages_per_minute: self.rate_limit_pages.max(1),
+            },
+            refresh: RefreshSettings {
+                ahead: chrono::Duration::seconds(self.refresh_ahead.into()),
+                retry_floor: chrono::Duration::seconds(self.refresh_retry_floor.max(1).into()),
+                every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
+                verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
             },
         })
     }

@@ -2,10 +2,13 @@
 //! and how they are listed.
 
 pub mod credentials;
+pub mod events;
 mod listing;
 mod reauth;
+pub mod refresh;
 mod status;
+pub mod usage;
 
 pub use listing::{AppWithConnections, apps_for_linked_account, of_linked_account};
-pub use reauth::{flag_all_of_app, flag_reauth_required};
+pub use reauth::{Flag, flag, flag_all_of_app, flag_in};
 pub use status::{Connect, Status, display_identifier, record_connected, store_active};

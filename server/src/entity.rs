@@ -4,6 +4,7 @@ pub mod allowed_origin;
 pub mod api_key;
 pub mod app_config;
 pub mod connection;
+pub mod connection_event;
 pub mod custom_app;
 mod environment;
 pub mod hosted_session;

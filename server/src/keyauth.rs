@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
 use crate::connections::{self, Status, credentials::Credentials};
 use crate::egress::{Egress, EgressError};
-use crate::entity::{connection, linked_account};
+use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::input::FieldError;
 use crate::secrets;
 use crate::vault::{Vault, VaultError};
@@ -293,7 +293,7 @@ pub async fn save(
             Credentials::Fields { fields: values }.seal(vault, account, &app.slug, &id),
         ),
         key_id: Some(vault.active_key_id()),
-        ..connections::Connect::default()
+        ..connections::Connect::by(Actor::EndCustomer)
     };
     let record = connections::store_active(&txn, account, &app.slug, id, existing, connect).await?;
     txn.commit().await?;

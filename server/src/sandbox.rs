@@ -25,6 +25,7 @@ const CODE_TTL: Duration = Duration::seconds(60);
 pub struct Sandbox {
     pub settings: SandboxSettings,
     token_requests: AtomicU64,
+    reuse_detections: AtomicU64,
 }
 
 impl Sandbox {
@@ -32,12 +33,20 @@ impl Sandbox {
         Self {
             settings,
             token_requests: AtomicU64::new(0),
+            reuse_detections: AtomicU64::new(0),
         }
     }
 
     /// Requests the token endpoint has received since start.
     pub fn token_requests(&self) -> u64 {
         self.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// Rotated-away refresh tokens presented again since start. A client that refreshes
+    /// concurrently without coordination shows up here; each one revokes its grant, as the
+    /// OAuth 2.0 Security BCP (RFC 9700 §4.14.2) asks of providers.
+    pub fn reuse_detections(&self) -> u64 {
+        self.reuse_detections.load(Ordering::Relaxed)
     }
 
     fn count_token_request(&self) {
@@ -125,6 +134,7 @@ pub async fn approve(
         refresh_digest: Set(None),
         refresh_expires_at: Set(None),
         revoked_at: Set(None),
+        previous_refresh_digest: Set(None),
         created_at: Set(now),
     }
     .insert(db)
@@ -154,6 +164,8 @@ pub struct TokenAnswer {
     pub refresh_token_expires_in: i64,
     pub scope: String,
     pub account: String,
+    /// A stable id of the account, as real providers give beside a display name.
+    pub account_id: String,
 }
 
 /// An error response (RFC 6749 §5.2).
@@ -253,11 +265,14 @@ pub async fn token(
                 .refresh_token
                 .as_deref()
                 .ok_or_else(|| refuse("invalid_request", "refresh_token is missing"))?;
-            let grant = sandbox_grant::Entity::find()
-                .filter(sandbox_grant::Column::RefreshDigest.eq(secrets::digest(presented)))
+            let digest = secrets::digest(presented);
+            let Some(grant) = sandbox_grant::Entity::find()
+                .filter(sandbox_grant::Column::RefreshDigest.eq(&digest))
                 .one(db)
                 .await?
-                .ok_or_else(|| refuse("invalid_grant", "the refresh token is unknown"))?;
+            else {
+                return Err(reused(db, sandbox, &digest).await?.into());
+            };
             if grant.client_id != client_id {
                 return Err(
                     refuse("invalid_grant", "the token was issued to another client").into(),
@@ -282,6 +297,35 @@ pub async fn token(
     issue_tokens(db, sandbox, grant, now).await
 }
 
+/// A refresh token that is not current: when it is the one the last rotation replaced, the
+/// grant is revoked and the reuse counted.
+async fn reused(
+    db: &impl ConnectionTrait,
+    sandbox: &Sandbox,
+    digest: &str,
+) -> Result<TokenRefusal, DbErr> {
+    let revoked = sandbox_grant::Entity::update_many()
+        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sandbox_grant::Column::PreviousRefreshDigest.eq(digest))
+        .filter(sandbox_grant::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if revoked.rows_affected > 0 {
+        sandbox.reuse_detections.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("sandbox: a rotated refresh token was used again; its grant is revoked");
+        return Ok(refuse(
+            "invalid_grant",
+            "the refresh token was already used",
+        ));
+    }
+    Ok(refuse("invalid_grant", "the refresh token is unknown"))
+}
+
+/// A stable id for a sandbox account name.
+fn account_id(account: &str) -> String {
+    format!("acct_{}", &secrets::digest(account)[..16])
+}
+
 /// Issues a fresh access and refresh token for a grant; the previous refresh token stops working.
 async fn issue_tokens(
     db: &impl ConnectionTrait,
@@ -297,12 +341,41 @@ async fn issue_tokens(
         .refresh_expires_at
         .unwrap_or(now + Duration::seconds(refresh_ttl));
     let (account, scope) = (grant.account.clone(), grant.scope.clone());
-    let mut active: sandbox_grant::ActiveModel = grant.into();
-    active.access_digest = Set(Some(secrets::digest(&access)));
-    active.access_expires_at = Set(Some(now + Duration::seconds(i64::from(access_ttl))));
-    active.refresh_digest = Set(Some(secrets::digest(&refresh)));
-    active.refresh_expires_at = Set(Some(refresh_expires_at));
-    active.update(db).await?;
+    // Only the holder of the current refresh token rotates it: of two requests racing with the
+    // same token, the second finds it replaced, which is a reuse.
+    let current = grant.refresh_digest.clone();
+    let rotated = sandbox_grant::Entity::update_many()
+        .col_expr(
+            sandbox_grant::Column::PreviousRefreshDigest,
+            Expr::value(current.clone()),
+        )
+        .col_expr(
+            sandbox_grant::Column::AccessDigest,
+            Expr::value(secrets::digest(&access)),
+        )
+        .col_expr(
+            sandbox_grant::Column::AccessExpiresAt,
+            Expr::value(now + Duration::seconds(i64::from(access_ttl))),
+        )
+        .col_expr(
+            sandbox_grant::Column::RefreshDigest,
+            Expr::value(secrets::digest(&refresh)),
+        )
+        .col_expr(
+            sandbox_grant::Column::RefreshExpiresAt,
+            Expr::value(refresh_expires_at),
+        )
+        .filter(sandbox_grant::Column::Id.eq(&grant.id))
+        .filter(match &current {
+            Some(digest) => sandbox_grant::Column::RefreshDigest.eq(digest.as_str()),
+            None => sandbox_grant::Column::RefreshDigest.is_null(),
+        })
+        .exec(db)
+        .await?;
+    if rotated.rows_affected != 1 {
+        let digest = current.unwrap_or_default();
+        return Err(reused(db, sandbox, &digest).await?.into());
+    }
     Ok(TokenAnswer {
         access_token: access,
         token_type: "Bearer",
@@ -310,6 +383,7 @@ async fn issue_tokens(
         refresh_token: refresh,
         refresh_token_expires_in: (refresh_expires_at - now).num_seconds().max(0),
         scope,
+        account_id: account_id(&account),
         account,
     })
 }

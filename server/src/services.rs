@@ -5,6 +5,11 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::catalog::Catalog;
+use crate::config::RefreshSettings;
+use crate::connections::{
+    refresh::{InFlight, Outcome},
+    usage::Usage,
+};
 use crate::egress::Egress;
 use crate::vault::Vault;
 
@@ -18,4 +23,32 @@ pub struct Services {
     pub egress: Egress,
     /// Without a trailing slash.
     pub public_url: Arc<str>,
+    /// When and how often tokens are refreshed.
+    pub refresh: RefreshSettings,
+    /// The refresh running for each connection in this process.
+    pub refreshes: Arc<InFlight<Outcome>>,
+    /// Credential reads not yet written as `last_used_at`.
+    pub usage: Arc<Usage>,
+}
+
+impl Services {
+    pub fn new(
+        db: DatabaseConnection,
+        catalog: Arc<Catalog>,
+        vault: Arc<Vault>,
+        egress: Egress,
+        public_url: &str,
+        refresh: RefreshSettings,
+    ) -> Self {
+        Self {
+            db,
+            catalog,
+            vault,
+            egress,
+            public_url: public_url.into(),
+            refresh,
+            refreshes: Arc::default(),
+            usage: Arc::default(),
+        }
+    }
 }

@@ -65,13 +65,14 @@ impl Portico {
             .site_addr(addr)
             .build();
         let state = AppState {
-            services: Services {
+            services: Services::new(
                 db,
                 catalog,
                 vault,
-                public_url: public_url.clone().into(),
-                egress: crate::egress::Egress::new(config.egress.into()),
-            },
+                crate::egress::Egress::new(config.egress.into()),
+                &public_url,
+                config.refresh,
+            ),
             leptos_options,
             limits: http::Limits::new(config.limits),
             sandbox: config
@@ -94,6 +95,11 @@ impl Portico {
     /// The base URL links and icons use.
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    /// What the domain flows of this server run on.
+    pub fn services(&self) -> crate::services::Services {
+        self.state.services.clone()
     }
 
     /// The vault this server seals secrets with.

@@ -117,37 +117,15 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     canaries.push(tokens.refresh_token.as_deref().unwrap().to_string());
 
     // A refresh sends the refresh token and receives new ones.
-    let definition = portico::catalog::Catalog::builtin()
-        .unwrap()
-        .get("sandbox")
-        .unwrap()
-        .clone();
-    let sandbox_app = oauth::oauth_app(
-        &app.db,
-        &app.vault,
-        &app.base,
-        &org.id,
-        portico::tenancy::Environment::Test,
-        &definition,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
     let outcome = oauth::refresh(
-        &app.db,
-        &app.vault,
-        &portico::egress::Egress::new(portico::egress::Policy {
-            allow_http: true,
-            allow_loopback: true,
-        }),
-        &app.base,
-        &sandbox_app,
-        &account,
-        &connection,
+        &app.services,
+        &connection.id,
+        portico::connections::refresh::Due::Now,
+        helpers::OPERATOR,
     )
     .await
     .unwrap();
-    assert_eq!(outcome, oauth::Refresh::Refreshed);
+    assert_eq!(outcome, portico::connections::refresh::Refresh::Refreshed);
     let refreshed = oauth::open_tokens(&app.vault, &account, &record(&app).await[0])
         .unwrap()
         .unwrap();

@@ -53,6 +53,9 @@ pub struct CustomOAuthInput {
     pub client_secret: Option<String>,
     pub issuer: Option<String>,
     pub identifier: Option<String>,
+    pub account_id: Option<String>,
+    #[serde(default)]
+    pub refusals: Vec<super::RefusalRule>,
     pub identity_url: Option<String>,
 }
 
@@ -64,6 +67,33 @@ impl std::fmt::Debug for CustomOAuthInput {
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
+}
+
+/// A JSON pointer such as `/team/name`.
+fn pointer(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(pointer) if pointer.starts_with('/') => Ok(Some(text_line(field, pointer, 200)?)),
+        Some(_) => Err(FieldError::new(
+            field,
+            "must be a JSON pointer such as /team/name",
+        )),
+    }
+}
+
+/// At most 20 refusal rules, each with a JSON pointer and a short value.
+fn refusals(rules: Vec<super::RefusalRule>) -> Result<Vec<super::RefusalRule>, FieldError> {
+    if rules.len() > 20 {
+        return Err(FieldError::new(
+            "oauth.refusals",
+            "must have at most 20 rules",
+        ));
+    }
+    for rule in &rules {
+        pointer("oauth.refusals.pointer", Some(&rule.pointer))?;
+        text_line("oauth.refusals.value", &rule.value, 200)?;
+    }
+    Ok(rules)
 }
 
 fn yes() -> bool {
@@ -184,18 +214,9 @@ impl CustomAppInput {
                         .as_deref()
                         .map(|url| endpoint(policy, "oauth.identity_url", url))
                         .transpose()?,
-                    identifier: match oauth.identifier.as_deref() {
-                        None => None,
-                        Some(pointer) if pointer.starts_with('/') => {
-                            Some(text_line("oauth.identifier", pointer, 200)?)
-                        }
-                        Some(_) => {
-                            return Err(FieldError::new(
-                                "oauth.identifier",
-                                "must be a JSON pointer such as /team/name",
-                            ));
-                        }
-                    },
+                    identifier: pointer("oauth.identifier", oauth.identifier.as_deref())?,
+                    account_id: pointer("oauth.account_id", oauth.account_id.as_deref())?,
+                    refusals: refusals(oauth.refusals)?,
                 };
                 let config = AppConfigInput::parse(
                     Some(&oauth.client_id),

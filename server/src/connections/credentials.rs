@@ -260,6 +260,12 @@ mod tests {
             version: 1,
             connected_at: Utc::now(),
             updated_at: Utc::now(),
+            account_id: None,
+            lease_until: None,
+            last_used_at: None,
+            retry_at: None,
+            failures: 0,
+            checked_at: None,
         }
     }
 

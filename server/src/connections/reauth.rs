@@ -1,47 +1,136 @@
 //! The only writer of flags: a connection that can no longer authenticate is marked
-//! `reauth_required` with its reason here, and nowhere else.
+//! `reauth_required` with its reason here and nowhere else, and each flag records one
+//! `flagged` event in the same transaction.
 
 use app::dto::ReauthReason;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use crate::entity::{connection, linked_account};
+use super::events::{self, Transition};
+use crate::entity::{
+    connection,
+    connection_event::{Actor, Kind},
+    linked_account,
+};
 use crate::tenancy::Environment;
 
-/// Flags a connection `reauth_required` with a reason. Returns whether the connection existed.
-pub async fn flag_reauth_required(
-    db: &impl ConnectionTrait,
-    connection_id: &str,
-    reason: ReauthReason,
-) -> Result<bool, DbErr> {
-    let Some(record) = connection::Entity::find_by_id(connection_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let version = record.version;
-    let mut active: connection::ActiveModel = record.into();
-    active.status = Set(connection::State::ReauthRequired);
-    active.reauth_reason = Set(Some(reason.into()));
-    active.version = Set(version + 1);
-    active.updated_at = Set(Utc::now());
-    active.update(db).await?;
-    Ok(true)
+/// Why, and on whose word, a connection is flagged.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub reason: ReauthReason,
+    pub actor: Actor,
+    /// What was seen, in words; never a secret.
+    pub detail: String,
 }
 
-/// Flags every connection of `slug` in an org's environment, e.g. when the org removes the app.
+impl Flag {
+    pub fn new(reason: ReauthReason, actor: Actor, detail: impl Into<String>) -> Self {
+        Self {
+            reason,
+            actor,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Which rows a flag may change: active ones. `app_deleted` also replaces another reason,
+/// because no reconnect can work while the app is off.
+fn flaggable(reason: ReauthReason) -> Condition {
+    let active = connection::Column::Status.eq(connection::State::Active);
+    if reason == ReauthReason::AppDeleted {
+        Condition::any().add(active).add(
+            connection::Column::ReauthReason
+                .ne(connection::Reason::AppDeleted)
+                .or(connection::Column::ReauthReason.is_null()),
+        )
+    } else {
+        Condition::all().add(active)
+    }
+}
+
+/// Flags one connection inside the caller's transaction. With `version`, only while the row is
+/// still at that version (a refresher that lost its claim flags nothing). Returns the flagged
+/// row, or `None` when nothing changed.
+pub async fn flag_in(
+    txn: &impl ConnectionTrait,
+    connection_id: &str,
+    version: Option<i64>,
+    flag: &Flag,
+) -> Result<Option<connection::Model>, DbErr> {
+    let mut update = connection::Entity::update_many()
+        .col_expr(
+            connection::Column::Status,
+            Expr::value(connection::State::ReauthRequired),
+        )
+        .col_expr(
+            connection::Column::ReauthReason,
+            Expr::value(connection::Reason::from(flag.reason)),
+        )
+        .col_expr(
+            connection::Column::Version,
+            Expr::col(connection::Column::Version).add(1),
+        )
+        .col_expr(
+            connection::Column::LeaseUntil,
+            Expr::value(None::<chrono::DateTime<Utc>>),
+        )
+        .col_expr(connection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(connection::Column::Id.eq(connection_id))
+        .filter(flaggable(flag.reason));
+    if let Some(version) = version {
+        update = update.filter(connection::Column::Version.eq(version));
+    }
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Ok(None);
+    }
+    let record = connection::Entity::find_by_id(connection_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(connection_id.to_owned()))?;
+    let account = linked_account::Entity::find_by_id(&record.linked_account_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(record.linked_account_id.clone()))?;
+    let transition = Transition {
+        reason: Some(flag.reason),
+        ..Transition::new(Kind::Flagged, flag.actor).because(flag.detail.clone())
+    };
+    events::record(txn, &account, &record, transition).await?;
+    tracing::info!(
+        connection = %record.id,
+        slug = %record.slug,
+        reason = flag.reason.as_str(),
+        actor = flag.actor.as_str(),
+        "connection needs reauthentication"
+    );
+    Ok(Some(record))
+}
+
+/// Flags one connection in a transaction of its own; see [`flag_in`].
+pub async fn flag(
+    db: &DatabaseConnection,
+    connection_id: &str,
+    version: Option<i64>,
+    flag: &Flag,
+) -> Result<Option<connection::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let flagged = flag_in(&txn, connection_id, version, flag).await?;
+    txn.commit().await?;
+    Ok(flagged)
+}
+
+/// Flags every connection of `slug` in an org's environment (the org removed the app, or its
+/// client secret no longer works), each with its own event. Returns how many changed.
 pub async fn flag_all_of_app(
-    db: &impl ConnectionTrait,
+    txn: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
     slug: &str,
-    reason: ReauthReason,
+    flag: &Flag,
 ) -> Result<u64, DbErr> {
     let accounts = Query::select()
         .column(linked_account::Column::Id)
@@ -49,23 +138,20 @@ pub async fn flag_all_of_app(
         .and_where(linked_account::Column::OrgId.eq(org_id))
         .and_where(linked_account::Column::Environment.eq(environment))
         .to_owned();
-    let result = connection::Entity::update_many()
-        .col_expr(
-            connection::Column::Status,
-            Expr::value(connection::State::ReauthRequired),
-        )
-        .col_expr(
-            connection::Column::ReauthReason,
-            Expr::value(connection::Reason::from(reason)),
-        )
-        .col_expr(
-            connection::Column::Version,
-            Expr::col(connection::Column::Version).add(1),
-        )
-        .col_expr(connection::Column::UpdatedAt, Expr::value(Utc::now()))
+    let ids: Vec<String> = connection::Entity::find()
+        .select_only()
+        .column(connection::Column::Id)
         .filter(connection::Column::Slug.eq(slug))
         .filter(connection::Column::LinkedAccountId.in_subquery(accounts))
-        .exec(db)
+        .filter(flaggable(flag.reason))
+        .into_tuple()
+        .all(txn)
         .await?;
-    Ok(result.rows_affected)
+    let mut flagged = 0;
+    for id in ids {
+        if flag_in(txn, &id, None, flag).await?.is_some() {
+            flagged += 1;
+        }
+    }
+    Ok(flagged)
 }

@@ -5,8 +5,13 @@ use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 
+use super::events::{self, Transition};
 use crate::catalog::AppDefinition;
-use crate::entity::{connection, linked_account};
+use crate::entity::{
+    connection,
+    connection_event::{Actor, Kind},
+    linked_account,
+};
 use crate::secrets;
 
 /// Where a connection stands.
@@ -39,19 +44,39 @@ pub fn display_identifier(record: &connection::Model, app: &AppDefinition) -> St
 }
 
 /// What a successful connect writes into a connection.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Connect<'a> {
     /// The account as the end customer knows it; `None` keeps what a reconnect had.
     pub identifier: Option<&'a str>,
+    /// The provider's stable id of the account; `None` keeps what a reconnect had.
+    pub account_id: Option<&'a str>,
     /// Sealed by the vault for this connection's id.
     pub credentials: Option<Vec<u8>>,
     pub key_id: Option<&'a str>,
     pub access_expires_at: Option<DateTime<Utc>>,
     pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// Who connected: recorded in the audit trail.
+    pub actor: Actor,
+}
+
+impl Connect<'_> {
+    /// A connect with nothing but who made it.
+    pub fn by(actor: Actor) -> Self {
+        Self {
+            identifier: None,
+            account_id: None,
+            credentials: None,
+            key_id: None,
+            access_expires_at: None,
+            refresh_expires_at: None,
+            actor,
+        }
+    }
 }
 
 /// Makes a connection active: `existing` is updated in place (same id and `connected_at`, flag
-/// cleared, version bumped), otherwise a new connection `id` of `slug` is recorded.
+/// cleared, version bumped, `reconnected` recorded), otherwise a new connection `id` of `slug`
+/// is recorded as `connected`.
 pub async fn store_active(
     db: &impl ConnectionTrait,
     linked_account: &linked_account::Model,
@@ -62,42 +87,64 @@ pub async fn store_active(
 ) -> Result<connection::Model, DbErr> {
     let now = Utc::now();
     let identifier = connect.identifier.map(str::to_owned);
-    match existing {
+    let account_id = connect.account_id.map(str::to_owned);
+    let (record, kind) = match existing {
         Some(record) => {
             let version = record.version;
             let identifier = identifier.or_else(|| record.identifier.clone());
+            let account_id = account_id.or_else(|| record.account_id.clone());
             let mut active: connection::ActiveModel = record.into();
             active.identifier = Set(identifier);
+            active.account_id = Set(account_id);
             active.status = Set(connection::State::Active);
             active.reauth_reason = Set(None);
             active.credentials = Set(connect.credentials);
             active.key_id = Set(connect.key_id.map(str::to_owned));
             active.access_expires_at = Set(connect.access_expires_at);
             active.refresh_expires_at = Set(connect.refresh_expires_at);
+            active.lease_until = Set(None);
+            active.retry_at = Set(None);
+            active.failures = Set(0);
+            active.checked_at = Set(Some(now));
             active.version = Set(version + 1);
             active.updated_at = Set(now);
-            active.update(db).await
+            (active.update(db).await?, Kind::Reconnected)
         }
         None => {
-            connection::ActiveModel {
+            let record = connection::ActiveModel {
                 id: Set(id),
                 linked_account_id: Set(linked_account.id.clone()),
                 slug: Set(slug.to_owned()),
                 identifier: Set(identifier),
+                account_id: Set(account_id),
                 status: Set(connection::State::Active),
                 reauth_reason: Set(None),
                 credentials: Set(connect.credentials),
                 key_id: Set(connect.key_id.map(str::to_owned)),
                 access_expires_at: Set(connect.access_expires_at),
                 refresh_expires_at: Set(connect.refresh_expires_at),
+                lease_until: Set(None),
+                last_used_at: Set(None),
+                retry_at: Set(None),
+                failures: Set(0),
+                checked_at: Set(Some(now)),
                 version: Set(1),
                 connected_at: Set(now),
                 updated_at: Set(now),
             }
             .insert(db)
-            .await
+            .await?;
+            (record, Kind::Connected)
         }
-    }
+    };
+    events::record(
+        db,
+        linked_account,
+        &record,
+        Transition::new(kind, connect.actor),
+    )
+    .await?;
+    Ok(record)
 }
 
 /// Records a new active connection of `slug` made outside Portico's flows (no credentials).
@@ -106,10 +153,11 @@ pub async fn record_connected(
     linked_account: &linked_account::Model,
     slug: &str,
     identifier: Option<&str>,
+    actor: Actor,
 ) -> Result<connection::Model, DbErr> {
     let connect = Connect {
         identifier,
-        ..Connect::default()
+        ..Connect::by(actor)
     };
     store_active(
         db,

@@ -21,6 +21,17 @@ pub struct Model {
     pub version: i64,
     pub connected_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The provider's stable id of the account, when the app names one.
+    pub account_id: Option<String>,
+    /// Until when one refresher holds the right to call the provider.
+    pub lease_until: Option<DateTimeUtc>,
+    pub last_used_at: Option<DateTimeUtc>,
+    /// Not before this instant does the worker try a failing refresh again.
+    pub retry_at: Option<DateTimeUtc>,
+    /// Transient refresh failures in a row.
+    pub failures: i32,
+    /// When a key-based connection was last verified with its provider.
+    pub checked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub refresh_digest: Option<String>,
     pub refresh_expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The refresh token the last rotation replaced: presenting it again is a reuse.
+    pub previous_refresh_digest: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -17,7 +17,7 @@ use super::extract::{ApiJson, ApiKey, Caller, LinkedAccountHeader, OptionalJson}
 use super::{ApiError, AppState};
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections;
-use crate::entity::linked_account;
+use crate::entity::{connection_event::Actor, linked_account};
 use crate::input::FieldError;
 use crate::sessions::{self, Branding, Purpose};
 use crate::tenancy::{self, ApiKeyPrincipal, LinkedAccountId, LinkedAccountInput};
@@ -428,7 +428,11 @@ async fn flag_app_deleted(
         &key.org_id,
         key.environment,
         slug.as_str(),
-        ReauthReason::AppDeleted,
+        &connections::Flag::new(
+            ReauthReason::AppDeleted,
+            Actor::Vendor,
+            "the vendor turned the app off",
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use url::Url;
 
-use super::{StateSecrets, state_binding};
+use super::authorize::{StateSecrets, state_binding};
 use crate::catalog::Catalog;
 use crate::entity::{linked_account, oauth_state, org};
 use crate::secrets;

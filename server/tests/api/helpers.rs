@@ -1,6 +1,8 @@
 use app::dto::ReauthReason;
 use portico::catalog::{self, AppConfigInput, Slug};
-use portico::config::{Config, EgressSettings, Keyring, Mode, RateLimits, SandboxSettings};
+use portico::config::{
+    Config, EgressSettings, Keyring, Mode, RateLimits, RefreshSettings, SandboxSettings,
+};
 use portico::connections;
 use portico::entity::linked_account;
 use portico::startup::Portico;
@@ -18,6 +20,7 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub vault: std::sync::Arc<portico::vault::Vault>,
+    pub services: portico::services::Services,
     pub dir: std::path::PathBuf,
     pub client: reqwest::Client,
     pub sandbox: std::sync::Arc<portico::sandbox::Sandbox>,
@@ -80,6 +83,11 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
             sdk_per_minute: 100_000,
             pages_per_minute: 100_000,
         },
+        // The workers stay out of a test's way unless it asks for them.
+        refresh: RefreshSettings {
+            every: std::time::Duration::from_secs(3600),
+            ..RefreshSettings::default()
+        },
     }
 }
 
@@ -110,6 +118,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let address = format!("http://{}", portico.local_addr());
     let db = portico.db();
     let vault = portico.vault();
+    let services = portico.services();
     let sandbox = portico.sandbox().expect("the sandbox runs in tests");
     tokio::spawn(portico.run_until_stopped());
     TestApp {
@@ -117,6 +126,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         address,
         db,
         vault,
+        services,
         dir: dir.path().to_owned(),
         sandbox,
         database_url,
@@ -189,15 +199,12 @@ impl TestApp {
         flag: Option<ReauthReason>,
     ) -> String {
         let account = self.linked_account(org, account).await;
-        let record = connections::record_connected(&self.db, &account, slug, Some(identifier))
-            .await
-            .unwrap();
+        let record =
+            connections::record_connected(&self.db, &account, slug, Some(identifier), OPERATOR)
+                .await
+                .unwrap();
         if let Some(reason) = flag {
-            assert!(
-                connections::flag_reauth_required(&self.db, &record.id, reason)
-                    .await
-                    .unwrap()
-            );
+            flag_connection(&self.db, &record.id, reason).await;
         }
         record.id
     }
@@ -494,4 +501,19 @@ pub async fn mock_provider() -> MockProvider {
         base,
         _process: process,
     }
+}
+
+/// Who the tests act as when they arrange state through the domain layer.
+pub const OPERATOR: portico::entity::connection_event::Actor =
+    portico::entity::connection_event::Actor::Operator;
+
+/// Flags a connection through the single writer of flags, as an operator would.
+pub async fn flag_connection(db: &DatabaseConnection, connection_id: &str, reason: ReauthReason) {
+    let flag = connections::Flag::new(reason, OPERATOR, "arranged by a test");
+    assert!(
+        connections::flag(db, connection_id, None, &flag)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }

@@ -149,13 +149,8 @@ async fn twilio_credentials_are_checked_sealed_and_listed() {
     app.assert_absent_from_database_file(&[SID]);
 
     // Reconnect in place: the flagged connection keeps its id and is active again.
-    portico::connections::flag_reauth_required(
-        &app.db,
-        &records[0].id,
-        ReauthReason::CredentialsExpired,
-    )
-    .await
-    .unwrap();
+    crate::helpers::flag_connection(&app.db, &records[0].id, ReauthReason::CredentialsExpired)
+        .await;
     let new_sid = "AC11111111111111111111111111111111";
     let body = json!({"number": "+14155550199", "sid": new_sid}).to_string();
     assert_eq!(save(&app, &token, "twilio", &body).await.status(), 200);

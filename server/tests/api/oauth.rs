@@ -3,8 +3,9 @@
 
 use app::dto::ReauthReason;
 use portico::catalog;
+use portico::connections::refresh::{Due, Refresh};
 use portico::entity::{connection, oauth_state};
-use portico::oauth::{self, Refresh};
+use portico::oauth;
 use portico::sandbox::{self, Target};
 use portico::tenancy::Environment;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -13,25 +14,6 @@ use serde_json::{Value, json};
 use crate::helpers::{
     TestApp, TestOrg, consent, integrate, mock_provider, session_token, spawn_app,
 };
-
-async fn sandbox_app(app: &TestApp, org: &TestOrg) -> portico::oauth::OAuthApp {
-    let definition = catalog::Catalog::builtin()
-        .unwrap()
-        .get("sandbox")
-        .unwrap()
-        .clone();
-    oauth::oauth_app(
-        &app.db,
-        &app.vault,
-        &app.base,
-        &org.id,
-        Environment::Test,
-        &definition,
-        &Default::default(),
-    )
-    .await
-    .unwrap()
-}
 
 async fn connections_of(app: &TestApp, org: &TestOrg, account: &str) -> Vec<connection::Model> {
     let account = app.linked_account(org, account).await;
@@ -88,20 +70,9 @@ async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
 
     // The provider revokes access; the next refresh notices and flags the connection.
     assert_eq!(sandbox::revoke(&app.db, &Target::All).await.unwrap(), 1);
-    let outcome = oauth::refresh(
-        &app.db,
-        &app.vault,
-        &portico::egress::Egress::new(portico::egress::Policy {
-            allow_http: true,
-            allow_loopback: true,
-        }),
-        &app.base,
-        &sandbox_app(&app, &org).await,
-        &account,
-        &first,
-    )
-    .await
-    .unwrap();
+    let outcome = oauth::refresh(&app.services, &first.id, Due::Now, crate::helpers::OPERATOR)
+        .await
+        .unwrap();
     assert_eq!(outcome, Refresh::Flagged(ReauthReason::TokenRevoked));
     let application = app
         .get_json(&org, "/api/v2/public/application/sandbox", Some("cust"))

@@ -1,0 +1,78 @@
+//! The audit trail: one row per transition of a connection, written in the same transaction
+//! as the change it describes.
+
+use app::dto::ReauthReason;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+use crate::entity::{
+    connection,
+    connection_event::{self, Actor, Kind},
+    linked_account,
+};
+
+/// What happened, who caused it and why.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub kind: Kind,
+    pub reason: Option<ReauthReason>,
+    pub actor: Actor,
+    /// Why, in words; never a secret.
+    pub detail: Option<String>,
+}
+
+impl Transition {
+    pub fn new(kind: Kind, actor: Actor) -> Self {
+        Self {
+            kind,
+            reason: None,
+            actor,
+            detail: None,
+        }
+    }
+
+    pub fn because(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into().chars().take(500).collect());
+        self
+    }
+}
+
+/// Writes the row for one transition of `record`.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    account: &linked_account::Model,
+    record: &connection::Model,
+    transition: Transition,
+) -> Result<connection_event::Model, DbErr> {
+    connection_event::ActiveModel {
+        org_id: Set(account.org_id.clone()),
+        environment: Set(account.environment),
+        linked_account_id: Set(account.id.clone()),
+        connection_id: Set(record.id.clone()),
+        slug: Set(record.slug.clone()),
+        identifier: Set(record.identifier.clone()),
+        kind: Set(transition.kind),
+        reason: Set(transition.reason.map(Into::into)),
+        actor: Set(transition.actor),
+        detail: Set(transition.detail),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Every transition of one connection, oldest first.
+pub async fn of_connection(
+    db: &impl ConnectionTrait,
+    connection_id: &str,
+) -> Result<Vec<connection_event::Model>, DbErr> {
+    connection_event::Entity::find()
+        .filter(connection_event::Column::ConnectionId.eq(connection_id))
+        .order_by_asc(connection_event::Column::Id)
+        .all(db)
+        .await
+}

@@ -1,0 +1,315 @@
+//! The refresh path's bookkeeping, safe across tasks and replicas: a claim (a lease and a
+//! version bump) before any provider call, the rotated tokens written only by the claim's
+//! holder, and one shared future per connection inside a process.
+//!
+//! Every caller that does not win the claim waits for the holder's new version and reads it.
+//! A holder that dies leaves a lease that ends by itself after [`LEASE`].
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+
+use app::dto::ReauthReason;
+
+use super::events::{self, Transition};
+use crate::entity::{
+    connection,
+    connection_event::{Actor, Kind},
+    linked_account,
+};
+
+/// How long a claim holds: longer than any provider call may take (the egress client gives up
+/// after 15 s).
+pub const LEASE: Duration = Duration::seconds(30);
+/// How often a waiter looks for the holder's new version.
+const POLL: StdDuration = StdDuration::from_millis(50);
+
+/// What [`claim`] found.
+#[derive(Debug)]
+pub enum Claim {
+    /// This caller holds the lease; the row is as the claim left it (version bumped).
+    Won(connection::Model),
+    /// No refresh is needed (any more): another caller refreshed, or the tokens are fresh.
+    Fresh(connection::Model),
+    /// The connection needs reauthentication; nothing to refresh.
+    Flagged(connection::Model),
+    /// The connection is gone.
+    Gone,
+}
+
+/// Claims the right to refresh a connection while `needs` says it needs it. Waits while
+/// another caller holds the lease; when that caller finishes, its result is what counts.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    connection_id: &str,
+    needs: impl Fn(&connection::Model) -> bool,
+) -> Result<Claim, DbErr> {
+    let mut waited = false;
+    loop {
+        let Some(row) = connection::Entity::find_by_id(connection_id)
+            .one(db)
+            .await?
+        else {
+            return Ok(Claim::Gone);
+        };
+        if row.status != connection::State::Active {
+            return Ok(Claim::Flagged(row));
+        }
+        let now = Utc::now();
+        let held = row.lease_until.is_some_and(|until| until > now);
+        if held {
+            waited = true;
+            tokio::time::sleep(POLL).await;
+            continue;
+        }
+        if waited || !needs(&row) {
+            return Ok(Claim::Fresh(row));
+        }
+        let until = now + LEASE;
+        let claimed = connection::Entity::update_many()
+            .col_expr(connection::Column::LeaseUntil, Expr::value(until))
+            .col_expr(
+                connection::Column::Version,
+                Expr::col(connection::Column::Version).add(1),
+            )
+            .filter(connection::Column::Id.eq(connection_id))
+            .filter(connection::Column::Version.eq(row.version))
+            .filter(
+                Condition::any()
+                    .add(connection::Column::LeaseUntil.is_null())
+                    .add(connection::Column::LeaseUntil.lte(now)),
+            )
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Claim::Won(connection::Model {
+                lease_until: Some(until),
+                version: row.version + 1,
+                ..row
+            }));
+        }
+        // Someone else claimed or wrote between the read and the update: look again.
+        waited = true;
+    }
+}
+
+/// New tokens from the provider, sealed for the connection.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub credentials: Vec<u8>,
+    pub key_id: String,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub refresh_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Writes the rotated tokens of a claim and releases it, with one `refreshed` event. Returns
+/// the new row, or `None` when the claim was lost (its lease ran out and another caller took
+/// over): nothing is written then.
+pub async fn store(
+    db: &DatabaseConnection,
+    account: &linked_account::Model,
+    claimed: &connection::Model,
+    refreshed: Refreshed,
+    actor: Actor,
+) -> Result<Option<connection::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let written = connection::Entity::update_many()
+        .col_expr(
+            connection::Column::Credentials,
+            Expr::value(refreshed.credentials),
+        )
+        .col_expr(connection::Column::KeyId, Expr::value(refreshed.key_id))
+        .col_expr(
+            connection::Column::AccessExpiresAt,
+            Expr::value(refreshed.access_expires_at),
+        )
+        .col_expr(
+            connection::Column::RefreshExpiresAt,
+            Expr::value(refreshed.refresh_expires_at),
+        )
+        .col_expr(
+            connection::Column::LeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(
+            connection::Column::RetryAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(connection::Column::Failures, Expr::value(0))
+        .col_expr(
+            connection::Column::Version,
+            Expr::col(connection::Column::Version).add(1),
+        )
+        .col_expr(connection::Column::UpdatedAt, Expr::value(now))
+        .filter(connection::Column::Id.eq(&claimed.id))
+        .filter(connection::Column::Version.eq(claimed.version))
+        .exec(&txn)
+        .await?;
+    if written.rows_affected != 1 {
+        return Ok(None);
+    }
+    let record = connection::Entity::find_by_id(&claimed.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(claimed.id.clone()))?;
+    events::record(
+        &txn,
+        account,
+        &record,
+        Transition::new(Kind::Refreshed, actor),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(record))
+}
+
+/// Releases a claim after a failure that may pass: the next try waits until `retry_at`.
+pub async fn release(
+    db: &impl ConnectionTrait,
+    claimed: &connection::Model,
+    retry_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::LeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(connection::Column::RetryAt, Expr::value(retry_at))
+        .col_expr(
+            connection::Column::Failures,
+            Expr::col(connection::Column::Failures).add(1),
+        )
+        .filter(connection::Column::Id.eq(&claimed.id))
+        .filter(connection::Column::Version.eq(claimed.version))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Releases a claim that had nothing to do (no refresh token to use).
+pub async fn release_unused(
+    db: &impl ConnectionTrait,
+    claimed: &connection::Model,
+) -> Result<(), DbErr> {
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::LeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .filter(connection::Column::Id.eq(&claimed.id))
+        .filter(connection::Column::Version.eq(claimed.version))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The outcome every caller of one refresh shares.
+pub type Outcome = Result<Refresh, RefreshError>;
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refresh {
+    /// New tokens are stored.
+    Refreshed,
+    /// Nothing to do: another caller refreshed, or the tokens are fresh enough.
+    Fresh,
+    /// The connection needs reauthentication, for this reason.
+    Flagged(ReauthReason),
+    /// The provider could not answer now; no try before `retry_at`.
+    Transient {
+        detail: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// Nothing to refresh with: no refresh token, or not an OAuth2 connection.
+    NotRefreshable,
+}
+
+/// Why a refresh could not be decided: Portico's own trouble, never the provider's answer.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RefreshError {
+    #[error("the database is unavailable: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<DbErr> for RefreshError {
+    fn from(error: DbErr) -> Self {
+        Self::Database(error.to_string())
+    }
+}
+
+/// When a connection is due for a refresh.
+#[derive(Debug, Clone, Copy)]
+pub enum Due {
+    /// When its access token expires within this margin.
+    Within(Duration),
+    /// Now, whatever the expiry (an operator asked).
+    Now,
+}
+
+impl Due {
+    pub fn applies(self, record: &connection::Model) -> bool {
+        match self {
+            Self::Now => true,
+            Self::Within(margin) => record
+                .access_expires_at
+                .is_some_and(|at| at <= Utc::now() + margin),
+        }
+    }
+}
+
+/// One refresh future per connection inside this process: concurrent callers share it, and
+/// it runs to its end even when every caller has gone.
+pub struct InFlight<T: Clone> {
+    running: Mutex<HashMap<String, Shared<BoxFuture<'static, T>>>>,
+}
+
+impl<T: Clone> Default for InFlight<T> {
+    fn default() -> Self {
+        Self {
+            running: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> InFlight<T> {
+    /// Joins the future running for `key`, or starts `make()` as it.
+    pub async fn run<F>(self: &Arc<Self>, key: &str, make: impl FnOnce() -> F) -> T
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let shared = {
+            let mut running = self.running.lock().expect("in-flight map");
+            match running.get(key) {
+                Some(shared) => shared.clone(),
+                None => {
+                    let this = Arc::clone(self);
+                    let owned = key.to_owned();
+                    // Spawned, so a caller that goes away never leaves rotated tokens unsaved.
+                    let work = tokio::spawn(make());
+                    let shared = async move {
+                        let output = work.await.expect("a refresh task does not panic");
+                        this.running.lock().expect("in-flight map").remove(&owned);
+                        output
+                    }
+                    .boxed()
+                    .shared();
+                    running.insert(key.to_owned(), shared.clone());
+                    shared
+                }
+            }
+        };
+        shared.await
+    }
+}

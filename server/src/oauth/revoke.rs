@@ -1,0 +1,78 @@
+//! RFC 7009 revocation at the provider.
+
+use super::{OAuthApp, open_tokens};
+use crate::catalog::ClientAuth;
+use crate::egress::{Egress, EgressError};
+use crate::entity::{connection, linked_account};
+use crate::vault::Vault;
+
+/// Revokes a connection's tokens at the provider (RFC 7009). Failures are logged, not fatal.
+/// Sent directly rather than through the `oauth2` crate, which refuses plain-http endpoints
+/// and so would skip a provider on this machine.
+pub async fn revoke(
+    vault: &Vault,
+    egress: &Egress,
+    app: &OAuthApp,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) {
+    let Some(revoke_url) = &app.revoke_url else {
+        return;
+    };
+    let tokens = match open_tokens(vault, account, record) {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::warn!(connection = %record.id, %error, "cannot open tokens to revoke them");
+            return;
+        }
+    };
+    let (token, hint) = match &tokens.refresh_token {
+        Some(refresh) => (refresh.as_str(), "refresh_token"),
+        None => (tokens.access_token.as_str(), "access_token"),
+    };
+    let mut form = vec![("token", token), ("token_type_hint", hint)];
+    let request = with_client_auth(egress.client().post(revoke_url.clone()), &mut form, app);
+    let sent = match request.form(&form).build() {
+        Ok(request) => egress.execute(request).await,
+        Err(error) => Err(EgressError::Request(error.without_url())),
+    };
+    match sent {
+        Ok(answer) if answer.status.is_success() => {}
+        Ok(answer) => {
+            tracing::warn!(slug = %record.slug, connection = %record.id, status = %answer.status, "revocation refused");
+        }
+        Err(error) => {
+            tracing::warn!(slug = %record.slug, connection = %record.id, %error, "revocation failed");
+        }
+    }
+}
+
+/// Authenticates the client as the app says: HTTP Basic, or `client_id` and `client_secret`
+/// in the form.
+pub(super) fn with_client_auth<'a>(
+    request: reqwest::RequestBuilder,
+    form: &mut Vec<(&'a str, &'a str)>,
+    app: &'a OAuthApp,
+) -> reqwest::RequestBuilder {
+    match app.client_auth {
+        ClientAuth::Basic => request.basic_auth(
+            form_encode(&app.client_id),
+            app.client_secret
+                .as_deref()
+                .map(|secret| form_encode(secret)),
+        ),
+        ClientAuth::Post => {
+            form.push(("client_id", &app.client_id));
+            if let Some(secret) = &app.client_secret {
+                form.push(("client_secret", secret));
+            }
+            request
+        }
+    }
+}
+
+/// RFC 6749 §2.3.1: client credentials are form-encoded before HTTP Basic.
+fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
