@@ -51,6 +51,14 @@ enum ConnectionEvent {
 }
 
 #[derive(DeriveIden)]
+enum AppConfig {
+    Table,
+    /// Sealed by the vault: the secret a provider signs its events with (Slack's signing
+    /// secret).
+    SigningSecret,
+}
+
+#[derive(DeriveIden)]
 enum SandboxGrant {
     Table,
     PreviousRefreshDigest,
@@ -182,6 +190,14 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(
                 Table::alter()
+                    .table(AppConfig::Table)
+                    .add_column(ColumnDef::new(AppConfig::SigningSecret).binary().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
                     .table(SandboxGrant::Table)
                     .add_column(
                         ColumnDef::new(SandboxGrant::PreviousRefreshDigest)
@@ -219,6 +235,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(AppConfig::Table)
+                    .drop_column(AppConfig::SigningSecret)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

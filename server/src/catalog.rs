@@ -505,6 +505,8 @@ pub struct AppConfigInput {
     pub client_id: Option<String>,
     pub client_secret: Option<Zeroizing<String>>,
     pub scopes: Option<Vec<String>>,
+    /// What the provider signs its events with (Slack's signing secret).
+    pub signing_secret: Option<Zeroizing<String>>,
 }
 
 impl std::fmt::Debug for AppConfigInput {
@@ -513,6 +515,7 @@ impl std::fmt::Debug for AppConfigInput {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
             .field("scopes", &self.scopes)
+            .field("signing_secret", &self.signing_secret.as_ref().map(|_| "…"))
             .finish()
     }
 }
@@ -554,19 +557,37 @@ impl AppConfigInput {
             client_id,
             client_secret,
             scopes,
+            signing_secret: None,
         })
+    }
+
+    /// Adds the secret the provider signs its events with.
+    pub fn with_signing_secret(mut self, secret: Option<&str>) -> Result<Self, FieldError> {
+        self.signing_secret = secret
+            .map(|secret| text_line("signing_secret", secret, 1024).map(Zeroizing::new))
+            .transpose()?;
+        Ok(self)
     }
 }
 
 /// Where an org's OAuth client secret for an app is sealed.
 pub fn client_secret_binding(org_id: &str, environment: Environment, slug: &str) -> Binding {
+    config_binding(org_id, environment, slug, "client_secret")
+}
+
+/// Where an org's signing secret for an app's events is sealed.
+pub fn signing_secret_binding(org_id: &str, environment: Environment, slug: &str) -> Binding {
+    config_binding(org_id, environment, slug, "signing_secret")
+}
+
+fn config_binding(org_id: &str, environment: Environment, slug: &str, field: &str) -> Binding {
     Binding::new(
         "app_config",
         &[
             ("org", org_id),
             ("environment", environment.as_str()),
             ("slug", slug),
-            ("field", "client_secret"),
+            ("field", field),
         ],
     )
 }
@@ -575,26 +596,35 @@ pub fn client_secret_binding(org_id: &str, environment: Environment, slug: &str)
 /// row still holds the value read, so a concurrent change is never overwritten.
 pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<RotationReport, DbErr> {
     let mut report = RotationReport::default();
-    let rows = app_config::Entity::find()
-        .filter(app_config::Column::ClientSecret.is_not_null())
-        .all(db)
-        .await?;
+    let rows = app_config::Entity::find().all(db).await?;
     for row in rows {
-        let Some(sealed) = &row.client_secret else {
-            continue;
-        };
-        let environment = row.environment;
-        let binding = client_secret_binding(&row.org_id, environment, &row.slug);
-        let resealed = report
-            .count(vault.reseal(sealed, &binding))
-            .map_err(|error| DbErr::Custom(format!("app_config {}: {error}", row.id)))?;
-        if let Some(resealed) = resealed {
-            app_config::Entity::update_many()
-                .col_expr(app_config::Column::ClientSecret, Expr::value(resealed))
-                .filter(app_config::Column::Id.eq(&row.id))
-                .filter(app_config::Column::ClientSecret.eq(sealed.clone()))
-                .exec(db)
-                .await?;
+        let sealed = [
+            (
+                app_config::Column::ClientSecret,
+                &row.client_secret,
+                client_secret_binding(&row.org_id, row.environment, &row.slug),
+            ),
+            (
+                app_config::Column::SigningSecret,
+                &row.signing_secret,
+                signing_secret_binding(&row.org_id, row.environment, &row.slug),
+            ),
+        ];
+        for (column, value, binding) in sealed {
+            let Some(value) = value else {
+                continue;
+            };
+            let resealed = report
+                .count(vault.reseal(value, &binding))
+                .map_err(|error| DbErr::Custom(format!("app_config {}: {error}", row.id)))?;
+            if let Some(resealed) = resealed {
+                app_config::Entity::update_many()
+                    .col_expr(column, Expr::value(resealed))
+                    .filter(app_config::Column::Id.eq(&row.id))
+                    .filter(column.eq(value.clone()))
+                    .exec(db)
+                    .await?;
+            }
         }
     }
     Ok(report)
@@ -616,6 +646,12 @@ pub async fn enable_app(
             &client_secret_binding(org_id, environment, slug.as_str()),
         )
     });
+    let signing_secret = input.signing_secret.as_ref().map(|secret| {
+        vault.seal(
+            secret.as_bytes(),
+            &signing_secret_binding(org_id, environment, slug.as_str()),
+        )
+    });
     let record = app_config::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
@@ -624,6 +660,7 @@ pub async fn enable_app(
         enabled: Set(true),
         client_id: Set(input.client_id.clone()),
         client_secret: Set(client_secret.clone()),
+        signing_secret: Set(signing_secret.clone()),
         scopes: Set(input.scopes.as_ref().map(|scopes| scopes.join(" "))),
         updated_at: Set(Utc::now()),
     };
@@ -631,6 +668,7 @@ pub async fn enable_app(
     for (given, column) in [
         (input.client_id.is_some(), app_config::Column::ClientId),
         (client_secret.is_some(), app_config::Column::ClientSecret),
+        (signing_secret.is_some(), app_config::Column::SigningSecret),
         (input.scopes.is_some(), app_config::Column::Scopes),
     ] {
         if given {

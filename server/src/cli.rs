@@ -510,7 +510,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::new(format!("no org with id {org}")))?;
             println!("Org {org} allows: {}", origins.join(", "));
         }
-        Command::Sandbox(command) => sandbox_command(&db, command).await?,
+        Command::Sandbox(command) => {
+            sandbox_command(&db, &vault, &config, &public_url, command).await?
+        }
         Command::Connection(ConnectionCommand::List {
             org,
             environment,
@@ -556,13 +558,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn sandbox_command(db: &DatabaseConnection, command: SandboxCommand) -> Result<(), CliError> {
+async fn sandbox_command(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    config: &Config,
+    public_url: &str,
+    command: SandboxCommand,
+) -> Result<(), CliError> {
     let target =
         |account: Option<String>| account.map_or(sandbox::Target::All, sandbox::Target::Account);
     match command {
         SandboxCommand::Revoke { account } => {
-            let count = sandbox::revoke(db, &target(account)).await?;
-            println!("Revoked {count} sandbox grant(s).");
+            let accounts = sandbox::revoke(db, &target(account)).await?;
+            let egress = crate::egress::Egress::new(config.egress.into());
+            let told = sandbox::notify_revoked(&egress, vault, public_url, &accounts).await;
+            println!(
+                "Revoked the sandbox grants of {} account(s); Portico was told of {told}.",
+                accounts.len()
+            );
+            if told < accounts.len() {
+                println!(
+                    "Portico at {public_url} did not take every event; its next refresh will notice."
+                );
+            }
         }
         SandboxCommand::Expire { account, refresh } => {
             let what = if refresh {

@@ -17,12 +17,14 @@ use crate::sandbox::Sandbox;
 use crate::services::Services;
 use portal::PortalBackend;
 
+mod api;
 mod application;
 mod callback;
 mod error;
 mod extract;
 mod headers;
 mod health;
+mod hooks;
 mod limits;
 mod link;
 mod page;
@@ -110,6 +112,7 @@ pub fn router(state: AppState) -> Router {
             "/oauth/start/{handle}",
             get(start::show).post(start::continue_to_provider),
         )
+        .route("/hooks/{slug}", axum::routing::post(hooks::receive))
         .route("/health", get(health::live))
         .route("/ready", get(health::ready))
         .leptos_routes_with_context(

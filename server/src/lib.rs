@@ -10,6 +10,7 @@ pub mod db;
 pub mod egress;
 pub mod entity;
 pub mod flow_cookie;
+pub mod hooks;
 pub mod hosted;
 pub mod http;
 pub mod input;

@@ -14,8 +14,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::SandboxSettings;
+use crate::egress::{Egress, EgressError};
 use crate::entity::sandbox_grant;
+use crate::hooks;
 use crate::secrets;
+use crate::vault::Vault;
 
 /// How long an authorization code can be redeemed.
 const CODE_TTL: Duration = Duration::seconds(60);
@@ -429,16 +432,79 @@ impl Target {
     }
 }
 
-/// Revokes grants, as if the user removed the app at the provider. Returns how many.
-pub async fn revoke(db: &impl ConnectionTrait, target: &Target) -> Result<u64, DbErr> {
-    let result = sandbox_grant::Entity::update_many()
+/// Revokes grants, as if the user removed the app at the provider. Returns the accounts
+/// whose grants were revoked (each once).
+pub async fn revoke(db: &impl ConnectionTrait, target: &Target) -> Result<Vec<String>, DbErr> {
+    let live = || {
+        sandbox_grant::Entity::find()
+            .filter(target.condition())
+            .filter(sandbox_grant::Column::RevokedAt.is_null())
+            .filter(sandbox_grant::Column::AccessDigest.is_not_null())
+    };
+    let mut accounts: Vec<String> = live()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.account)
+        .collect();
+    sandbox_grant::Entity::update_many()
         .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(target.condition())
         .filter(sandbox_grant::Column::RevokedAt.is_null())
         .filter(sandbox_grant::Column::AccessDigest.is_not_null())
         .exec(db)
         .await?;
-    Ok(result.rows_affected)
+    accounts.sort();
+    accounts.dedup();
+    Ok(accounts)
+}
+
+/// Tells Portico that these accounts' tokens were revoked, the way Slack sends
+/// `tokens_revoked`: a signed event to `/hooks/sandbox`. Returns how many were delivered.
+pub async fn notify_revoked(
+    egress: &Egress,
+    vault: &Vault,
+    public_url: &str,
+    accounts: &[String],
+) -> usize {
+    let secret = vault.derive(hooks::SANDBOX_SECRET_LABEL);
+    let mut delivered = 0;
+    for account in accounts {
+        let id = account_id(account);
+        let body = serde_json::json!({
+            "type": "event_callback",
+            "team_id": id,
+            "api_app_id": "portico-sandbox",
+            "event_id": secrets::random_id(),
+            "event_time": Utc::now().timestamp(),
+            "event": {"type": "tokens_revoked", "tokens": {"oauth": [id]}},
+        })
+        .to_string();
+        let timestamp = Utc::now().timestamp();
+        let request = egress
+            .client()
+            .post(format!("{public_url}/hooks/sandbox"))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(hooks::TIMESTAMP_HEADER, timestamp.to_string())
+            .header(
+                hooks::SIGNATURE_HEADER,
+                hooks::sign(secret.as_ref(), timestamp, body.as_bytes()),
+            )
+            .body(body)
+            .build();
+        let sent = match request {
+            Ok(request) => egress.execute(request).await,
+            Err(error) => Err(EgressError::Request(error.without_url())),
+        };
+        match sent {
+            Ok(answer) if answer.status.is_success() => delivered += 1,
+            Ok(answer) => {
+                tracing::warn!(status = %answer.status, "sandbox: Portico refused the revocation event")
+            }
+            Err(error) => tracing::warn!(%error, "sandbox: cannot send the revocation event"),
+        }
+    }
+    delivered
 }
 
 /// What [`expire`] makes stale.

@@ -117,17 +117,21 @@ impl Portico {
         self.state.db.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests. The background
+    /// workers run beside the server and end with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        crate::workers::spawn(self.state.db.clone());
+        let services = self.state.services.clone();
+        crate::workers::spawn(&services);
         // Client addresses feed the per-address rate limits.
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+        crate::workers::finish(&services).await;
+        served
     }
 }
 

@@ -58,6 +58,8 @@ pub struct KeyringError(String);
 
 struct VaultKey {
     cipher: XChaCha20Poly1305,
+    /// The key itself, for deriving secrets with HMAC under a label.
+    raw: Zeroizing<Vec<u8>>,
 }
 
 /// The keyring: several keys by id, the first one active.
@@ -109,13 +111,26 @@ impl Vault {
                 return Err(invalid("has a key that is not 32 bytes"));
             }
             let cipher = XChaCha20Poly1305::new(Key::from_slice(&bytes));
-            if keys.insert(id.to_owned(), VaultKey { cipher }).is_some() {
+            let key = VaultKey { cipher, raw: bytes };
+            if keys.insert(id.to_owned(), key).is_some() {
                 return Err(invalid("names a key id twice"));
             }
             active.get_or_insert_with(|| id.to_owned());
         }
         let active = active.ok_or_else(|| invalid("is empty"))?;
         Ok(Self { active, keys })
+    }
+
+    /// A secret for `label` derived from the active key (HMAC-SHA256): every process with the
+    /// same keyring derives the same one, and no two labels share it.
+    pub fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let key = &self.keys[&self.active];
+        let mut mac =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key.raw).expect("HMAC takes any key");
+        mac.update(b"portico/derive/v1/");
+        mac.update(label.as_bytes());
+        Zeroizing::new(mac.finalize().into_bytes().into())
     }
 
     /// A new random key in keyring form, `id:base64`.

@@ -1,34 +1,25 @@
-//! Background loops that keep the database tidy while the server runs.
+//! Background loops that run beside the server: one per file. Each looks for due work, does
+//! it, and sleeps; none of them ever stops the server.
 
-use std::time::Duration;
+use crate::services::Services;
 
-use sea_orm::DatabaseConnection;
+mod purge;
+mod refresh;
+mod usage;
+mod verify;
 
-/// How often finished authorization states, expired tokens and ended sessions are deleted.
-const PURGE_EVERY: Duration = Duration::from_secs(3600);
+pub use refresh::refresh_due;
+pub use verify::verify_due;
 
-/// Starts the loops; they end with the runtime.
-pub fn spawn(db: DatabaseConnection) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(PURGE_EVERY);
-        loop {
-            ticks.tick().await;
-            let now = chrono::Utc::now();
-            match crate::oauth::purge_states(&db, now).await {
-                Ok(0) => {}
-                Ok(count) => tracing::debug!(count, "purged old authorization states"),
-                Err(error) => tracing::warn!(%error, "cannot purge authorization states"),
-            }
-            match crate::sessions::purge_expired(&db, now).await {
-                Ok(0) => {}
-                Ok(count) => tracing::debug!(count, "purged expired links and session tokens"),
-                Err(error) => tracing::warn!(%error, "cannot purge expired tokens"),
-            }
-            match crate::hosted::purge_expired(&db, now).await {
-                Ok(0) => {}
-                Ok(count) => tracing::debug!(count, "purged ended browser sessions"),
-                Err(error) => tracing::warn!(%error, "cannot purge browser sessions"),
-            }
-        }
-    });
+/// Starts every loop; they end with the runtime.
+pub fn spawn(services: &Services) {
+    tokio::spawn(purge::run(services.db.clone()));
+    tokio::spawn(refresh::run(services.clone()));
+    tokio::spawn(verify::run(services.clone()));
+    tokio::spawn(usage::run(services.clone()));
+}
+
+/// Writes what is still in memory before the process ends.
+pub async fn finish(services: &Services) {
+    usage::flush(services).await;
 }

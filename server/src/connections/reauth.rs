@@ -132,21 +132,46 @@ pub async fn flag_all_of_app(
     slug: &str,
     flag: &Flag,
 ) -> Result<u64, DbErr> {
-    let accounts = Query::select()
-        .column(linked_account::Column::Id)
-        .from(linked_account::Entity)
-        .and_where(linked_account::Column::OrgId.eq(org_id))
-        .and_where(linked_account::Column::Environment.eq(environment))
-        .to_owned();
-    let ids: Vec<String> = connection::Entity::find()
+    flag_matching(txn, Some((org_id, environment)), slug, None, flag).await
+}
+
+/// Flags every connection of `slug` to one provider account (a workspace that uninstalled
+/// the app), in one org's environment or, with `None`, in every org. Returns how many changed.
+pub async fn flag_all_of_account(
+    txn: &impl ConnectionTrait,
+    org: Option<(&str, Environment)>,
+    slug: &str,
+    account_id: &str,
+    flag: &Flag,
+) -> Result<u64, DbErr> {
+    flag_matching(txn, org, slug, Some(account_id), flag).await
+}
+
+async fn flag_matching(
+    txn: &impl ConnectionTrait,
+    org: Option<(&str, Environment)>,
+    slug: &str,
+    account_id: Option<&str>,
+    flag: &Flag,
+) -> Result<u64, DbErr> {
+    let mut query = connection::Entity::find()
         .select_only()
         .column(connection::Column::Id)
         .filter(connection::Column::Slug.eq(slug))
-        .filter(connection::Column::LinkedAccountId.in_subquery(accounts))
-        .filter(flaggable(flag.reason))
-        .into_tuple()
-        .all(txn)
-        .await?;
+        .filter(flaggable(flag.reason));
+    if let Some((org_id, environment)) = org {
+        let accounts = Query::select()
+            .column(linked_account::Column::Id)
+            .from(linked_account::Entity)
+            .and_where(linked_account::Column::OrgId.eq(org_id))
+            .and_where(linked_account::Column::Environment.eq(environment))
+            .to_owned();
+        query = query.filter(connection::Column::LinkedAccountId.in_subquery(accounts));
+    }
+    if let Some(account_id) = account_id {
+        query = query.filter(connection::Column::AccountId.eq(account_id));
+    }
+    let ids: Vec<String> = query.into_tuple().all(txn).await?;
     let mut flagged = 0;
     for id in ids {
         if flag_in(txn, &id, None, flag).await?.is_some() {

@@ -196,16 +196,19 @@ pub async fn release(
     Ok(())
 }
 
-/// Releases a claim that had nothing to do (no refresh token to use).
+/// Releases a claim that did not reach the provider; with `retry_at`, the worker leaves the
+/// connection alone until then (nothing to refresh with).
 pub async fn release_unused(
     db: &impl ConnectionTrait,
     claimed: &connection::Model,
+    retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
     connection::Entity::update_many()
         .col_expr(
             connection::Column::LeaseUntil,
             Expr::value(None::<DateTime<Utc>>),
         )
+        .col_expr(connection::Column::RetryAt, Expr::value(retry_at))
         .filter(connection::Column::Id.eq(&claimed.id))
         .filter(connection::Column::Version.eq(claimed.version))
         .exec(db)

@@ -13,6 +13,8 @@ pub struct Model {
     pub client_id: Option<String>,
     /// Encrypted by the vault; never stored in the clear.
     pub client_secret: Option<Vec<u8>>,
+    /// Encrypted by the vault: what the provider signs its events with.
+    pub signing_secret: Option<Vec<u8>>,
     /// Space-separated scopes overriding the app's defaults.
     pub scopes: Option<String>,
     pub updated_at: DateTimeUtc,

@@ -41,6 +41,12 @@ pub enum ApiError {
     /// 503: a provider could not be reached; nothing was stored, try again.
     #[error("{0}")]
     Unavailable(String),
+    /// 503: the provider cannot answer now; Portico tries again after this many seconds.
+    #[error("{0}")]
+    ProviderBackingOff(String, u64),
+    /// 409: the connection needs reauthentication; Portico did not call the provider.
+    #[error("the connection needs reauthentication: {}", .0.as_str())]
+    ReauthRequired(app::dto::ReauthReason),
     /// 500: logged once here, shown to the caller as an opaque message.
     #[error("internal error")]
     Internal(#[from] sea_orm::DbErr),
@@ -58,7 +64,9 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::ProviderBackingOff(..) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ReauthRequired(_) => StatusCode::CONFLICT,
+            Self::Internal(error) if is_unavailable(error) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,9 +82,31 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",
             Self::RateLimited(_) => "rate_limited",
-            Self::Unavailable(_) => "provider_unavailable",
+            Self::Unavailable(_) | Self::ProviderBackingOff(..) => "provider_unavailable",
+            Self::ReauthRequired(_) => "reauth_required",
+            Self::Internal(error) if is_unavailable(error) => "database_unavailable",
             Self::Internal(_) => "internal",
         }
+    }
+}
+
+/// Whether a database error means the database cannot be reached (for now), rather than a
+/// query that failed.
+pub fn is_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlxError};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
+            matches!(
+                **inner,
+                SqlxError::Io(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+                    | SqlxError::Tls(_)
+            )
+        }
+        _ => false,
     }
 }
 
@@ -88,10 +118,22 @@ impl From<FieldError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(error) = &self {
-            tracing::error!(%error, "internal error");
+        let message = match &self {
+            Self::Internal(error) if is_unavailable(error) => {
+                tracing::warn!(%error, "database unavailable");
+                "the database is unavailable; try again shortly".to_owned()
+            }
+            Self::Internal(error) => {
+                tracing::error!(%error, "internal error");
+                self.to_string()
+            }
+            _ => self.to_string(),
+        };
+        let mut body = json!({ "code": self.code(), "message": message });
+        if let Self::ReauthRequired(reason) = &self {
+            body["reason"] = Value::String(reason.as_str().to_owned());
+            body["explanation"] = Value::String(reason.explanation().to_owned());
         }
-        let mut body = json!({ "code": self.code(), "message": self.to_string() });
         if let Self::Validation(fields) = &self {
             let fields: Map<String, Value> = fields
                 .iter()
@@ -100,10 +142,16 @@ impl IntoResponse for ApiError {
             body["fields"] = Value::Object(fields);
         }
         let mut response = (self.status(), Json(json!({ "error": body }))).into_response();
-        if matches!(self, Self::Unavailable(_)) {
+        let retry_after = match &self {
+            Self::Unavailable(_) => Some(30),
+            Self::ProviderBackingOff(_, seconds) => Some((*seconds).max(1)),
+            Self::Internal(error) if is_unavailable(error) => Some(5),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("30"),
+                axum::http::HeaderValue::from(seconds),
             );
         }
         response

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
             "/v2/public/custom-app/{slug}",
             axum::routing::delete(delete_custom_app),
         )
+        .merge(super::api::router())
         .fallback(|| async { ApiError::NotFound("endpoint") })
 }
 
@@ -91,7 +92,7 @@ async fn upsert_linked_account(
 }
 
 /// The key's linked account with this id; a foreign or unknown id is the same 404.
-async fn linked_account_of(
+pub(in crate::http) async fn linked_account_of(
     state: &AppState,
     key: &ApiKeyPrincipal,
     id: &LinkedAccountId,
@@ -291,6 +292,7 @@ struct AppConfigBody {
     client_id: Option<String>,
     client_secret: Option<String>,
     scopes: Option<Vec<String>>,
+    signing_secret: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -321,7 +323,8 @@ async fn enable_app(
         body.client_id.as_deref(),
         body.client_secret.as_deref(),
         body.scopes,
-    )?;
+    )?
+    .with_signing_secret(body.signing_secret.as_deref())?;
     catalog::enable_app(
         &state.db,
         &state.vault,

@@ -356,7 +356,21 @@ async fn control(
     }
     let target = Target::Grant(id);
     let result = match action.as_str() {
-        "revoke" => sandbox::revoke(&state.db, &target).await,
+        "revoke" => match sandbox::revoke(&state.db, &target).await {
+            Ok(accounts) => {
+                // As a provider would: the event goes out over HTTP, after the answer.
+                let (egress, vault, public_url) = (
+                    state.egress.clone(),
+                    state.vault.clone(),
+                    state.public_url.to_string(),
+                );
+                tokio::spawn(async move {
+                    sandbox::notify_revoked(&egress, &vault, &public_url, &accounts).await;
+                });
+                Ok(0)
+            }
+            Err(error) => Err(error),
+        },
         "expire" => sandbox::expire(&state.db, &target, Expiry::Access).await,
         "expire-refresh" => sandbox::expire(&state.db, &target, Expiry::Refresh).await,
         _ => {

@@ -9,8 +9,8 @@ pub(super) enum Surface {
     Sdk,
     /// Built files: `/pkg/*`, `/icons/*`, the favicon.
     Asset,
-    /// Called by machines, not people: health probes and the sandbox's token and revocation
-    /// endpoints (which Portico itself calls).
+    /// Called by machines, not people: health probes, providers' events, and the sandbox's
+    /// token and revocation endpoints (which Portico itself calls).
     Machine,
     /// What a person's browser shows or posts: pages, form posts, the OAuth callback.
     Page,
@@ -29,6 +29,7 @@ impl Surface {
             || path == "/ready"
             || path.starts_with("/sandbox/oauth/token")
             || path.starts_with("/sandbox/oauth/revoke")
+            || path.starts_with("/hooks/")
         {
             Self::Machine
         } else {
@@ -58,6 +59,7 @@ mod tests {
         assert_eq!(Surface::of("/favicon.svg"), Surface::Asset);
         assert_eq!(Surface::of("/ready"), Surface::Machine);
         assert_eq!(Surface::of("/sandbox/oauth/token"), Surface::Machine);
+        assert_eq!(Surface::of("/hooks/slack"), Surface::Machine);
         for page in [
             "/connect",
             "/_portal/save-keys",

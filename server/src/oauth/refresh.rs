@@ -73,11 +73,17 @@ async fn refresh_once(
     };
     tracing::Span::current().record("slug", claimed.slug.as_str());
     let outcome = with_claim(services, &claimed, actor).await;
-    if matches!(outcome, Err(_) | Ok(Refresh::NotRefreshable)) {
+    let release = match outcome {
         // Whatever went wrong on our side, the lease must not outlive it.
-        if let Err(error) = release_unused(&services.db, &claimed).await {
-            tracing::warn!(%error, "cannot release a refresh claim; it ends by itself");
-        }
+        Err(_) => Some(None),
+        // Nothing to refresh with: the worker need not look again for a day.
+        Ok(Refresh::NotRefreshable) => Some(Some(Utc::now() + Duration::days(1))),
+        Ok(_) => None,
+    };
+    if let Some(retry_at) = release
+        && let Err(error) = release_unused(&services.db, &claimed, retry_at).await
+    {
+        tracing::warn!(%error, "cannot release a refresh claim; it ends by itself");
     }
     outcome
 }

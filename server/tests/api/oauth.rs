@@ -69,7 +69,10 @@ async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
     app.assert_absent_from_database_file(&[&tokens.access_token, &refresh_token]);
 
     // The provider revokes access; the next refresh notices and flags the connection.
-    assert_eq!(sandbox::revoke(&app.db, &Target::All).await.unwrap(), 1);
+    assert_eq!(
+        sandbox::revoke(&app.db, &Target::All).await.unwrap().len(),
+        1
+    );
     let outcome = oauth::refresh(&app.services, &first.id, Due::Now, crate::helpers::OPERATOR)
         .await
         .unwrap();

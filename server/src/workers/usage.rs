@@ -1,0 +1,23 @@
+//! Writes credential reads as `last_used_at`, a batch every few seconds.
+
+use std::time::Duration;
+
+use crate::services::Services;
+
+const EVERY: Duration = Duration::from_secs(5);
+
+pub async fn run(services: Services) {
+    let mut ticks = tokio::time::interval(EVERY);
+    loop {
+        ticks.tick().await;
+        flush(&services).await;
+    }
+}
+
+pub async fn flush(services: &Services) {
+    match services.usage.flush(&services.db).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "recorded credential reads"),
+        Err(error) => tracing::warn!(%error, "cannot record credential reads; kept for later"),
+    }
+}

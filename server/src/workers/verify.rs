@@ -1,0 +1,130 @@
+//! Key-based connections whose app has a verification request are checked with their
+//! provider every so often (daily by default): a refusal flags `credentials_expired`.
+
+use std::time::Duration as StdDuration;
+
+use app::dto::ReauthReason;
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
+
+use crate::catalog;
+use crate::connections::{self, Flag};
+use crate::entity::{connection, connection_event::Actor, linked_account};
+use crate::keyauth::{self, Verdict};
+use crate::services::Services;
+
+/// How often the worker looks for connections due a check.
+const EVERY: StdDuration = StdDuration::from_secs(60);
+/// Connections checked per pass.
+const BATCH: u64 = 100;
+
+pub async fn run(services: Services) {
+    let mut ticks = tokio::time::interval(EVERY.min(services.refresh.every));
+    loop {
+        ticks.tick().await;
+        match verify_due(&services).await {
+            Ok(0) => {}
+            Ok(count) => tracing::debug!(count, "verified key-based connections"),
+            Err(error) => tracing::warn!(%error, "verification pass failed"),
+        }
+    }
+}
+
+/// One pass over active key-based connections not checked within the setting's period.
+/// Returns how many were checked.
+pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
+    let now = Utc::now();
+    let stale = now - services.refresh.verify_every;
+    let rows = connection::Entity::find()
+        .filter(connection::Column::Status.eq(connection::State::Active))
+        .filter(connection::Column::AccessExpiresAt.is_null())
+        .filter(connection::Column::Credentials.is_not_null())
+        .filter(
+            Condition::any()
+                .add(connection::Column::CheckedAt.is_null())
+                .add(connection::Column::CheckedAt.lte(stale)),
+        )
+        .filter(
+            Condition::any()
+                .add(connection::Column::RetryAt.is_null())
+                .add(connection::Column::RetryAt.lte(now)),
+        )
+        .limit(BATCH)
+        .all(&services.db)
+        .await?;
+    let mut checked = 0;
+    for record in rows {
+        if try_execute_task(services, &record).await? {
+            checked += 1;
+        }
+    }
+    Ok(checked)
+}
+
+/// Checks one connection; `false` when its app has nothing to check with.
+#[tracing::instrument(skip_all, fields(connection = %record.id, slug = %record.slug))]
+async fn try_execute_task(services: &Services, record: &connection::Model) -> Result<bool, DbErr> {
+    let db = &services.db;
+    let Some(account) = linked_account::Entity::find_by_id(&record.linked_account_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let definition = catalog::definition(
+        db,
+        &services.catalog,
+        &account.org_id,
+        account.environment,
+        &record.slug,
+    )
+    .await?;
+    let Some(check) = definition.and_then(|definition| definition.verify) else {
+        // Nothing to check with: look again after another period.
+        mark(services, record, connection::Column::CheckedAt).await?;
+        return Ok(false);
+    };
+    let fields = match keyauth::open_fields(&services.vault, &account, record) {
+        Ok(fields) => fields,
+        Err(error) => {
+            tracing::warn!(%error, "cannot open the credentials to verify them");
+            mark(services, record, connection::Column::RetryAt).await?;
+            return Ok(false);
+        }
+    };
+    match keyauth::verify(&services.egress, &check, &fields).await {
+        Verdict::Valid => mark(services, record, connection::Column::CheckedAt).await?,
+        Verdict::Rejected => {
+            let flag = Flag::new(
+                ReauthReason::CredentialsExpired,
+                Actor::Provider,
+                "the scheduled verification request was refused",
+            );
+            connections::flag(db, &record.id, Some(record.version), &flag).await?;
+        }
+        // Unreachable: not a refusal. Try again after the retry floor.
+        Verdict::Unreachable => mark(services, record, connection::Column::RetryAt).await?,
+    }
+    Ok(true)
+}
+
+/// Sets `checked_at` to now, or `retry_at` to the retry floor from now.
+async fn mark(
+    services: &Services,
+    record: &connection::Model,
+    column: connection::Column,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let at = match column {
+        connection::Column::RetryAt => now + services.refresh.retry_floor,
+        _ => now,
+    };
+    connection::Entity::update_many()
+        .col_expr(column, Expr::value(at))
+        .filter(connection::Column::Id.eq(&record.id))
+        .exec(&services.db)
+        .await?;
+    Ok(())
+}
