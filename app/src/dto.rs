@@ -135,6 +135,9 @@ pub enum CardStatus {
         reason: ReauthReason,
         accounts: Vec<ConnectedAccount>,
     },
+    /// The vendor turned the app off: its connections wait until it is on again, and no
+    /// reconnect is offered meanwhile.
+    TurnedOff(Vec<ConnectedAccount>),
 }
 
 /// One connected account of an application, as shown on a card.

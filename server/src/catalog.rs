@@ -198,6 +198,8 @@ pub enum Refusal {
     InvalidGrant,
     /// The provider says the grant was revoked.
     TokenRevoked,
+    /// The provider says the refresh token expired.
+    RefreshTokenExpired,
     /// RFC 6749 `invalid_client`: the org's client credentials no longer work.
     InvalidClient,
     /// The app was uninstalled from the account.

@@ -1,4 +1,4 @@
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::EitherOf4, prelude::*};
 
 use super::actions::{Disconnect, StartConnect};
 use super::key_form::KeyForm;
@@ -8,7 +8,8 @@ use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, KeyFormState};
 #[component]
 pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>) -> impl IntoView {
     let actions = card_actions(&card);
-    let key_form = (card.auth_type == AuthType::KeyBased).then(|| {
+    let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
+    let key_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
         view! {
             <KeyForm
                 slug=card.slug.clone()
@@ -27,15 +28,16 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
         CardStatus::NotConnected => "app-card",
         CardStatus::Connected(_) => "app-card app-card--connected",
         CardStatus::ReauthRequired { .. } => "app-card app-card--reauth",
+        CardStatus::TurnedOff(_) => "app-card app-card--off",
     };
 
     let status = match card.status {
-        CardStatus::NotConnected => EitherOf3::A(view! {
+        CardStatus::NotConnected => EitherOf4::A(view! {
             <div class="app-card__status">
                 <span class="badge badge--idle">"Not connected"</span>
             </div>
         }),
-        CardStatus::Connected(accounts) => EitherOf3::B(view! {
+        CardStatus::Connected(accounts) => EitherOf4::B(view! {
             <div class="app-card__status">
                 <span class="badge badge--ok">
                     <span aria-hidden="true">"✓ "</span>
@@ -44,7 +46,7 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
                 <AccountList accounts />
             </div>
         }),
-        CardStatus::ReauthRequired { reason, accounts } => EitherOf3::C(view! {
+        CardStatus::ReauthRequired { reason, accounts } => EitherOf4::C(view! {
             <div class="app-card__status">
                 <span class="badge badge--warn">
                     <span aria-hidden="true">"! "</span>
@@ -52,6 +54,15 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
                 </span>
                 <p class="reason" data-reason=reason.as_str()>
                     {reason.explanation()}
+                </p>
+                <AccountList accounts />
+            </div>
+        }),
+        CardStatus::TurnedOff(accounts) => EitherOf4::D(view! {
+            <div class="app-card__status">
+                <span class="badge badge--idle">"Turned off"</span>
+                <p class="reason" data-reason="app_deleted">
+                    "The team that sent you here turned this app off. You can reconnect once they turn it on again."
                 </p>
                 <AccountList accounts />
             </div>
@@ -111,10 +122,11 @@ fn card_actions(card: &AppCard) -> impl IntoView + use<> {
         card.connect_fields.clone()
     };
     let (name, slug) = (card.name.clone(), card.slug.clone());
-    let open_form = (card.auth_type == AuthType::KeyBased).then(|| {
+    let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
+    let open_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
         let label = match card.status {
             CardStatus::NotConnected => "Connect",
-            CardStatus::ReauthRequired { .. } => "Reconnect",
+            CardStatus::ReauthRequired { .. } | CardStatus::TurnedOff(_) => "Reconnect",
             CardStatus::Connected(_) => "Update keys",
         };
         let class = if matches!(card.status, CardStatus::Connected(_)) {

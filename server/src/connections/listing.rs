@@ -19,11 +19,13 @@ pub async fn of_linked_account(
         .await
 }
 
-/// An enabled app with the linked account's connections of it.
+/// An app with the linked account's connections of it.
 #[derive(Debug)]
 pub struct AppWithConnections<'a> {
     pub app: std::borrow::Cow<'a, AppDefinition>,
     pub connections: Vec<connection::Model>,
+    /// Whether the org offers the app; a turned-off app is listed only for its connections.
+    pub enabled: bool,
 }
 
 impl AppWithConnections<'_> {
@@ -56,7 +58,38 @@ pub async fn apps_for_linked_account<'a>(
             AppWithConnections {
                 app,
                 connections: mine,
+                enabled: true,
             }
         })
         .collect())
+}
+
+/// Catalog apps the org turned off that the linked account still has connections of, so the
+/// page can say why they wait.
+pub async fn turned_off_apps<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    linked_account: &linked_account::Model,
+) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
+    let enabled =
+        crate::catalog::enabled_slugs(db, &linked_account.org_id, linked_account.environment)
+            .await?;
+    let mut connections = of_linked_account(db, &linked_account.id).await?;
+    connections.retain(|record| !enabled.contains(&record.slug));
+    let mut apps: Vec<AppWithConnections<'a>> = Vec::new();
+    for record in connections {
+        match apps.iter_mut().find(|entry| entry.app.slug == record.slug) {
+            Some(entry) => entry.connections.push(record),
+            None => {
+                if let Some(app) = catalog.get(&record.slug) {
+                    apps.push(AppWithConnections {
+                        app: std::borrow::Cow::Borrowed(app),
+                        connections: vec![record],
+                        enabled: false,
+                    });
+                }
+            }
+        }
+    }
+    Ok(apps)
 }

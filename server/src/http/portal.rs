@@ -160,12 +160,23 @@ impl Portal for PortalBackend {
             tracing::error!(%error, "hosted page: app list failed");
             PortalError::Unavailable
         })?;
-        let mut cards: Vec<AppCard> = apps.iter().map(card).collect();
+        let turned_off = crate::connections::turned_off_apps(
+            &self.state.db,
+            &self.state.catalog,
+            &link.linked_account,
+        )
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "hosted page: app list failed");
+            PortalError::Unavailable
+        })?;
+        let mut cards: Vec<AppCard> = apps.iter().chain(&turned_off).map(card).collect();
         // What needs the customer's attention comes first, then what they already use.
         cards.sort_by_key(|card| match card.status {
             CardStatus::ReauthRequired { .. } => 0,
             CardStatus::Connected(_) => 1,
             CardStatus::NotConnected => 2,
+            CardStatus::TurnedOff(_) => 3,
         });
         Ok(HostedPage {
             branding: branding(&link),
@@ -276,6 +287,7 @@ fn card(entry: &AppWithConnections<'_>) -> AppCard {
         })
         .collect();
     let status = match (entry.reauth_reason(), accounts.is_empty()) {
+        _ if !entry.enabled => CardStatus::TurnedOff(accounts),
         (Some(reason), _) => CardStatus::ReauthRequired { reason, accounts },
         (None, true) => CardStatus::NotConnected,
         (None, false) => CardStatus::Connected(accounts),

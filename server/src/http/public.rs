@@ -303,13 +303,18 @@ struct AppConfigView {
 }
 
 /// The catalog app with this slug, or 404.
-fn known_slug(state: &AppState, slug: &str) -> Result<Slug, ApiError> {
+async fn known_slug(state: &AppState, key: &ApiKeyPrincipal, slug: &str) -> Result<Slug, ApiError> {
     let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound("application"))?;
-    state
-        .catalog
-        .get(slug.as_str())
-        .map(|_| slug)
-        .ok_or(ApiError::NotFound("application"))
+    catalog::definition(
+        &state.db,
+        &state.catalog,
+        &key.org_id,
+        key.environment,
+        slug.as_str(),
+    )
+    .await?
+    .map(|_| slug)
+    .ok_or(ApiError::NotFound("application"))
 }
 
 async fn enable_app(
@@ -318,7 +323,7 @@ async fn enable_app(
     Path(slug): Path<String>,
     OptionalJson(body): OptionalJson<AppConfigBody>,
 ) -> Result<Json<AppConfigView>, ApiError> {
-    let slug = known_slug(&state, &slug)?;
+    let slug = known_slug(&state, &key, &slug).await?;
     let input = AppConfigInput::parse(
         body.client_id.as_deref(),
         body.client_secret.as_deref(),
@@ -346,7 +351,7 @@ async fn disable_app(
     ApiKey(key): ApiKey,
     Path(slug): Path<String>,
 ) -> Result<Json<AppConfigView>, ApiError> {
-    let slug = known_slug(&state, &slug)?;
+    let slug = known_slug(&state, &key, &slug).await?;
     let txn = state.db.begin().await?;
     if !catalog::disable_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("application config"));

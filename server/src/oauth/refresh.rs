@@ -282,6 +282,7 @@ async fn refused(
             }
         }
         Refusal::TokenRevoked => ReauthReason::TokenRevoked,
+        Refusal::RefreshTokenExpired => ReauthReason::RefreshTokenExpired,
         Refusal::AppUninstalled => ReauthReason::AppUninstalled,
         Refusal::InvalidClient => {
             // The org's client credentials are gone: every connection of the app is stuck.

@@ -152,6 +152,13 @@ impl TestApp {
         (base, vault)
     }
 
+    /// Another server on the same database with the same keyring, as a second replica;
+    /// returns its base URL.
+    pub async fn replica(&self) -> String {
+        let keyring = std::fs::read_to_string(self.dir.join("keyring")).unwrap();
+        self.second_server(&keyring).await.0
+    }
+
     /// Creates an org with a test key and the given catalog apps enabled in `test`.
     pub async fn org(&self, name: &str, apps: &[&str]) -> TestOrg {
         let org = tenancy::create_org(&self.db, name, None).await.unwrap();

@@ -1,0 +1,732 @@
+//! The credential lifecycle: each of the five causes noticed without the command line, the
+//! credentials API, refreshes that never race, and transient failures that never flag.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::dto::ReauthReason;
+use chrono::Utc;
+use portico::entity::connection;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, TestOrg, assert_error, browser, consent, integrate, session_token, spawn_app,
+    spawn_app_with,
+};
+use crate::provider::{Mode, Provider};
+
+/// Connects `slug` of a Slack-shaped provider as `team`, through the SDK and the callback.
+pub async fn connect_as(
+    app: &TestApp,
+    org: &TestOrg,
+    account: &str,
+    provider: &Provider,
+    slug: &str,
+    team: (&str, &str),
+) {
+    provider.sign_in_as(team.0, team.1);
+    let token = session_token(app, org, account).await;
+    let auth_url = integrate(app, &token, slug).await;
+    finish_at_provider(app, &auth_url).await;
+}
+
+/// Follows the provider's approval back to Portico's callback.
+async fn finish_at_provider(app: &TestApp, auth_url: &url::Url) -> String {
+    let response = app.client.get(auth_url.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 303, "the provider approves at once");
+    let callback = response.headers()["location"].to_str().unwrap().to_owned();
+    let response = app.client.get(&callback).send().await.unwrap();
+    let status = response.status();
+    let page = response.text().await.unwrap();
+    assert_eq!(status, 200, "{page}");
+    page
+}
+
+/// Connects the sandbox as `account_name`.
+async fn connect_sandbox(app: &TestApp, org: &TestOrg, account: &str, account_name: &str) {
+    let token = session_token(app, org, account).await;
+    let auth_url = integrate(app, &token, "sandbox").await;
+    let callback = consent(app, &auth_url, "approve", account_name).await;
+    let response = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// An org with a Slack-shaped custom app `acme-chat` pointing at `provider`.
+async fn org_with_chat(app: &TestApp, provider: &Provider) -> TestOrg {
+    let org = app.org("Acme", &["sandbox"]).await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/custom-app",
+            provider.custom_app("acme-chat"),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    org
+}
+
+async fn credentials(app: &TestApp, org: &TestOrg, account: &str, slug: &str) -> reqwest::Response {
+    app.get_as(
+        org,
+        &format!("/api/v2/public/connection/{slug}/credentials"),
+        Some(account),
+    )
+    .await
+}
+
+async fn records(app: &TestApp, slug: &str) -> Vec<connection::Model> {
+    connection::Entity::find()
+        .filter(connection::Column::Slug.eq(slug))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Makes every access token of `slug` expire now, as time passing would.
+async fn expire_access(app: &TestApp, slug: &str) {
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::AccessExpiresAt,
+            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(connection::Column::Slug.eq(slug))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// The flag as every surface shows it: the reason in the API, a 409 from the credentials
+/// API, the words on the card, and exactly one audit row.
+async fn assert_flagged(
+    app: &TestApp,
+    org: &TestOrg,
+    account: &str,
+    slug: &str,
+    reason: ReauthReason,
+) {
+    let application = app
+        .get_json(
+            org,
+            &format!("/api/v2/public/application/{slug}"),
+            Some(account),
+        )
+        .await;
+    assert_eq!(application["reauth_required"], true, "{application}");
+    assert_eq!(application["reauth_reason"], reason.as_str());
+
+    let body = assert_error(
+        credentials(app, org, account, slug).await,
+        409,
+        "reauth_required",
+    )
+    .await;
+    assert_eq!(body["error"]["reason"], reason.as_str());
+
+    let url = app.hosted_url(org, account).await;
+    let page = app.follow(&browser(), &url).await.text().await.unwrap();
+    assert!(page.contains(reason.explanation()), "{page}");
+
+    let id = &records(app, slug).await[0].id;
+    let events = app
+        .get_json(org, &format!("/api/v2/public/connection/{id}/events"), None)
+        .await;
+    let flagged: Vec<&Value> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["kind"] == "flagged")
+        .collect();
+    assert_eq!(flagged.len(), 1, "{events}");
+    assert_eq!(flagged[0]["reason"], reason.as_str());
+}
+
+#[tokio::test]
+async fn a_provider_revocation_event_flags_token_revoked_at_once() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
+
+    // As `portico sandbox revoke` does: revoke at the provider, which tells Portico.
+    let accounts = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
+        .await
+        .unwrap();
+    let told =
+        portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &accounts)
+            .await;
+    assert_eq!(told, 1);
+    assert_flagged(&app, &org, "cust", "sandbox", ReauthReason::TokenRevoked).await;
+}
+
+#[tokio::test]
+async fn an_expired_refresh_token_is_found_by_the_proactive_refresh() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
+    let before = app.sandbox.token_requests();
+
+    portico::sandbox::expire(
+        &app.db,
+        &portico::sandbox::Target::All,
+        portico::sandbox::Expiry::Refresh,
+    )
+    .await
+    .unwrap();
+    // Nothing is due yet: a pass asks the provider nothing.
+    let done = portico::workers::refresh_due(&app.services).await.unwrap();
+    assert!(done.is_empty(), "{done:?}");
+    assert_eq!(app.sandbox.token_requests(), before);
+
+    expire_access(&app, "sandbox").await;
+    let done = portico::workers::refresh_due(&app.services).await.unwrap();
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert_eq!(app.sandbox.token_requests(), before + 1);
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "sandbox",
+        ReauthReason::RefreshTokenExpired,
+    )
+    .await;
+    // A flagged connection is not tried again.
+    expire_access(&app, "sandbox").await;
+    assert!(
+        portico::workers::refresh_due(&app.services)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(app.sandbox.token_requests(), before + 1);
+}
+
+#[tokio::test]
+async fn a_signed_uninstall_event_flags_that_workspace_only() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    let response = app
+        .configure(
+            &org,
+            "acme-chat",
+            json!({"signing_secret": "chat-signing-secret"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    connect_as(
+        &app,
+        &org,
+        "other",
+        &provider,
+        "acme-chat",
+        ("T2", "Globex"),
+    )
+    .await;
+
+    let body = json!({
+        "type": "event_callback", "team_id": "T1",
+        "event": {"type": "app_uninstalled"},
+    })
+    .to_string();
+    let send = |secret: &'static str, body: String| {
+        let client = app.client.clone();
+        let url = app.url("/hooks/acme-chat");
+        async move {
+            let now = Utc::now().timestamp();
+            client
+                .post(url)
+                .header("x-slack-request-timestamp", now.to_string())
+                .header(
+                    "x-slack-signature",
+                    portico::hooks::sign(secret.as_bytes(), now, body.as_bytes()),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A forged event changes nothing.
+    let forged = send("not-the-secret", body.clone()).await;
+    assert_eq!(forged.status(), 401);
+    assert!(
+        records(&app, "acme-chat")
+            .await
+            .iter()
+            .all(|r| r.reauth_reason.is_none())
+    );
+
+    let answer = send("chat-signing-secret", body).await;
+    assert_eq!(answer.status(), 200);
+    let answer: Value = answer.json().await.unwrap();
+    assert_eq!(answer["flagged"], 1);
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "acme-chat",
+        ReauthReason::AppUninstalled,
+    )
+    .await;
+    let other = app
+        .get_json(&org, "/api/v2/public/application/acme-chat", Some("other"))
+        .await;
+    assert_eq!(other["reauth_required"], false);
+
+    // Slack's URL check is answered with its challenge.
+    let challenge = send(
+        "chat-signing-secret",
+        json!({"type": "url_verification", "challenge": "c-123"}).to_string(),
+    )
+    .await;
+    assert_eq!(
+        challenge.json::<Value>().await.unwrap()["challenge"],
+        "c-123"
+    );
+}
+
+#[tokio::test]
+async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_fails() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    // The provider's verification endpoint: accepts the key until it is "rotated".
+    let valid = Arc::new(AtomicBool::new(true));
+    let flag = valid.clone();
+    let router = axum::Router::new().route(
+        "/me",
+        axum::routing::get(move || {
+            let valid = flag.load(Ordering::SeqCst);
+            async move {
+                if valid {
+                    axum::http::StatusCode::OK
+                } else {
+                    axum::http::StatusCode::UNAUTHORIZED
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let verify_base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "notes", "name": "Notes", "auth_type": "keybased",
+                "auth_input_map": [
+                    {"name": "team", "label": "Team", "type": "text", "required": true, "secret": false},
+                    {"name": "api_key", "label": "API key", "type": "password", "required": true}
+                ],
+                "verify": {
+                    "url": format!("{verify_base}/me?key={{api_key}}"),
+                    "method": "GET",
+                    "valid_statuses": [200],
+                    "invalid_statuses": [401]
+                }
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let token = session_token(&app, &org, "cust").await;
+    let saved = app
+        .client
+        .post(app.url("/api/v2/app/notes/save"))
+        .bearer_auth(&token)
+        .json(&json!({"team": "Research", "api_key": "key-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+
+    let read = credentials(&app, &org, "cust", "notes").await;
+    assert_eq!(read.status(), 200);
+    let read: Value = read.json().await.unwrap();
+    assert_eq!(read["auth_type"], "keybased");
+    assert_eq!(read["fields"]["api_key"], "key-1");
+
+    // A 401 the vendor saw while the key still works is not believed.
+    let report = |app: &TestApp| {
+        let request = app
+            .client
+            .post(app.url("/api/v2/public/connection/notes/auth-failure"))
+            .header("x-api-key", &org.key)
+            .header("linked_account_id", "cust");
+        async move { request.send().await.unwrap() }
+    };
+    let answer: Value = report(&app).await.json().await.unwrap();
+    assert_eq!(answer["status"], "active", "{answer}");
+
+    // The key is revoked at the provider: the scheduled verification finds it.
+    valid.store(false, Ordering::SeqCst);
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::CheckedAt,
+            Expr::value(Utc::now() - chrono::Duration::days(2)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        portico::workers::verify_due(&app.services).await.unwrap(),
+        1
+    );
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "notes",
+        ReauthReason::CredentialsExpired,
+    )
+    .await;
+    // A report on a flagged connection changes nothing more.
+    let answer: Value = report(&app).await.json().await.unwrap();
+    assert_eq!(answer["status"], "reauth_required");
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "notes",
+        ReauthReason::CredentialsExpired,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn turning_an_app_off_flags_app_deleted_and_on_again_offers_a_reconnect() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
+    let off = app
+        .call(
+            &org,
+            reqwest::Method::DELETE,
+            "/api/v2/public/app/sandbox/config",
+        )
+        .await;
+    assert!(off.status().is_success(), "{}", off.status());
+    let body = assert_error(
+        credentials(&app, &org, "cust", "sandbox").await,
+        409,
+        "reauth_required",
+    )
+    .await;
+    assert_eq!(body["error"]["reason"], "app_deleted");
+
+    let url = app.hosted_url(&org, "cust").await;
+    let page = app.follow(&browser(), &url).await.text().await.unwrap();
+    assert!(page.contains("turned this app off"), "{page}");
+    assert!(!page.contains(">Reconnect<"), "{page}");
+
+    let on = app.configure(&org, "sandbox", json!({})).await;
+    assert_eq!(on.status(), 200);
+    assert_flagged(&app, &org, "cust", "sandbox", ReauthReason::AppDeleted).await;
+    let page = app.follow(&browser(), &url).await.text().await.unwrap();
+    assert!(page.contains("Reconnect"), "{page}");
+}
+
+#[tokio::test]
+async fn credentials_are_fresh_and_concurrent_reads_refresh_once_per_connection() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    for index in 0..100 {
+        connect_sandbox(&app, &org, "cust", &format!("Account {index}")).await;
+    }
+    let read = credentials(&app, &org, "cust", "sandbox").await;
+    assert_error(read, 422, "validation_failed").await;
+    let one = |index: usize| format!("?identifier=Account%20{index}");
+
+    // 100 concurrent reads of one expired connection: one token request.
+    let first = records(&app, "sandbox").await;
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::AccessExpiresAt,
+            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(connection::Column::Id.eq(&first[0].id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let name = first[0].identifier.clone().unwrap();
+    let index: usize = name.trim_start_matches("Account ").parse().unwrap();
+    let before = app.sandbox.token_requests();
+    let reads = (0..100).map(|_| {
+        let path = format!(
+            "/api/v2/public/connection/sandbox/credentials{}",
+            one(index)
+        );
+        let (client, url, key) = (app.client.clone(), app.url(&path), org.key.clone());
+        tokio::spawn(async move {
+            let answer = client
+                .get(url)
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200);
+            answer.json::<Value>().await.unwrap()["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+    });
+    let tokens: Vec<String> = futures_util::future::join_all(reads)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(app.sandbox.token_requests() - before, 1);
+    assert!(
+        tokens.iter().all(|token| token == &tokens[0]),
+        "one new token for all"
+    );
+
+    // 1,000 concurrent reads over 100 expired connections: 100 token requests.
+    expire_access(&app, "sandbox").await;
+    let before = app.sandbox.token_requests();
+    let reads = (0..1000).map(|n| {
+        let path = format!(
+            "/api/v2/public/connection/sandbox/credentials{}",
+            one(n % 100)
+        );
+        let (client, url, key) = (app.client.clone(), app.url(&path), org.key.clone());
+        tokio::spawn(async move {
+            let answer = client
+                .get(url)
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+                .unwrap();
+            answer.status().as_u16()
+        })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(reads)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    assert_eq!(app.sandbox.token_requests() - before, 100);
+    assert_eq!(app.sandbox.reuse_detections(), 0);
+    assert!(
+        records(&app, "sandbox")
+            .await
+            .iter()
+            .all(|record| record.reauth_reason.is_none() && record.lease_until.is_none())
+    );
+
+    // Reads are recorded as last use, in a batch.
+    portico::workers::finish(&app.services).await;
+    assert!(
+        records(&app, "sandbox")
+            .await
+            .iter()
+            .all(|record| record.last_used_at.is_some())
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_loser_whose_refusal_comes_after_another_replica_rotated_is_not_flagged() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    expire_access(&app, "acme-chat").await;
+
+    // Replica A asks the provider, which keeps it waiting.
+    let (arrived, release) = provider.hold_next_refresh();
+    let first = {
+        let (client, url, key) = (
+            app.client.clone(),
+            app.url("/api/v2/public/connection/acme-chat/credentials"),
+            org.key.clone(),
+        );
+        tokio::spawn(async move {
+            client
+                .get(url)
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+                .unwrap()
+        })
+    };
+    arrived.notified().await;
+    // A's claim runs out; replica B (another server on the same database) refreshes.
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::LeaseUntil,
+            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let replica_b = app.replica().await;
+    let from_b = app
+        .client
+        .get(format!(
+            "{replica_b}/api/v2/public/connection/acme-chat/credentials"
+        ))
+        .header("x-api-key", &org.key)
+        .header("linked_account_id", "cust")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_b.status(), 200);
+    let rotated: Value = from_b.json().await.unwrap();
+
+    // Now A's answer comes: its refresh token was rotated away, so the provider refuses it.
+    release.notify_one();
+    let from_a = first.await.unwrap();
+    assert_eq!(
+        from_a.status(),
+        200,
+        "A reads B's tokens instead of flagging"
+    );
+    let from_a: Value = from_a.json().await.unwrap();
+    assert_eq!(from_a["access_token"], rotated["access_token"]);
+    let record = &records(&app, "acme-chat").await[0];
+    assert_eq!(record.status.as_str(), "active");
+    assert_eq!(provider.refresh_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_provider_in_trouble_never_flags_and_the_first_call_after_recovery_succeeds() {
+    let provider = Provider::start().await;
+    let app = spawn_app_with(|config| {
+        config.refresh.retry_floor = chrono::Duration::seconds(1);
+    })
+    .await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+
+    let started = std::time::Instant::now();
+    for mode in [Mode::Unavailable, Mode::RateLimited, Mode::Html] {
+        provider.set_mode(mode);
+        expire_access(&app, "acme-chat").await;
+        // Workers and readers keep asking for a while.
+        let until = std::time::Instant::now() + Duration::from_secs(3);
+        let mut answers = Vec::new();
+        while std::time::Instant::now() < until {
+            portico::workers::refresh_due(&app.services).await.unwrap();
+            let read = credentials(&app, &org, "cust", "acme-chat").await;
+            answers.push(read.status().as_u16());
+            if read.status() == 503 {
+                assert!(read.headers().contains_key("retry-after"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            answers.iter().all(|status| *status == 503),
+            "{mode:?}: {answers:?}"
+        );
+        let record = &records(&app, "acme-chat").await[0];
+        assert_eq!(record.status.as_str(), "active", "{mode:?}");
+        assert!(record.failures >= 1, "{mode:?}");
+        connection::Entity::update_many()
+            .col_expr(
+                connection::Column::RetryAt,
+                Expr::value(None::<chrono::DateTime<Utc>>),
+            )
+            .col_expr(connection::Column::Failures, Expr::value(0))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    // Bounded: with a one-second floor doubling per failure, 9 seconds of asking reach the
+    // provider a handful of times, not once per read.
+    let asked = provider.refresh_requests();
+    assert!(
+        asked <= 3 * 4,
+        "{asked} refreshes in {:?}",
+        started.elapsed()
+    );
+    eprintln!(
+        "provider in trouble: {asked} refresh requests in {:?}",
+        started.elapsed()
+    );
+
+    // A provider that hangs is given up on by the egress timeout, still without a flag.
+    provider.set_mode(Mode::Hang);
+    let read = credentials(&app, &org, "cust", "acme-chat").await;
+    assert_eq!(read.status(), 503);
+    assert_eq!(
+        records(&app, "acme-chat").await[0].status.as_str(),
+        "active"
+    );
+
+    // Recovery: once the backoff ends, the first call succeeds.
+    provider.set_mode(Mode::Normal);
+    let retry_at = records(&app, "acme-chat").await[0].retry_at.unwrap();
+    let wait = (retry_at - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + Duration::from_millis(50)).await;
+    let read = credentials(&app, &org, "cust", "acme-chat").await;
+    assert_eq!(read.status(), 200);
+    let events = app
+        .get_json(
+            &org,
+            &format!(
+                "/api/v2/public/connection/{}/events",
+                records(&app, "acme-chat").await[0].id
+            ),
+            None,
+        )
+        .await;
+    assert!(
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|event| event["kind"] != "flagged"),
+        "{events}"
+    );
+}
+
+#[tokio::test]
+async fn workspaces_named_alike_stay_two_and_reconnecting_as_another_leaves_the_original() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T2", "Acme")).await;
+    let both = records(&app, "acme-chat").await;
+    assert_eq!(
+        both.len(),
+        2,
+        "two workspaces named Acme are two connections"
+    );
+    // Signing in to T1 again is the same connection.
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    assert_eq!(records(&app, "acme-chat").await.len(), 2);
+
+    // T1 is flagged; its reconnect signs in as T3 instead.
+    let t1 = both
+        .iter()
+        .find(|r| r.account_id.as_deref() == Some("T1"))
+        .unwrap();
+    crate::helpers::flag_connection(&app.db, &t1.id, ReauthReason::TokenRevoked).await;
+    let sealed_before = connection::Entity::find_by_id(&t1.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .credentials;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T3", "Globex")).await;
+    let t1_after = connection::Entity::find_by_id(&t1.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t1_after.status.as_str(), "reauth_required");
+    assert_eq!(t1_after.account_id.as_deref(), Some("T1"));
+    assert_eq!(
+        t1_after.credentials, sealed_before,
+        "T1's tokens are untouched"
+    );
+}
