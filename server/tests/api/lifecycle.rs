@@ -127,7 +127,14 @@ async fn assert_flagged(
     let page = app.follow(&browser(), &url).await.text().await.unwrap();
     assert!(page.contains(reason.explanation()), "{page}");
 
-    let id = &records(app, slug).await[0].id;
+    let linked = app.linked_account(org, account).await;
+    let mine: Vec<_> = records(app, slug)
+        .await
+        .into_iter()
+        .filter(|record| record.linked_account_id == linked.id)
+        .collect();
+    assert_eq!(mine.len(), 1);
+    let id = &mine[0].id;
     let events = app
         .get_json(org, &format!("/api/v2/public/connection/{id}/events"), None)
         .await;
