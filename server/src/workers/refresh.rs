@@ -21,7 +21,9 @@ const PER_PROVIDER: usize = 4;
 const BATCH: u64 = 500;
 
 pub async fn run(services: Services) {
-    let mut ticks = tokio::time::interval(services.refresh.every);
+    // The first pass comes one period after start, not during it.
+    let every = services.refresh.every;
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         ticks.tick().await;
         match refresh_due(&services).await {

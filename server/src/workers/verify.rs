@@ -21,7 +21,8 @@ const EVERY: StdDuration = StdDuration::from_secs(60);
 const BATCH: u64 = 100;
 
 pub async fn run(services: Services) {
-    let mut ticks = tokio::time::interval(EVERY.min(services.refresh.every));
+    let every = EVERY.min(services.refresh.every);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         ticks.tick().await;
         match verify_due(&services).await {

@@ -53,7 +53,7 @@ async fn connect_sandbox(app: &TestApp, org: &TestOrg, account: &str, account_na
 }
 
 /// An org with a Slack-shaped custom app `acme-chat` pointing at `provider`.
-async fn org_with_chat(app: &TestApp, provider: &Provider) -> TestOrg {
+pub async fn org_with_chat(app: &TestApp, provider: &Provider) -> TestOrg {
     let org = app.org("Acme", &["sandbox"]).await;
     let response = app
         .post_json(

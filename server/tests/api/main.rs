@@ -12,5 +12,6 @@ mod lifecycle;
 mod limits;
 mod linked_accounts;
 mod oauth;
+mod processes;
 mod provider;
 mod startup;

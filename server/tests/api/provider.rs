@@ -99,6 +99,10 @@ impl Provider {
         pair
     }
 
+    pub fn reuse_detections(&self) -> u64 {
+        self.inner.reuse_detections.load(Ordering::SeqCst)
+    }
+
     pub fn refresh_requests(&self) -> u64 {
         self.inner.refresh_requests.load(Ordering::SeqCst)
     }

@@ -1,0 +1,323 @@
+//! The lifecycle across real `portico` processes: two replicas on one database, a replica
+//! killed mid-refresh, and the demo's command line telling a running server.
+
+use std::time::Duration;
+
+use app::dto::ReauthReason;
+use chrono::Utc;
+use portico::entity::connection;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::helpers::{
+    TestApp, TestOrg, browser, consent, integrate, session_token, spawn_app_with,
+};
+use crate::lifecycle::{connect_as, org_with_chat};
+use crate::provider::Provider;
+
+/// A `portico serve` process on the test's database. Killed when dropped.
+struct Serve {
+    child: tokio::process::Child,
+    base: String,
+}
+
+/// The settings a `portico` process of this test runs with.
+fn command(app: &TestApp, args: &[&str]) -> tokio::process::Command {
+    let keyring = std::fs::read_to_string(app.dir.join("keyring")).unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_portico"));
+    command
+        .args(args)
+        .env("PORTICO_MODE", "dev")
+        .env("PORTICO_DATABASE_URL", &app.database_url)
+        .env("PORTICO_ENCRYPTION_KEYS", keyring.trim())
+        .env("PORTICO_DATA_DIR", &app.dir)
+        .env("PORTICO_RATE_LIMIT_API", "1000000")
+        .env("PORTICO_LOG", "info,sea_orm_migration=warn")
+        .env("NO_COLOR", "1")
+        // The proactive worker looks once at start; the requests a test counts are its own.
+        .env("PORTICO_REFRESH_EVERY", "3600")
+        .kill_on_drop(true);
+    command
+}
+
+impl Serve {
+    async fn start(app: &TestApp) -> Self {
+        let mut child = command(app, &["serve"])
+            .env("PORTICO_BIND", "127.0.0.1:0")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("portico starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let base = loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("portico says where it listens");
+            if let Some(rest) = line.split("Portico is listening addr=").nth(1) {
+                let addr = rest.split_whitespace().next().unwrap();
+                break format!("http://{addr}");
+            }
+        };
+        // Keep reading, so the process never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self { child, base }
+    }
+
+    async fn credentials(&self, org: &TestOrg, path: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}/api/v2/public/connection/{path}", self.base))
+            .header("x-api-key", &org.key)
+            .header("linked_account_id", "cust")
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+async fn expire_access(app: &TestApp) {
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::AccessExpiresAt,
+            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
+    let provider = Provider::start().await;
+    let app = spawn_app_with(|_| {}).await;
+    let org = org_with_chat(&app, &provider).await;
+    for index in 0..100 {
+        let team = format!("T{index:03}");
+        connect_as(&app, &org, "cust", &provider, "acme-chat", (&team, &team)).await;
+    }
+    let replicas = [Serve::start(&app).await, Serve::start(&app).await];
+
+    // 100 reads of one expired connection, half through each process: one token request.
+    expire_access(&app).await;
+    let before = provider.refresh_requests();
+    let reads = (0..100).map(|n| {
+        let base = replicas[n % 2].base.clone();
+        let key = org.key.clone();
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(format!(
+                    "{base}/api/v2/public/connection/acme-chat/credentials?identifier=T000"
+                ))
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(reads)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    assert_eq!(provider.refresh_requests() - before, 1);
+
+    // 1,000 reads over 100 expired connections across both: one token request each.
+    expire_access(&app).await;
+    let before = provider.refresh_requests();
+    let started = std::time::Instant::now();
+    let reads = (0..1000).map(|n| {
+        let base = replicas[n % 2].base.clone();
+        let key = org.key.clone();
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(format!(
+                    "{base}/api/v2/public/connection/acme-chat/credentials?identifier=T{:03}",
+                    n % 100
+                ))
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(reads)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    assert_eq!(provider.refresh_requests() - before, 100);
+    assert_eq!(provider.reuse_detections(), 0);
+    eprintln!(
+        "two processes: 1000 reads over 100 expired connections in {:?}",
+        started.elapsed()
+    );
+    let flagged = connection::Entity::find()
+        .filter(connection::Column::Status.eq(connection::State::ReauthRequired))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(flagged.is_empty());
+}
+
+#[tokio::test]
+async fn a_process_killed_between_the_token_answer_and_the_commit_keeps_or_flags_once() {
+    let provider = Provider::start().await;
+    let app = spawn_app_with(|_| {}).await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    let mut first = Serve::start(&app).await;
+    expire_access(&app).await;
+    let (arrived, release) = provider.hold_next_refresh();
+    let read = {
+        let (base, key) = (first.base.clone(), org.key.clone());
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(format!(
+                    "{base}/api/v2/public/connection/acme-chat/credentials"
+                ))
+                .header("x-api-key", key)
+                .header("linked_account_id", "cust")
+                .send()
+                .await
+        })
+    };
+    arrived.notified().await;
+    // The provider answers (rotating the refresh token) and the process dies at once.
+    release.notify_one();
+    first.child.start_kill().unwrap();
+    first.child.wait().await.unwrap();
+    let _ = read.await;
+    assert_eq!(provider.refresh_requests(), 1);
+
+    // After a restart (the dead process's claim runs out by itself), the documented outcome:
+    // either the new tokens were committed and are served, or the old refresh token is
+    // refused and the connection is flagged token_revoked, once.
+    let second = Serve::start(&app).await;
+    let answer = second.credentials(&org, "acme-chat/credentials").await;
+    let id = connection::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let events: Value = app
+        .get_json(
+            &org,
+            &format!("/api/v2/public/connection/{id}/events"),
+            None,
+        )
+        .await;
+    let flagged = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["kind"] == "flagged")
+        .count();
+    match answer.status().as_u16() {
+        200 => {
+            assert_eq!(
+                provider.refresh_requests(),
+                1,
+                "the committed tokens are used"
+            );
+            assert_eq!(flagged, 0);
+            eprintln!("killed mid-refresh: the new tokens were kept");
+        }
+        409 => {
+            let body: Value = answer.json().await.unwrap();
+            assert_eq!(body["error"]["reason"], "token_revoked");
+            assert_eq!(provider.refresh_requests(), 2);
+            assert_eq!(flagged, 1, "{events}");
+            eprintln!("killed mid-refresh: flagged token_revoked once");
+        }
+        other => panic!(
+            "unexpected answer {other}: {}",
+            answer.text().await.unwrap()
+        ),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect() {
+    let app = spawn_app_with(|config| {
+        // Short-lived sandbox tokens, as in the demo, and a worker that looks every second.
+        config.sandbox.as_mut().unwrap().access_ttl = 4;
+        config.refresh.every = Duration::from_secs(1);
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    for (account, name) in [("cust", "Revoked user"), ("other", "Expired user")] {
+        let token = session_token(&app, &org, account).await;
+        let auth_url = integrate(&app, &token, "sandbox").await;
+        let callback = consent(&app, &auth_url, "approve", name).await;
+        let response = app.client.get(callback.as_str()).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let page_of = |account: &'static str| {
+        let app = &app;
+        let org = &org;
+        async move {
+            let url = app.hosted_url(org, account).await;
+            app.follow(&browser(), &url).await.text().await.unwrap()
+        }
+    };
+
+    // `portico sandbox revoke` tells the running server, as Slack sends tokens_revoked.
+    let output = command(&app, &["sandbox", "revoke", "--account", "Revoked user"])
+        .env("PORTICO_PUBLIC_URL", &app.base)
+        .output()
+        .await
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("Portico was told of 1"), "{said}");
+    let page = page_of("cust").await;
+    assert!(
+        page.contains(ReauthReason::TokenRevoked.explanation()),
+        "{page}"
+    );
+    assert!(page.contains("Reconnect"), "{page}");
+
+    // `portico sandbox expire --refresh` is found by the next proactive refresh.
+    let output = command(
+        &app,
+        &[
+            "sandbox",
+            "expire",
+            "--refresh",
+            "--account",
+            "Expired user",
+        ],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(output.status.success());
+    let started = std::time::Instant::now();
+    let page = loop {
+        let page = page_of("other").await;
+        if page.contains(ReauthReason::RefreshTokenExpired.explanation()) {
+            break page;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not noticed in a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert!(page.contains("Reconnect"), "{page}");
+    eprintln!("expire --refresh noticed after {:?}", started.elapsed());
+}
