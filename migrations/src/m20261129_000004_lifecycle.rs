@@ -51,6 +51,22 @@ enum ConnectionEvent {
 }
 
 #[derive(DeriveIden)]
+enum PendingConnection {
+    Table,
+    /// The digest of the handle the choice page posts to.
+    Id,
+    LinkedAccountId,
+    Slug,
+    /// The connection that was being reconnected when another account signed in.
+    ReconnectOf,
+    /// Sealed by the vault: the other account's tokens, until kept or revoked.
+    Secrets,
+    /// Digest of the browser nonce of the flow: only that browser may choose.
+    NonceDigest,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
 enum AppConfig {
     Table,
     /// Sealed by the vault: the secret a provider signs its events with (Slack's signing
@@ -188,6 +204,45 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         manager
+            .create_table(
+                Table::create()
+                    .table(PendingConnection::Table)
+                    .col(
+                        ColumnDef::new(PendingConnection::Id)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingConnection::LinkedAccountId)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingConnection::Slug)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingConnection::ReconnectOf)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingConnection::Secrets)
+                            .binary()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingConnection::NonceDigest)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(timestamp(PendingConnection::ExpiresAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .alter_table(
                 Table::alter()
                     .table(AppConfig::Table)
@@ -212,6 +267,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(ConnectionEvent::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(PendingConnection::Table).to_owned())
             .await?;
         for name in ["connection_account", "connection_access_expires_at"] {
             manager

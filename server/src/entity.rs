@@ -11,6 +11,7 @@ pub mod hosted_session;
 pub mod linked_account;
 pub mod oauth_state;
 pub mod org;
+pub mod pending_connection;
 pub mod sandbox_grant;
 pub mod session_token;
 

@@ -107,6 +107,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", public::router().merge(sdk::router(state.clone())))
         .merge(sandbox::router())
         .route(oauth::CALLBACK_PATH, get(callback::callback))
+        .route(
+            "/oauth/pending/{handle}",
+            axum::routing::post(callback::choose),
+        )
         .route("/connect/{token}", get(link::open_link))
         .route(
             "/oauth/start/{handle}",

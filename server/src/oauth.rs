@@ -26,6 +26,7 @@ use crate::vault::{RotationReport, Vault, VaultError};
 mod authorize;
 mod callback;
 mod classify;
+mod pending;
 mod refresh;
 mod revoke;
 mod start;
@@ -33,6 +34,7 @@ mod tokens;
 
 pub use authorize::{Begin, BrowserBinding, authorization_url, state_binding};
 pub use callback::{CallbackContext, CallbackError, CallbackParams, Connected, Return, complete};
+pub use pending::{Choice, Decided, OtherAccount, PendingError, decide, purge as purge_pending};
 pub use refresh::refresh;
 pub use revoke::revoke;
 pub use start::{StartError, StartPage, bind_start, describe_start, start_page_url};

@@ -13,7 +13,7 @@ pub use verify::verify_due;
 
 /// Starts every loop; they end with the runtime.
 pub fn spawn(services: &Services) {
-    tokio::spawn(purge::run(services.db.clone()));
+    tokio::spawn(purge::run(services.clone()));
     tokio::spawn(refresh::run(services.clone()));
     tokio::spawn(verify::run(services.clone()));
     tokio::spawn(usage::run(services.clone()));

@@ -2,7 +2,8 @@
 
 use app::dto::Flash;
 use axum::{
-    extract::{Query, State},
+    Form,
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -10,7 +11,10 @@ use axum::{
 use super::AppState;
 use super::page::{esc, message, render};
 use crate::hosted;
-use crate::oauth::{self, CallbackContext, CallbackError, CallbackParams, Mode, Return};
+use crate::oauth::{
+    self, CallbackContext, CallbackError, CallbackParams, Choice, Decided, Mode, OtherAccount,
+    PendingError, Return,
+};
 
 pub async fn callback(
     State(state): State<AppState>,
@@ -28,21 +32,89 @@ pub async fn callback(
         browser_nonce: nonce.as_deref(),
     };
     match oauth::complete(&context, &params).await {
-        Ok(connected) => match connected.back.mode {
-            Mode::Popup => popup_done(&connected.back.app_name),
-            Mode::Page => {
-                // The hosted page shows "… is connected." once, from the session.
-                hosted::set_flash(
-                    &browser,
-                    &Flash::Connected(connected.connection.slug.clone()),
-                )
-                .await;
-                Redirect::to(local(connected.back.return_to.as_deref()).unwrap_or("/"))
-                    .into_response()
-            }
-        },
+        Ok(connected) => done(&browser, &connected.connection.slug, &connected.back).await,
         Err(error) => failure(error),
     }
+}
+
+/// Where a finished connection sends the browser: back to the hosted page with a banner, or
+/// a popup's closing page.
+async fn done(browser: &tower_sessions::Session, slug: &str, back: &Return) -> Response {
+    match back.mode {
+        Mode::Popup => popup_done(&back.app_name),
+        Mode::Page => {
+            // The hosted page shows "… is connected." once, from the session.
+            hosted::set_flash(browser, &Flash::Connected(slug.to_owned())).await;
+            Redirect::to(local(back.return_to.as_deref()).unwrap_or("/")).into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ChoiceForm {
+    choice: String,
+}
+
+/// `POST /oauth/pending/{handle}`: the choice after another account signed in.
+pub async fn choose(
+    State(state): State<AppState>,
+    browser: tower_sessions::Session,
+    headers: HeaderMap,
+    Path(handle): Path<String>,
+    Form(form): Form<ChoiceForm>,
+) -> Response {
+    let choice = match form.choice.as_str() {
+        "keep" => Choice::Keep,
+        "again" => Choice::SignInAgain,
+        _ => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Choose one of the two buttons",
+                &["Keep the other account, or sign in again."],
+                None,
+            );
+        }
+    };
+    let nonce = state.flow_cookie().read(&headers);
+    match oauth::decide(&state.services, &handle, nonce.as_deref(), choice).await {
+        Ok(Decided::Kept { connection, back }) => done(&browser, &connection.slug, &back).await,
+        Ok(Decided::SignInAgain(url)) => Redirect::to(url.as_str()).into_response(),
+        Err(PendingError::Unknown) => message(
+            StatusCode::GONE,
+            "This choice has expired",
+            &[
+                "Choices are kept for 10 minutes and can be made once. Nothing was connected.",
+                "Go back to the app list and choose Reconnect again.",
+            ],
+            None,
+        ),
+        Err(PendingError::OtherBrowser) => failure(CallbackError::OtherBrowser),
+        Err(PendingError::AppGone) => failure(CallbackError::AppGone),
+        Err(error) => {
+            tracing::error!(%error, "reconnect choice failed");
+            unavailable()
+        }
+    }
+}
+
+/// The page after a reconnect signed in as another account: nothing was overwritten.
+fn choose_account(other: &OtherAccount) -> Response {
+    let (expected, signed_in) = (esc(&other.expected), esc(&other.signed_in));
+    let action = format!("/oauth/pending/{}", esc(&other.handle));
+    let body = format!(
+        r#"<main class="status" id="main">
+<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
+<h1>Another account signed in</h1>
+<p>You signed in as <strong>{signed_in}</strong>; this connection is for <strong>{expected}</strong>. Sign in as {expected}, or keep {signed_in} as another connection.</p>
+<div class="status__actions">
+<form method="post" action="{action}"><input type="hidden" name="choice" value="again"><button class="button" type="submit">Sign in as {expected}</button></form>
+<form method="post" action="{action}"><input type="hidden" name="choice" value="keep"><button class="button button--quiet" type="submit">Keep {signed_in} as another connection</button></form>
+</div>
+<p class="status__note">{expected} still needs to be reconnected. Unless you keep {signed_in}, its access to {app} is given back in 10 minutes.</p>
+</main>"#,
+        app = esc(&other.back.app_name),
+    );
+    render(StatusCode::OK, "Another account signed in", &body)
 }
 
 /// A return path that stays on this server: one leading slash, and no backslash a browser
@@ -76,6 +148,7 @@ fn back_link(back: &Return) -> Option<(&str, &str)> {
 fn failure(error: CallbackError) -> Response {
     let start_again = "Go back to the app list and choose Connect again.";
     match error {
+        CallbackError::OtherAccount(other) => choose_account(&other),
         CallbackError::UnknownState => message(
             StatusCode::BAD_REQUEST,
             "This sign-in is not valid",

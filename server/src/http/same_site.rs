@@ -12,7 +12,7 @@ use super::AppState;
 use super::page::message;
 
 /// Paths whose state-changing requests must come from Portico's own pages.
-const GUARDED: [&str; 3] = ["/_portal/", "/oauth/start/", "/sandbox"];
+const GUARDED: [&str; 4] = ["/_portal/", "/oauth/start/", "/oauth/pending/", "/sandbox"];
 
 /// Whether the browser says this request came from another site: `Sec-Fetch-Site` when it
 /// sends one, else `Origin`. A request with neither comes from no browser page at all.

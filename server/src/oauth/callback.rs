@@ -6,8 +6,8 @@ use oauth2::{
     basic::BasicErrorResponse,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::Expr,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,7 +15,7 @@ use url::Url;
 
 use super::authorize::StateSecrets;
 use super::authorize::state_binding;
-use super::tokens::{SignedIn, store_tokens};
+use super::tokens::{SignedIn, same_account, store_tokens};
 use super::{Mode, OAuthApp, OAuthError, Tokens, oauth_app};
 use crate::catalog::Catalog;
 use crate::egress::Egress;
@@ -57,6 +57,9 @@ pub enum CallbackError {
     Exchange(Return),
     #[error("the app is no longer available")]
     AppGone,
+    /// Another account signed in than the connection being reconnected is for.
+    #[error("another account signed in")]
+    OtherAccount(Box<super::OtherAccount>),
     #[error(transparent)]
     OAuth(#[from] OAuthError),
     #[error(transparent)]
@@ -227,9 +230,22 @@ pub async fn complete(
                 .await?;
             match chosen {
                 // Signed in as another account than the one being reconnected: that connection
-                // stays as it is.
+                // stays as it is, and the person chooses what to do with the other account.
                 Some(chosen) if is_other_account(&chosen, &signed_in) => {
-                    same_account(&txn, &account.id, &app.slug, &signed_in).await?
+                    let other = super::pending::hold(
+                        &txn,
+                        cx.vault,
+                        &account,
+                        &chosen,
+                        record.nonce_digest.as_deref().unwrap_or_default(),
+                        signed_in,
+                        &tokens,
+                        &app,
+                        back,
+                    )
+                    .await?;
+                    txn.commit().await?;
+                    return Err(CallbackError::OtherAccount(Box::new(other)));
                 }
                 chosen => chosen,
             }
@@ -256,48 +272,6 @@ fn is_other_account(record: &connection::Model, signed_in: &SignedIn) -> bool {
         (&record.account_id, &signed_in.account_id),
         (Some(theirs), Some(ours)) if theirs != ours
     )
-}
-
-/// The linked account's connection of the account that signed in, if it has one: matched on
-/// the provider's stable account id when the app names one (two accounts with the same name
-/// stay two connections), else on the account's name.
-async fn same_account(
-    db: &impl ConnectionTrait,
-    linked_account_id: &str,
-    slug: &str,
-    signed_in: &SignedIn,
-) -> Result<Option<connection::Model>, DbErr> {
-    let mine = connection::Entity::find()
-        .filter(connection::Column::LinkedAccountId.eq(linked_account_id))
-        .filter(connection::Column::Slug.eq(slug));
-    if let Some(account_id) = &signed_in.account_id {
-        let by_id = mine
-            .clone()
-            .filter(connection::Column::AccountId.eq(account_id))
-            .one(db)
-            .await?;
-        if by_id.is_some() {
-            return Ok(by_id);
-        }
-        // A connection made before its id was known is adopted by name, once.
-        return match &signed_in.identifier {
-            Some(identifier) => {
-                mine.filter(connection::Column::AccountId.is_null())
-                    .filter(connection::Column::Identifier.eq(identifier))
-                    .one(db)
-                    .await
-            }
-            None => Ok(None),
-        };
-    }
-    match &signed_in.identifier {
-        Some(identifier) => {
-            mine.filter(connection::Column::Identifier.eq(identifier))
-                .one(db)
-                .await
-        }
-        None => Ok(None),
-    }
 }
 
 /// Reads who signed in: from the identity URL's answer when the app has one, else from the

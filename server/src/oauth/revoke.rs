@@ -2,6 +2,7 @@
 
 use super::{OAuthApp, open_tokens};
 use crate::catalog::ClientAuth;
+use crate::connections::credentials::OAuth2Tokens;
 use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, linked_account};
 use crate::vault::Vault;
@@ -16,9 +17,9 @@ pub async fn revoke(
     account: &linked_account::Model,
     record: &connection::Model,
 ) {
-    let Some(revoke_url) = &app.revoke_url else {
+    if app.revoke_url.is_none() {
         return;
-    };
+    }
     let tokens = match open_tokens(vault, account, record) {
         Ok(Some(tokens)) => tokens,
         Ok(None) => return,
@@ -26,6 +27,15 @@ pub async fn revoke(
             tracing::warn!(connection = %record.id, %error, "cannot open tokens to revoke them");
             return;
         }
+    };
+    revoke_tokens(egress, app, &tokens).await;
+}
+
+/// Revokes tokens at the provider: the refresh token when there is one (which ends the whole
+/// grant), else the access token. Failures are logged, not fatal.
+pub(super) async fn revoke_tokens(egress: &Egress, app: &OAuthApp, tokens: &OAuth2Tokens) {
+    let Some(revoke_url) = &app.revoke_url else {
+        return;
     };
     let (token, hint) = match &tokens.refresh_token {
         Some(refresh) => (refresh.as_str(), "refresh_token"),
@@ -40,10 +50,10 @@ pub async fn revoke(
     match sent {
         Ok(answer) if answer.status.is_success() => {}
         Ok(answer) => {
-            tracing::warn!(slug = %record.slug, connection = %record.id, status = %answer.status, "revocation refused");
+            tracing::warn!(slug = %app.slug, status = %answer.status, "revocation refused");
         }
         Err(error) => {
-            tracing::warn!(slug = %record.slug, connection = %record.id, %error, "revocation failed");
+            tracing::warn!(slug = %app.slug, %error, "revocation failed");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse;
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -18,12 +18,70 @@ use crate::secrets;
 use crate::vault::{Vault, VaultError};
 
 /// Who signed in, as the provider names them.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(super) struct SignedIn {
     /// The name people know the account by.
     pub identifier: Option<String>,
     /// The provider's stable id of the account.
     pub account_id: Option<String>,
+}
+
+/// The linked account's connection of the account that signed in, if it has one: matched on
+/// the provider's stable account id when the app names one (two accounts with the same name
+/// stay two connections), else on the account's name.
+pub(super) async fn same_account(
+    db: &impl ConnectionTrait,
+    linked_account_id: &str,
+    slug: &str,
+    signed_in: &SignedIn,
+) -> Result<Option<connection::Model>, DbErr> {
+    let mine = connection::Entity::find()
+        .filter(connection::Column::LinkedAccountId.eq(linked_account_id))
+        .filter(connection::Column::Slug.eq(slug));
+    if let Some(account_id) = &signed_in.account_id {
+        let by_id = mine
+            .clone()
+            .filter(connection::Column::AccountId.eq(account_id))
+            .one(db)
+            .await?;
+        if by_id.is_some() {
+            return Ok(by_id);
+        }
+        // A connection made before its id was known is adopted by name, once.
+        return match &signed_in.identifier {
+            Some(identifier) => {
+                mine.filter(connection::Column::AccountId.is_null())
+                    .filter(connection::Column::Identifier.eq(identifier))
+                    .one(db)
+                    .await
+            }
+            None => Ok(None),
+        };
+    }
+    match &signed_in.identifier {
+        Some(identifier) => {
+            mine.filter(connection::Column::Identifier.eq(identifier))
+                .one(db)
+                .await
+        }
+        None => Ok(None),
+    }
+}
+
+/// A token response as a connection stores it.
+pub(super) fn oauth2_tokens(tokens: &Tokens, params: &super::ParamValues) -> OAuth2Tokens {
+    OAuth2Tokens {
+        access_token: Zeroizing::new(tokens.access_token().secret().clone()),
+        refresh_token: tokens
+            .refresh_token()
+            .map(|token| Zeroizing::new(token.secret().clone())),
+        token_type: tokens.token_type().as_ref().to_owned(),
+        scopes: tokens
+            .scopes()
+            .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect())
+            .unwrap_or_default(),
+        params: params.clone(),
+    }
 }
 
 /// Seals new tokens into a connection: a new one, or `existing` updated in place (same id,
@@ -42,18 +100,7 @@ pub(super) async fn store_tokens(
         .as_ref()
         .map(|c| c.id.clone())
         .unwrap_or_else(secrets::random_id);
-    let stored = Credentials::OAuth2(OAuth2Tokens {
-        access_token: Zeroizing::new(tokens.access_token().secret().clone()),
-        refresh_token: tokens
-            .refresh_token()
-            .map(|token| Zeroizing::new(token.secret().clone())),
-        token_type: tokens.token_type().as_ref().to_owned(),
-        scopes: tokens
-            .scopes()
-            .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect())
-            .unwrap_or_default(),
-        params: app.values.clone(),
-    });
+    let stored = Credentials::OAuth2(oauth2_tokens(tokens, &app.values));
     let sealed = stored.seal(vault, account, &app.slug, &id);
     let access_expires_at = tokens
         .expires_in()

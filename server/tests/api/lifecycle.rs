@@ -24,11 +24,11 @@ pub async fn connect_as(
     provider: &Provider,
     slug: &str,
     team: (&str, &str),
-) {
+) -> String {
     provider.sign_in_as(team.0, team.1);
     let token = session_token(app, org, account).await;
     let auth_url = integrate(app, &token, slug).await;
-    finish_at_provider(app, &auth_url).await;
+    finish_at_provider(app, &auth_url).await
 }
 
 /// Follows the provider's approval back to Portico's callback.
@@ -712,28 +712,110 @@ async fn workspaces_named_alike_stay_two_and_reconnecting_as_another_leaves_the_
     connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
     assert_eq!(records(&app, "acme-chat").await.len(), 2);
 
-    // T1 is flagged; its reconnect signs in as T3 instead.
+    // T1 is flagged; its reconnect signs in as T3 instead. Nothing is overwritten: the page
+    // asks what to do.
     let t1 = both
         .iter()
         .find(|r| r.account_id.as_deref() == Some("T1"))
         .unwrap();
     crate::helpers::flag_connection(&app.db, &t1.id, ReauthReason::TokenRevoked).await;
-    let sealed_before = connection::Entity::find_by_id(&t1.id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .credentials;
-    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T3", "Globex")).await;
-    let t1_after = connection::Entity::find_by_id(&t1.id)
+    let before = connection::Entity::find_by_id(&t1.id)
         .one(&app.db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(t1_after.status.as_str(), "reauth_required");
-    assert_eq!(t1_after.account_id.as_deref(), Some("T1"));
-    assert_eq!(
-        t1_after.credentials, sealed_before,
-        "T1's tokens are untouched"
+    let choose = |page: &str| {
+        assert!(
+            page.contains(
+                "You signed in as <strong>Globex</strong>; this connection is for <strong>Acme</strong>. Sign in as Acme, or keep Globex as another connection."
+            ),
+            "{page}"
+        );
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        app.url(action)
+    };
+    let unchanged = |after: connection::Model| {
+        assert_eq!(after.status.as_str(), "reauth_required");
+        assert_eq!(after.account_id.as_deref(), Some("T1"));
+        assert_eq!(
+            after.credentials, before.credentials,
+            "T1's tokens are untouched"
+        );
+        assert_eq!(after.version, before.version);
+    };
+
+    // "Sign in as Acme": Globex's grant is revoked and the sign-in starts again.
+    let page = connect_as(&app, &org, "cust", &provider, "acme-chat", ("T3", "Globex")).await;
+    let action = choose(&page);
+    // Only the browser that signed in may choose.
+    let elsewhere = browser()
+        .post(&action)
+        .form(&[("choice", "keep")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 403);
+    let again = app
+        .client
+        .post(&action)
+        .form(&[("choice", "again")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303);
+    let location = again.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{}/authorize", provider.base)),
+        "{location}"
     );
+    assert_eq!(provider.revocations(), 1);
+    assert_eq!(records(&app, "acme-chat").await.len(), 2);
+    unchanged(
+        connection::Entity::find_by_id(&t1.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    // The choice is made once.
+    let twice = app
+        .client
+        .post(&action)
+        .form(&[("choice", "keep")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), 410);
+
+    // "Keep Globex as another connection": a third connection; T1 still waits.
+    let page = connect_as(&app, &org, "cust", &provider, "acme-chat", ("T3", "Globex")).await;
+    let action = choose(&page);
+    let keep = app
+        .client
+        .post(&action)
+        .form(&[("choice", "keep")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keep.status(), 200, "{}", keep.text().await.unwrap());
+    let all = records(&app, "acme-chat").await;
+    assert_eq!(all.len(), 3);
+    assert!(
+        all.iter()
+            .any(|r| r.account_id.as_deref() == Some("T3") && r.status.as_str() == "active")
+    );
+    unchanged(
+        connection::Entity::find_by_id(&t1.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    assert_eq!(provider.revocations(), 1);
 }

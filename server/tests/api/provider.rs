@@ -50,6 +50,7 @@ struct Inner {
     hold: Mutex<Option<(Arc<Notify>, Arc<Notify>)>>,
     pub token_requests: AtomicU64,
     pub refresh_requests: AtomicU64,
+    pub revocations: AtomicU64,
     pub reuse_detections: AtomicU64,
 }
 
@@ -70,11 +71,13 @@ impl Provider {
             hold: Mutex::new(None),
             token_requests: AtomicU64::new(0),
             refresh_requests: AtomicU64::new(0),
+            revocations: AtomicU64::new(0),
             reuse_detections: AtomicU64::new(0),
         });
         let router = Router::new()
             .route("/authorize", get(authorize))
             .route("/token", post(token))
+            .route("/revoke", post(revoke))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -103,6 +106,11 @@ impl Provider {
         self.inner.reuse_detections.load(Ordering::SeqCst)
     }
 
+    /// Grants ended through the revocation endpoint (RFC 7009).
+    pub fn revocations(&self) -> u64 {
+        self.inner.revocations.load(Ordering::SeqCst)
+    }
+
     pub fn refresh_requests(&self) -> u64 {
         self.inner.refresh_requests.load(Ordering::SeqCst)
     }
@@ -116,6 +124,7 @@ impl Provider {
             "oauth": {
                 "authorize_url": format!("{}/authorize", self.base),
                 "token_url": format!("{}/token", self.base),
+                "revoke_url": format!("{}/revoke", self.base),
                 "scopes": ["chat:write"],
                 "pkce": false,
                 "client_auth": "post",
@@ -244,4 +253,23 @@ async fn token(State(inner): State<Arc<Inner>>, Form(form): Form<TokenForm>) -> 
         "team": {"id": team.0, "name": team.1},
     }))
     .into_response()
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    token: String,
+}
+
+async fn revoke(State(inner): State<Arc<Inner>>, Form(form): Form<RevokeForm>) -> StatusCode {
+    if inner
+        .grants
+        .lock()
+        .unwrap()
+        .current
+        .remove(&form.token)
+        .is_some()
+    {
+        inner.revocations.fetch_add(1, Ordering::SeqCst);
+    }
+    StatusCode::OK
 }
