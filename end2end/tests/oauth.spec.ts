@@ -21,9 +21,8 @@ test('the sandbox app connects, is revoked at the provider, and reconnects in pl
     const [first] = connectionsOf(linkedAccount);
     expect(first.status).toBe('active');
 
-    // The provider revokes access; the next refresh notices it and flags the connection.
-    expect(portico('sandbox', 'revoke', '--account', account)).toContain('Revoked 1');
-    expect(portico('connection', 'refresh', '--id', first.id!)).toContain('Flagged(TokenRevoked)');
+    // The provider revokes access and tells Portico at once, as Slack sends tokens_revoked.
+    expect(portico('sandbox', 'revoke', '--account', account)).toContain('Portico was told of 1');
     await page.goto(url);
     await expect(card.getByText('Reconnect needed')).toBeVisible();
     await expect(card.getByText('Access to your account was revoked.')).toBeVisible();

@@ -90,11 +90,12 @@ pub struct Settings {
         global = true
     )]
     pub rate_limit_pages: u32,
-    /// Lifetime of the sandbox's access tokens, in seconds.
+    /// Lifetime of the sandbox's access tokens, in seconds: short, so that the refresh worker
+    /// is seen at work.
     #[arg(
         long,
         env = "PORTICO_SANDBOX_ACCESS_TTL",
-        default_value_t = 3600,
+        default_value_t = 60,
         global = true
     )]
     pub sandbox_access_ttl: u32,

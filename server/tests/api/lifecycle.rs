@@ -66,6 +66,20 @@ pub async fn org_with_chat(app: &TestApp, provider: &Provider) -> TestOrg {
     org
 }
 
+/// `GET {base}/api/v2/public/connection/{path}` as a vendor's code calls it for `cust`, ready
+/// to be spawned.
+pub fn vendor_read(
+    base: &str,
+    org: &TestOrg,
+    path: &str,
+) -> impl std::future::Future<Output = reqwest::Response> + Send + 'static {
+    let request = reqwest::Client::new()
+        .get(format!("{base}/api/v2/public/connection/{path}"))
+        .header("x-api-key", &org.key)
+        .header("linked_account_id", "cust");
+    async move { request.send().await.unwrap() }
+}
+
 async fn credentials(app: &TestApp, org: &TestOrg, account: &str, slug: &str) -> reqwest::Response {
     app.get_as(
         org,
@@ -462,19 +476,13 @@ async fn credentials_are_fresh_and_concurrent_reads_refresh_once_per_connection(
     let index: usize = name.trim_start_matches("Account ").parse().unwrap();
     let before = app.sandbox.token_requests();
     let reads = (0..100).map(|_| {
-        let path = format!(
-            "/api/v2/public/connection/sandbox/credentials{}",
-            one(index)
+        let read = vendor_read(
+            &app.address,
+            &org,
+            &format!("sandbox/credentials{}", one(index)),
         );
-        let (client, url, key) = (app.client.clone(), app.url(&path), org.key.clone());
         tokio::spawn(async move {
-            let answer = client
-                .get(url)
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-                .unwrap();
+            let answer = read.await;
             assert_eq!(answer.status(), 200);
             answer.json::<Value>().await.unwrap()["access_token"]
                 .as_str()
@@ -497,21 +505,12 @@ async fn credentials_are_fresh_and_concurrent_reads_refresh_once_per_connection(
     expire_access(&app, "sandbox").await;
     let before = app.sandbox.token_requests();
     let reads = (0..1000).map(|n| {
-        let path = format!(
-            "/api/v2/public/connection/sandbox/credentials{}",
-            one(n % 100)
+        let read = vendor_read(
+            &app.address,
+            &org,
+            &format!("sandbox/credentials{}", one(n % 100)),
         );
-        let (client, url, key) = (app.client.clone(), app.url(&path), org.key.clone());
-        tokio::spawn(async move {
-            let answer = client
-                .get(url)
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-                .unwrap();
-            answer.status().as_u16()
-        })
+        tokio::spawn(async move { read.await.status().as_u16() })
     });
     let statuses: Vec<u16> = futures_util::future::join_all(reads)
         .await
@@ -548,22 +547,7 @@ async fn a_refresh_loser_whose_refusal_comes_after_another_replica_rotated_is_no
 
     // Replica A asks the provider, which keeps it waiting.
     let (arrived, release) = provider.hold_next_refresh();
-    let first = {
-        let (client, url, key) = (
-            app.client.clone(),
-            app.url("/api/v2/public/connection/acme-chat/credentials"),
-            org.key.clone(),
-        );
-        tokio::spawn(async move {
-            client
-                .get(url)
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-                .unwrap()
-        })
-    };
+    let first = tokio::spawn(vendor_read(&app.address, &org, "acme-chat/credentials"));
     arrived.notified().await;
     // A's claim runs out; replica B (another server on the same database) refreshes.
     connection::Entity::update_many()
@@ -575,16 +559,7 @@ async fn a_refresh_loser_whose_refusal_comes_after_another_replica_rotated_is_no
         .await
         .unwrap();
     let replica_b = app.replica().await;
-    let from_b = app
-        .client
-        .get(format!(
-            "{replica_b}/api/v2/public/connection/acme-chat/credentials"
-        ))
-        .header("x-api-key", &org.key)
-        .header("linked_account_id", "cust")
-        .send()
-        .await
-        .unwrap();
+    let from_b = vendor_read(&replica_b, &org, "acme-chat/credentials").await;
     assert_eq!(from_b.status(), 200);
     let rotated: Value = from_b.json().await.unwrap();
 
@@ -818,4 +793,77 @@ async fn workspaces_named_alike_stay_two_and_reconnecting_as_another_leaves_the_
             .unwrap(),
     );
     assert_eq!(provider.revocations(), 1);
+}
+
+#[tokio::test]
+async fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    provider.stop_rotating();
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        expire_access(&app, "acme-chat").await;
+        let read = credentials(&app, &org, "cust", "acme-chat").await;
+        assert_eq!(read.status(), 200);
+        tokens.push(read.json::<Value>().await.unwrap()["access_token"].clone());
+    }
+    assert_eq!(
+        provider.refresh_requests(),
+        3,
+        "each refresh used the kept refresh token"
+    );
+    assert!(tokens[0] != tokens[1] && tokens[1] != tokens[2]);
+}
+
+#[tokio::test]
+async fn a_refused_client_flags_every_connection_of_the_app_credentials_expired() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    connect_as(
+        &app,
+        &org,
+        "other",
+        &provider,
+        "acme-chat",
+        ("T2", "Globex"),
+    )
+    .await;
+    // The org's client is replaced by one the provider does not know.
+    let response = app
+        .configure(&org, "acme-chat", json!({"client_id": "retired-client"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    expire_access(&app, "acme-chat").await;
+    let body = assert_error(
+        credentials(&app, &org, "cust", "acme-chat").await,
+        409,
+        "reauth_required",
+    )
+    .await;
+    assert_eq!(body["error"]["reason"], "credentials_expired");
+    assert_eq!(
+        provider.refresh_requests(),
+        0,
+        "refused before any refresh token was read"
+    );
+    assert_flagged(
+        &app,
+        &org,
+        "other",
+        "acme-chat",
+        ReauthReason::CredentialsExpired,
+    )
+    .await;
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "acme-chat",
+        ReauthReason::CredentialsExpired,
+    )
+    .await;
 }

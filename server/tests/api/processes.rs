@@ -10,10 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::helpers::{
-    TestApp, TestOrg, browser, consent, integrate, session_token, spawn_app_with,
-};
-use crate::lifecycle::{connect_as, org_with_chat};
+use crate::helpers::{TestApp, browser, consent, integrate, session_token, spawn_app_with};
+use crate::lifecycle::{connect_as, org_with_chat, vendor_read};
 use crate::provider::Provider;
 
 /// A `portico serve` process on the test's database. Killed when dropped.
@@ -64,16 +62,6 @@ impl Serve {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Self { child, base }
     }
-
-    async fn credentials(&self, org: &TestOrg, path: &str) -> reqwest::Response {
-        reqwest::Client::new()
-            .get(format!("{}/api/v2/public/connection/{path}", self.base))
-            .header("x-api-key", &org.key)
-            .header("linked_account_id", "cust")
-            .send()
-            .await
-            .unwrap()
-    }
 }
 
 async fn expire_access(app: &TestApp) {
@@ -102,21 +90,12 @@ async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
     expire_access(&app).await;
     let before = provider.refresh_requests();
     let reads = (0..100).map(|n| {
-        let base = replicas[n % 2].base.clone();
-        let key = org.key.clone();
-        tokio::spawn(async move {
-            reqwest::Client::new()
-                .get(format!(
-                    "{base}/api/v2/public/connection/acme-chat/credentials?identifier=T000"
-                ))
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        })
+        let read = vendor_read(
+            &replicas[n % 2].base,
+            &org,
+            "acme-chat/credentials?identifier=T000",
+        );
+        tokio::spawn(async move { read.await.status().as_u16() })
     });
     let statuses: Vec<u16> = futures_util::future::join_all(reads)
         .await
@@ -131,22 +110,9 @@ async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
     let before = provider.refresh_requests();
     let started = std::time::Instant::now();
     let reads = (0..1000).map(|n| {
-        let base = replicas[n % 2].base.clone();
-        let key = org.key.clone();
-        tokio::spawn(async move {
-            reqwest::Client::new()
-                .get(format!(
-                    "{base}/api/v2/public/connection/acme-chat/credentials?identifier=T{:03}",
-                    n % 100
-                ))
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        })
+        let path = format!("acme-chat/credentials?identifier=T{:03}", n % 100);
+        let read = vendor_read(&replicas[n % 2].base, &org, &path);
+        tokio::spawn(async move { read.await.status().as_u16() })
     });
     let statuses: Vec<u16> = futures_util::future::join_all(reads)
         .await
@@ -177,19 +143,7 @@ async fn a_process_killed_between_the_token_answer_and_the_commit_keeps_or_flags
     let mut first = Serve::start(&app).await;
     expire_access(&app).await;
     let (arrived, release) = provider.hold_next_refresh();
-    let read = {
-        let (base, key) = (first.base.clone(), org.key.clone());
-        tokio::spawn(async move {
-            reqwest::Client::new()
-                .get(format!(
-                    "{base}/api/v2/public/connection/acme-chat/credentials"
-                ))
-                .header("x-api-key", key)
-                .header("linked_account_id", "cust")
-                .send()
-                .await
-        })
-    };
+    let read = tokio::spawn(vendor_read(&first.base, &org, "acme-chat/credentials"));
     arrived.notified().await;
     // The provider answers (rotating the refresh token) and the process dies at once.
     release.notify_one();
@@ -202,7 +156,7 @@ async fn a_process_killed_between_the_token_answer_and_the_commit_keeps_or_flags
     // either the new tokens were committed and are served, or the old refresh token is
     // refused and the connection is flagged token_revoked, once.
     let second = Serve::start(&app).await;
-    let answer = second.credentials(&org, "acme-chat/credentials").await;
+    let answer = vendor_read(&second.base, &org, "acme-chat/credentials").await;
     let id = connection::Entity::find()
         .one(&app.db)
         .await

@@ -46,6 +46,8 @@ struct Inner {
     next_team: Mutex<(String, String)>,
     grants: Mutex<Grants>,
     access_ttl: AtomicU64,
+    /// Whether a refresh issues a new refresh token (most providers) or keeps the old one.
+    rotate: std::sync::atomic::AtomicBool,
     /// When set, the next refresh waits here before it answers.
     hold: Mutex<Option<(Arc<Notify>, Arc<Notify>)>>,
     pub token_requests: AtomicU64,
@@ -68,6 +70,7 @@ impl Provider {
             next_team: Mutex::new(("T0001".into(), "Acme".into())),
             grants: Mutex::default(),
             access_ttl: AtomicU64::new(3600),
+            rotate: std::sync::atomic::AtomicBool::new(true),
             hold: Mutex::new(None),
             token_requests: AtomicU64::new(0),
             refresh_requests: AtomicU64::new(0),
@@ -88,6 +91,11 @@ impl Provider {
     /// The workspace the next sign-in is for.
     pub fn sign_in_as(&self, team_id: &str, name: &str) {
         *self.inner.next_team.lock().unwrap() = (team_id.into(), name.into());
+    }
+
+    /// Refreshes answer without a new refresh token; the old one keeps working.
+    pub fn stop_rotating(&self) {
+        self.inner.rotate.store(false, Ordering::SeqCst);
     }
 
     pub fn set_mode(&self, mode: Mode) {
@@ -221,6 +229,18 @@ async fn token(State(inner): State<Arc<Inner>>, Form(form): Form<TokenForm>) -> 
                 release.notified().await;
             }
             let mut grants = inner.grants.lock().unwrap();
+            if !inner.rotate.load(Ordering::SeqCst) {
+                return match grants.current.get(&presented) {
+                    Some(_) => Json(json!({
+                        "ok": true,
+                        "access_token": portico::secrets::random_secret("xoxe.xoxb-"),
+                        "token_type": "bearer",
+                        "expires_in": inner.access_ttl.load(Ordering::SeqCst),
+                    }))
+                    .into_response(),
+                    None => refusal("invalid_refresh_token"),
+                };
+            }
             match grants.current.remove(&presented) {
                 Some(team) => {
                     grants.previous.insert(presented, team.0.clone());
