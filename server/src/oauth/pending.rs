@@ -179,25 +179,9 @@ pub async fn decide(
         .await?
         .ok_or(PendingError::Unknown)?;
     let held = open(&services.vault, &row)?;
-    let definition = catalog::definition(
-        db,
-        &services.catalog,
-        &account.org_id,
-        account.environment,
-        &row.slug,
-    )
-    .await?
-    .ok_or(PendingError::AppGone)?;
-    let app = oauth_app(
-        db,
-        &services.vault,
-        &services.public_url,
-        &account.org_id,
-        account.environment,
-        &definition,
-        &held.params,
-    )
-    .await?;
+    let (definition, app) = held_app(services, &account, &row, &held)
+        .await?
+        .ok_or(PendingError::AppGone)?;
     let back = Return {
         mode: if held.popup { Mode::Popup } else { Mode::Page },
         return_to: held.return_to.clone(),
@@ -262,6 +246,38 @@ pub async fn decide(
     }
 }
 
+/// The app a held sign-in was made with, as its org uses it; `None` when the app is gone.
+async fn held_app(
+    services: &Services,
+    account: &linked_account::Model,
+    row: &pending_connection::Model,
+    held: &Held,
+) -> Result<Option<(catalog::AppDefinition, OAuthApp)>, PendingError> {
+    let db = &services.db;
+    let Some(definition) = catalog::definition(
+        db,
+        &services.catalog,
+        &account.org_id,
+        account.environment,
+        &row.slug,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let app = oauth_app(
+        db,
+        &services.vault,
+        &services.public_url,
+        &account.org_id,
+        account.environment,
+        &definition,
+        &held.params,
+    )
+    .await?;
+    Ok(Some((definition, app)))
+}
+
 fn open(vault: &Vault, row: &pending_connection::Model) -> Result<Held, VaultError> {
     let plaintext = vault.open(
         &row.secrets,
@@ -296,33 +312,13 @@ pub async fn purge(services: &Services, now: DateTime<Utc>) -> Result<u64, DbErr
         else {
             continue;
         };
-        let definition = catalog::definition(
-            db,
-            &services.catalog,
-            &account.org_id,
-            account.environment,
-            &row.slug,
-        )
-        .await?;
-        if let Some(definition) = definition {
-            let app = oauth_app(
-                db,
-                &services.vault,
-                &services.public_url,
-                &account.org_id,
-                account.environment,
-                &definition,
-                &held.params,
+        if let Ok(Some((_, app))) = held_app(services, &account, &row, &held).await {
+            revoke_tokens(
+                &services.egress,
+                &app,
+                &oauth2_tokens(&held.tokens, &held.params),
             )
             .await;
-            if let Ok(app) = app {
-                revoke_tokens(
-                    &services.egress,
-                    &app,
-                    &oauth2_tokens(&held.tokens, &held.params),
-                )
-                .await;
-            }
         }
     }
     Ok(purged)

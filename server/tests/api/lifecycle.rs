@@ -98,7 +98,7 @@ async fn records(app: &TestApp, slug: &str) -> Vec<connection::Model> {
 }
 
 /// Makes every access token of `slug` expire now, as time passing would.
-async fn expire_access(app: &TestApp, slug: &str) {
+pub async fn expire_access(app: &TestApp, slug: &str) {
     connection::Entity::update_many()
         .col_expr(
             connection::Column::AccessExpiresAt,
@@ -866,4 +866,35 @@ async fn a_refused_client_flags_every_connection_of_the_app_credentials_expired(
         ReauthReason::CredentialsExpired,
     )
     .await;
+}
+
+#[tokio::test]
+async fn another_account_nobody_chose_to_keep_is_revoked_when_its_time_is_up() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    let t1 = records(&app, "acme-chat").await.remove(0);
+    crate::helpers::flag_connection(&app.db, &t1.id, ReauthReason::TokenRevoked).await;
+    let page = connect_as(&app, &org, "cust", &provider, "acme-chat", ("T2", "Globex")).await;
+    assert!(page.contains("Another account signed in"), "{page}");
+    assert_eq!(app.count("pending_connection").await, 1);
+
+    // Not yet due: nothing happens.
+    assert_eq!(
+        portico::oauth::purge_pending(&app.services, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    let later = Utc::now() + chrono::Duration::minutes(11);
+    assert_eq!(
+        portico::oauth::purge_pending(&app.services, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(app.count("pending_connection").await, 0);
+    assert_eq!(provider.revocations(), 1, "Globex's access was given back");
+    assert_eq!(records(&app, "acme-chat").await.len(), 1);
 }

@@ -4,14 +4,13 @@
 use std::time::Duration;
 
 use app::dto::ReauthReason;
-use chrono::Utc;
 use portico::entity::connection;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::helpers::{TestApp, browser, consent, integrate, session_token, spawn_app_with};
-use crate::lifecycle::{connect_as, org_with_chat, vendor_read};
+use crate::lifecycle::{connect_as, expire_access, org_with_chat, vendor_read};
 use crate::provider::Provider;
 
 /// A `portico serve` process on the test's database. Killed when dropped.
@@ -64,17 +63,6 @@ impl Serve {
     }
 }
 
-async fn expire_access(app: &TestApp) {
-    connection::Entity::update_many()
-        .col_expr(
-            connection::Column::AccessExpiresAt,
-            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
-        )
-        .exec(&app.db)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
     let provider = Provider::start().await;
@@ -87,7 +75,7 @@ async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
     let replicas = [Serve::start(&app).await, Serve::start(&app).await];
 
     // 100 reads of one expired connection, half through each process: one token request.
-    expire_access(&app).await;
+    expire_access(&app, "acme-chat").await;
     let before = provider.refresh_requests();
     let reads = (0..100).map(|n| {
         let read = vendor_read(
@@ -106,7 +94,7 @@ async fn two_serve_processes_on_one_database_refresh_each_connection_once() {
     assert_eq!(provider.refresh_requests() - before, 1);
 
     // 1,000 reads over 100 expired connections across both: one token request each.
-    expire_access(&app).await;
+    expire_access(&app, "acme-chat").await;
     let before = provider.refresh_requests();
     let started = std::time::Instant::now();
     let reads = (0..1000).map(|n| {
@@ -141,7 +129,7 @@ async fn a_process_killed_between_the_token_answer_and_the_commit_keeps_or_flags
     let org = org_with_chat(&app, &provider).await;
     connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
     let mut first = Serve::start(&app).await;
-    expire_access(&app).await;
+    expire_access(&app, "acme-chat").await;
     let (arrived, release) = provider.hold_next_refresh();
     let read = tokio::spawn(vendor_read(&first.base, &org, "acme-chat/credentials"));
     arrived.notified().await;
