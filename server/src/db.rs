@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 
 /// Opens the database, creating the SQLite file and its directory when needed.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -30,6 +33,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
     }
     Ok(db)
+}
+
+/// Begins a transaction that writes. On SQLite it takes the write lock with its first
+/// statement: a transaction that read first can only start writing if nobody wrote since, and
+/// otherwise fails at once ("database is locked") instead of waiting its turn, so concurrent
+/// writers must queue on the busy timeout from the start. On PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // Any write statement takes the lock, even one that changes nothing.
+        txn.execute_unprepared("UPDATE org SET id = id WHERE 0")
+            .await?;
+    }
+    Ok(txn)
 }
 
 /// Applies every pending migration.

@@ -6,7 +6,7 @@
 use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::Value;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -155,7 +155,7 @@ pub async fn receive(
         Scope::Org(org, environment) => Some((org.as_str(), *environment)),
         Scope::Sandbox => None,
     };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let flagged = connections::flag_all_of_account(&txn, org, slug, &account_id, &flag).await?;
     txn.commit().await?;
     tracing::info!(%slug, what, flagged, "provider event received");

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
@@ -270,7 +270,7 @@ pub async fn save(
         }
     }
     let identifier = identifier(app, &values);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mine = connection::Entity::find()
         .filter(connection::Column::LinkedAccountId.eq(&account.id))
         .filter(connection::Column::Slug.eq(&app.slug))

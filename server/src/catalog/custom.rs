@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use serde::Deserialize;
 use url::Url;
@@ -298,7 +298,7 @@ pub async fn create_custom_app(
 ) -> Result<AppDefinition, CustomAppError> {
     let (definition, config) = input.check(catalog, policy)?;
     let slug = Slug::parse(&definition.slug)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if find(&txn, org_id, environment, slug.as_str())
         .await?
         .is_some()

@@ -4,17 +4,19 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::ConnectError;
 use crate::catalog::{self, AuthKind};
-use crate::entity::{connection, linked_account};
+use crate::connections;
+use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::oauth;
 use crate::services::Services;
 
 impl Services {
     /// Disconnects every connection of an app: revokes at the provider where it can (failures
-    /// are logged), then deletes the credentials. Returns how many connections went.
+    /// are logged), then deletes the credentials, recording who did. Returns how many went.
     pub async fn disconnect(
         &self,
         account: &linked_account::Model,
         slug: &str,
+        actor: Actor,
     ) -> Result<u64, ConnectError> {
         let records = connection::Entity::find()
             .filter(connection::Column::LinkedAccountId.eq(&account.id))
@@ -49,12 +51,8 @@ impl Services {
                 }
             }
         }
-        let result = connection::Entity::delete_many()
-            .filter(connection::Column::LinkedAccountId.eq(&account.id))
-            .filter(connection::Column::Slug.eq(slug))
-            .exec(&self.db)
-            .await?;
-        tracing::info!(%slug, connections = result.rows_affected, "disconnected");
-        Ok(result.rows_affected)
+        let removed = connections::remove(&self.db, account, &records, actor).await?;
+        tracing::info!(%slug, connections = removed, "disconnected");
+        Ok(removed)
     }
 }

@@ -6,7 +6,7 @@ use app::dto::ReauthReason;
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -117,7 +117,7 @@ pub async fn flag(
     version: Option<i64>,
     flag: &Flag,
 ) -> Result<Option<connection::Model>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let flagged = flag_in(&txn, connection_id, version, flag).await?;
     txn.commit().await?;
     Ok(flagged)

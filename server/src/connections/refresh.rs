@@ -14,7 +14,6 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -121,7 +120,7 @@ pub async fn store(
     refreshed: Refreshed,
     actor: Actor,
 ) -> Result<Option<connection::Model>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let written = connection::Entity::update_many()
         .col_expr(

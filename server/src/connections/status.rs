@@ -3,7 +3,10 @@
 
 use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
 
 use super::events::{self, Transition};
 use crate::catalog::AppDefinition;
@@ -168,4 +171,34 @@ pub async fn record_connected(
         connect,
     )
     .await
+}
+
+/// Deletes connections of a linked account, each with one `disconnected` event, in one
+/// transaction. Returns how many went.
+pub async fn remove(
+    db: &sea_orm::DatabaseConnection,
+    linked_account: &linked_account::Model,
+    records: &[connection::Model],
+    actor: Actor,
+) -> Result<u64, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let mut removed = 0;
+    for record in records {
+        let deleted = connection::Entity::delete_many()
+            .filter(connection::Column::Id.eq(&record.id))
+            .exec(&txn)
+            .await?;
+        if deleted.rows_affected == 1 {
+            removed += 1;
+            events::record(
+                &txn,
+                linked_account,
+                record,
+                Transition::new(Kind::Disconnected, actor),
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(removed)
 }

@@ -14,6 +14,7 @@ use chrono::SecondsFormat;
 use super::AppState;
 use crate::connect::ConnectError;
 use crate::connections::AppWithConnections;
+use crate::entity::connection_event::Actor;
 use crate::hosted::{self, VisitError};
 use crate::input::HexColor;
 use crate::oauth::{BrowserBinding, Mode};
@@ -111,7 +112,11 @@ impl Portal for PortalBackend {
     async fn disconnect(&self, slug: &str) -> Result<(), PortalError> {
         let (browser, link) = self.visitor().await?;
         // A disabled app's connections can still be removed (and their tokens revoked).
-        let outcome = match self.state.disconnect(&link.linked_account, slug).await {
+        let outcome = match self
+            .state
+            .disconnect(&link.linked_account, slug, Actor::EndCustomer)
+            .await
+        {
             Ok(0) => self
                 .state
                 .enabled_app(&link.linked_account, slug)

@@ -8,7 +8,6 @@ use axum::{
     routing::{get, post, put},
 };
 use chrono::Duration;
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -127,7 +126,7 @@ async fn delete_linked_account(
     slugs.sort();
     slugs.dedup();
     for slug in &slugs {
-        state.disconnect(&account, slug).await?;
+        state.disconnect(&account, slug, Actor::Vendor).await?;
     }
     if tenancy::delete_linked_account(&state.db, &key.org_id, key.environment, &id).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -352,7 +351,7 @@ async fn disable_app(
     Path(slug): Path<String>,
 ) -> Result<Json<AppConfigView>, ApiError> {
     let slug = known_slug(&state, &key, &slug).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !catalog::disable_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("application config"));
     }
@@ -416,7 +415,7 @@ async fn delete_custom_app(
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("custom app"))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !catalog::delete_custom_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("custom app"));
     }

@@ -17,6 +17,7 @@ use super::application::Application;
 use super::extract::{SessionBearer, session_from_bearer};
 use super::{ApiError, AppState};
 use crate::connect::ConnectError;
+use crate::entity::connection_event::Actor;
 use crate::oauth::{BrowserBinding, Mode};
 use crate::tenancy;
 
@@ -177,7 +178,9 @@ async fn disconnect(
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     // A disabled app's connections can still be removed (and their tokens revoked).
-    let removed = state.disconnect(&session.linked_account, &slug).await?;
+    let removed = state
+        .disconnect(&session.linked_account, &slug, Actor::EndCustomer)
+        .await?;
     if removed == 0 {
         state.enabled_app(&session.linked_account, &slug).await?;
     }

@@ -5,10 +5,7 @@ use oauth2::{
     AuthorizationCode, PkceCodeVerifier, RequestTokenError, TokenResponse,
     basic::BasicErrorResponse,
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -220,7 +217,7 @@ pub async fn complete(
     };
     let signed_in = signed_in(cx.egress, &app, &tokens).await;
 
-    let txn = cx.db.begin().await?;
+    let txn = crate::db::begin_write(cx.db).await?;
     let existing = match &record.connection_id {
         Some(id) => {
             let chosen = connection::Entity::find_by_id(id)

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -189,7 +189,7 @@ pub async fn decide(
     };
     match choice {
         Choice::Keep => {
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(db).await?;
             let existing = same_account(&txn, &account.id, &row.slug, &held.signed_in).await?;
             let connection = store_tokens(
                 &txn,

@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 use app::dto::ReauthReason;
 use chrono::{Duration, Utc};
 use rand::Rng;
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -286,7 +286,7 @@ async fn refused(
         Refusal::AppUninstalled => ReauthReason::AppUninstalled,
         Refusal::InvalidClient => {
             // The org's client credentials are gone: every connection of the app is stuck.
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(db).await?;
             let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Provider, detail);
             connections::flag_all_of_app(
                 &txn,

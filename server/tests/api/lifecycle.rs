@@ -898,3 +898,63 @@ async fn another_account_nobody_chose_to_keep_is_revoked_when_its_time_is_up() {
     assert_eq!(provider.revocations(), 1, "Globex's access was given back");
     assert_eq!(records(&app, "acme-chat").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_audit_trail_says_who_did_what_and_outlives_the_connection() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
+    let id = records(&app, "sandbox").await[0].id.clone();
+    expire_access(&app, "sandbox").await;
+    assert_eq!(
+        credentials(&app, &org, "cust", "sandbox").await.status(),
+        200
+    );
+    let token = session_token(&app, &org, "cust").await;
+    let removed = app
+        .client
+        .delete(app.url("/api/v1/linked-acc/integration/sandbox"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(removed.status().is_success());
+    assert!(records(&app, "sandbox").await.is_empty());
+
+    let events = app
+        .get_json(
+            &org,
+            &format!("/api/v2/public/connection/{id}/events"),
+            None,
+        )
+        .await;
+    let trail: Vec<(String, String)> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| {
+            (
+                event["kind"].as_str().unwrap().to_owned(),
+                event["actor"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("connected".to_owned(), "end_customer".to_owned()),
+            ("refreshed".to_owned(), "vendor".to_owned()),
+            ("disconnected".to_owned(), "end_customer".to_owned()),
+        ]
+    );
+    // Another org sees nothing of it.
+    let other = app.org("Globex", &[]).await;
+    let response = app
+        .get_as(
+            &other,
+            &format!("/api/v2/public/connection/{id}/events"),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+}
