@@ -7,6 +7,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_oauth;
 mod m20261129_000003_browser_binding;
 mod m20261129_000004_lifecycle;
+mod m20261129_000005_webhooks;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_oauth::Migration),
             Box::new(m20261129_000003_browser_binding::Migration),
             Box::new(m20261129_000004_lifecycle::Migration),
+            Box::new(m20261129_000005_webhooks::Migration),
         ]
     }
 }

@@ -625,6 +625,7 @@ async fn refresh_connections(
         crate::egress::Egress::new(config.egress.into()),
         public_url,
         config.refresh,
+        config.webhooks,
     );
     let query = match id {
         Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),

@@ -139,6 +139,23 @@ pub struct Settings {
         global = true
     )]
     pub verify_every: u32,
+    /// How often the webhook worker looks for due deliveries, in milliseconds.
+    #[arg(
+        long,
+        env = "PORTICO_WEBHOOK_EVERY_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub webhook_every_ms: u64,
+    /// Multiplies the webhook retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); below 1
+    /// only for trying things out.
+    #[arg(
+        long,
+        env = "PORTICO_WEBHOOK_SCHEDULE_SCALE",
+        default_value_t = 1.0,
+        global = true
+    )]
+    pub webhook_schedule_scale: f64,
 }
 
 /// How strict Portico is about its setup.
@@ -167,6 +184,25 @@ pub struct Config {
     pub egress: EgressSettings,
     pub limits: RateLimits,
     pub refresh: RefreshSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WebhookSettings {
+    /// How often the worker looks for due deliveries.
+    pub every: std::time::Duration,
+    /// Multiplies the retry schedule.
+    pub schedule_scale: f64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            every: std::time::Duration::from_secs(1),
+            schedule_scale: 1.0,
+        }
+    }
 }
 
 /// When tokens are refreshed and credentials re-checked.
@@ -321,6 +357,14 @@ impl Settings {
                 retry_floor: chrono::Duration::seconds(self.refresh_retry_floor.max(1).into()),
                 every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
                 verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
+            },
+            webhooks: WebhookSettings {
+                every: std::time::Duration::from_millis(self.webhook_every_ms.max(10)),
+                schedule_scale: if self.webhook_schedule_scale.is_finite() {
+                    self.webhook_schedule_scale.clamp(0.0, 100.0)
+                } else {
+                    1.0
+                },
             },
         })
     }

@@ -14,5 +14,8 @@ pub mod org;
 pub mod pending_connection;
 pub mod sandbox_grant;
 pub mod session_token;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_subscription;
 
 pub use environment::Environment;

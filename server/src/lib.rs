@@ -24,4 +24,5 @@ pub mod sessions;
 pub mod startup;
 pub mod tenancy;
 pub mod vault;
+pub mod webhooks;
 pub mod workers;

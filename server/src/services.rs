@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::catalog::Catalog;
-use crate::config::RefreshSettings;
+use crate::config::{RefreshSettings, WebhookSettings};
 use crate::connections::{
     refresh::{InFlight, Outcome},
     usage::Usage,
@@ -29,6 +29,8 @@ pub struct Services {
     pub refreshes: Arc<InFlight<Outcome>>,
     /// Credential reads not yet written as `last_used_at`.
     pub usage: Arc<Usage>,
+    /// How webhooks are delivered.
+    pub webhooks: WebhookSettings,
 }
 
 impl Services {
@@ -39,6 +41,7 @@ impl Services {
         egress: Egress,
         public_url: &str,
         refresh: RefreshSettings,
+        webhooks: WebhookSettings,
     ) -> Self {
         Self {
             db,
@@ -49,6 +52,7 @@ impl Services {
             refresh,
             refreshes: Arc::default(),
             usage: Arc::default(),
+            webhooks,
         }
     }
 }

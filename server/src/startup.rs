@@ -72,6 +72,7 @@ impl Portico {
                 crate::egress::Egress::new(config.egress.into()),
                 &public_url,
                 config.refresh,
+                config.webhooks,
             ),
             leptos_options,
             limits: http::Limits::new(config.limits),

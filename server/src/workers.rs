@@ -17,6 +17,7 @@ pub fn spawn(services: &Services) {
     tokio::spawn(refresh::run(services.clone()));
     tokio::spawn(verify::run(services.clone()));
     tokio::spawn(usage::run(services.clone()));
+    tokio::spawn(crate::webhooks::deliver::run(services.clone()));
 }
 
 /// Writes what is still in memory before the process ends.

@@ -40,14 +40,15 @@ impl Transition {
     }
 }
 
-/// Writes the row for one transition of `record`.
+/// Writes the row for one transition of `record`, and queues its webhooks in the same
+/// transaction.
 pub async fn record(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
     record: &connection::Model,
     transition: Transition,
 ) -> Result<connection_event::Model, DbErr> {
-    connection_event::ActiveModel {
+    let event = connection_event::ActiveModel {
         org_id: Set(account.org_id.clone()),
         environment: Set(account.environment),
         linked_account_id: Set(account.id.clone()),
@@ -62,7 +63,9 @@ pub async fn record(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    crate::webhooks::outbox::enqueue(db, &event).await?;
+    Ok(event)
 }
 
 /// Every transition of one connection, oldest first.

@@ -41,6 +41,8 @@ pub enum Kind {
     Flagged,
     Reconnected,
     Disconnected,
+    /// The credentials will stop working soon (a known expiry is near); sent once.
+    Expiring,
 }
 
 /// Who caused it.
@@ -71,6 +73,21 @@ impl Kind {
             Self::Flagged => "flagged",
             Self::Reconnected => "reconnected",
             Self::Disconnected => "disconnected",
+            Self::Expiring => "expiring",
+        }
+    }
+}
+
+impl Kind {
+    /// The webhook event this transition is, if any: a refresh is not one.
+    pub fn event_name(self) -> Option<&'static str> {
+        match self {
+            Self::Connected => Some("Connection Created"),
+            Self::Flagged => Some("Connection Expired"),
+            Self::Reconnected => Some("Connection Reconnected"),
+            Self::Disconnected => Some("Connection Deleted"),
+            Self::Expiring => Some("Connection Expiring"),
+            Self::Refreshed => None,
         }
     }
 }

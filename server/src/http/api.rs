@@ -1,5 +1,12 @@
 //! Vendor API resources beyond the seed's: one file per resource.
 
-mod connection;
+use axum::Router;
 
-pub use connection::router;
+use super::AppState;
+
+mod connection;
+mod webhook;
+
+pub fn router() -> Router<AppState> {
+    connection::router().merge(webhook::router())
+}

@@ -2,6 +2,7 @@ use app::dto::ReauthReason;
 use portico::catalog::{self, AppConfigInput, Slug};
 use portico::config::{
     Config, EgressSettings, Keyring, Mode, RateLimits, RefreshSettings, SandboxSettings,
+    WebhookSettings,
 };
 use portico::connections;
 use portico::entity::linked_account;
@@ -87,6 +88,10 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
         refresh: RefreshSettings {
             every: std::time::Duration::from_secs(3600),
             ..RefreshSettings::default()
+        },
+        webhooks: WebhookSettings {
+            every: std::time::Duration::from_millis(50),
+            schedule_scale: 1.0,
         },
     }
 }

@@ -160,6 +160,22 @@ async fn assert_flagged(
         .collect();
     assert_eq!(flagged.len(), 1, "{events}");
     assert_eq!(flagged[0]["reason"], reason.as_str());
+
+    // The event log (what webhooks send) has exactly one Connection Expired for it.
+    let log = app
+        .get_json(org, "/api/v2/public/event?limit=1000", None)
+        .await;
+    let expired: Vec<&Value> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| {
+            event["connection_id"] == id.as_str() && event["event"] == "Connection Expired"
+        })
+        .collect();
+    assert_eq!(expired.len(), 1, "{log}");
+    assert_eq!(expired[0]["reason"], reason.as_str());
+    assert_eq!(expired[0]["linked_account_id"], account);
 }
 
 #[tokio::test]

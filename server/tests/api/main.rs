@@ -15,3 +15,4 @@ mod oauth;
 mod processes;
 mod provider;
 mod startup;
+mod webhooks;

@@ -1,0 +1,82 @@
+//! Events as vendors see them: the webhook payload, and the event log read from a cursor.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::{Value, json};
+
+use crate::entity::{
+    connection::Reason,
+    connection_event::{self, Kind},
+    linked_account,
+};
+use crate::tenancy::Environment;
+
+/// The kinds that are webhook events (a refresh is not one).
+const EVENT_KINDS: [Kind; 5] = [
+    Kind::Connected,
+    Kind::Flagged,
+    Kind::Reconnected,
+    Kind::Disconnected,
+    Kind::Expiring,
+];
+
+/// `createdAt` as the seed writes it: RFC 1123, `Tue, 07 Nov 2023 08:38:33 GMT`.
+pub fn rfc1123(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// The payload of an event: exactly the seed's fields, plus `connection_id`, `identifier`,
+/// and for `Connection Expired` the `reason`.
+pub fn payload(event: &connection_event::Model, linked_account_id: &str) -> Value {
+    let mut body = json!({
+        "linked_account_id": linked_account_id,
+        "org_id": event.org_id,
+        "environment": event.environment.as_str(),
+        "type": "General",
+        "event": event.kind.event_name().unwrap_or_default(),
+        "slug": event.slug,
+        "createdAt": rfc1123(event.created_at),
+        "connection_id": event.connection_id,
+        "identifier": event.identifier,
+    });
+    if event.kind == Kind::Flagged {
+        body["reason"] = json!(event.reason.map(Reason::as_str));
+    }
+    body
+}
+
+/// The vendor's id of the linked account an event is about (it may have been deleted since:
+/// then Portico's own id stands in).
+pub async fn external_id(
+    db: &impl ConnectionTrait,
+    event: &connection_event::Model,
+) -> Result<String, DbErr> {
+    Ok(linked_account::Entity::find_by_id(&event.linked_account_id)
+        .one(db)
+        .await?
+        .map_or_else(
+            || event.linked_account_id.clone(),
+            |account| account.external_id,
+        ))
+}
+
+/// The org's events after `cursor`, oldest first, at most `limit`.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    cursor: i64,
+    limit: u64,
+) -> Result<Vec<connection_event::Model>, DbErr> {
+    connection_event::Entity::find()
+        .filter(connection_event::Column::OrgId.eq(org_id))
+        .filter(connection_event::Column::Environment.eq(environment))
+        .filter(connection_event::Column::Kind.is_in(EVENT_KINDS))
+        .filter(connection_event::Column::Id.gt(cursor))
+        .order_by_asc(connection_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,0 +1,229 @@
+//! An org's webhook subscriptions: where to send which events, and the `whsec_` secret that
+//! signs them (shown once). Rotating the secret keeps the old one signing for 24 hours.
+
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+use zeroize::Zeroizing;
+
+use super::EVENTS;
+use crate::egress::Policy;
+use crate::entity::webhook_subscription;
+use crate::input::FieldError;
+use crate::secrets;
+use crate::tenancy::Environment;
+use crate::vault::{Binding, Vault, VaultError};
+
+/// How long a replaced secret keeps signing.
+pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
+
+/// What a vendor asks for, checked.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+}
+
+impl Subscription {
+    /// Checks the receiver's URL against the egress policy (https to a public address in
+    /// production) and each event name.
+    pub fn parse(
+        url: &str,
+        events: &[String],
+        enabled: bool,
+        policy: Policy,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let url = url.trim();
+        match url::Url::parse(url) {
+            _ if url.len() > 2048 => {
+                errors.push(FieldError::new(
+                    "webhook_url",
+                    "must be at most 2048 characters",
+                ));
+            }
+            Ok(parsed) => {
+                if let Err(why) = policy.check_url(&parsed) {
+                    errors.push(FieldError::new("webhook_url", why));
+                }
+            }
+            Err(_) => errors.push(FieldError::new(
+                "webhook_url",
+                "must be a URL such as https://example.com/hooks/portico",
+            )),
+        }
+        let mut chosen: Vec<String> = Vec::new();
+        for event in events {
+            match EVENTS.iter().find(|known| **known == event.as_str()) {
+                Some(known) if !chosen.iter().any(|c| c == known) => chosen.push((*known).into()),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "webhook_events",
+                    format!(
+                        "`{}` is not an event; choose from {}",
+                        event.chars().take(64).collect::<String>(),
+                        EVENTS.join(", ")
+                    ),
+                )),
+            }
+        }
+        if events.is_empty() {
+            errors.push(FieldError::new(
+                "webhook_events",
+                format!("choose at least one of {}", EVENTS.join(", ")),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                url: url.to_owned(),
+                events: chosen,
+                enabled,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A new signing secret: `whsec_` and 32 random bytes in base64.
+fn new_secret() -> Zeroizing<String> {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    rand::rng().fill_bytes(bytes.as_mut());
+    Zeroizing::new(format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes.as_ref())
+    ))
+}
+
+fn binding(id: &str, field: &str) -> Binding {
+    Binding::new("webhook_subscription", &[("id", id), ("field", field)])
+}
+
+/// Creates a subscription; returns it and its secret, which is never shown again.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    org_id: &str,
+    environment: Environment,
+    input: &Subscription,
+) -> Result<(webhook_subscription::Model, Zeroizing<String>), DbErr> {
+    let id = secrets::random_id();
+    let secret = new_secret();
+    let now = Utc::now();
+    let model = webhook_subscription::ActiveModel {
+        id: Set(id.clone()),
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment),
+        url: Set(input.url.clone()),
+        events: Set(serde_json::to_string(&input.events).expect("events serialize")),
+        enabled: Set(input.enabled),
+        secret: Set(vault.seal(secret.as_bytes(), &binding(&id, "secret"))),
+        previous_secret: Set(None),
+        previous_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok((model, secret))
+}
+
+/// The org's subscriptions in an environment, oldest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<webhook_subscription::Model>, DbErr> {
+    webhook_subscription::Entity::find()
+        .filter(webhook_subscription::Column::OrgId.eq(org_id))
+        .filter(webhook_subscription::Column::Environment.eq(environment))
+        .order_by_asc(webhook_subscription::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// One of the org's subscriptions.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    id: &str,
+) -> Result<Option<webhook_subscription::Model>, DbErr> {
+    webhook_subscription::Entity::find_by_id(id)
+        .filter(webhook_subscription::Column::OrgId.eq(org_id))
+        .filter(webhook_subscription::Column::Environment.eq(environment))
+        .one(db)
+        .await
+}
+
+/// Replaces where and what a subscription receives.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    existing: webhook_subscription::Model,
+    input: &Subscription,
+) -> Result<webhook_subscription::Model, DbErr> {
+    let mut model: webhook_subscription::ActiveModel = existing.into();
+    model.url = Set(input.url.clone());
+    model.events = Set(serde_json::to_string(&input.events).expect("events serialize"));
+    model.enabled = Set(input.enabled);
+    model.updated_at = Set(Utc::now());
+    model.update(db).await
+}
+
+/// A new secret for a subscription; the old one keeps signing for [`ROTATION_OVERLAP`], so
+/// receivers can switch without missing an event.
+pub async fn rotate_secret(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    existing: webhook_subscription::Model,
+) -> Result<Zeroizing<String>, RotateError> {
+    let old = vault.open(&existing.secret, &binding(&existing.id, "secret"))?;
+    let secret = new_secret();
+    let id = existing.id.clone();
+    let mut model: webhook_subscription::ActiveModel = existing.into();
+    model.secret = Set(vault.seal(secret.as_bytes(), &binding(&id, "secret")));
+    model.previous_secret = Set(Some(vault.seal(&old, &binding(&id, "previous_secret"))));
+    model.previous_until = Set(Some(Utc::now() + ROTATION_OVERLAP));
+    model.updated_at = Set(Utc::now());
+    model.update(db).await?;
+    Ok(secret)
+}
+
+/// Why a secret was not rotated.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// The keys that sign a delivery now: the current secret's, and the previous one's while
+/// its overlap lasts.
+pub fn signing_secrets(
+    vault: &Vault,
+    subscription: &webhook_subscription::Model,
+) -> Result<Vec<Zeroizing<Vec<u8>>>, VaultError> {
+    let key = |sealed: &[u8], field: &str| {
+        let secret = vault.open_string(sealed, &binding(&subscription.id, field))?;
+        super::sign::key_of(&secret).ok_or(VaultError::Malformed)
+    };
+    let mut keys = vec![key(&subscription.secret, "secret")?];
+    if let (Some(previous), Some(until)) =
+        (&subscription.previous_secret, subscription.previous_until)
+        && until > Utc::now()
+    {
+        keys.push(key(previous, "previous_secret")?);
+    }
+    Ok(keys)
+}
+
+/// The event names a subscription receives.
+pub fn events_of(subscription: &webhook_subscription::Model) -> Vec<String> {
+    serde_json::from_str(&subscription.events).unwrap_or_default()
+}

@@ -1,0 +1,361 @@
+//! Webhooks: subscriptions, signed deliveries a receiver verifies with the `standardwebhooks`
+//! crate, retries with the same `webhook-id`, the egress policy, and the event log.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::{Router, body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, TestOrg, consent, integrate, session_token, spawn_app, spawn_app_with,
+};
+
+/// What a receiver got: headers and body of each request.
+type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// A webhook receiver on `port` that answers each request with the next status of
+/// `answers` (then 200).
+async fn receiver(port: u16, answers: Vec<u16>) -> Received {
+    let received: Received = Arc::default();
+    let script = Arc::new(Mutex::new(answers.into_iter()));
+    let state = (received.clone(), script);
+    let router = Router::new()
+        .route(
+            "/hooks",
+            post(
+                |State((received, script)): State<(
+                    Received,
+                    Arc<Mutex<std::vec::IntoIter<u16>>>,
+                )>,
+                 headers: HeaderMap,
+                 body: Bytes| async move {
+                    received
+                        .lock()
+                        .unwrap()
+                        .push((headers, String::from_utf8(body.to_vec()).unwrap()));
+                    let status = script.lock().unwrap().next().unwrap_or(200);
+                    StatusCode::from_u16(status).unwrap()
+                },
+            ),
+        )
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    received
+}
+
+/// A free port on loopback, not listened on.
+async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+async fn subscribe(app: &TestApp, org: &TestOrg, url: &str) -> Value {
+    let events = [
+        "Connection Created",
+        "Connection Expired",
+        "Connection Reconnected",
+        "Connection Deleted",
+    ];
+    let response = app
+        .post_json(
+            org,
+            "/api/v2/public/webhook",
+            json!({"webhook_url": url, "webhook_events": events, "is_enabled": true}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+/// Waits until `received` holds `count` requests.
+async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, String)> {
+    for _ in 0..400 {
+        if received.lock().unwrap().len() >= count {
+            return received.lock().unwrap().clone();
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "{} of {count} deliveries arrived",
+        received.lock().unwrap().len()
+    );
+}
+
+/// Verifies a delivery as a receiver would, and returns its payload.
+fn verified(secret: &str, (headers, body): &(HeaderMap, String)) -> Value {
+    standardwebhooks::Webhook::new(secret)
+        .unwrap()
+        .verify(body.as_bytes(), headers)
+        .expect("the signature verifies");
+    serde_json::from_str(body).unwrap()
+}
+
+#[tokio::test]
+async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let secret = subscription["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    // The secret is shown once.
+    let listed = app.get_json(&org, "/api/v2/public/webhook", None).await;
+    assert!(listed[0].get("secret").is_none(), "{listed}");
+
+    let token = session_token(&app, &org, "cust").await;
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    assert_eq!(
+        app.client
+            .get(callback.as_str())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let created = verified(&secret, &wait_for(&received, 1).await[0]);
+    assert_eq!(created["event"], "Connection Created");
+    assert_eq!(created["linked_account_id"], "cust");
+    assert_eq!(created["org_id"], org.id);
+    assert_eq!(created["environment"], "test");
+    assert_eq!(created["type"], "General");
+    assert_eq!(created["slug"], "sandbox");
+    assert_eq!(created["identifier"], "Sandbox user");
+    chrono::DateTime::parse_from_rfc2822(created["createdAt"].as_str().unwrap())
+        .expect("createdAt is RFC 1123");
+    assert!(created.get("reason").is_none());
+
+    // Revoked at the provider: one Connection Expired with its reason.
+    let accounts = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
+        .await
+        .unwrap();
+    portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &accounts).await;
+    let expired = verified(&secret, &wait_for(&received, 2).await[1]);
+    assert_eq!(expired["event"], "Connection Expired");
+    assert_eq!(expired["reason"], "token_revoked");
+    assert_eq!(expired["connection_id"], created["connection_id"]);
+
+    // Reconnected, then deleted.
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    assert_eq!(
+        app.client
+            .get(callback.as_str())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let reconnected = verified(&secret, &wait_for(&received, 3).await[2]);
+    assert_eq!(reconnected["event"], "Connection Reconnected");
+    let removed = app
+        .client
+        .delete(app.url("/api/v1/linked-acc/integration/sandbox"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(removed.status().is_success());
+    let all = wait_for(&received, 4).await;
+    assert_eq!(verified(&secret, &all[3])["event"], "Connection Deleted");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received.lock().unwrap().len(), 4, "each event once");
+    let ids: std::collections::HashSet<_> = all
+        .iter()
+        .map(|(headers, _)| headers["webhook-id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 4, "one webhook-id per event");
+}
+
+#[tokio::test]
+async fn a_receiver_down_then_failing_gets_the_event_later_with_the_same_webhook_id() {
+    let port = free_port().await;
+    let app = spawn_app_with(|config| {
+        // The schedule stays the specification's, shrunk a thousandfold: 5 ms, 300 ms, 1.8 s…
+        config.webhooks.schedule_scale = 0.001;
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let secret = subscription["secret"].as_str().unwrap().to_owned();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+
+    // Nobody listens: the first attempt is refused.
+    let log = || app.get_json(&org, "/api/v2/public/event", None);
+    for _ in 0..200 {
+        let events = log().await;
+        if !events["events"][0]["deliveries"][0]["attempts"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // The receiver comes back, answers 500 once, then 200.
+    let received = receiver(port, vec![500]).await;
+    let all = wait_for(&received, 2).await;
+    for delivery in &all {
+        assert_eq!(verified(&secret, delivery)["event"], "Connection Created");
+    }
+    assert_eq!(
+        all[0].0["webhook-id"], all[1].0["webhook-id"],
+        "the same webhook-id"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let events = log().await;
+    let delivery = &events["events"][0]["deliveries"][0];
+    assert_eq!(delivery["state"], "delivered", "{events}");
+    assert_eq!(
+        delivery["webhook_id"],
+        all[0].0["webhook-id"].to_str().unwrap()
+    );
+    let attempts = delivery["attempts"].as_array().unwrap();
+    let statuses: Vec<Value> = attempts.iter().map(|a| a["status"].clone()).collect();
+    // Refused while nobody listened (once or more, by timing), then 500, then 200.
+    let (refused, answered) = statuses.split_at(statuses.len() - 2);
+    assert!(!refused.is_empty(), "{attempts:?}");
+    for (status, attempt) in refused.iter().zip(attempts) {
+        assert_eq!(*status, Value::Null, "{attempts:?}");
+        assert!(attempt["error"].as_str().is_some());
+    }
+    assert_eq!(answered, [json!(500), json!(200)]);
+}
+
+#[tokio::test]
+async fn production_refuses_loopback_receivers_and_sends_them_nothing() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|config| {
+        config.egress.allow_http = false;
+        config.egress.allow_loopback = false;
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    for url in [
+        format!("http://127.0.0.1:{port}/hooks"),
+        format!("https://127.0.0.1:{port}/hooks"),
+        format!("https://localhost:{port}/hooks"),
+    ] {
+        let response = app
+            .post_json(
+                &org,
+                "/api/v2/public/webhook",
+                json!({"webhook_url": url, "webhook_events": ["Connection Created"]}),
+            )
+            .await;
+        let body = crate::helpers::assert_error(response, 422, "validation_failed").await;
+        assert!(body["error"]["fields"]["webhook_url"].is_string(), "{body}");
+    }
+    // A subscription made before the policy tightened is refused at delivery too.
+    portico::webhooks::subscriptions::create(
+        &app.db,
+        &app.vault,
+        &org.id,
+        portico::tenancy::Environment::Test,
+        &portico::webhooks::subscriptions::Subscription {
+            url: format!("http://127.0.0.1:{port}/hooks"),
+            events: vec!["Connection Created".into()],
+            enabled: true,
+        },
+    )
+    .await
+    .unwrap();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    for _ in 0..200 {
+        let events = app.get_json(&org, "/api/v2/public/event", None).await;
+        let attempts = &events["events"][0]["deliveries"][0]["attempts"];
+        if let Some(first) = attempts.as_array().and_then(|a| a.first()) {
+            assert!(
+                first["error"].as_str().unwrap().contains("egress policy"),
+                "{events}"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        received.lock().unwrap().len(),
+        0,
+        "the receiver counts 0 requests"
+    );
+}
+
+#[tokio::test]
+async fn the_event_log_returns_every_event_after_a_cursor_in_order_across_a_restart() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox", "slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    let mut made = Vec::new();
+    for index in 0..5 {
+        made.push(
+            app.connection(&org, "cust", "sandbox", &format!("Account {index}"), None)
+                .await,
+        );
+    }
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .get_json(
+                &org,
+                &format!("/api/v2/public/event?after={cursor}&limit=2"),
+                None,
+            )
+            .await;
+        let events = page["events"].as_array().unwrap().clone();
+        if events.is_empty() {
+            assert_eq!(
+                page["next"],
+                cursor.as_str().parse::<i64>().unwrap_or(0).to_string()
+            );
+            break;
+        }
+        assert!(events.len() <= 2);
+        seen.extend(
+            events
+                .iter()
+                .map(|e| e["connection_id"].as_str().unwrap().to_owned()),
+        );
+        cursor = page["next"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(seen, made, "every event, in order");
+
+    // Another server on the same database (as after a restart) reads the same log.
+    let replica = app.replica().await;
+    let page: Value = app
+        .client
+        .get(format!("{replica}/api/v2/public/event?limit=1000"))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let again: Vec<String> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["connection_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(again, made);
+    for bad in ["?after=abc", "?after=-1", "?limit=0", "?limit=5000"] {
+        let response = app
+            .get_as(&org, &format!("/api/v2/public/event{bad}"), None)
+            .await;
+        crate::helpers::assert_error(response, 422, "validation_failed").await;
+    }
+}
