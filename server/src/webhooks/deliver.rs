@@ -33,8 +33,9 @@ pub const SCHEDULE: [Duration; 7] = [
     Duration::hours(10),
     Duration::hours(10),
 ];
-/// How long a worker holds a claimed delivery.
-const CLAIM: Duration = Duration::seconds(60);
+/// How long a worker holds a claimed delivery: longer than a delivery may take (the egress
+/// client gives up after 15 s).
+const CLAIM: Duration = Duration::seconds(30);
 /// Deliveries claimed per pass, and sent at once.
 const BATCH: u64 = 64;
 

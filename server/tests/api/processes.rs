@@ -12,6 +12,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use crate::helpers::{TestApp, browser, consent, integrate, session_token, spawn_app_with};
 use crate::lifecycle::{connect_as, expire_access, org_with_chat, vendor_read};
 use crate::provider::Provider;
+use crate::webhooks::{HANG, Received, free_port, receiver, subscribe, verified, wait_for};
 
 /// A `portico serve` process on the test's database. Killed when dropped.
 struct Serve {
@@ -34,13 +35,22 @@ fn command(app: &TestApp, args: &[&str]) -> tokio::process::Command {
         .env("NO_COLOR", "1")
         // The proactive worker looks once at start; the requests a test counts are its own.
         .env("PORTICO_REFRESH_EVERY", "3600")
+        .env("PORTICO_WEBHOOK_EVERY_MS", "50")
         .kill_on_drop(true);
     command
 }
 
 impl Serve {
     async fn start(app: &TestApp) -> Self {
-        let mut child = command(app, &["serve"])
+        Self::start_with(app, &[]).await
+    }
+
+    async fn start_with(app: &TestApp, settings: &[(&str, &str)]) -> Self {
+        let mut command = command(app, &["serve"]);
+        for (name, value) in settings {
+            command.env(name, value);
+        }
+        let mut child = command
             .env("PORTICO_BIND", "127.0.0.1:0")
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -131,7 +141,17 @@ async fn a_process_killed_between_the_token_answer_and_the_commit_keeps_or_flags
     let mut first = Serve::start(&app).await;
     expire_access(&app, "acme-chat").await;
     let (arrived, release) = provider.hold_next_refresh();
-    let read = tokio::spawn(vendor_read(&first.base, &org, "acme-chat/credentials"));
+    // The process dies under this read, so its answer may never come.
+    let read = tokio::spawn(
+        reqwest::Client::new()
+            .get(format!(
+                "{}/api/v2/public/connection/acme-chat/credentials",
+                first.base
+            ))
+            .header("x-api-key", &org.key)
+            .header("linked_account_id", "cust")
+            .send(),
+    );
     arrived.notified().await;
     // The provider answers (rotating the refresh token) and the process dies at once.
     release.notify_one();
@@ -262,4 +282,118 @@ async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect()
     };
     assert!(page.contains("Reconnect"), "{page}");
     eprintln!("expire --refresh noticed after {:?}", started.elapsed());
+}
+
+/// A process that delivers no webhooks (its worker waits an hour): events stay in the outbox.
+async fn quiet(app: &TestApp) -> Serve {
+    Serve::start_with(app, &[("PORTICO_WEBHOOK_EVERY_MS", "3600000")]).await
+}
+
+#[tokio::test]
+async fn an_event_committed_before_a_sigkill_is_delivered_after_the_restart() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let secret = subscription["secret"].as_str().unwrap();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let mut first = quiet(&app).await;
+    // The vendor turns the app off through the first process: the flag commits with its event.
+    let off = reqwest::Client::new()
+        .delete(format!("{}/api/v2/public/app/sandbox/config", first.base))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap();
+    assert!(off.status().is_success());
+    first.child.start_kill().unwrap();
+    first.child.wait().await.unwrap();
+    assert!(
+        received.lock().unwrap().is_empty(),
+        "nothing was sent before the kill"
+    );
+
+    let _second = Serve::start(&app).await;
+    let delivered = wait_for(&received, 2).await;
+    let events: Vec<Value> = delivered.iter().map(|d| verified(secret, d)).collect();
+    let expired: Vec<&Value> = events
+        .iter()
+        .filter(|event| event["event"] == "Connection Expired")
+        .collect();
+    assert_eq!(expired.len(), 1, "{events:?}");
+    assert_eq!(expired[0]["reason"], "app_deleted");
+}
+
+#[tokio::test]
+async fn a_delivery_cut_by_a_sigkill_is_sent_again_with_the_same_webhook_id() {
+    let port = free_port().await;
+    // The first request is never answered: the sender dies while waiting.
+    let received = receiver(port, vec![HANG]).await;
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let secret = subscription["secret"].as_str().unwrap();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let mut first = Serve::start(&app).await;
+    wait_for(&received, 1).await;
+    first.child.start_kill().unwrap();
+    first.child.wait().await.unwrap();
+
+    // At least once: after the dead process's claim lapses (30 s), the next one sends again.
+    let started = std::time::Instant::now();
+    let _second = Serve::start(&app).await;
+    let delivered = wait_for_long(&received, 2).await;
+    assert_eq!(delivered[0].0["webhook-id"], delivered[1].0["webhook-id"]);
+    assert_eq!(
+        verified(secret, &delivered[1])["event"],
+        "Connection Created"
+    );
+    eprintln!("redelivered {:?} after the restart", started.elapsed());
+}
+
+#[tokio::test]
+async fn two_replicas_draining_one_outbox_send_each_event_once() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let secret = subscription["secret"].as_str().unwrap();
+    app.upsert_account(&org, "cust").await;
+    for index in 0..200 {
+        app.connection(&org, "cust", "sandbox", &format!("Account {index}"), None)
+            .await;
+    }
+    let _replicas = [Serve::start(&app).await, Serve::start(&app).await];
+    let delivered = wait_for_long(&received, 200).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let delivered_now = received.lock().unwrap().clone();
+    assert_eq!(delivered_now.len(), 200, "no double sends");
+    let ids: std::collections::HashSet<String> = delivered
+        .iter()
+        .map(|(headers, _)| headers["webhook-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 200);
+    for delivery in &delivered {
+        assert_eq!(verified(secret, delivery)["event"], "Connection Created");
+    }
+}
+
+/// Waits up to a minute for `count` deliveries.
+async fn wait_for_long(received: &Received, count: usize) -> Vec<(axum::http::HeaderMap, String)> {
+    for _ in 0..2400 {
+        if received.lock().unwrap().len() >= count {
+            return received.lock().unwrap().clone();
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "{} of {count} deliveries arrived",
+        received.lock().unwrap().len()
+    );
 }

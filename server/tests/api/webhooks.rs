@@ -12,11 +12,14 @@ use crate::helpers::{
 };
 
 /// What a receiver got: headers and body of each request.
-type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+pub type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// A status that makes the receiver never answer (the sender times out or dies).
+pub const HANG: u16 = 0;
 
 /// A webhook receiver on `port` that answers each request with the next status of
-/// `answers` (then 200).
-async fn receiver(port: u16, answers: Vec<u16>) -> Received {
+/// `answers` (then 200); [`HANG`] never answers.
+pub async fn receiver(port: u16, answers: Vec<u16>) -> Received {
     let received: Received = Arc::default();
     let script = Arc::new(Mutex::new(answers.into_iter()));
     let state = (received.clone(), script);
@@ -35,6 +38,9 @@ async fn receiver(port: u16, answers: Vec<u16>) -> Received {
                         .unwrap()
                         .push((headers, String::from_utf8(body.to_vec()).unwrap()));
                     let status = script.lock().unwrap().next().unwrap_or(200);
+                    if status == HANG {
+                        std::future::pending::<()>().await;
+                    }
                     StatusCode::from_u16(status).unwrap()
                 },
             ),
@@ -48,12 +54,12 @@ async fn receiver(port: u16, answers: Vec<u16>) -> Received {
 }
 
 /// A free port on loopback, not listened on.
-async fn free_port() -> u16 {
+pub async fn free_port() -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     listener.local_addr().unwrap().port()
 }
 
-async fn subscribe(app: &TestApp, org: &TestOrg, url: &str) -> Value {
+pub async fn subscribe(app: &TestApp, org: &TestOrg, url: &str) -> Value {
     let events = [
         "Connection Created",
         "Connection Expired",
@@ -72,7 +78,7 @@ async fn subscribe(app: &TestApp, org: &TestOrg, url: &str) -> Value {
 }
 
 /// Waits until `received` holds `count` requests.
-async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, String)> {
+pub async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, String)> {
     for _ in 0..400 {
         if received.lock().unwrap().len() >= count {
             return received.lock().unwrap().clone();
@@ -86,7 +92,7 @@ async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, String)>
 }
 
 /// Verifies a delivery as a receiver would, and returns its payload.
-fn verified(secret: &str, (headers, body): &(HeaderMap, String)) -> Value {
+pub fn verified(secret: &str, (headers, body): &(HeaderMap, String)) -> Value {
     standardwebhooks::Webhook::new(secret)
         .unwrap()
         .verify(body.as_bytes(), headers)
