@@ -365,3 +365,89 @@ async fn the_event_log_returns_every_event_after_a_cursor_in_order_across_a_rest
         crate::helpers::assert_error(response, 422, "validation_failed").await;
     }
 }
+
+/// A benchmark, not a test: `cargo test -p server --test api -- --ignored drain --nocapture`
+/// (with `PORTICO_TEST_POSTGRES_URL` for PostgreSQL). Queues 10,000 events for one local
+/// receiver and times the delivery worker's passes until the outbox is empty.
+#[tokio::test]
+#[ignore]
+async fn drain_ten_thousand_events() {
+    use portico::entity::{connection_event, webhook_delivery};
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    const EVENTS: usize = 10_000;
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    let subscription = portico::webhooks::subscriptions::list(
+        &app.db,
+        &org.id,
+        portico::tenancy::Environment::Test,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(500) {
+        let now = chrono::Utc::now();
+        let events: Vec<_> = chunk
+            .iter()
+            .map(|index| connection_event::ActiveModel {
+                org_id: Set(org.id.clone()),
+                environment: Set(account.environment),
+                linked_account_id: Set(account.id.clone()),
+                connection_id: Set(format!("c{index}")),
+                slug: Set("sandbox".into()),
+                identifier: Set(Some(format!("Account {index}"))),
+                kind: Set(connection_event::Kind::Connected),
+                reason: Set(None),
+                actor: Set(connection_event::Actor::EndCustomer),
+                detail: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        connection_event::Entity::insert_many(events)
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+    }
+    let ids: Vec<i64> = connection_event::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.id)
+        .collect();
+    for chunk in ids.chunks(500) {
+        let txn = portico::db::begin_write(&app.db).await.unwrap();
+        for id in chunk {
+            portico::webhooks::outbox::queue(&txn, *id, &subscription.id)
+                .await
+                .unwrap();
+        }
+        txn.commit().await.unwrap();
+    }
+    let started = std::time::Instant::now();
+    while portico::webhooks::deliver::deliver_due(&app.services)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let took = started.elapsed();
+    let delivered = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Delivered))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(delivered as usize, EVENTS);
+    assert_eq!(received.lock().unwrap().len(), EVENTS);
+    eprintln!(
+        "drain on {}: {EVENTS} events in {took:?} ({:.0} per second)",
+        crate::helpers::backend(),
+        EVENTS as f64 / took.as_secs_f64()
+    );
+}
