@@ -1,5 +1,7 @@
 //! The `portico` command line: serve, migrate, and create what an operator needs.
 
+mod webhook;
+
 use chrono::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -62,6 +64,9 @@ pub enum Command {
     /// Control the built-in sandbox provider: revoke or expire the tokens it issued.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// See webhook subscriptions and their deliveries; send a test message; replay events.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// Seed a demo org, linked account and hosted link (safe to run again).
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -554,6 +559,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             refresh_connections(&db, vault, &config, &public_url, id.as_deref()).await?;
         }
         Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
+        Command::Webhook(command) => {
+            let services = crate::services::Services::new(
+                db.clone(),
+                std::sync::Arc::new(
+                    Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?,
+                ),
+                std::sync::Arc::new(vault),
+                crate::egress::Egress::new(config.egress.into()),
+                &public_url,
+                config.refresh,
+                config.webhooks,
+            );
+            webhook::run(&services, command).await?;
+        }
     }
     Ok(())
 }

@@ -219,21 +219,7 @@ async fn send(
         Err(error) => return failed(format!("cannot open the signing secret: {error}")),
     };
     let signed = sign(&delivery.message_id, Utc::now().timestamp(), body, &secrets);
-    let request = services
-        .egress
-        .client()
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(reqwest::header::USER_AGENT, "Portico-Webhooks/1")
-        .header("webhook-id", &signed.id)
-        .header("webhook-timestamp", signed.timestamp.to_string())
-        .header("webhook-signature", &signed.signature)
-        .body(body.to_owned())
-        .build();
-    let sent = match request {
-        Ok(request) => services.egress.execute(request).await,
-        Err(error) => Err(crate::egress::EgressError::Request(error.without_url())),
-    };
+    let sent = post_signed(services, url, &signed, body).await;
     match sent {
         Ok(answer) => Attempted {
             status: Some(answer.status.as_u16()),
@@ -247,6 +233,50 @@ async fn send(
                 .map(|seconds| Duration::seconds(seconds.clamp(0, 24 * 3600))),
         },
         Err(error) => failed(error.to_string()),
+    }
+}
+
+/// POSTs a signed message through the egress client.
+async fn post_signed(
+    services: &Services,
+    url: url::Url,
+    signed: &super::sign::Signed,
+    body: &str,
+) -> Result<crate::egress::Answer, crate::egress::EgressError> {
+    let request = services
+        .egress
+        .client()
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(reqwest::header::USER_AGENT, "Portico-Webhooks/1")
+        .header("webhook-id", &signed.id)
+        .header("webhook-timestamp", signed.timestamp.to_string())
+        .header("webhook-signature", &signed.signature)
+        .body(body.to_owned())
+        .build();
+    match request {
+        Ok(request) => services.egress.execute(request).await,
+        Err(error) => Err(crate::egress::EgressError::Request(error.without_url())),
+    }
+}
+
+/// Sends an already signed message and says what came back, for `portico webhook test`.
+pub async fn send_signed(
+    services: &Services,
+    url: &str,
+    signed: &super::sign::Signed,
+    body: &str,
+) -> String {
+    let Ok(url) = url::Url::parse(url) else {
+        return "nothing: the URL is not valid".into();
+    };
+    if let Err(why) = services.egress.policy().check_url(&url) {
+        return format!("nothing: the egress policy refuses it (the URL {why})");
+    }
+    let sent = post_signed(services, url, signed, body).await;
+    match sent {
+        Ok(answer) => format!("HTTP {}", answer.status),
+        Err(error) => format!("nothing: {error}"),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The outbox: for each event a subscription asked for, one delivery row, written in the
 //! transaction that records the event, so an event is never committed without its deliveries.
 
-use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
 use sha2::{Digest, Sha256};
 
 use super::subscriptions::events_of;
@@ -64,4 +67,51 @@ pub async fn queue(
     .exec_without_returning(txn)
     .await?;
     Ok(())
+}
+
+/// Which events a replay sends again.
+#[derive(Debug, Clone, Copy)]
+pub enum Replay {
+    /// One event, by its cursor.
+    Event(i64),
+    /// Every event from `since` to `until`.
+    Range(DateTime<Utc>, DateTime<Utc>),
+}
+
+/// Queues events of the subscription's org and environment for it again (with their
+/// original `webhook-id`), those it asks for. Returns how many, or `None` for an unknown event.
+pub async fn replay(
+    db: &DatabaseConnection,
+    subscription: &webhook_subscription::Model,
+    which: Replay,
+) -> Result<Option<u64>, DbErr> {
+    let mut query = connection_event::Entity::find()
+        .filter(connection_event::Column::OrgId.eq(&subscription.org_id))
+        .filter(connection_event::Column::Environment.eq(subscription.environment))
+        .order_by_asc(connection_event::Column::Id);
+    query = match which {
+        Replay::Event(id) => query.filter(connection_event::Column::Id.eq(id)),
+        Replay::Range(since, until) => query
+            .filter(connection_event::Column::CreatedAt.gte(since))
+            .filter(connection_event::Column::CreatedAt.lte(until)),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let events = query.all(&txn).await?;
+    if matches!(which, Replay::Event(_)) && events.is_empty() {
+        return Ok(None);
+    }
+    let wanted = events_of(subscription);
+    let mut queued = 0;
+    for event in events {
+        let asked = event
+            .kind
+            .event_name()
+            .is_some_and(|name| wanted.iter().any(|w| w == name));
+        if asked {
+            queue(&txn, event.id, &subscription.id).await?;
+            queued += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(Some(queued))
 }

@@ -397,3 +397,65 @@ async fn wait_for_long(received: &Received, count: usize) -> Vec<(axum::http::He
         received.lock().unwrap().len()
     );
 }
+
+#[tokio::test]
+async fn operators_list_test_and_replay_webhooks_from_the_command_line() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|_| {}).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let (id, secret) = (
+        subscription["id"].as_str().unwrap(),
+        subscription["secret"].as_str().unwrap(),
+    );
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    wait_for(&received, 1).await;
+    let run = |args: Vec<String>| {
+        let mut command = command(&app, &[]);
+        command.args(args);
+        async move {
+            let output = command.output().await.unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8(output.stdout).unwrap()
+        }
+    };
+    let listed = run(vec!["webhook".into(), "list".into()]).await;
+    assert!(
+        listed.contains(id) && listed.contains("delivered=1"),
+        "{listed}"
+    );
+    assert!(!listed.contains(secret), "the secret is never printed");
+
+    let tested = run(vec![
+        "webhook".into(),
+        "test".into(),
+        "--id".into(),
+        id.into(),
+    ])
+    .await;
+    assert!(tested.contains("answered HTTP 200"), "{tested}");
+    let test_message = wait_for(&received, 2).await.remove(1);
+    assert_eq!(verified(secret, &test_message)["event"], "Test");
+
+    let log = app.get_json(&org, "/api/v2/public/event", None).await;
+    let cursor = log["events"][0]["cursor"].as_str().unwrap().to_owned();
+    let replayed = run(vec![
+        "webhook".into(),
+        "replay".into(),
+        "--id".into(),
+        id.into(),
+        "--event".into(),
+        cursor,
+    ])
+    .await;
+    assert!(replayed.contains("Queued 1 event"), "{replayed}");
+    let all = wait_for(&received, 3).await;
+    assert_eq!(all[2].0["webhook-id"], all[0].0["webhook-id"]);
+}

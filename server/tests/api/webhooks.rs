@@ -451,3 +451,121 @@ async fn drain_ten_thousand_events() {
         EVENTS as f64 / took.as_secs_f64()
     );
 }
+
+#[tokio::test]
+async fn rotation_signs_with_both_secrets_replay_keeps_the_id_and_410_turns_it_off() {
+    let port = free_port().await;
+    // Answers 200, 200, then 410 Gone.
+    let received = receiver(port, vec![200, 200, 410]).await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let id = subscription["id"].as_str().unwrap();
+    let old = subscription["secret"].as_str().unwrap().to_owned();
+    let rotated: Value = app
+        .client
+        .post(app.url(&format!("/api/v2/public/webhook/{id}/rotate-secret")))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new = rotated["secret"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+    assert!(
+        rotated["previous_secret_valid_until"].is_string(),
+        "{rotated}"
+    );
+
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let first = wait_for(&received, 1).await.remove(0);
+    // Both secrets verify during the overlap: receivers can switch without missing one.
+    verified(&old, &first);
+    verified(&new, &first);
+
+    // A replay of the event carries the same webhook-id.
+    let log = app.get_json(&org, "/api/v2/public/event", None).await;
+    let cursor: i64 = log["events"][0]["cursor"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let replayed: Value = app
+        .client
+        .post(app.url(&format!("/api/v2/public/webhook/{id}/replay")))
+        .header("x-api-key", &org.key)
+        .json(&json!({"event_id": cursor}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replayed["queued"], 1);
+    let again = wait_for(&received, 2).await.remove(1);
+    assert_eq!(again.0["webhook-id"], first.0["webhook-id"]);
+
+    // The receiver answers 410 Gone: the subscription turns itself off.
+    app.connection(&org, "cust", "sandbox", "Another user", None)
+        .await;
+    wait_for(&received, 3).await;
+    for _ in 0..200 {
+        let shown = app
+            .get_json(&org, &format!("/api/v2/public/webhook/{id}"), None)
+            .await;
+        if shown["is_enabled"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let shown = app
+        .get_json(&org, &format!("/api/v2/public/webhook/{id}"), None)
+        .await;
+    assert_eq!(shown["is_enabled"], false, "{shown}");
+    app.connection(&org, "cust", "sandbox", "A third user", None)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received.lock().unwrap().len(), 3, "nothing more after 410");
+
+    // Bad input says which field and why.
+    for (body, field) in [
+        (
+            json!({"webhook_url": "", "webhook_events": ["Connection Created"]}),
+            "webhook_url",
+        ),
+        (
+            json!({"webhook_url": "ftp://x.example", "webhook_events": ["Connection Created"]}),
+            "webhook_url",
+        ),
+        (
+            json!({"webhook_url": format!("http://127.0.0.1:{port}/h"), "webhook_events": []}),
+            "webhook_events",
+        ),
+        (
+            json!({"webhook_url": format!("http://127.0.0.1:{port}/h"), "webhook_events": ["Connection Exploded"]}),
+            "webhook_events",
+        ),
+    ] {
+        let response = app.post_json(&org, "/api/v2/public/webhook", body).await;
+        let error = crate::helpers::assert_error(response, 422, "validation_failed").await;
+        assert!(error["error"]["fields"][field].is_string(), "{error}");
+    }
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/webhook",
+            json!({"webhook_events": []}),
+        )
+        .await;
+    crate::helpers::assert_error(response, 422, "validation_failed").await;
+    // Another org's key sees nothing of it.
+    let other = app.org("Globex", &[]).await;
+    let response = app
+        .get_as(&other, &format!("/api/v2/public/webhook/{id}"), None)
+        .await;
+    assert_eq!(response.status(), 404);
+}

@@ -12,12 +12,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::entity::{connection_event, webhook_attempt, webhook_delivery, webhook_subscription};
+use crate::entity::{webhook_attempt, webhook_delivery, webhook_subscription};
 use crate::http::extract::{ApiJson, ApiKey, OptionalJson};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::tenancy::ApiKeyPrincipal;
 use crate::webhooks::{
-    log, outbox,
+    log,
+    outbox::{self, Replay},
     subscriptions::{self, Subscription, events_of},
 };
 
@@ -201,18 +202,9 @@ async fn replay(
     OptionalJson(body): OptionalJson<ReplayBody>,
 ) -> Result<Json<Value>, ApiError> {
     let subscription = mine(&state, &key, &id).await?;
-    let mut query = connection_event::Entity::find()
-        .filter(connection_event::Column::OrgId.eq(&key.org_id))
-        .filter(connection_event::Column::Environment.eq(key.environment))
-        .order_by_asc(connection_event::Column::Id);
-    query = match (body.event_id, body.since) {
-        (Some(event_id), _) => query.filter(connection_event::Column::Id.eq(event_id)),
-        (None, Some(since)) => {
-            let until = body.until.unwrap_or_else(Utc::now);
-            query
-                .filter(connection_event::Column::CreatedAt.gte(since))
-                .filter(connection_event::Column::CreatedAt.lte(until))
-        }
+    let which = match (body.event_id, body.since) {
+        (Some(event_id), _) => Replay::Event(event_id),
+        (None, Some(since)) => Replay::Range(since, body.until.unwrap_or_else(Utc::now)),
         (None, None) => {
             return Err(crate::input::FieldError::new(
                 "event_id",
@@ -221,24 +213,9 @@ async fn replay(
             .into());
         }
     };
-    let events = query.all(&state.db).await?;
-    if body.event_id.is_some() && events.is_empty() {
-        return Err(ApiError::NotFound("event"));
-    }
-    let wanted = events_of(&subscription);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let mut queued = 0;
-    for event in &events {
-        let listed = event
-            .kind
-            .event_name()
-            .is_some_and(|name| wanted.iter().any(|w| w == name));
-        if listed {
-            outbox::queue(&txn, event.id, &subscription.id).await?;
-            queued += 1;
-        }
-    }
-    txn.commit().await?;
+    let queued = outbox::replay(&state.db, &subscription, which)
+        .await?
+        .ok_or(ApiError::NotFound("event"))?;
     Ok(Json(json!({ "queued": queued })))
 }
 
