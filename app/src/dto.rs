@@ -148,6 +148,9 @@ pub struct ConnectedAccount {
     pub connected_at: String,
     /// The same instant in words, e.g. `31 May 2023`.
     pub connected_on: String,
+    /// Whole days left before the credentials stop working, when that is soon.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
 }
 
 /// Why Portico can no longer authenticate a connection: exactly one per cause the product knows.

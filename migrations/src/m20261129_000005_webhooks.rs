@@ -1,5 +1,6 @@
 //! Webhooks: each org's subscriptions, and the outbox of deliveries (one per event and
-//! subscription, written in the same transaction as the event) with every attempt made.
+//! subscription, written in the same transaction as the event) with every attempt made; and
+//! when each connection was last warned that it expires soon.
 
 use sea_orm_migration::prelude::*;
 
@@ -7,6 +8,13 @@ use crate::columns::{environment, id_column, optional_timestamp, reference, time
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Connection {
+    Table,
+    /// When `Connection Expiring` was sent for the current expiry; cleared by a new one.
+    ExpiringSentAt,
+}
 
 #[derive(DeriveIden)]
 enum WebhookSubscription {
@@ -63,6 +71,14 @@ enum WebhookAttempt {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Connection::Table)
+                    .add_column(optional_timestamp(Connection::ExpiringSentAt))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -211,6 +227,13 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        Ok(())
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Connection::Table)
+                    .drop_column(Connection::ExpiringSentAt)
+                    .to_owned(),
+            )
+            .await
     }
 }

@@ -156,6 +156,14 @@ pub struct Settings {
         global = true
     )]
     pub webhook_schedule_scale: f64,
+    /// Send `Connection Expiring` this many seconds before a known expiry.
+    #[arg(
+        long,
+        env = "PORTICO_EXPIRING_AHEAD",
+        default_value_t = 7 * 24 * 3600,
+        global = true
+    )]
+    pub expiring_ahead: u32,
 }
 
 /// How strict Portico is about its setup.
@@ -216,6 +224,8 @@ pub struct RefreshSettings {
     pub every: std::time::Duration,
     /// How often key-based connections are verified.
     pub verify_every: chrono::Duration,
+    /// How long before a known expiry `Connection Expiring` is sent.
+    pub expiring_ahead: chrono::Duration,
 }
 
 impl Default for RefreshSettings {
@@ -225,6 +235,7 @@ impl Default for RefreshSettings {
             retry_floor: chrono::Duration::minutes(1),
             every: std::time::Duration::from_secs(15),
             verify_every: chrono::Duration::days(1),
+            expiring_ahead: chrono::Duration::days(7),
         }
     }
 }
@@ -357,6 +368,7 @@ impl Settings {
                 retry_floor: chrono::Duration::seconds(self.refresh_retry_floor.max(1).into()),
                 every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
                 verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
+                expiring_ahead: chrono::Duration::seconds(self.expiring_ahead.into()),
             },
             webhooks: WebhookSettings {
                 every: std::time::Duration::from_millis(self.webhook_every_ms.max(10)),

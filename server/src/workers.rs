@@ -3,11 +3,13 @@
 
 use crate::services::Services;
 
+mod expiring;
 mod purge;
 mod refresh;
 mod usage;
 mod verify;
 
+pub use expiring::warn_expiring;
 pub use refresh::refresh_due;
 pub use verify::verify_due;
 
@@ -17,6 +19,7 @@ pub fn spawn(services: &Services) {
     tokio::spawn(refresh::run(services.clone()));
     tokio::spawn(verify::run(services.clone()));
     tokio::spawn(usage::run(services.clone()));
+    tokio::spawn(expiring::run(services.clone()));
     tokio::spawn(crate::webhooks::deliver::run(services.clone()));
 }
 

@@ -213,11 +213,24 @@ fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {
             {accounts
                 .into_iter()
                 .map(|account| {
+                    let expiring = account.expires_in_days.map(|days| {
+                        let when = match days {
+                            ..=0 => "today".to_owned(),
+                            1 => "in 1 day".to_owned(),
+                            days => format!("in {days} days"),
+                        };
+                        view! {
+                            <p class="accounts__expiring" data-expiring=days.to_string()>
+                                {format!("Expires {when} — reconnect now")}
+                            </p>
+                        }
+                    });
                     view! {
                         <li>
                             <span class="accounts__id">{account.identifier}</span>
                             " · since "
                             <time datetime=account.connected_at>{account.connected_on}</time>
+                            {expiring}
                         </li>
                     }
                 })

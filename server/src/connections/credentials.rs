@@ -266,6 +266,7 @@ mod tests {
             retry_at: None,
             failures: 0,
             checked_at: None,
+            expiring_sent_at: None,
         }
     }
 

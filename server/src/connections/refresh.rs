@@ -146,6 +146,10 @@ pub async fn store(
         )
         .col_expr(connection::Column::Failures, Expr::value(0))
         .col_expr(
+            connection::Column::ExpiringSentAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(
             connection::Column::Version,
             Expr::col(connection::Column::Version).add(1),
         )

@@ -109,6 +109,7 @@ pub async fn store_active(
             active.retry_at = Set(None);
             active.failures = Set(0);
             active.checked_at = Set(Some(now));
+            active.expiring_sent_at = Set(None);
             active.version = Set(version + 1);
             active.updated_at = Set(now);
             (active.update(db).await?, Kind::Reconnected)
@@ -131,6 +132,7 @@ pub async fn store_active(
                 retry_at: Set(None),
                 failures: Set(0),
                 checked_at: Set(Some(now)),
+                expiring_sent_at: Set(None),
                 version: Set(1),
                 connected_at: Set(now),
                 updated_at: Set(now),

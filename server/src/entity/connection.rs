@@ -32,6 +32,8 @@ pub struct Model {
     pub failures: i32,
     /// When a key-based connection was last verified with its provider.
     pub checked_at: Option<DateTimeUtc>,
+    /// When `Connection Expiring` was sent for the current expiry.
+    pub expiring_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

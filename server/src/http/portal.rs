@@ -175,7 +175,12 @@ impl Portal for PortalBackend {
             tracing::error!(%error, "hosted page: app list failed");
             PortalError::Unavailable
         })?;
-        let mut cards: Vec<AppCard> = apps.iter().chain(&turned_off).map(card).collect();
+        let warn_ahead = self.state.refresh.expiring_ahead;
+        let mut cards: Vec<AppCard> = apps
+            .iter()
+            .chain(&turned_off)
+            .map(|entry| card(entry, warn_ahead))
+            .collect();
         // What needs the customer's attention comes first, then what they already use.
         cards.sort_by_key(|card| match card.status {
             CardStatus::ReauthRequired { .. } => 0,
@@ -278,8 +283,9 @@ fn branding(session: &Session) -> Branding {
     }
 }
 
-fn card(entry: &AppWithConnections<'_>) -> AppCard {
+fn card(entry: &AppWithConnections<'_>, warn_ahead: chrono::Duration) -> AppCard {
     let app = &*entry.app;
+    let now = chrono::Utc::now();
     let accounts: Vec<ConnectedAccount> = entry
         .connections
         .iter()
@@ -289,6 +295,14 @@ fn card(entry: &AppWithConnections<'_>) -> AppCard {
                 .connected_at
                 .to_rfc3339_opts(SecondsFormat::Secs, true),
             connected_on: connection.connected_at.format("%-d %b %Y").to_string(),
+            // A known expiry that is near: a refresh token's, or a key's the vendor set.
+            expires_in_days: connection
+                .refresh_expires_at
+                .filter(|at| {
+                    connection.status == crate::entity::connection::State::Active
+                        && *at <= now + warn_ahead
+                })
+                .map(|at| ((at - now).num_seconds().max(0) + 86_399) / 86_400),
         })
         .collect();
     let status = match (entry.reauth_reason(), accounts.is_empty()) {

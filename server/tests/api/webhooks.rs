@@ -569,3 +569,138 @@ async fn rotation_signs_with_both_secrets_replay_keeps_the_id_and_410_turns_it_o
         .await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn a_known_expiry_is_warned_once_ahead_and_a_key_past_it_is_flagged() {
+    let port = free_port().await;
+    let received = receiver(port, vec![]).await;
+    let app = spawn_app_with(|config| {
+        // The sandbox's refresh tokens live three days: inside the seven-day warning.
+        config.sandbox.as_mut().unwrap().refresh_ttl = 3 * 24 * 3600;
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox", "twilio"]).await;
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/webhook",
+            json!({
+                "webhook_url": format!("http://127.0.0.1:{port}/hooks"),
+                "webhook_events": ["Connection Expiring", "Connection Expired"],
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let secret = response.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = session_token(&app, &org, "cust").await;
+    let auth_url = integrate(&app, &token, "sandbox").await;
+    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
+    assert_eq!(
+        app.client
+            .get(callback.as_str())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    assert_eq!(
+        portico::workers::warn_expiring(&app.services)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        portico::workers::warn_expiring(&app.services)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let expiring = verified(&secret, &wait_for(&received, 1).await[0]);
+    assert_eq!(expiring["event"], "Connection Expiring");
+    assert_eq!(expiring["slug"], "sandbox");
+    let url = app.hosted_url(&org, "cust").await;
+    let page = app
+        .follow(&crate::helpers::browser(), &url)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Expires in 3 days — reconnect now"), "{page}");
+
+    // A key whose expiry the vendor set: warned, then flagged once it passes.
+    let saved = app
+        .client
+        .post(app.url("/api/v2/app/twilio/save"))
+        .bearer_auth(&token)
+        .json(&json!({"number": "+14155550100", "sid": "AC0123456789abcdef0123456789abcdef"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let set = |at: chrono::DateTime<chrono::Utc>| {
+        app.client
+            .put(app.url("/api/v2/public/connection/twilio/expiry"))
+            .header("x-api-key", &org.key)
+            .header("linked_account_id", "cust")
+            .json(&json!({"credentials_expire_at": at.to_rfc3339()}))
+            .send()
+    };
+    assert_eq!(
+        set(chrono::Utc::now() + chrono::Duration::days(2))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        portico::workers::warn_expiring(&app.services)
+            .await
+            .unwrap(),
+        1
+    );
+    let warned = verified(&secret, &wait_for(&received, 2).await[1]);
+    assert_eq!(
+        (warned["event"].as_str(), warned["slug"].as_str()),
+        (Some("Connection Expiring"), Some("twilio"))
+    );
+    assert_eq!(
+        set(chrono::Utc::now() - chrono::Duration::seconds(1))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // A new expiry is warned about again, then found expired.
+    assert_eq!(
+        portico::workers::warn_expiring(&app.services)
+            .await
+            .unwrap(),
+        2
+    );
+    let all = wait_for(&received, 4).await;
+    let expired: Vec<Value> = all
+        .iter()
+        .map(|delivery| verified(&secret, delivery))
+        .filter(|event| event["event"] == "Connection Expired")
+        .collect();
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0]["reason"], "credentials_expired");
+    assert_eq!(expired[0]["slug"], "twilio");
+    // An OAuth2 connection's expiry is the provider's to say.
+    let response = app
+        .client
+        .put(app.url("/api/v2/public/connection/sandbox/expiry"))
+        .header("x-api-key", &org.key)
+        .header("linked_account_id", "cust")
+        .json(&json!({"credentials_expire_at": null}))
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_error(response, 422, "validation_failed").await;
+}

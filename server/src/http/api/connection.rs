@@ -34,6 +34,10 @@ pub fn router() -> Router<AppState> {
             post(auth_failure),
         )
         .route("/v2/public/connection/{key}/events", get(events))
+        .route(
+            "/v2/public/connection/{key}/expiry",
+            axum::routing::put(set_expiry),
+        )
 }
 
 /// Which connection of an app, when a linked account has several.
@@ -335,4 +339,50 @@ async fn events(
         })
         .collect();
     Ok(Json(json!({ "events": events })))
+}
+
+#[derive(Deserialize)]
+struct ExpiryBody {
+    /// When the key stops working (RFC 3339), or `null` when it does not expire.
+    credentials_expire_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// `PUT /api/v2/public/connection/{slug}/expiry`: the vendor says when a key-based
+/// connection's credentials stop working. Portico sends `Connection Expiring` ahead of it, shows
+/// it on the card, and flags `credentials_expired` once it passes.
+async fn set_expiry(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    LinkedAccountHeader(id): LinkedAccountHeader,
+    Path(slug): Path<String>,
+    Query(which): Query<Which>,
+    crate::http::extract::ApiJson(body): crate::http::extract::ApiJson<ExpiryBody>,
+) -> Result<Json<Value>, ApiError> {
+    use sea_orm::sea_query::Expr;
+
+    let account = linked_account_of(&state, &key, &id).await?;
+    let record = pick(&state, &account, &slug, &which).await?;
+    if record.access_expires_at.is_some() {
+        return Err(crate::input::FieldError::new(
+            "credentials_expire_at",
+            "an OAuth2 connection's expiry comes from its provider",
+        )
+        .into());
+    }
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::RefreshExpiresAt,
+            Expr::value(body.credentials_expire_at),
+        )
+        .col_expr(
+            connection::Column::ExpiringSentAt,
+            Expr::value(None::<chrono::DateTime<Utc>>),
+        )
+        .filter(connection::Column::Id.eq(&record.id))
+        .exec(&state.db)
+        .await?;
+    Ok(Json(json!({
+        "connection_id": record.id,
+        "credentials_expire_at": body.credentials_expire_at.map(timestamp),
+    })))
 }
