@@ -704,3 +704,33 @@ async fn a_known_expiry_is_warned_once_ahead_and_a_key_past_it_is_flagged() {
         .unwrap();
     crate::helpers::assert_error(response, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn a_receiver_failing_through_the_whole_schedule_is_given_up_as_dead() {
+    let port = free_port().await;
+    let received = receiver(port, vec![500; 20]).await;
+    let app = spawn_app_with(|config| config.webhooks.schedule_scale = 0.00001).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let mut delivery = Value::Null;
+    for _ in 0..400 {
+        let log = app.get_json(&org, "/api/v2/public/event", None).await;
+        delivery = log["events"][0]["deliveries"][0].clone();
+        if delivery["state"] == "dead" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(delivery["state"], "dead", "{delivery}");
+    // The first attempt and one per step of the schedule: 8 in all, then nothing more.
+    assert_eq!(
+        delivery["attempts"].as_array().unwrap().len(),
+        8,
+        "{delivery}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(received.lock().unwrap().len(), 8);
+}
