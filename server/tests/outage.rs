@@ -11,7 +11,7 @@ mod helpers;
 
 use std::time::{Duration, Instant};
 
-use helpers::{consent, integrate, session_token, spawn_app};
+use helpers::spawn_app;
 
 /// `pg_ctlcluster <version> main <action>` for the newest installed PostgreSQL.
 async fn cluster(action: &str) {
@@ -37,18 +37,7 @@ async fn a_database_outage_answers_503_flags_nothing_and_recovers_without_a_rest
     }
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;
-    let token = session_token(&app, &org, "cust").await;
-    let auth_url = integrate(&app, &token, "sandbox").await;
-    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
-    assert_eq!(
-        app.client
-            .get(callback.as_str())
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    helpers::connect_sandbox(&app, &org, "cust", "Sandbox user").await;
     let read = |app: &helpers::TestApp| {
         let request = app
             .client

@@ -457,6 +457,16 @@ pub async fn integrate(app: &TestApp, token: &str, slug: &str) -> Url {
     continue_start(&app.client, &start).await
 }
 
+/// Connects the sandbox for `account` as the sandbox account `account_name`, through the SDK,
+/// the consent page and the callback.
+pub async fn connect_sandbox(app: &TestApp, org: &TestOrg, account: &str, account_name: &str) {
+    let token = session_token(app, org, account).await;
+    let auth_url = integrate(app, &token, "sandbox").await;
+    let callback = consent(app, &auth_url, "approve", account_name).await;
+    let response = app.client.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
 /// Answers the sandbox's consent page; returns where it sends the browser.
 pub async fn consent(app: &TestApp, auth_url: &Url, decision: &str, account: &str) -> Url {
     let page = app.html(auth_url.as_str()).await;

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, TestOrg, assert_error, browser, consent, integrate, session_token, spawn_app,
+    TestApp, TestOrg, assert_error, browser, connect_sandbox, integrate, session_token, spawn_app,
     spawn_app_with,
 };
 use crate::provider::{Mode, Provider};
@@ -41,15 +41,6 @@ async fn finish_at_provider(app: &TestApp, auth_url: &url::Url) -> String {
     let page = response.text().await.unwrap();
     assert_eq!(status, 200, "{page}");
     page
-}
-
-/// Connects the sandbox as `account_name`.
-async fn connect_sandbox(app: &TestApp, org: &TestOrg, account: &str, account_name: &str) {
-    let token = session_token(app, org, account).await;
-    let auth_url = integrate(app, &token, "sandbox").await;
-    let callback = consent(app, &auth_url, "approve", account_name).await;
-    let response = app.client.get(callback.as_str()).send().await.unwrap();
-    assert_eq!(response.status(), 200);
 }
 
 /// An org with a Slack-shaped custom app `acme-chat` pointing at `provider`.

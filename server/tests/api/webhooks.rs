@@ -7,9 +7,7 @@ use std::time::Duration;
 use axum::{Router, body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post};
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    TestApp, TestOrg, consent, integrate, session_token, spawn_app, spawn_app_with,
-};
+use crate::helpers::{TestApp, TestOrg, connect_sandbox, session_token, spawn_app, spawn_app_with};
 
 /// What a receiver got: headers and body of each request.
 pub type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
@@ -114,17 +112,7 @@ async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
     assert!(listed[0].get("secret").is_none(), "{listed}");
 
     let token = session_token(&app, &org, "cust").await;
-    let auth_url = integrate(&app, &token, "sandbox").await;
-    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
-    assert_eq!(
-        app.client
-            .get(callback.as_str())
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
     let created = verified(&secret, &wait_for(&received, 1).await[0]);
     assert_eq!(created["event"], "Connection Created");
     assert_eq!(created["linked_account_id"], "cust");
@@ -148,17 +136,7 @@ async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
     assert_eq!(expired["connection_id"], created["connection_id"]);
 
     // Reconnected, then deleted.
-    let auth_url = integrate(&app, &token, "sandbox").await;
-    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
-    assert_eq!(
-        app.client
-            .get(callback.as_str())
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
     let reconnected = verified(&secret, &wait_for(&received, 3).await[2]);
     assert_eq!(reconnected["event"], "Connection Reconnected");
     let removed = app
@@ -596,17 +574,7 @@ async fn a_known_expiry_is_warned_once_ahead_and_a_key_past_it_is_flagged() {
         .unwrap()
         .to_owned();
     let token = session_token(&app, &org, "cust").await;
-    let auth_url = integrate(&app, &token, "sandbox").await;
-    let callback = consent(&app, &auth_url, "approve", "Sandbox user").await;
-    assert_eq!(
-        app.client
-            .get(callback.as_str())
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    connect_sandbox(&app, &org, "cust", "Sandbox user").await;
 
     assert_eq!(
         portico::workers::warn_expiring(&app.services)
