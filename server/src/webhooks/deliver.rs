@@ -4,6 +4,8 @@
 //! Delivery is at least once: a replica that dies after sending but before recording sends
 //! again, with the same `webhook-id`, once its claim lapses.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
@@ -13,11 +15,13 @@ use sea_orm::{
     Statement, sea_query::Expr,
 };
 
-use super::log::{external_id, payload};
+use super::log::payload;
 use super::sign::sign;
 use super::subscriptions::signing_secrets;
+use zeroize::Zeroizing;
+
 use crate::entity::{
-    connection_event, webhook_attempt, webhook_delivery, webhook_delivery::State,
+    connection_event, linked_account, webhook_attempt, webhook_delivery, webhook_delivery::State,
     webhook_subscription,
 };
 use crate::services::Services;
@@ -62,10 +66,11 @@ pub async fn run(services: Services) {
 pub async fn deliver_due(services: &Services) -> Result<usize, DbErr> {
     let claimed = claim(&services.db, BATCH).await?;
     let count = claimed.len();
+    let context = Arc::new(Context::load(services, &claimed).await?);
     let mut tasks = tokio::task::JoinSet::new();
     for delivery in claimed {
-        let services = services.clone();
-        tasks.spawn(async move { try_execute_task(&services, delivery).await });
+        let (services, context) = (services.clone(), context.clone());
+        tasks.spawn(async move { try_execute_task(&services, &context, delivery).await });
     }
     while let Some(joined) = tasks.join_next().await {
         match joined {
@@ -75,6 +80,71 @@ pub async fn deliver_due(services: &Services) -> Result<usize, DbErr> {
         }
     }
     Ok(count)
+}
+
+/// The keys that sign for a subscription now (none when its secret does not open).
+type Keys = Vec<Zeroizing<Vec<u8>>>;
+
+/// What a batch of deliveries needs, read once: their subscriptions (with the keys that sign
+/// for them) and their events (with the vendor's id of the linked account).
+struct Context {
+    subscriptions: HashMap<String, (webhook_subscription::Model, Keys)>,
+    events: HashMap<i64, (connection_event::Model, String)>,
+}
+
+impl Context {
+    async fn load(services: &Services, batch: &[webhook_delivery::Model]) -> Result<Self, DbErr> {
+        let db = &services.db;
+        let subscription_ids: HashSet<&str> =
+            batch.iter().map(|d| d.subscription_id.as_str()).collect();
+        let mut subscriptions = HashMap::new();
+        for subscription in webhook_subscription::Entity::find()
+            .filter(webhook_subscription::Column::Id.is_in(subscription_ids))
+            .filter(webhook_subscription::Column::Enabled.eq(true))
+            .all(db)
+            .await?
+        {
+            // A secret that does not open (its key left the keyring) fails each attempt, which
+            // is retried on the schedule, rather than sending unsigned.
+            let keys = signing_secrets(&services.vault, &subscription)
+                .inspect_err(|error| {
+                    tracing::error!(webhook = %subscription.id, %error, "cannot open a signing secret");
+                })
+                .unwrap_or_default();
+            subscriptions.insert(subscription.id.clone(), (subscription, keys));
+        }
+        let event_ids: HashSet<i64> = batch.iter().map(|d| d.event_id).collect();
+        let events = connection_event::Entity::find()
+            .filter(connection_event::Column::Id.is_in(event_ids))
+            .all(db)
+            .await?;
+        let account_ids: HashSet<&str> = events
+            .iter()
+            .map(|e| e.linked_account_id.as_str())
+            .collect();
+        let external: HashMap<String, String> = linked_account::Entity::find()
+            .filter(linked_account::Column::Id.is_in(account_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account.external_id))
+            .collect();
+        let events = events
+            .into_iter()
+            .map(|event| {
+                // A deleted linked account: Portico's own id stands in.
+                let id = external
+                    .get(&event.linked_account_id)
+                    .cloned()
+                    .unwrap_or_else(|| event.linked_account_id.clone());
+                (event.id, (event, id))
+            })
+            .collect();
+        Ok(Self {
+            subscriptions,
+            events,
+        })
+    }
 }
 
 /// Claims due deliveries in one statement: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
@@ -132,22 +202,19 @@ struct Attempted {
 #[tracing::instrument(skip_all, fields(delivery = delivery.id, event = delivery.event_id, webhook_id = %delivery.message_id))]
 async fn try_execute_task(
     services: &Services,
+    context: &Context,
     delivery: webhook_delivery::Model,
 ) -> Result<(), DbErr> {
     let db = &services.db;
-    let subscription = webhook_subscription::Entity::find_by_id(&delivery.subscription_id)
-        .one(db)
-        .await?
-        .filter(|subscription| subscription.enabled);
-    let event = connection_event::Entity::find_by_id(delivery.event_id)
-        .one(db)
-        .await?;
-    let (Some(subscription), Some(event)) = (subscription, event) else {
+    let (Some((subscription, keys)), Some((event, linked_account_id))) = (
+        context.subscriptions.get(&delivery.subscription_id),
+        context.events.get(&delivery.event_id),
+    ) else {
         // The subscription was deleted or turned off meanwhile.
         return finish(db, &delivery, State::Disabled, None).await;
     };
-    let body = payload(&event, &external_id(db, &event).await?).to_string();
-    let attempted = send(services, &subscription, &delivery, &body).await;
+    let body = payload(event, linked_account_id).to_string();
+    let attempted = send(services, subscription, keys, &delivery, &body).await;
     webhook_attempt::Entity::insert(webhook_attempt::ActiveModel {
         delivery_id: Set(delivery.id),
         attempted_at: Set(Utc::now()),
@@ -196,6 +263,7 @@ async fn try_execute_task(
 async fn send(
     services: &Services,
     subscription: &webhook_subscription::Model,
+    keys: &[Zeroizing<Vec<u8>>],
     delivery: &webhook_delivery::Model,
     body: &str,
 ) -> Attempted {
@@ -214,11 +282,10 @@ async fn send(
     if let Err(why) = services.egress.policy().check_url(&url) {
         return failed(format!("refused by the egress policy: the URL {why}"));
     }
-    let secrets = match signing_secrets(&services.vault, subscription) {
-        Ok(secrets) => secrets,
-        Err(error) => return failed(format!("cannot open the signing secret: {error}")),
-    };
-    let signed = sign(&delivery.message_id, Utc::now().timestamp(), body, &secrets);
+    if keys.is_empty() {
+        return failed("cannot open the signing secret".into());
+    }
+    let signed = sign(&delivery.message_id, Utc::now().timestamp(), body, keys);
     let sent = post_signed(services, url, &signed, body).await;
     match sent {
         Ok(answer) => Attempted {
