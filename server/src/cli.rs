@@ -560,17 +560,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Demo { format } => demo(&db, &vault, &public_url, format).await?,
         Command::Webhook(command) => {
-            let services = crate::services::Services::new(
-                db.clone(),
-                std::sync::Arc::new(
-                    Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?,
-                ),
-                std::sync::Arc::new(vault),
-                crate::egress::Egress::new(config.egress.into()),
-                &public_url,
-                config.refresh,
-                config.webhooks,
-            );
+            let services = services(&db, vault, &config, &public_url)?;
             webhook::run(&services, command).await?;
         }
     }
@@ -626,6 +616,25 @@ async fn sandbox_command(
     Ok(())
 }
 
+/// What the domain flows need, for commands that run them outside the server.
+fn services(
+    db: &DatabaseConnection,
+    vault: Vault,
+    config: &Config,
+    public_url: &str,
+) -> Result<crate::services::Services, CliError> {
+    let catalog = Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?;
+    Ok(crate::services::Services::new(
+        db.clone(),
+        std::sync::Arc::new(catalog),
+        std::sync::Arc::new(vault),
+        crate::egress::Egress::new(config.egress.into()),
+        public_url,
+        config.refresh,
+        config.webhooks,
+    ))
+}
+
 /// Refreshes one connection or every active connection now, printing what happened to each.
 async fn refresh_connections(
     db: &DatabaseConnection,
@@ -636,16 +645,7 @@ async fn refresh_connections(
 ) -> Result<(), CliError> {
     use sea_orm::{ColumnTrait, QueryFilter};
 
-    let catalog = Catalog::builtin().map_err(|error| CliError::new(error.to_string()))?;
-    let services = crate::services::Services::new(
-        db.clone(),
-        std::sync::Arc::new(catalog),
-        std::sync::Arc::new(vault),
-        crate::egress::Egress::new(config.egress.into()),
-        public_url,
-        config.refresh,
-        config.webhooks,
-    );
+    let services = services(db, vault, config, public_url)?;
     let query = match id {
         Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
         None => connection::Entity::find()

@@ -49,6 +49,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     Ok(txn)
 }
 
+/// Whether a database error means the database cannot be reached (for now), rather than a
+/// query that failed.
+pub fn is_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlxError};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
+            matches!(
+                **inner,
+                SqlxError::Io(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+                    | SqlxError::Tls(_)
+            )
+        }
+        _ => false,
+    }
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

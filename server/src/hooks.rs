@@ -28,10 +28,18 @@ pub const SANDBOX_SECRET_LABEL: &str = "sandbox/signing-secret";
 
 /// Signs a request body as Slack does: `v0=` + hex(HMAC-SHA256(secret, "v0:{ts}:{body}")).
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    format!(
+        "v0={}",
+        hex::encode(mac(secret, timestamp, body).finalize().into_bytes())
+    )
+}
+
+/// The HMAC of Slack's v0 base string, `v0:{timestamp}:{body}`.
+fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key");
     mac.update(format!("v0:{timestamp}:").as_bytes());
     mac.update(body);
-    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+    mac
 }
 
 /// Whether `signature` signs `body` at `timestamp` with `secret`, recently.
@@ -55,10 +63,9 @@ pub fn verify(
     else {
         return false;
     };
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key");
-    mac.update(format!("v0:{timestamp}:").as_bytes());
-    mac.update(body);
-    mac.verify_slice(&presented).is_ok()
+    mac(secret, timestamp, body)
+        .verify_slice(&presented)
+        .is_ok()
 }
 
 /// What an event asks of Portico.

@@ -34,7 +34,10 @@ mod tokens;
 
 pub use authorize::{Begin, BrowserBinding, authorization_url, state_binding};
 pub use callback::{CallbackContext, CallbackError, CallbackParams, Connected, Return, complete};
-pub use pending::{Choice, Decided, OtherAccount, PendingError, decide, purge as purge_pending};
+pub use pending::{
+    Choice, Decided, OtherAccount, PendingError, decide, purge as purge_pending,
+    reseal_all as reseal_pending,
+};
 pub use refresh::refresh;
 pub use revoke::revoke;
 pub use start::{StartError, StartPage, bind_start, describe_start, start_page_url};

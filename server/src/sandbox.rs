@@ -435,25 +435,20 @@ impl Target {
 /// Revokes grants, as if the user removed the app at the provider. Returns the accounts
 /// whose grants were revoked (each once).
 pub async fn revoke(db: &impl ConnectionTrait, target: &Target) -> Result<Vec<String>, DbErr> {
-    let live = || {
-        sandbox_grant::Entity::find()
-            .filter(target.condition())
-            .filter(sandbox_grant::Column::RevokedAt.is_null())
-            .filter(sandbox_grant::Column::AccessDigest.is_not_null())
-    };
-    let mut accounts: Vec<String> = live()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| g.account)
-        .collect();
-    sandbox_grant::Entity::update_many()
-        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+    let live = sandbox_grant::Entity::find()
         .filter(target.condition())
         .filter(sandbox_grant::Column::RevokedAt.is_null())
         .filter(sandbox_grant::Column::AccessDigest.is_not_null())
+        .all(db)
+        .await?;
+    // Exactly the grants read: the accounts told of are the accounts revoked.
+    sandbox_grant::Entity::update_many()
+        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sandbox_grant::Column::Id.is_in(live.iter().map(|grant| grant.id.clone())))
+        .filter(sandbox_grant::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    let mut accounts: Vec<String> = live.into_iter().map(|grant| grant.account).collect();
     accounts.sort();
     accounts.dedup();
     Ok(accounts)

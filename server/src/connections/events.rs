@@ -3,10 +3,7 @@
 
 use app::dto::ReauthReason;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 
 use crate::entity::{
     connection,
@@ -66,16 +63,4 @@ pub async fn record(
     .await?;
     crate::webhooks::outbox::enqueue(db, &event).await?;
     Ok(event)
-}
-
-/// Every transition of one connection, oldest first.
-pub async fn of_connection(
-    db: &impl ConnectionTrait,
-    connection_id: &str,
-) -> Result<Vec<connection_event::Model>, DbErr> {
-    connection_event::Entity::find()
-        .filter(connection_event::Column::ConnectionId.eq(connection_id))
-        .order_by_asc(connection_event::Column::Id)
-        .all(db)
-        .await
 }

@@ -41,7 +41,9 @@ impl AppWithConnections<'_> {
 }
 
 /// Every app the org enabled in the linked account's environment (catalog order, then the
-/// org's own apps), each with the linked account's connections of it.
+/// org's own apps), each with the linked account's connections of it; then the catalog apps
+/// the org turned off that still have connections (`enabled: false`), so the page can say why
+/// they wait.
 pub async fn apps_for_linked_account<'a>(
     db: &impl ConnectionTrait,
     catalog: &'a Catalog,
@@ -50,7 +52,7 @@ pub async fn apps_for_linked_account<'a>(
     let environment = linked_account.environment;
     let apps = enabled_apps(db, catalog, &linked_account.org_id, environment).await?;
     let mut connections = of_linked_account(db, &linked_account.id).await?;
-    Ok(apps
+    let mut listed: Vec<AppWithConnections<'a>> = apps
         .into_iter()
         .map(|app| {
             let (mine, rest) = connections.drain(..).partition(|c| c.slug == app.slug);
@@ -61,28 +63,17 @@ pub async fn apps_for_linked_account<'a>(
                 enabled: true,
             }
         })
-        .collect())
-}
-
-/// Catalog apps the org turned off that the linked account still has connections of, so the
-/// page can say why they wait.
-pub async fn turned_off_apps<'a>(
-    db: &impl ConnectionTrait,
-    catalog: &'a Catalog,
-    linked_account: &linked_account::Model,
-) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
-    let enabled =
-        crate::catalog::enabled_slugs(db, &linked_account.org_id, linked_account.environment)
-            .await?;
-    let mut connections = of_linked_account(db, &linked_account.id).await?;
-    connections.retain(|record| !enabled.contains(&record.slug));
-    let mut apps: Vec<AppWithConnections<'a>> = Vec::new();
+        .collect();
+    // What is left belongs to apps that are no longer enabled.
     for record in connections {
-        match apps.iter_mut().find(|entry| entry.app.slug == record.slug) {
-            Some(entry) => entry.connections.push(record),
+        let position = listed
+            .iter()
+            .position(|entry| !entry.enabled && entry.app.slug == record.slug);
+        match position {
+            Some(index) => listed[index].connections.push(record),
             None => {
                 if let Some(app) = catalog.get(&record.slug) {
-                    apps.push(AppWithConnections {
+                    listed.push(AppWithConnections {
                         app: std::borrow::Cow::Borrowed(app),
                         connections: vec![record],
                         enabled: false,
@@ -91,5 +82,5 @@ pub async fn turned_off_apps<'a>(
             }
         }
     }
-    Ok(apps)
+    Ok(listed)
 }

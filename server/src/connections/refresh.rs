@@ -38,7 +38,7 @@ pub enum Claim {
     /// This caller holds the lease; the row is as the claim left it (version bumped).
     Won(connection::Model),
     /// No refresh is needed (any more): another caller refreshed, or the tokens are fresh.
-    Fresh(connection::Model),
+    Fresh,
     /// The connection needs reauthentication; nothing to refresh.
     Flagged(connection::Model),
     /// The connection is gone.
@@ -71,7 +71,7 @@ pub async fn claim(
             continue;
         }
         if waited || !needs(&row) {
-            return Ok(Claim::Fresh(row));
+            return Ok(Claim::Fresh);
         }
         let until = now + LEASE;
         let claimed = connection::Entity::update_many()
@@ -122,7 +122,16 @@ pub async fn store(
 ) -> Result<Option<connection::Model>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
-    let written = connection::Entity::update_many()
+    // A new expiry is warned about afresh; the same one is not warned twice.
+    let rearm = refreshed.refresh_expires_at != claimed.refresh_expires_at;
+    let mut update = connection::Entity::update_many();
+    if rearm {
+        update = update.col_expr(
+            connection::Column::ExpiringSentAt,
+            Expr::value(None::<DateTime<Utc>>),
+        );
+    }
+    let written = update
         .col_expr(
             connection::Column::Credentials,
             Expr::value(refreshed.credentials),
@@ -145,10 +154,6 @@ pub async fn store(
             Expr::value(None::<DateTime<Utc>>),
         )
         .col_expr(connection::Column::Failures, Expr::value(0))
-        .col_expr(
-            connection::Column::ExpiringSentAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
         .col_expr(
             connection::Column::Version,
             Expr::col(connection::Column::Version).add(1),
@@ -250,8 +255,14 @@ pub enum RefreshError {
 }
 
 impl From<DbErr> for RefreshError {
+    /// Only a database that cannot be reached is `Database` (answered 503 and retried); any
+    /// other database error is Portico's own trouble.
     fn from(error: DbErr) -> Self {
-        Self::Database(error.to_string())
+        if crate::db::is_unavailable(&error) {
+            Self::Database(error.to_string())
+        } else {
+            Self::Internal(error.to_string())
+        }
     }
 }
 

@@ -85,6 +85,7 @@ impl super::AppState {
             crate::connections::apps_for_linked_account(&self.db, &self.catalog, account).await?;
         Ok(apps
             .iter()
+            .filter(|entry| entry.enabled)
             .map(|entry| Application::new(entry, &self.public_url))
             .collect())
     }

@@ -66,7 +66,9 @@ impl ApiError {
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::ProviderBackingOff(..) => StatusCode::SERVICE_UNAVAILABLE,
             Self::ReauthRequired(_) => StatusCode::CONFLICT,
-            Self::Internal(error) if is_unavailable(error) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(error) if crate::db::is_unavailable(error) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -84,29 +86,9 @@ impl ApiError {
             Self::RateLimited(_) => "rate_limited",
             Self::Unavailable(_) | Self::ProviderBackingOff(..) => "provider_unavailable",
             Self::ReauthRequired(_) => "reauth_required",
-            Self::Internal(error) if is_unavailable(error) => "database_unavailable",
+            Self::Internal(error) if crate::db::is_unavailable(error) => "database_unavailable",
             Self::Internal(_) => "internal",
         }
-    }
-}
-
-/// Whether a database error means the database cannot be reached (for now), rather than a
-/// query that failed.
-pub fn is_unavailable(error: &sea_orm::DbErr) -> bool {
-    use sea_orm::{DbErr, RuntimeErr, SqlxError};
-    match error {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
-            matches!(
-                **inner,
-                SqlxError::Io(_)
-                    | SqlxError::PoolTimedOut
-                    | SqlxError::PoolClosed
-                    | SqlxError::WorkerCrashed
-                    | SqlxError::Tls(_)
-            )
-        }
-        _ => false,
     }
 }
 
@@ -119,7 +101,7 @@ impl From<FieldError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let message = match &self {
-            Self::Internal(error) if is_unavailable(error) => {
+            Self::Internal(error) if crate::db::is_unavailable(error) => {
                 tracing::warn!(%error, "database unavailable");
                 "the database is unavailable; try again shortly".to_owned()
             }
@@ -145,7 +127,7 @@ impl IntoResponse for ApiError {
         let retry_after = match &self {
             Self::Unavailable(_) => Some(30),
             Self::ProviderBackingOff(_, seconds) => Some((*seconds).max(1)),
-            Self::Internal(error) if is_unavailable(error) => Some(5),
+            Self::Internal(error) if crate::db::is_unavailable(error) => Some(5),
             _ => None,
         };
         if let Some(seconds) = retry_after {

@@ -165,22 +165,8 @@ impl Portal for PortalBackend {
             tracing::error!(%error, "hosted page: app list failed");
             PortalError::Unavailable
         })?;
-        let turned_off = crate::connections::turned_off_apps(
-            &self.state.db,
-            &self.state.catalog,
-            &link.linked_account,
-        )
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "hosted page: app list failed");
-            PortalError::Unavailable
-        })?;
         let warn_ahead = self.state.refresh.expiring_ahead;
-        let mut cards: Vec<AppCard> = apps
-            .iter()
-            .chain(&turned_off)
-            .map(|entry| card(entry, warn_ahead))
-            .collect();
+        let mut cards: Vec<AppCard> = apps.iter().map(|entry| card(entry, warn_ahead)).collect();
         // What needs the customer's attention comes first, then what they already use.
         cards.sort_by_key(|card| match card.status {
             CardStatus::ReauthRequired { .. } => 0,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -19,7 +19,7 @@ use crate::catalog;
 use crate::entity::{connection, linked_account, pending_connection};
 use crate::secrets;
 use crate::services::Services;
-use crate::vault::{Binding, Vault, VaultError};
+use crate::vault::{Binding, RotationReport, Vault, VaultError};
 
 /// What the row keeps sealed.
 #[derive(Serialize, Deserialize)]
@@ -166,14 +166,6 @@ pub async fn decide(
     if !same_browser {
         return Err(PendingError::OtherBrowser);
     }
-    // Single use: whoever deletes the row makes the choice.
-    let taken = pending_connection::Entity::delete_many()
-        .filter(pending_connection::Column::Id.eq(&id))
-        .exec(db)
-        .await?;
-    if taken.rows_affected != 1 {
-        return Err(PendingError::Unknown);
-    }
     let account = linked_account::Entity::find_by_id(&row.linked_account_id)
         .one(db)
         .await?
@@ -189,7 +181,9 @@ pub async fn decide(
     };
     match choice {
         Choice::Keep => {
+            // Taken and stored together: a failure leaves the held sign-in for the purge.
             let txn = crate::db::begin_write(db).await?;
+            take(&txn, &id).await?;
             let existing = same_account(&txn, &account.id, &row.slug, &held.signed_in).await?;
             let connection = store_tokens(
                 &txn,
@@ -208,6 +202,7 @@ pub async fn decide(
             })
         }
         Choice::SignInAgain => {
+            take(db, &id).await?;
             revoke_tokens(
                 &services.egress,
                 &app,
@@ -278,6 +273,19 @@ async fn held_app(
     Ok(Some((definition, app)))
 }
 
+/// Single use: whoever deletes the held sign-in makes the choice.
+async fn take(db: &impl ConnectionTrait, id: &str) -> Result<(), PendingError> {
+    let taken = pending_connection::Entity::delete_many()
+        .filter(pending_connection::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if taken.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(PendingError::Unknown)
+    }
+}
+
 fn open(vault: &Vault, row: &pending_connection::Model) -> Result<Held, VaultError> {
     let plaintext = vault.open(
         &row.secrets,
@@ -295,12 +303,10 @@ pub async fn purge(services: &Services, now: DateTime<Utc>) -> Result<u64, DbErr
         .await?;
     let mut purged = 0;
     for row in expired {
-        let taken = pending_connection::Entity::delete_many()
-            .filter(pending_connection::Column::Id.eq(&row.id))
-            .exec(db)
-            .await?;
-        if taken.rows_affected != 1 {
-            continue;
+        match take(db, &row.id).await {
+            Ok(()) => {}
+            Err(PendingError::Db(error)) => return Err(error),
+            Err(_) => continue,
         }
         purged += 1;
         let Ok(held) = open(&services.vault, &row) else {
@@ -322,4 +328,24 @@ pub async fn purge(services: &Services, now: DateTime<Utc>) -> Result<u64, DbErr
         }
     }
     Ok(purged)
+}
+
+/// Re-seals every held sign-in under the active key.
+pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<RotationReport, DbErr> {
+    let mut report = RotationReport::default();
+    for row in pending_connection::Entity::find().all(db).await? {
+        let binding = binding(&row.id, &row.linked_account_id, &row.slug);
+        let resealed = report
+            .count(vault.reseal(&row.secrets, &binding))
+            .map_err(|error| DbErr::Custom(format!("pending_connection {}: {error}", row.id)))?;
+        if let Some(resealed) = resealed {
+            pending_connection::Entity::update_many()
+                .col_expr(pending_connection::Column::Secrets, Expr::value(resealed))
+                .filter(pending_connection::Column::Id.eq(&row.id))
+                .filter(pending_connection::Column::Secrets.eq(row.secrets.clone()))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(report)
 }

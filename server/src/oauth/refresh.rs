@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 
 use super::classify::{Answer, classify};
 use super::revoke::with_client_auth;
-use super::tokens::{app_for_connection, expiry_after, open_tokens};
-use super::{OAuthApp, OAuthError, Tokens};
+use super::tokens::{expiry_after, open_tokens};
+use super::{OAuthApp, OAuthError, Tokens, oauth_app};
 use crate::catalog::{self, Refusal};
 use crate::connections::{
     self, Flag, Status,
@@ -62,7 +62,7 @@ async fn refresh_once(
 ) -> Result<Refresh, RefreshError> {
     let claimed = match claim(&services.db, connection_id, |row| due.applies(row)).await? {
         Claim::Won(row) => row,
-        Claim::Fresh(_) => return Ok(Refresh::Fresh),
+        Claim::Fresh => return Ok(Refresh::Fresh),
         Claim::Flagged(row) => {
             return Ok(match Status::of(&row) {
                 Status::ReauthRequired(reason) => Refresh::Flagged(reason),
@@ -110,20 +110,22 @@ async fn with_claim(
     .filter(|definition| definition.oauth.is_some()) else {
         return Ok(Refresh::NotRefreshable);
     };
-    let app = app_for_connection(
-        db,
-        &services.vault,
-        &services.public_url,
-        &definition,
-        &account,
-        claimed,
-    )
-    .await?;
     let tokens = open_tokens(&services.vault, &account, claimed)
         .map_err(|error| RefreshError::Internal(error.to_string()))?;
     let Some(tokens) = tokens.filter(|tokens| tokens.refresh_token.is_some()) else {
         return Ok(Refresh::NotRefreshable);
     };
+    // The endpoints are filled with the values the connection was made with.
+    let app = oauth_app(
+        db,
+        &services.vault,
+        &services.public_url,
+        &account.org_id,
+        account.environment,
+        &definition,
+        &tokens.params,
+    )
+    .await?;
     let rules = definition
         .oauth
         .as_ref()

@@ -15,13 +15,13 @@ use sea_orm::{
     Statement, sea_query::Expr,
 };
 
-use super::log::payload;
+use super::log::{external_ids, payload, vendor_id};
 use super::sign::sign;
 use super::subscriptions::signing_secrets;
 use zeroize::Zeroizing;
 
 use crate::entity::{
-    connection_event, linked_account, webhook_attempt, webhook_delivery, webhook_delivery::State,
+    connection_event, webhook_attempt, webhook_delivery, webhook_delivery::State,
     webhook_subscription,
 };
 use crate::services::Services;
@@ -66,6 +66,9 @@ pub async fn run(services: Services) {
 pub async fn deliver_due(services: &Services) -> Result<usize, DbErr> {
     let claimed = claim(&services.db, BATCH).await?;
     let count = claimed.len();
+    if count == 0 {
+        return Ok(0);
+    }
     let context = Arc::new(Context::load(services, &claimed).await?);
     let mut tasks = tokio::task::JoinSet::new();
     for delivery in claimed {
@@ -118,25 +121,11 @@ impl Context {
             .filter(connection_event::Column::Id.is_in(event_ids))
             .all(db)
             .await?;
-        let account_ids: HashSet<&str> = events
-            .iter()
-            .map(|e| e.linked_account_id.as_str())
-            .collect();
-        let external: HashMap<String, String> = linked_account::Entity::find()
-            .filter(linked_account::Column::Id.is_in(account_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|account| (account.id, account.external_id))
-            .collect();
+        let external = external_ids(db, &events.iter().collect::<Vec<_>>()).await?;
         let events = events
             .into_iter()
             .map(|event| {
-                // A deleted linked account: Portico's own id stands in.
-                let id = external
-                    .get(&event.linked_account_id)
-                    .cloned()
-                    .unwrap_or_else(|| event.linked_account_id.clone());
+                let id = vendor_id(&external, &event).to_owned();
                 (event.id, (event, id))
             })
             .collect();

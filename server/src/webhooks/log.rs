@@ -1,5 +1,7 @@
 //! Events as vendors see them: the webhook payload, and the event log read from a cursor.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -47,19 +49,32 @@ pub fn payload(event: &connection_event::Model, linked_account_id: &str) -> Valu
     body
 }
 
-/// The vendor's id of the linked account an event is about (it may have been deleted since:
-/// then Portico's own id stands in).
-pub async fn external_id(
+/// The vendor's ids of the linked accounts `events` are about, read in one query, by
+/// Portico's id. A linked account deleted since is missing: callers use Portico's id instead.
+pub async fn external_ids(
     db: &impl ConnectionTrait,
-    event: &connection_event::Model,
-) -> Result<String, DbErr> {
-    Ok(linked_account::Entity::find_by_id(&event.linked_account_id)
-        .one(db)
+    events: &[&connection_event::Model],
+) -> Result<HashMap<String, String>, DbErr> {
+    let ids: HashSet<&str> = events
+        .iter()
+        .map(|e| e.linked_account_id.as_str())
+        .collect();
+    Ok(linked_account::Entity::find()
+        .filter(linked_account::Column::Id.is_in(ids))
+        .all(db)
         .await?
-        .map_or_else(
-            || event.linked_account_id.clone(),
-            |account| account.external_id,
-        ))
+        .into_iter()
+        .map(|account| (account.id, account.external_id))
+        .collect())
+}
+
+/// The id an event names its linked account by: the vendor's, or Portico's for one deleted.
+pub fn vendor_id<'a>(
+    ids: &'a HashMap<String, String>,
+    event: &'a connection_event::Model,
+) -> &'a str {
+    ids.get(&event.linked_account_id)
+        .map_or(event.linked_account_id.as_str(), String::as_str)
 }
 
 /// The org's events after `cursor`, oldest first, at most `limit`.

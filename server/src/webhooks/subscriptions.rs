@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, sea_query::Expr,
 };
 use zeroize::Zeroizing;
 
@@ -16,7 +16,7 @@ use crate::entity::webhook_subscription;
 use crate::input::FieldError;
 use crate::secrets;
 use crate::tenancy::Environment;
-use crate::vault::{Binding, Vault, VaultError};
+use crate::vault::{Binding, RotationReport, Vault, VaultError};
 
 /// How long a replaced secret keeps signing.
 pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
@@ -181,7 +181,7 @@ pub async fn rotate_secret(
     db: &impl ConnectionTrait,
     vault: &Vault,
     existing: webhook_subscription::Model,
-) -> Result<Zeroizing<String>, RotateError> {
+) -> Result<(webhook_subscription::Model, Zeroizing<String>), RotateError> {
     let old = vault.open(&existing.secret, &binding(&existing.id, "secret"))?;
     let secret = new_secret();
     let id = existing.id.clone();
@@ -190,8 +190,7 @@ pub async fn rotate_secret(
     model.previous_secret = Set(Some(vault.seal(&old, &binding(&id, "previous_secret"))));
     model.previous_until = Set(Some(Utc::now() + ROTATION_OVERLAP));
     model.updated_at = Set(Utc::now());
-    model.update(db).await?;
-    Ok(secret)
+    Ok((model.update(db).await?, secret))
 }
 
 /// Why a secret was not rotated.
@@ -226,4 +225,43 @@ pub fn signing_secrets(
 /// The event names a subscription receives.
 pub fn events_of(subscription: &webhook_subscription::Model) -> Vec<String> {
     serde_json::from_str(&subscription.events).unwrap_or_default()
+}
+
+/// Re-seals every subscription's secrets under the active key. Each update applies only if
+/// the row still holds the value read, so a rotation running meanwhile is never overwritten.
+pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<RotationReport, DbErr> {
+    let mut report = RotationReport::default();
+    for row in webhook_subscription::Entity::find().all(db).await? {
+        let sealed = [
+            (
+                webhook_subscription::Column::Secret,
+                Some(&row.secret),
+                "secret",
+            ),
+            (
+                webhook_subscription::Column::PreviousSecret,
+                row.previous_secret.as_ref(),
+                "previous_secret",
+            ),
+        ];
+        for (column, value, field) in sealed {
+            let Some(value) = value else {
+                continue;
+            };
+            let resealed = report
+                .count(vault.reseal(value, &binding(&row.id, field)))
+                .map_err(|error| {
+                    DbErr::Custom(format!("webhook_subscription {}: {error}", row.id))
+                })?;
+            if let Some(resealed) = resealed {
+                webhook_subscription::Entity::update_many()
+                    .col_expr(column, Expr::value(resealed))
+                    .filter(webhook_subscription::Column::Id.eq(&row.id))
+                    .filter(column.eq(value.clone()))
+                    .exec(db)
+                    .await?;
+            }
+        }
+    }
+    Ok(report)
 }

@@ -448,13 +448,13 @@ async fn turning_an_app_off_flags_app_deleted_and_on_again_offers_a_reconnect() 
     let url = app.hosted_url(&org, "cust").await;
     let page = app.follow(&browser(), &url).await.text().await.unwrap();
     assert!(page.contains("turned this app off"), "{page}");
-    assert!(!page.contains(">Reconnect<"), "{page}");
+    assert!(!page.contains("Reconnect: Portico Sandbox"), "{page}");
 
     let on = app.configure(&org, "sandbox", json!({})).await;
     assert_eq!(on.status(), 200);
     assert_flagged(&app, &org, "cust", "sandbox", ReauthReason::AppDeleted).await;
     let page = app.follow(&browser(), &url).await.text().await.unwrap();
-    assert!(page.contains("Reconnect"), "{page}");
+    assert!(page.contains("Reconnect: Portico Sandbox"), "{page}");
 }
 
 #[tokio::test]

@@ -9,10 +9,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::helpers::{TestApp, browser, consent, integrate, session_token, spawn_app_with};
+use crate::helpers::{TestApp, browser, connect_sandbox, spawn_app_with};
 use crate::lifecycle::{connect_as, expire_access, org_with_chat, vendor_read};
 use crate::provider::Provider;
-use crate::webhooks::{HANG, Received, free_port, receiver, subscribe, verified, wait_for};
+use crate::webhooks::{HANG, free_port, receiver, subscribe, verified, wait_for, wait_within};
 
 /// A `portico serve` process on the test's database. Killed when dropped.
 struct Serve {
@@ -218,11 +218,7 @@ async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect()
     .await;
     let org = app.org("Acme", &["sandbox"]).await;
     for (account, name) in [("cust", "Revoked user"), ("other", "Expired user")] {
-        let token = session_token(&app, &org, account).await;
-        let auth_url = integrate(&app, &token, "sandbox").await;
-        let callback = consent(&app, &auth_url, "approve", name).await;
-        let response = app.client.get(callback.as_str()).send().await.unwrap();
-        assert_eq!(response.status(), 200);
+        connect_sandbox(&app, &org, account, name).await;
     }
     let page_of = |account: &'static str| {
         let app = &app;
@@ -251,7 +247,7 @@ async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect()
         page.contains(ReauthReason::TokenRevoked.explanation()),
         "{page}"
     );
-    assert!(page.contains("Reconnect"), "{page}");
+    assert!(page.contains("Reconnect: Portico Sandbox"), "{page}");
 
     // `portico sandbox expire --refresh` is found by the next proactive refresh.
     let output = command(
@@ -280,7 +276,7 @@ async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect()
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
-    assert!(page.contains("Reconnect"), "{page}");
+    assert!(page.contains("Reconnect: Portico Sandbox"), "{page}");
     eprintln!("expire --refresh noticed after {:?}", started.elapsed());
 }
 
@@ -347,7 +343,7 @@ async fn a_delivery_cut_by_a_sigkill_is_sent_again_with_the_same_webhook_id() {
     // At least once: after the dead process's claim lapses (30 s), the next one sends again.
     let started = std::time::Instant::now();
     let _second = Serve::start(&app).await;
-    let delivered = wait_for_long(&received, 2).await;
+    let delivered = wait_within(&received, 2, Duration::from_secs(60)).await;
     assert_eq!(delivered[0].0["webhook-id"], delivered[1].0["webhook-id"]);
     assert_eq!(
         verified(secret, &delivered[1])["event"],
@@ -370,7 +366,7 @@ async fn two_replicas_draining_one_outbox_send_each_event_once() {
             .await;
     }
     let _replicas = [Serve::start(&app).await, Serve::start(&app).await];
-    let delivered = wait_for_long(&received, 200).await;
+    let delivered = wait_within(&received, 200, Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let delivered_now = received.lock().unwrap().clone();
     assert_eq!(delivered_now.len(), 200, "no double sends");
@@ -382,20 +378,6 @@ async fn two_replicas_draining_one_outbox_send_each_event_once() {
     for delivery in &delivered {
         assert_eq!(verified(secret, delivery)["event"], "Connection Created");
     }
-}
-
-/// Waits up to a minute for `count` deliveries.
-async fn wait_for_long(received: &Received, count: usize) -> Vec<(axum::http::HeaderMap, String)> {
-    for _ in 0..2400 {
-        if received.lock().unwrap().len() >= count {
-            return received.lock().unwrap().clone();
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!(
-        "{} of {count} deliveries arrived",
-        received.lock().unwrap().len()
-    );
 }
 
 #[tokio::test]

@@ -77,7 +77,17 @@ pub async fn subscribe(app: &TestApp, org: &TestOrg, url: &str) -> Value {
 
 /// Waits until `received` holds `count` requests.
 pub async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, String)> {
-    for _ in 0..400 {
+    wait_within(received, count, Duration::from_secs(10)).await
+}
+
+/// Waits up to `limit` until `received` holds `count` requests.
+pub async fn wait_within(
+    received: &Received,
+    count: usize,
+    limit: Duration,
+) -> Vec<(HeaderMap, String)> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
         if received.lock().unwrap().len() >= count {
             return received.lock().unwrap().clone();
         }
@@ -258,6 +268,7 @@ async fn production_refuses_loopback_receivers_and_sends_them_nothing() {
     app.upsert_account(&org, "cust").await;
     app.connection(&org, "cust", "sandbox", "Sandbox user", None)
         .await;
+    let mut refused = false;
     for _ in 0..200 {
         let events = app.get_json(&org, "/api/v2/public/event", None).await;
         let attempts = &events["events"][0]["deliveries"][0]["attempts"];
@@ -266,10 +277,12 @@ async fn production_refuses_loopback_receivers_and_sends_them_nothing() {
                 first["error"].as_str().unwrap().contains("egress policy"),
                 "{events}"
             );
+            refused = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    assert!(refused, "no delivery attempt was recorded");
     assert_eq!(
         received.lock().unwrap().len(),
         0,

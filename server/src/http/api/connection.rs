@@ -209,10 +209,7 @@ async fn auth_failure(
 ) -> Result<Json<CheckView>, ApiError> {
     let account = linked_account_of(&state, &key, &id).await?;
     let record = pick(&state, &account, &slug, &which).await?;
-    let definition = state
-        .enabled_app(&account, &slug)
-        .await
-        .map_err(|_| ApiError::NotFound("application"))?;
+    let definition = state.enabled_app(&account, &slug).await?;
     if let Status::ReauthRequired(_) = Status::of(&record) {
         return Ok(Json(view(
             &record,
@@ -362,7 +359,7 @@ async fn set_expiry(
 
     let account = linked_account_of(&state, &key, &id).await?;
     let record = pick(&state, &account, &slug, &which).await?;
-    if record.access_expires_at.is_some() {
+    if state.enabled_app(&account, &slug).await?.auth_type == AuthKind::OAuth2 {
         return Err(crate::input::FieldError::new(
             "credentials_expire_at",
             "an OAuth2 connection's expiry comes from its provider",

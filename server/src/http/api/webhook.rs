@@ -177,10 +177,9 @@ async fn rotate(
     Path(id): Path<String>,
 ) -> Result<Json<SubscriptionView>, ApiError> {
     let existing = mine(&state, &key, &id).await?;
-    let secret = subscriptions::rotate_secret(&state.db, &state.vault, existing)
+    let (model, secret) = subscriptions::rotate_secret(&state.db, &state.vault, existing)
         .await
         .map_err(|error| ApiError::Internal(sea_orm::DbErr::Custom(error.to_string())))?;
-    let model = mine(&state, &key, &id).await?;
     Ok(Json(SubscriptionView::of(&model, Some(secret.to_string()))))
 }
 
@@ -260,9 +259,10 @@ async fn events(
         .order_by_asc(webhook_attempt::Column::Id)
         .all(&state.db)
         .await?;
+    let vendor_ids = log::external_ids(&state.db, &rows.iter().collect::<Vec<_>>()).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        let mut event = log::payload(row, &log::external_id(&state.db, row).await?);
+        let mut event = log::payload(row, log::vendor_id(&vendor_ids, row));
         event["cursor"] = json!(row.id.to_string());
         event["deliveries"] = deliveries
             .iter()
