@@ -1,41 +1,70 @@
-//! The hosted connect page, `/connect`: the vendor's branding and one card per enabled app. The
-//! link's token never reaches this page: `/connect/{token}` exchanges it for a browser session.
+//! The app list, on two pages. The hosted connect page, `/connect`, has the vendor's branding
+//! and one card per enabled app; the link's token never reaches it: `/connect/{token}`
+//! exchanges it for a browser session. The embedded widget, `/embed/{token}`, shows the same
+//! cards compactly inside a vendor's frame, with no cookies: its token rides in the address
+//! and the forms.
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::{Flash, HostedPage, KeyFormState, Notice, card_matches};
+use crate::dto::{Flash, HostedPage, KeyFormState, Notice, Visit, card_matches};
 use crate::status_page::LinkError;
 
 mod actions;
 mod app_card;
+mod bridge;
 mod key_form;
 mod load;
 mod search;
 
 use app_card::AppCardView;
+use bridge::EmbedBridge;
 use key_form::KeyDialogs;
-pub use load::load_hosted_page;
+pub use load::{load_embed_page, load_hosted_page};
 use search::AppSearch;
 
 /// The hosted connect page. Search and category filter work as a plain GET form without
 /// JavaScript; with it, the search island filters as you type.
 #[component]
 pub fn ConnectPage() -> impl IntoView {
+    list_page(None)
+}
+
+/// The embedded widget: the same list, laid out for a frame 320–480 px wide.
+#[component]
+pub fn EmbedPage() -> impl IntoView {
+    let token = use_params_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    list_page(Some(token))
+}
+
+fn list_page(embed: Option<String>) -> impl IntoView {
     let query = use_query_map();
     let search = query.read_untracked().get("q").unwrap_or_default();
     let tag = query.read_untracked().get("tag").unwrap_or_default();
     // `?connect=<slug>` opens a key form in place when there is no JavaScript.
     let open_form = query.read_untracked().get("connect");
+    let done = query.read_untracked().get("done");
 
     view! {
         <Suspense>
             {move || {
                 let (search, tag) = (search.clone(), tag.clone());
-                let open_form = open_form.clone();
+                let (open_form, embed, done) = (open_form.clone(), embed.clone(), done.clone());
                 Suspend::new(async move {
-                    match load_hosted_page().await {
+                    let framed = embed.is_some();
+                    let loaded = match embed {
+                        Some(token) => load_embed_page(token, done).await,
+                        None => load_hosted_page().await,
+                    };
+                    #[cfg(feature = "ssr")]
+                    if framed {
+                        crate::allow_framing(loaded.as_ref().ok().and_then(|page| page.embed.as_ref()));
+                    }
+                    match loaded {
                         Ok(mut page) => {
                             let (banner, key_state) = match page.flash.take() {
                                 Some(Flash::KeyForm(state)) => (Banner::None, Some(state)),
@@ -50,7 +79,7 @@ pub fn ConnectPage() -> impl IntoView {
                             };
                             Either::Left(view! { <AppList page search tag banner key_state /> })
                         }
-                        Err(error) => Either::Right(view! { <LinkError error /> }),
+                        Err(error) => Either::Right(view! { <LinkError error framed /> }),
                     }
                 })
             }}
@@ -152,10 +181,58 @@ fn AppList(
     let greeting = page
         .linked_account_name
         .map(|name| format!("Signed in as {name}"));
+    let visit = page
+        .embed
+        .as_ref()
+        .map_or(Visit::Hosted, |embed| Visit::Embed(embed.token.clone()));
+    let embed = page.embed;
+    let framed = embed.is_some();
+    let page_class = if framed { "page page--embed" } else { "page" };
+    let list = view! {
+        {banner}
+        <AppSearch query=search.clone() tag=tag.clone() tags total />
+        <p class="result-count" id="result-count" aria-live="polite">
+            {count_text(shown, total)}
+        </p>
+        {(total == 0)
+            .then(|| {
+                view! {
+                    <p class="empty">
+                        "No apps are available here yet. Ask the team that sent you this link to enable some."
+                    </p>
+                }
+            })}
+        <p class="empty" id="no-match" hidden=shown != 0 || total == 0>
+            "No apps match your search. Try another word or category."
+        </p>
+        <ul class="apps" role="list" data-apps>
+            {cards
+                .into_iter()
+                .map(|(card, shown)| {
+                    let key_state = key_state.clone().filter(|state| state.slug == card.slug);
+                    let visit = visit.clone();
+                    view! { <AppCardView card hidden=!shown key_state visit /> }
+                })
+                .collect_view()}
+        </ul>
+    };
+    let title = crate::title_text(&format!("Connect your apps · {}", branding.name));
 
-    view! {
-        <Title text=crate::title_text(&format!("Connect your apps · {}", branding.name)) />
-        <div class="page" style=style>
+    let body = match embed {
+        // The widget: no header, lede or footer; the frame around it is the vendor's page.
+        Some(embed) => Either::Left(view! {
+            <main class="connect connect--embed" id="main">
+                <h1 class="visually-hidden">{format!("Connect your apps to {}", branding.name)}</h1>
+                {list}
+                <p class="visually-hidden" id="embed-live" role="status" aria-live="polite"></p>
+            </main>
+            <EmbedBridge
+                allowed_origins=embed.allowed_origins
+                events_url=format!("{}/events", visit.home())
+                before=embed.before
+            />
+        }),
+        None => Either::Right(view! {
             <header class="brand">
                 {branding
                     .logo_url
@@ -177,7 +254,6 @@ fn AppList(
                 </div>
             </header>
             <main class="connect" id="main">
-                {banner}
                 <h1>"Connect your apps"</h1>
                 <p class="lede">
                     {format!(
@@ -185,37 +261,17 @@ fn AppList(
                         branding.name,
                     )}
                 </p>
-                <AppSearch query=search.clone() tag=tag.clone() tags total />
-                <p class="result-count" id="result-count" aria-live="polite">
-                    {count_text(shown, total)}
-                </p>
-                {(total == 0)
-                    .then(|| {
-                        view! {
-                            <p class="empty">
-                                "No apps are available here yet. Ask the team that sent you this link to enable some."
-                            </p>
-                        }
-                    })}
-                <p class="empty" id="no-match" hidden=shown != 0 || total == 0>
-                    "No apps match your search. Try another word or category."
-                </p>
-                <ul class="apps" role="list">
-                    {cards
-                        .into_iter()
-                        .map(|(card, shown)| {
-                            let key_state = key_state
-                                .clone()
-                                .filter(|state| state.slug == card.slug);
-                            view! {
-                                <AppCardView card hidden=!shown key_state />
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                {list}
             </main>
-            <KeyDialogs />
             <footer class="footer">"Secured by Portico"</footer>
+        }),
+    };
+
+    view! {
+        <Title text=title />
+        <div class=page_class style=style>
+            {body}
+            <KeyDialogs />
         </div>
     }
 }

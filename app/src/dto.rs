@@ -9,9 +9,53 @@ pub struct HostedPage {
     /// The end customer's display name, when the vendor gave one.
     pub linked_account_name: Option<String>,
     pub apps: Vec<AppCard>,
-    /// What the last button did, shown once (it travels in the browser session, never in
-    /// the address).
+    /// What the last button did, shown once (it travels in the browser session, or sealed
+    /// in the embedded widget's address).
     pub flash: Option<Flash>,
+    /// Set when the list is shown as the embedded widget.
+    pub embed: Option<EmbedView>,
+}
+
+/// Which page shows the app list, and so whose it is: the browser's hosted-page session, or
+/// the embed token in the widget's address and forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visit {
+    Hosted,
+    Embed(String),
+}
+
+impl Visit {
+    /// A page's form field: the embed token, when there is one.
+    pub fn from_form(embed: Option<String>) -> Self {
+        embed.map_or(Self::Hosted, Self::Embed)
+    }
+
+    /// The address of the list itself.
+    pub fn home(&self) -> String {
+        match self {
+            Self::Hosted => "/connect".to_owned(),
+            Self::Embed(token) => format!("/embed/{token}"),
+        }
+    }
+
+    /// The embed token, for the hidden field of every form in the widget.
+    pub fn embed_token(&self) -> Option<String> {
+        match self {
+            Self::Hosted => None,
+            Self::Embed(token) => Some(token.clone()),
+        }
+    }
+}
+
+/// What the embedded widget needs beyond the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbedView {
+    pub token: String,
+    /// The host pages that may frame the widget and receive its events (exact origins).
+    pub allowed_origins: Vec<String>,
+    /// The state before the last button was pressed, when the page follows one: what the
+    /// button changed is news for the host page.
+    pub before: Option<WidgetState>,
 }
 
 /// The outcome of the last button press, kept in the browser's session for the next page.
@@ -52,6 +96,19 @@ pub struct AppCard {
     pub connect_fields: Vec<ConnectField>,
     /// A key-based app's form fields.
     pub key_fields: Vec<KeyField>,
+    /// A sign-in started for this app and not finished.
+    #[serde(default)]
+    pub flow: Option<Flow>,
+}
+
+/// A sign-in that was started but has not come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// The provider's page is open somewhere and may still come back.
+    Waiting,
+    /// It ran out of time (the window was closed, say) without connecting anything.
+    NotFinished,
 }
 
 /// One field of a key-based app's form.
@@ -243,6 +300,97 @@ impl Notice {
     }
 }
 
+/// What the widget watches, as the server streams it: every connection of the linked account
+/// and the sign-ins in flight.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WidgetState {
+    pub connections: Vec<WidgetConnection>,
+    /// Sign-ins started and not back, by app slug.
+    pub flows: Vec<(String, Flow)>,
+}
+
+/// One connection as the widget sees it: never a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetConnection {
+    pub id: String,
+    pub slug: String,
+    pub identifier: Option<String>,
+    /// Why it needs reconnecting; `None` while it works.
+    pub reason: Option<ReauthReason>,
+}
+
+/// A message the widget posts to its host page. Never carries a secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WidgetEvent {
+    /// `portico:connected`, `portico:reauth_required`, `portico:disconnected` or `portico:error`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub slug: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReauthReason>,
+    /// What went wrong, for `portico:error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+}
+
+impl WidgetEvent {
+    fn about(kind: &'static str, connection: &WidgetConnection) -> Self {
+        Self {
+            kind,
+            slug: connection.slug.clone(),
+            connection_id: Some(connection.id.clone()),
+            identifier: connection.identifier.clone(),
+            reason: connection.reason,
+            code: None,
+        }
+    }
+}
+
+impl WidgetState {
+    /// What happened between two states, as the events the host page receives: a connection
+    /// that appeared or works again is `connected`, one flagged is `reauth_required`, one gone
+    /// is `disconnected`, and a sign-in that ran out of time is an `error` (`not_finished`).
+    pub fn changes_since(&self, before: &Self) -> Vec<WidgetEvent> {
+        let mut events = Vec::new();
+        for now in &self.connections {
+            let was = before.connections.iter().find(|was| was.id == now.id);
+            if was.is_some_and(|was| was.reason == now.reason) {
+                continue;
+            }
+            let kind = match now.reason {
+                None => "portico:connected",
+                Some(_) => "portico:reauth_required",
+            };
+            events.push(WidgetEvent::about(kind, now));
+        }
+        for was in &before.connections {
+            if !self.connections.iter().any(|now| now.id == was.id) {
+                let mut gone = WidgetEvent::about("portico:disconnected", was);
+                gone.reason = None;
+                events.push(gone);
+            }
+        }
+        for (slug, flow) in &self.flows {
+            let new = !before.flows.contains(&(slug.clone(), *flow));
+            if *flow == Flow::NotFinished && new {
+                events.push(WidgetEvent {
+                    kind: "portico:error",
+                    slug: slug.clone(),
+                    connection_id: None,
+                    identifier: None,
+                    reason: None,
+                    code: Some("not_finished"),
+                });
+            }
+        }
+        events
+    }
+}
+
 /// Whether a card is shown for a search: every word of `query` must appear in the card's search
 /// text, and `tag`, when set, must be one of its tags. The server and the search island both use it.
 pub fn card_matches(search_text: &str, tags: &[&str], query: &str, tag: &str) -> bool {
@@ -264,6 +412,79 @@ mod tests {
             assert_eq!(ReauthReason::parse(reason.as_str()), Some(reason));
         }
         assert_eq!(ReauthReason::parse("expired"), None);
+    }
+
+    fn connection(id: &str, reason: Option<ReauthReason>) -> WidgetConnection {
+        WidgetConnection {
+            id: id.to_owned(),
+            slug: "sandbox".to_owned(),
+            identifier: Some(format!("account {id}")),
+            reason,
+        }
+    }
+
+    #[test]
+    fn widget_events_follow_each_transition() {
+        let empty = WidgetState::default();
+        let connected = WidgetState {
+            connections: vec![connection("c1", None)],
+            flows: vec![],
+        };
+        let kinds = |events: Vec<WidgetEvent>| -> Vec<&'static str> {
+            events.into_iter().map(|event| event.kind).collect()
+        };
+        assert_eq!(
+            kinds(connected.changes_since(&empty)),
+            ["portico:connected"]
+        );
+        assert!(connected.changes_since(&connected).is_empty());
+
+        let flagged = WidgetState {
+            connections: vec![connection("c1", Some(ReauthReason::TokenRevoked))],
+            flows: vec![],
+        };
+        let events = flagged.changes_since(&connected);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind, "portico:reauth_required");
+        assert_eq!(events[0].reason, Some(ReauthReason::TokenRevoked));
+        assert_eq!(events[0].connection_id.as_deref(), Some("c1"));
+        assert_eq!(
+            kinds(connected.changes_since(&flagged)),
+            ["portico:connected"]
+        );
+
+        let gone = empty.changes_since(&flagged);
+        assert_eq!(kinds(gone.clone()), ["portico:disconnected"]);
+        assert_eq!(gone[0].reason, None);
+        assert_eq!(gone[0].identifier.as_deref(), Some("account c1"));
+
+        let waiting = WidgetState {
+            connections: vec![],
+            flows: vec![("sandbox".to_owned(), Flow::Waiting)],
+        };
+        assert!(waiting.changes_since(&empty).is_empty());
+        let lapsed = WidgetState {
+            connections: vec![],
+            flows: vec![("sandbox".to_owned(), Flow::NotFinished)],
+        };
+        let events = lapsed.changes_since(&waiting);
+        assert_eq!(kinds(events.clone()), ["portico:error"]);
+        assert_eq!(events[0].code, Some("not_finished"));
+        assert!(lapsed.changes_since(&lapsed).is_empty());
+    }
+
+    #[test]
+    fn widget_events_carry_no_secret_fields() {
+        let event = WidgetEvent::about("portico:connected", &connection("c1", None));
+        let json = serde_json::to_value(&event).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["connection_id", "identifier", "slug", "type"]);
     }
 
     #[test]

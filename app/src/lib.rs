@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -28,6 +28,11 @@ pub(crate) fn title_text(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Islands hydrate in an idle callback. A frame on another site may get no idle time until
+/// someone touches it (Chromium schedules little for such frames), which would leave the
+/// widget unable to talk to its host: idle callbacks here run within 300 ms in any case.
+const HYDRATE_SOON: &str = "if(window.requestIdleCallback){const idle=window.requestIdleCallback.bind(window);window.requestIdleCallback=(run,options)=>idle(run,Object.assign({timeout:300},options));}";
+
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -39,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <script nonce=leptos::nonce::use_nonce() inner_html=HYDRATE_SOON></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -52,10 +58,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// A page's Content-Security-Policy, with `scripts` (a nonce or hashes) allowed to run: nothing
 /// from elsewhere, never framed. The server's own small pages use it too.
 pub fn page_policy(scripts: &str) -> String {
+    framed_policy(scripts, "'none'")
+}
+
+/// The policy of a page that `ancestors` may frame (`'none'`, or a list of origins).
+pub fn framed_policy(scripts: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; \
-         frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+         frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'"
     )
 }
 
@@ -63,13 +74,31 @@ pub fn page_policy(scripts: &str) -> String {
 /// hydration scripts) run, and the page is never framed.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
+    set_policy("'none'");
+}
+
+/// Lets the widget be framed by the org's allowed origins (none when the org allowed none). A
+/// widget that cannot be shown (an unknown or expired token) may be framed anywhere: it only
+/// says so, with nothing to click.
+#[cfg(feature = "ssr")]
+pub(crate) fn allow_framing(embed: Option<&dto::EmbedView>) {
+    match embed {
+        Some(embed) if embed.allowed_origins.is_empty() => set_policy("'none'"),
+        Some(embed) => set_policy(&embed.allowed_origins.join(" ")),
+        None => set_policy("*"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_policy(ancestors: &str) {
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&format!("'nonce-{nonce}'"))) {
+    let policy = framed_policy(&format!("'nonce-{nonce}'"), ancestors);
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -87,6 +116,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=status_page::NotFound>
                 <Route path=StaticSegment("") view=status_page::Home />
                 <Route path=StaticSegment("connect") view=connect::ConnectPage ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("embed"), ParamSegment("token"))
+                    view=connect::EmbedPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

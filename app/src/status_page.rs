@@ -31,22 +31,27 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// A link that cannot be used: unknown, altered or expired.
+/// A link that cannot be used: unknown, altered or expired. `framed` is the widget's compact
+/// layout.
 #[component]
-pub fn LinkError(error: PortalError) -> impl IntoView {
+pub fn LinkError(error: PortalError, #[prop(optional)] framed: bool) -> impl IntoView {
     let (heading, body) = error.words();
     view! {
         <Title text=format!("{heading} · Portico") />
-        <StatusPage heading>
+        <StatusPage heading framed>
             <p>{body}</p>
         </StatusPage>
     }
 }
 
 #[component]
-fn StatusPage(heading: &'static str, children: Children) -> impl IntoView {
+fn StatusPage(
+    heading: &'static str,
+    #[prop(optional)] framed: bool,
+    children: Children,
+) -> impl IntoView {
     view! {
-        <div class="page">
+        <div class="page" class:page--embed=framed>
             <main class="status" id="main">
                 <img class="status__mark" src="/favicon.svg" alt="" width="48" height="48" />
                 <h1>{heading}</h1>

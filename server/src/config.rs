@@ -107,6 +107,11 @@ pub struct Settings {
         global = true
     )]
     pub sandbox_refresh_ttl: u32,
+    /// The sandbox's sign-in page sends `Cross-Origin-Opener-Policy: same-origin`, as the big
+    /// providers' sign-in pages do, which severs a popup from the page that opened it.
+    /// [default: off]
+    #[arg(long, env = "PORTICO_SANDBOX_ISOLATE", global = true)]
+    pub sandbox_isolate: Option<bool>,
     /// Refresh access tokens this many seconds before they expire (at most half their life).
     #[arg(
         long,
@@ -265,6 +270,8 @@ pub struct EgressSettings {
 pub struct SandboxSettings {
     pub access_ttl: u32,
     pub refresh_ttl: u32,
+    /// Whether the sign-in page isolates itself from its opener (COOP `same-origin`).
+    pub isolate: bool,
 }
 
 /// Where the vault's keys come from.
@@ -352,6 +359,7 @@ impl Settings {
             sandbox: self.sandbox.unwrap_or(dev).then_some(SandboxSettings {
                 access_ttl: self.sandbox_access_ttl.max(1),
                 refresh_ttl: self.sandbox_refresh_ttl.max(1),
+                isolate: self.sandbox_isolate.unwrap_or(false),
             }),
             mode: self.mode,
             egress: EgressSettings {

@@ -20,6 +20,7 @@ use portal::PortalBackend;
 mod api;
 mod application;
 mod callback;
+mod embed;
 mod error;
 mod extract;
 mod headers;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(callback::choose),
         )
         .route("/connect/{token}", get(link::open_link))
+        .route("/embed/{token}/events", get(embed::events))
         .route(
             "/oauth/start/{handle}",
             get(start::show).post(start::continue_to_provider),
@@ -136,6 +138,7 @@ pub fn router(state: AppState) -> Router {
             "/favicon.svg",
             ServeFile::new(site_root.join("favicon.svg")),
         )
+        .route_service("/portico.js", ServeFile::new(site_root.join("portico.js")))
         .fallback(file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn(link::clear_shown_flash))
         .layer(axum::middleware::from_fn(limit_bodies))

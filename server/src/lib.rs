@@ -8,6 +8,7 @@ pub mod connect;
 pub mod connections;
 pub mod db;
 pub mod egress;
+pub mod embed;
 pub mod entity;
 pub mod flow_cookie;
 pub mod hooks;

@@ -1,6 +1,7 @@
 //! OAuth2 authorization code flow: authorization URL (PKCE S256 + single-use state), callback
 //! (state checks, code exchange), refresh and revocation. Tokens are sealed by the vault.
 
+use app::dto::Flow;
 use chrono::{DateTime, Duration, Utc};
 use oauth2::{
     AuthType, AuthUrl, ClientId, ClientSecret, EndpointMaybeSet, EndpointNotSet, EndpointSet,
@@ -11,7 +12,9 @@ use oauth2::{
         BasicTokenType,
     },
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
@@ -307,6 +310,40 @@ pub async fn reseal_states(
 }
 
 /// Deletes expired and used states older than a day.
+/// How long a sign-in that ran out of time is still reported as not finished.
+const NOT_FINISHED_FOR: Duration = Duration::minutes(10);
+
+/// A linked account's sign-ins that were started and have not come back, by app. Only the
+/// latest sign-in of each app counts, so one that finished hides an earlier one left open.
+pub async fn flows_in_flight(
+    db: &impl ConnectionTrait,
+    linked_account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, Flow)>, DbErr> {
+    let rows = oauth_state::Entity::find()
+        .filter(oauth_state::Column::LinkedAccountId.eq(linked_account_id))
+        .filter(oauth_state::Column::ExpiresAt.gt(now - NOT_FINISHED_FOR))
+        .order_by_asc(oauth_state::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut latest = std::collections::BTreeMap::new();
+    for row in rows {
+        latest.insert(row.slug.clone(), row);
+    }
+    Ok(latest
+        .into_iter()
+        .filter(|(_, row)| row.consumed_at.is_none())
+        .map(|(slug, row)| {
+            let flow = if row.expires_at > now {
+                Flow::Waiting
+            } else {
+                Flow::NotFinished
+            };
+            (slug, flow)
+        })
+        .collect())
+}
+
 pub async fn purge_states(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = oauth_state::Entity::delete_many()
         .filter(oauth_state::Column::ExpiresAt.lt(now - Duration::days(1)))

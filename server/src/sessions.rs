@@ -1,5 +1,6 @@
-//! Session tokens (SDK bearer tokens) and hosted links: random, stored as digests, expiring,
-//! scoped to one linked account, each good for one purpose only, and revocable.
+//! Session tokens (SDK bearer tokens), hosted links and embed tokens: random, stored as
+//! digests, expiring, scoped to one linked account, each good for one purpose only, and
+//! revocable.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -28,6 +29,8 @@ pub enum Purpose {
     Session,
     /// The token inside a hosted connect link.
     Hosted,
+    /// The token of an embedded widget: in the frame's address and its forms, never a cookie.
+    Embed,
 }
 
 impl Purpose {
@@ -35,6 +38,7 @@ impl Purpose {
         match self {
             Self::Session => "session",
             Self::Hosted => "hosted",
+            Self::Embed => "embed",
         }
     }
 }
@@ -72,6 +76,21 @@ impl Branding {
                 .map(|logo| web_url("logo", logo).map(String::from))
                 .transpose()?,
         })
+    }
+}
+
+/// The lifetime a caller asked for in seconds (`expires_in`), or the default: between a
+/// minute and [`MAX_TTL`].
+pub fn lifetime(expires_in: Option<i64>) -> Result<Duration, FieldError> {
+    match expires_in {
+        None => Ok(DEFAULT_TTL),
+        Some(seconds) if (60..=MAX_TTL.num_seconds()).contains(&seconds) => {
+            Ok(Duration::seconds(seconds))
+        }
+        Some(_) => Err(FieldError::new(
+            "expires_in",
+            "must be between 60 seconds and 30 days",
+        )),
     }
 }
 

@@ -1,13 +1,18 @@
 use leptos::{either::EitherOf4, prelude::*};
 
-use super::actions::{Disconnect, StartConnect};
+use super::actions::{Disconnect, EmbedField, StartConnect};
 use super::key_form::KeyForm;
-use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, KeyFormState};
+use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, Flow, KeyFormState, Visit};
 
 /// One application: icon, name, description, tags and where the end customer stands with it.
 #[component]
-pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>) -> impl IntoView {
-    let actions = card_actions(&card);
+pub fn AppCardView(
+    card: AppCard,
+    hidden: bool,
+    key_state: Option<KeyFormState>,
+    visit: Visit,
+) -> impl IntoView {
+    let actions = card_actions(&card, &visit);
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
     let key_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
         view! {
@@ -17,6 +22,7 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
                 fields=card.key_fields.clone()
                 state=key_state
                 reconnect=matches!(card.status, CardStatus::ReauthRequired { .. })
+                visit=visit.clone()
             />
         }
     });
@@ -31,10 +37,20 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
         CardStatus::TurnedOff(_) => "app-card app-card--off",
     };
 
+    // A sign-in started from this list (in a popup, a new tab, or by the SDK) and not back yet.
+    let flow = card.flow.map(|flow| match flow {
+        Flow::Waiting => view! {
+            <p class="flow" data-flow="waiting">"Waiting for you to finish signing in…"</p>
+        },
+        Flow::NotFinished => view! {
+            <p class="flow flow--warn" data-flow="not-finished">"Not connected — try again"</p>
+        },
+    });
     let status = match card.status {
         CardStatus::NotConnected => EitherOf4::A(view! {
             <div class="app-card__status">
                 <span class="badge badge--idle">"Not connected"</span>
+                {flow}
             </div>
         }),
         CardStatus::Connected(accounts) => EitherOf4::B(view! {
@@ -55,6 +71,7 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
                 <p class="reason" data-reason=reason.as_str()>
                     {reason.explanation()}
                 </p>
+                {flow}
                 <AccountList accounts />
             </div>
         }),
@@ -106,8 +123,13 @@ pub fn AppCardView(card: AppCard, hidden: bool, key_state: Option<KeyFormState>)
     }
 }
 
-/// The card's buttons: Connect, Reconnect, Connect another account, Disconnect.
-fn card_actions(card: &AppCard) -> impl IntoView + use<> {
+/// The card's buttons: Connect, Reconnect, Connect another account, Disconnect. In the widget
+/// the sign-in opens in a new window (a popup once the bridge island runs), since providers
+/// refuse to be framed; every form carries the widget's token.
+fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
+    let home = visit.home();
+    let embed = visit.embed_token();
+    let popup = embed.is_some();
     let (primary, another) = match (&card.status, card.auth_type) {
         (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
         (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
@@ -138,7 +160,7 @@ fn card_actions(card: &AppCard) -> impl IntoView + use<> {
         view! {
             <a
                 class=class
-                href=format!("/connect?connect={slug}")
+                href=format!("{home}?connect={slug}")
                 data-opens=dialog
                 aria-label=format!("{label}: {name}")
             >
@@ -147,7 +169,7 @@ fn card_actions(card: &AppCard) -> impl IntoView + use<> {
         }
     });
     let connect = primary.map({
-        let (name, slug) = (name.clone(), slug.clone());
+        let (name, slug, embed) = (name.clone(), slug.clone(), embed.clone());
         move |label| {
             let action = ServerAction::<StartConnect>::new();
             let field_prefix = format!("connect-{slug}");
@@ -156,9 +178,15 @@ fn card_actions(card: &AppCard) -> impl IntoView + use<> {
             } else {
                 "button"
             };
+            let popup_slug = popup.then(|| slug.clone());
             view! {
-                <ActionForm action>
+                <ActionForm
+                    action
+                    attr:target=popup.then_some("_blank")
+                    attr:data-popup=popup_slug
+                >
                     <input type="hidden" name="slug" value=slug />
+                    <EmbedField embed />
                     {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
                     {fields
                         .into_iter()
@@ -194,6 +222,7 @@ fn card_actions(card: &AppCard) -> impl IntoView + use<> {
         view! {
             <ActionForm action>
                 <input type="hidden" name="slug" value=slug />
+                <EmbedField embed />
                 <button
                     class="button button--quiet"
                     type="submit"

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::actions::SaveKeys;
-use crate::dto::{KeyField, KeyFormState};
+use super::actions::{EmbedField, SaveKeys};
+use crate::dto::{KeyField, KeyFormState, Visit};
 
 /// The form of one key-based app.
 #[component]
@@ -14,6 +14,7 @@ pub fn KeyForm(
     fields: Vec<KeyField>,
     state: Option<KeyFormState>,
     reconnect: bool,
+    visit: Visit,
 ) -> impl IntoView {
     let action = ServerAction::<SaveKeys>::new();
     let dialog_id = format!("key-{slug}");
@@ -78,7 +79,8 @@ pub fn KeyForm(
             }
         })
         .collect_view();
-    let page = "/connect";
+    let page = visit.home();
+    let embed = visit.embed_token();
     let closes = dialog_id.clone();
     let labelled_by = title_id.clone();
     view! {
@@ -87,6 +89,7 @@ pub fn KeyForm(
             {problem.map(|text| view! { <p class="banner banner--warn" role="alert">{text}</p> })}
             <ActionForm action attr:novalidate=true attr:class="key-form">
                 <input type="hidden" name="slug" value=slug />
+                <EmbedField embed />
                 {inputs}
                 <div class="key-form__actions">
                     <button class="button" type="submit">"Save and connect"</button>
@@ -113,7 +116,9 @@ fn sentence(label: &str, message: &str) -> String {
 }
 
 /// Opens key forms as modal dialogs, and moves a form the server sent back open (after an
-/// error) into a modal with focus on its first invalid field.
+/// error) into a modal with focus on its first invalid field. In the embedded widget, whose
+/// frame is as tall as its content, a modal would sit in the middle of the frame, perhaps out
+/// of the host page's view: there the form opens in place, inside its card.
 #[island]
 pub fn KeyDialogs() -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -147,37 +152,47 @@ mod dialogs {
         }
     }
 
-    fn on_click(selector: &str, attribute: &'static str, open: bool) {
-        let Ok(links) = document().query_selector_all(selector) else {
-            return;
-        };
-        for index in 0..links.length() {
-            let Some(link) = links
-                .item(index)
-                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
-            let Some(id) = link.get_attribute(attribute) else {
-                continue;
-            };
-            let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-                let Some(dialog) = dialog(&id) else { return };
-                event.prevent_default();
-                dialog.close();
-                if open && dialog.show_modal().is_ok() {
-                    focus_first(&dialog);
-                }
-            });
-            let _ =
-                link.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
-            handler.forget();
+    /// Opens a form: as a modal, or in place inside the widget.
+    fn show(dialog: &web_sys::HtmlDialogElement) -> bool {
+        let framed = dialog.closest(".page--embed").ok().flatten().is_some();
+        if framed {
+            dialog.show();
+            true
+        } else {
+            dialog.show_modal().is_ok()
         }
     }
 
+    /// One listener for the whole document, so cards the widget swaps in later work too.
+    fn on_clicks() {
+        let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(element) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            for (attribute, open) in [("data-opens", true), ("data-closes", false)] {
+                let link = element.closest(&format!("[{attribute}]")).ok().flatten();
+                let Some(id) = link.and_then(|link| link.get_attribute(attribute)) else {
+                    continue;
+                };
+                let Some(dialog) = dialog(&id) else { return };
+                event.prevent_default();
+                dialog.close();
+                if open && show(&dialog) {
+                    focus_first(&dialog);
+                }
+                return;
+            }
+        });
+        let _ =
+            document().add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+        handler.forget();
+    }
+
     pub fn wire() {
-        on_click("[data-opens]", "data-opens", true);
-        on_click("[data-closes]", "data-closes", false);
+        on_clicks();
         if let Ok(open) = document().query_selector_all("dialog.key-dialog[open]") {
             for index in 0..open.length() {
                 if let Some(dialog) = open
@@ -185,7 +200,7 @@ mod dialogs {
                     .and_then(|node| node.dyn_into::<web_sys::HtmlDialogElement>().ok())
                 {
                     dialog.close();
-                    if dialog.show_modal().is_ok() {
+                    if show(&dialog) {
                         focus_first(&dialog);
                     }
                 }

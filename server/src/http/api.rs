@@ -5,8 +5,11 @@ use axum::Router;
 use super::AppState;
 
 mod connection;
+mod embed;
 mod webhook;
 
 pub fn router() -> Router<AppState> {
-    connection::router().merge(webhook::router())
+    connection::router()
+        .merge(embed::router())
+        .merge(webhook::router())
 }

@@ -1,5 +1,7 @@
 //! Response headers per surface: the API is never cached; pages are never cached or framed and
-//! run only their own scripts; built assets keep the defaults. HSTS when served over https.
+//! run only their own scripts; the widget is framed only where its page allows (its
+//! `frame-ancestors`, from the org's allowed origins), with no `X-Frame-Options` to contradict
+//! that; built assets keep the defaults. HSTS when served over https.
 
 use std::sync::LazyLock;
 
@@ -58,6 +60,16 @@ pub async fn per_surface(State(state): State<AppState>, request: Request, next: 
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("no-store"),
             );
+        }
+        Surface::Embed => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            // The widget's own policy names who may frame it; anything else here is never framed.
+            set_default(
+                headers,
+                header::CONTENT_SECURITY_POLICY,
+                PAGE_POLICY.clone(),
+            );
+            headers.remove(header::X_FRAME_OPTIONS);
         }
         Surface::Page | Surface::Machine => {
             // Pages show a customer's apps and carry session cookies: never stored anywhere.

@@ -104,7 +104,7 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
                 .map(Caller::Token)
                 .or_else(by_address),
         ),
-        Surface::Page => (&limits.pages, by_address()),
+        Surface::Page | Surface::Embed => (&limits.pages, by_address()),
     };
     let Some(caller) = caller else {
         return next.run(request).await;

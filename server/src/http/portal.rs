@@ -1,10 +1,11 @@
-//! The backend of the pages: implements the UI's `Portal` port over the domain modules.
+//! The backend of the pages: implements the UI's `Portal` port over the domain modules, for the
+//! hosted page (a browser session) and the embedded widget (its token).
 
 use app::{
     PortalError,
     dto::{
-        AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, Flash, HostedPage, KeyField,
-        KeyFormState, Notice,
+        AppCard, Branding, CardStatus, ConnectField, ConnectedAccount, EmbedView, Flash, Flow,
+        HostedPage, KeyField, KeyFormState, Notice, Visit, WidgetState,
     },
     portal::Portal,
 };
@@ -14,18 +15,32 @@ use chrono::SecondsFormat;
 use super::AppState;
 use crate::connect::ConnectError;
 use crate::connections::AppWithConnections;
+use crate::embed;
 use crate::entity::connection_event::Actor;
 use crate::hosted::{self, VisitError};
 use crate::input::HexColor;
 use crate::oauth::{BrowserBinding, Mode};
-use crate::sessions::Session;
-use crate::tenancy::DEFAULT_BRAND_COLOR;
-
-/// The hosted page every button returns to.
-const PAGE: &str = "/connect";
+use crate::sessions::{Session, SessionError};
+use crate::tenancy::{self, DEFAULT_BRAND_COLOR};
 
 pub struct PortalBackend {
     state: AppState,
+}
+
+/// Who is looking at the list, checked again on this request.
+enum Visitor {
+    /// The hosted page: the browser's session and the link that opened it.
+    Hosted(tower_sessions::Session, Session),
+    /// The widget: its token, what it stands for, and the state its buttons start from.
+    Embed(String, Session, WidgetState),
+}
+
+impl Visitor {
+    fn session(&self) -> &Session {
+        match self {
+            Self::Hosted(_, session) | Self::Embed(_, session, _) => session,
+        }
+    }
 }
 
 impl PortalBackend {
@@ -33,8 +48,36 @@ impl PortalBackend {
         Self { state }
     }
 
+    async fn visitor(&self, visit: &Visit) -> Result<Visitor, PortalError> {
+        match visit {
+            Visit::Hosted => {
+                let (browser, link) = self.hosted_visitor().await?;
+                Ok(Visitor::Hosted(browser, link))
+            }
+            Visit::Embed(token) => match embed::visitor(&self.state.db, token).await {
+                Ok(session) => {
+                    let before = embed::state(&self.state.db, &session.linked_account)
+                        .await
+                        .map_err(|error| {
+                            tracing::error!(%error, "widget: state lookup failed");
+                            PortalError::Unavailable
+                        })?;
+                    Ok(Visitor::Embed(token.clone(), session, before))
+                }
+                Err(SessionError::Unknown | SessionError::WrongPurpose) => {
+                    Err(PortalError::LinkInvalid)
+                }
+                Err(SessionError::Expired) => Err(PortalError::LinkExpired),
+                Err(SessionError::Db(error)) => {
+                    tracing::error!(%error, "widget: token lookup failed");
+                    Err(PortalError::Unavailable)
+                }
+            },
+        }
+    }
+
     /// This browser's session and the link behind it, checked again now.
-    async fn visitor(&self) -> Result<(tower_sessions::Session, Session), PortalError> {
+    async fn hosted_visitor(&self) -> Result<(tower_sessions::Session, Session), PortalError> {
         let browser = leptos_axum::extract::<tower_sessions::Session>()
             .await
             .map_err(|error| {
@@ -55,6 +98,20 @@ impl PortalBackend {
                 })?;
         Ok((browser, link))
     }
+
+    /// Leaves `flash` for the next page and answers that page's address: the hosted page reads
+    /// it from the browser's session, the widget from its own address (sealed).
+    async fn back_to_list(&self, visitor: &Visitor, flash: &Flash) -> String {
+        match visitor {
+            Visitor::Hosted(browser, _) => {
+                hosted::set_flash(browser, flash).await;
+                Visit::Hosted.home()
+            }
+            Visitor::Embed(token, session, before) => {
+                embed::page_with(&self.state.vault, token, session, flash, before)
+            }
+        }
+    }
 }
 
 fn notice(error: ConnectError) -> Notice {
@@ -74,26 +131,34 @@ fn notice(error: ConnectError) -> Notice {
 impl Portal for PortalBackend {
     async fn begin_connect(
         &self,
+        visit: &Visit,
         slug: &str,
         another: bool,
         params: &std::collections::HashMap<String, String>,
     ) -> Result<String, PortalError> {
-        let (browser, link) = self.visitor().await?;
+        let visitor = self.visitor(visit).await?;
+        // The widget's sign-in runs in a popup (or a new tab) that closes itself at the end;
+        // the hosted page's comes back to the page. Either way the window that signs in gets
+        // the flow cookie here, as a first-party cookie of its own top-level page.
+        let (mode, return_to) = match visitor {
+            Visitor::Hosted(..) => (Mode::Page, Some(Visit::Hosted.home())),
+            Visitor::Embed(..) => (Mode::Popup, None),
+        };
         let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
         let issued = self.state.flow_cookie().issue(&headers);
-        match self
+        let begun = self
             .state
             .begin_oauth(
-                &link.linked_account,
+                &visitor.session().linked_account,
                 slug,
                 another,
                 params,
-                Mode::Page,
-                Some(PAGE.to_owned()),
+                mode,
+                return_to,
                 BrowserBinding::Nonce(issued.nonce_digest),
             )
-            .await
-        {
+            .await;
+        match begun {
             Ok(url) => {
                 if let Some(response) =
                     leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
@@ -103,70 +168,82 @@ impl Portal for PortalBackend {
                 Ok(url.to_string())
             }
             Err(error) => {
-                hosted::set_flash(&browser, &Flash::Notice(notice(error), slug.to_owned())).await;
-                Ok(PAGE.to_owned())
+                let flash = Flash::Notice(notice(error), slug.to_owned());
+                Ok(self.back_to_list(&visitor, &flash).await)
             }
         }
     }
 
-    async fn disconnect(&self, slug: &str) -> Result<(), PortalError> {
-        let (browser, link) = self.visitor().await?;
+    async fn disconnect(&self, visit: &Visit, slug: &str) -> Result<String, PortalError> {
+        let visitor = self.visitor(visit).await?;
+        let account = &visitor.session().linked_account;
         // A disabled app's connections can still be removed (and their tokens revoked).
         let outcome = match self
             .state
-            .disconnect(&link.linked_account, slug, Actor::EndCustomer)
+            .disconnect(account, slug, Actor::EndCustomer)
             .await
         {
-            Ok(0) => self
-                .state
-                .enabled_app(&link.linked_account, slug)
-                .await
-                .map(|_| 0),
+            Ok(0) => self.state.enabled_app(account, slug).await.map(|_| 0),
             other => other,
         };
         let flash = match outcome {
             Ok(_) => Flash::Disconnected(slug.to_owned()),
             Err(error) => Flash::Notice(notice(error), slug.to_owned()),
         };
-        hosted::set_flash(&browser, &flash).await;
-        Ok(())
+        Ok(self.back_to_list(&visitor, &flash).await)
     }
 
     async fn save_keys(
         &self,
+        visit: &Visit,
         slug: &str,
         values: &std::collections::BTreeMap<String, String>,
-    ) -> Result<(), PortalError> {
-        let (browser, link) = self.visitor().await?;
-        let flash = match self.state.enabled_app(&link.linked_account, slug).await {
+    ) -> Result<String, PortalError> {
+        let visitor = self.visitor(visit).await?;
+        let account = &visitor.session().linked_account;
+        let flash = match self.state.enabled_app(account, slug).await {
             Ok(app) if app.auth_type == crate::catalog::AuthKind::KeyBased => {
-                let outcome = self
-                    .state
-                    .save_keys(&link.linked_account, &app, values)
-                    .await;
+                let outcome = self.state.save_keys(account, &app, values).await;
                 key_form_outcome(&app, values, outcome)
             }
             Ok(_) => Flash::Notice(Notice::UnknownApp, slug.to_owned()),
             Err(error) => Flash::Notice(notice(error), slug.to_owned()),
         };
-        hosted::set_flash(&browser, &flash).await;
-        Ok(())
+        Ok(self.back_to_list(&visitor, &flash).await)
     }
 
-    async fn hosted_page(&self) -> Result<HostedPage, PortalError> {
-        let (browser, link) = self.visitor().await?;
+    async fn page(&self, visit: &Visit, done: Option<&str>) -> Result<HostedPage, PortalError> {
+        let visitor = self.visitor(visit).await?;
+        let session = visitor.session();
+        let unavailable = |error: sea_orm::DbErr| {
+            tracing::error!(%error, "app list failed");
+            PortalError::Unavailable
+        };
         let apps = crate::connections::apps_for_linked_account(
             &self.state.db,
             &self.state.catalog,
-            &link.linked_account,
+            &session.linked_account,
         )
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "hosted page: app list failed");
-            PortalError::Unavailable
-        })?;
+        .map_err(unavailable)?;
+        let flows = crate::oauth::flows_in_flight(
+            &self.state.db,
+            &session.linked_account.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(unavailable)?;
         let warn_ahead = self.state.refresh.expiring_ahead;
-        let mut cards: Vec<AppCard> = apps.iter().map(|entry| card(entry, warn_ahead)).collect();
+        let mut cards: Vec<AppCard> = apps
+            .iter()
+            .map(|entry| {
+                let flow = flows
+                    .iter()
+                    .find(|(slug, _)| *slug == entry.app.slug)
+                    .map(|(_, flow)| *flow);
+                card(entry, warn_ahead, flow)
+            })
+            .collect();
         // What needs the customer's attention comes first, then what they already use.
         cards.sort_by_key(|card| match card.status {
             CardStatus::ReauthRequired { .. } => 0,
@@ -174,11 +251,26 @@ impl Portal for PortalBackend {
             CardStatus::NotConnected => 2,
             CardStatus::TurnedOff(_) => 3,
         });
+        let (flash, embed) = match &visitor {
+            Visitor::Hosted(browser, _) => (hosted::flash(browser).await, None),
+            Visitor::Embed(token, session, _) => {
+                let message =
+                    done.and_then(|done| embed::message(&self.state.vault, session, done));
+                let (flash, before) = message.map(|m| (m.flash, m.before)).unzip();
+                let view = EmbedView {
+                    token: token.clone(),
+                    allowed_origins: tenancy::allowed_origins(&session.org),
+                    before,
+                };
+                (flash, Some(view))
+            }
+        };
         Ok(HostedPage {
-            branding: branding(&link),
-            linked_account_name: link.linked_account.name.clone(),
+            branding: branding(session),
+            linked_account_name: session.linked_account.name.clone(),
             apps: cards,
-            flash: hosted::flash(&browser).await,
+            flash,
+            embed,
         })
     }
 }
@@ -269,7 +361,11 @@ fn branding(session: &Session) -> Branding {
     }
 }
 
-fn card(entry: &AppWithConnections<'_>, warn_ahead: chrono::Duration) -> AppCard {
+fn card(
+    entry: &AppWithConnections<'_>,
+    warn_ahead: chrono::Duration,
+    flow: Option<Flow>,
+) -> AppCard {
     let app = &*entry.app;
     let now = chrono::Utc::now();
     let accounts: Vec<ConnectedAccount> = entry
@@ -297,7 +393,15 @@ fn card(entry: &AppWithConnections<'_>, warn_ahead: chrono::Duration) -> AppCard
         (None, true) => CardStatus::NotConnected,
         (None, false) => CardStatus::Connected(accounts),
     };
+    // A sign-in in flight is news only on a card that is not connected (yet, or any more).
+    let flow = flow.filter(|_| {
+        matches!(
+            status,
+            CardStatus::NotConnected | CardStatus::ReauthRequired { .. }
+        )
+    });
     AppCard {
+        flow,
         slug: app.slug.clone(),
         name: app.name.clone(),
         icon_url: app.icon_url(""),

@@ -7,7 +7,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     routing::{get, post, put},
 };
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -240,17 +239,7 @@ async fn create_connect_url(
         body.bg_color.as_deref(),
         body.logo.as_deref(),
     )?;
-    let ttl = match body.expires_in {
-        None => sessions::DEFAULT_TTL,
-        Some(seconds) if (60..=sessions::MAX_TTL.num_seconds()).contains(&seconds) => {
-            Duration::seconds(seconds)
-        }
-        Some(_) => {
-            return Err(
-                FieldError::new("expires_in", "must be between 60 seconds and 30 days").into(),
-            );
-        }
-    };
+    let ttl = sessions::lifetime(body.expires_in)?;
     let issued = sessions::issue(
         &state.db,
         &account,

@@ -112,7 +112,18 @@ async fn consent_page(
         client = esc(&request.client_id),
         scope = esc(&scope),
     );
-    render(StatusCode::OK, "Sandbox sign-in", &body)
+    let mut page = render(StatusCode::OK, "Sandbox sign-in", &body);
+    if state
+        .sandbox
+        .as_ref()
+        .is_some_and(|sandbox| sandbox.settings.isolate)
+    {
+        page.headers_mut().insert(
+            "cross-origin-opener-policy",
+            axum::http::HeaderValue::from_static("same-origin"),
+        );
+    }
+    page
 }
 
 #[derive(Deserialize)]

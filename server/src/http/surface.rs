@@ -7,8 +7,10 @@ pub(super) enum Surface {
     VendorApi,
     /// The other `/api/*` routes, which the SDK calls with a session token.
     Sdk,
-    /// Built files: `/pkg/*`, `/icons/*`, the favicon.
+    /// Built files: `/pkg/*`, `/icons/*`, the favicon, the host-page script `/portico.js`.
     Asset,
+    /// The embedded widget, `/embed/*`: a page that the org's allowed origins may frame.
+    Embed,
     /// Called by machines, not people: health probes, providers' events, and the sandbox's
     /// token and revocation endpoints (which Portico itself calls).
     Machine,
@@ -22,9 +24,14 @@ impl Surface {
             Self::VendorApi
         } else if path.starts_with("/api/") {
             Self::Sdk
-        } else if path.starts_with("/pkg/") || path.starts_with("/icons/") || path == "/favicon.svg"
+        } else if path.starts_with("/pkg/")
+            || path.starts_with("/icons/")
+            || path == "/favicon.svg"
+            || path == "/portico.js"
         {
             Self::Asset
+        } else if path.starts_with("/embed/") {
+            Self::Embed
         } else if path == "/health"
             || path == "/ready"
             || path.starts_with("/sandbox/oauth/token")
@@ -57,6 +64,9 @@ mod tests {
         assert_eq!(Surface::of("/api/v1/slack/integrate"), Surface::Sdk);
         assert_eq!(Surface::of("/pkg/portico.wasm"), Surface::Asset);
         assert_eq!(Surface::of("/favicon.svg"), Surface::Asset);
+        assert_eq!(Surface::of("/portico.js"), Surface::Asset);
+        assert_eq!(Surface::of("/embed/pst_x"), Surface::Embed);
+        assert_eq!(Surface::of("/embed/pst_x/events"), Surface::Embed);
         assert_eq!(Surface::of("/ready"), Surface::Machine);
         assert_eq!(Surface::of("/sandbox/oauth/token"), Surface::Machine);
         assert_eq!(Surface::of("/hooks/slack"), Surface::Machine);

@@ -72,6 +72,7 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
         sandbox: Some(SandboxSettings {
             access_ttl: 3600,
             refresh_ttl: 86400,
+            isolate: false,
         }),
         mode: Mode::Dev,
         // Providers in tests are real servers on 127.0.0.1.

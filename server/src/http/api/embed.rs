@@ -1,0 +1,58 @@
+//! `POST /api/v2/public/embed-token`: a token for the embedded widget of one linked account.
+
+use axum::{Json, Router, extract::State, routing::post};
+use serde::{Deserialize, Serialize};
+
+use crate::http::extract::{ApiJson, ApiKey};
+use crate::http::{ApiError, AppState, timestamp};
+use crate::sessions::{self, Branding, Purpose};
+use crate::tenancy::{self, LinkedAccountInput};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/v2/public/embed-token", post(create))
+}
+
+#[derive(Deserialize)]
+struct EmbedTokenBody {
+    linked_account_id: String,
+    name: Option<String>,
+    /// Lifetime in seconds (default 24 hours, at most 30 days).
+    expires_in: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct EmbedTokenView {
+    /// What `DELETE /api/v2/public/session-token/{id}` revokes it by.
+    id: String,
+    token: String,
+    embed_url: String,
+    expires_at: String,
+}
+
+/// Creates the linked account when it is new, like a session token does: a vendor embeds the
+/// widget for whoever is signed in to its own app.
+async fn create(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    ApiJson(body): ApiJson<EmbedTokenBody>,
+) -> Result<Json<EmbedTokenView>, ApiError> {
+    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
+    let ttl = sessions::lifetime(body.expires_in)?;
+    let account =
+        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
+    let issued = sessions::issue(
+        &state.db,
+        &account,
+        Purpose::Embed,
+        &Branding::default(),
+        ttl,
+        None,
+    )
+    .await?;
+    Ok(Json(EmbedTokenView {
+        embed_url: format!("{}/embed/{}", state.public_url, issued.token),
+        id: issued.id,
+        token: issued.token,
+        expires_at: timestamp(issued.expires_at),
+    }))
+}
