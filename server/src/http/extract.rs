@@ -172,15 +172,21 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
 pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("the body is not valid JSON".to_owned()))?;
-    serde_json::from_value(value).map_err(|error| {
-        // serde names the offending field between backticks, e.g. "missing field `name`".
-        let detail = error.to_string();
-        let field = detail
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        // The path names the offending field (`expires_in`, `udf.tags`); serde names a missing
+        // one between backticks ("missing field `name`"); the body itself otherwise.
+        let path = error.path().to_string();
+        let detail = error.inner().to_string();
+        let named = detail
             .split('`')
             .nth(1)
-            .filter(|name| !name.is_empty() && name.len() <= 64 && !name.contains(' '))
-            .unwrap_or("body")
-            .to_owned();
+            .filter(|name| !name.is_empty() && name.len() <= 64 && !name.contains(' '));
+        let field = match (path.as_str(), named) {
+            ("." | "", Some(name)) => name.to_owned(),
+            ("." | "", None) => "body".to_owned(),
+            (path, _) if path.len() <= 64 => path.to_owned(),
+            _ => "body".to_owned(),
+        };
         ApiError::Validation(vec![FieldError::new(field, detail)])
     })
 }

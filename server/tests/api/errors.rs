@@ -120,7 +120,7 @@ async fn invalid_fields_are_422_naming_the_field() {
             json!({ "linked_account_id": "x".repeat(256) }),
             "linked_account_id",
         ),
-        (json!({ "linked_account_id": 42 }), "body"),
+        (json!({ "linked_account_id": 42 }), "linked_account_id"),
         (
             json!({ "linked_account_id": "ok", "name": "bad\u{7}bell" }),
             "name",

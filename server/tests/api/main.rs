@@ -4,6 +4,7 @@
 mod applications;
 mod binding;
 mod egress;
+mod embed;
 mod errors;
 mod helpers;
 mod hosted_page;

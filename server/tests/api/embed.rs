@@ -1,0 +1,485 @@
+//! The embedded widget: its token, its page and headers, its forms with no cookie, and the state
+//! stream it learns from.
+
+use std::time::Duration;
+
+use portico::tenancy;
+use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE, X_FRAME_OPTIONS};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestOrg, assert_error, browser, consent, session_token, spawn_app};
+
+/// A browser frame on another site: it keeps no cookie and does not follow redirects.
+fn frame() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn embed_token(app: &TestApp, org: &TestOrg, account: &str) -> Value {
+    let response = app
+        .post_json(
+            org,
+            "/api/v2/public/embed-token",
+            json!({ "linked_account_id": account }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// Posts one of the widget's forms as its frame would (same origin, no cookie); returns where
+/// it sends the frame next.
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+    let response = frame()
+        .post(app.url(path))
+        .header("origin", app.base.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{path}");
+    assert!(response.headers().get(SET_COOKIE).is_none(), "{path}");
+    response.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+/// Connect in the widget, as its sign-in window sends the form: the answer sends the window to
+/// the provider and gives it the flow cookie, a first-party cookie of that window.
+async fn start_sign_in(app: &TestApp, window: &reqwest::Client, token: &str) -> url::Url {
+    let response = window
+        .post(app.url("/_portal/connect"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .form(&[("slug", "sandbox"), ("embed", token)])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection());
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("portico_flow="), "{cookie}");
+    url::Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap()
+}
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let response = frame().get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    assert!(response.headers().get(SET_COOKIE).is_none(), "{path}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_embed_token_opens_the_widget_and_nothing_else() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox", "twilio"]).await;
+    let issued = embed_token(&app, &org, "cust").await;
+    let token = issued["token"].as_str().unwrap();
+    assert_eq!(
+        issued["embed_url"].as_str().unwrap(),
+        format!("{}/embed/{token}", app.base)
+    );
+    assert!(issued["expires_at"].as_str().unwrap().ends_with('Z'));
+
+    // The widget needs no cookie, and sets none; every form carries the token.
+    let html = page(&app, &format!("/embed/{token}")).await;
+    assert!(html.contains("data-app-card=\"sandbox\""));
+    assert!(html.contains("data-app-card=\"twilio\""));
+    assert_eq!(
+        html.matches(&format!("name=\"embed\" value=\"{token}\""))
+            .count(),
+        2,
+        "the sandbox's Connect form and Twilio's key form"
+    );
+    assert!(!html.contains("Secured by Portico"), "no page chrome");
+
+    // Not a hosted link, not an SDK token.
+    let hosted = frame()
+        .get(app.url(&format!("/connect/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hosted.status(), 410);
+    let sdk = app.sdk_get("/api/v2/f-sdk/application", token).await;
+    assert_eq!(sdk.status(), 401);
+    // Nor does either of those open the widget, or its state stream.
+    let link = app.hosted_url(&org, "cust").await;
+    let link_token = link.rsplit('/').next().unwrap().to_owned();
+    let sdk_token = session_token(&app, &org, "cust").await;
+    for other in [link_token.as_str(), sdk_token.as_str()] {
+        let response = frame()
+            .get(app.url(&format!("/embed/{other}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("This link is not valid")
+        );
+        let events = frame()
+            .get(app.url(&format!("/embed/{other}/events")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(events.status(), 401);
+    }
+
+    // Revoked like any token: the widget stops at once.
+    let id = issued["id"].as_str().unwrap();
+    let revoked = app
+        .client
+        .delete(app.url(&format!("/api/v2/public/session-token/{id}")))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    let gone = frame()
+        .get(app.url(&format!("/embed/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 401);
+}
+
+#[tokio::test]
+async fn bad_embed_token_requests_name_the_field_and_create_nothing() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let long = "x".repeat(300);
+    let cases = [
+        (json!({}), 422, "linked_account_id"),
+        (json!({ "linked_account_id": "" }), 422, "linked_account_id"),
+        (
+            json!({ "linked_account_id": long }),
+            422,
+            "linked_account_id",
+        ),
+        (
+            json!({ "linked_account_id": "a", "expires_in": 10 }),
+            422,
+            "expires_in",
+        ),
+        (
+            json!({ "linked_account_id": "a", "expires_in": 31 * 86_400 }),
+            422,
+            "expires_in",
+        ),
+        (
+            json!({ "linked_account_id": "a", "expires_in": "soon" }),
+            422,
+            "expires_in",
+        ),
+    ];
+    for (body, status, field) in cases {
+        let response = app
+            .post_json(&org, "/api/v2/public/embed-token", body.clone())
+            .await;
+        let answer = assert_error(response, status, "validation_failed").await;
+        assert!(
+            answer["error"]["fields"][field].is_string(),
+            "{body}: {answer}"
+        );
+    }
+    let unauthenticated = app
+        .client
+        .post(app.url("/api/v2/public/embed-token"))
+        .json(&json!({ "linked_account_id": "a" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    assert_eq!(app.count("session_token").await, 0);
+    assert_eq!(app.count("linked_account").await, 0);
+
+    // A unicode name is kept as given, and the token lives as long as asked.
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/embed-token",
+            json!({ "linked_account_id": "zoë", "name": "Zoë Ümlaut 🚀", "expires_in": 120 }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let expires = chrono::DateTime::parse_from_rfc3339(body["expires_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let left = expires - chrono::Utc::now();
+    assert!(left <= chrono::Duration::seconds(120) && left > chrono::Duration::seconds(60));
+    assert_eq!(
+        app.linked_account(&org, "zoë").await.name.as_deref(),
+        Some("Zoë Ümlaut 🚀")
+    );
+}
+
+#[tokio::test]
+async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = embed_token(&app, &org, "cust").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let policy_of = |response: &reqwest::Response| {
+        response.headers()[CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let widget = format!("/embed/{token}");
+
+    // An org that allowed no origin: nobody may frame it.
+    let response = frame().get(app.url(&widget)).send().await.unwrap();
+    assert!(policy_of(&response).contains("frame-ancestors 'none';"));
+    assert!(response.headers().get(X_FRAME_OPTIONS).is_none());
+
+    for origin in ["https://app.acme.example", "http://localhost:5173"] {
+        tenancy::allow_origin(&app.db, &org.id, origin)
+            .await
+            .unwrap();
+    }
+    let response = frame().get(app.url(&widget)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let policy = policy_of(&response);
+    assert!(
+        policy.contains("frame-ancestors https://app.acme.example http://localhost:5173;"),
+        "{policy}"
+    );
+    // Only the page's own scripts run, as on the hosted page.
+    assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
+    assert!(response.headers().get(X_FRAME_OPTIONS).is_none());
+    assert_eq!(response.headers()["cache-control"], "no-store");
+
+    // The hosted page is never framed.
+    let hosted = app
+        .follow(&browser(), &app.hosted_url(&org, "cust").await)
+        .await;
+    assert!(policy_of(&hosted).contains("frame-ancestors 'none';"));
+    assert_eq!(hosted.headers()[X_FRAME_OPTIONS], "DENY");
+
+    // A widget that cannot be shown says so wherever it is framed: there is nothing to click.
+    let unknown = frame()
+        .get(app.url("/embed/pst_unknown"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 401);
+    assert!(policy_of(&unknown).contains("frame-ancestors *;"));
+}
+
+#[tokio::test]
+async fn the_widgets_forms_work_with_no_cookie_and_keep_nothing_in_the_address() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["twilio"]).await;
+    let token = embed_token(&app, &org, "cust").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sid = "AC0123456789abcdef0123456789abcdef";
+    let save = |number: &'static str| {
+        [
+            ("slug", "twilio"),
+            ("embed", token.as_str()),
+            ("values[number]", number),
+            ("values[sid]", sid),
+        ]
+    };
+
+    // A refusal comes back to the open form, with its message and the number as typed.
+    let next = post_form(&app, "/_portal/save-keys", &save("call me maybe")).await;
+    assert!(next.starts_with(&format!("/embed/{token}?done=")), "{next}");
+    assert!(!next.contains("call") && !next.contains(sid), "{next}");
+    let html = page(&app, &next).await;
+    assert!(html.contains("Phone number must contain only digits"));
+    assert!(html.contains("value=\"call me maybe\""));
+    assert!(!html.contains(sid), "secrets never come back");
+    assert_eq!(app.count("connection").await, 0);
+
+    // Another widget's message means nothing here.
+    let other = embed_token(&app, &org, "other").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = next.split("done=").nth(1).unwrap();
+    let foreign = page(&app, &format!("/embed/{other}?done={done}")).await;
+    assert!(!foreign.contains("Phone number must"));
+
+    let next = post_form(&app, "/_portal/save-keys", &save("+14155550100")).await;
+    let html = page(&app, &next).await;
+    assert!(html.contains("Twilio is connected."));
+    assert_eq!(app.count("connection").await, 1);
+
+    // A form with a hosted link's token, or none, changes nothing.
+    let link = app.hosted_url(&org, "cust").await;
+    let link_token = link.rsplit('/').next().unwrap();
+    for embed in [link_token, "", "pst_forged"] {
+        post_form(
+            &app,
+            "/_portal/disconnect",
+            &[("slug", "twilio"), ("embed", embed)],
+        )
+        .await;
+        assert_eq!(app.count("connection").await, 1, "{embed:?}");
+    }
+
+    let next = post_form(
+        &app,
+        "/_portal/disconnect",
+        &[("slug", "twilio"), ("embed", token.as_str())],
+    )
+    .await;
+    assert!(page(&app, &next).await.contains("Twilio was disconnected."));
+    assert_eq!(app.count("connection").await, 0);
+}
+
+/// Reads server-sent events from a stream.
+struct Events {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    async fn open(app: &TestApp, token: &str) -> Self {
+        let response = frame()
+            .get(app.url(&format!("/embed/{token}/events")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event's name and data (keep-alive comments skipped).
+    async fn next(&mut self) -> (String, String) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut name, mut data) = (String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("event: ") {
+                        name = value.to_owned();
+                    } else if let Some(value) = line.strip_prefix("data: ") {
+                        data.push_str(value);
+                    }
+                }
+                if !name.is_empty() {
+                    return (name, data);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(20), self.response.chunk())
+                .await
+                .expect("an event within 20 s")
+                .unwrap()
+                .expect("the stream is open");
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+
+    async fn state(&mut self) -> Value {
+        let (name, data) = self.next().await;
+        assert_eq!(name, "state", "{data}");
+        serde_json::from_str(&data).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let issued = embed_token(&app, &org, "cust").await;
+    let token = issued["token"].as_str().unwrap().to_owned();
+    let mut events = Events::open(&app, &token).await;
+    assert_eq!(
+        events.state().await,
+        json!({ "connections": [], "flows": [] })
+    );
+
+    let window = browser();
+    let authorize = start_sign_in(&app, &window, &token).await;
+    assert_eq!(authorize.path(), "/sandbox/oauth/authorize");
+    assert_eq!(
+        events.state().await,
+        json!({ "connections": [], "flows": [["sandbox", "waiting"]] })
+    );
+    let waiting = page(&app, &format!("/embed/{token}")).await;
+    assert!(waiting.contains("Waiting for you to finish signing in…"));
+
+    let callback = consent(&app, &authorize, "approve", "Stream user").await;
+    let done = window.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(
+        done.text()
+            .await
+            .unwrap()
+            .contains("You can close this tab")
+    );
+    let state = events.state().await;
+    assert_eq!(state["flows"], json!([]));
+    let connection = &state["connections"][0];
+    assert_eq!(connection["slug"], "sandbox");
+    assert_eq!(connection["identifier"], "Stream user");
+    assert_eq!(connection["reason"], Value::Null);
+    assert_eq!(state["connections"].as_array().unwrap().len(), 1);
+    assert!(!state.to_string().contains("access_token"));
+
+    // A sign-in nobody finished: once its time is up, the widget says to try again.
+    start_sign_in(&app, &browser(), &token).await;
+    assert_eq!(
+        events.state().await["flows"],
+        json!([["sandbox", "waiting"]])
+    );
+    let statement = sea_orm::Statement::from_string(
+        app.db.get_database_backend(),
+        "UPDATE oauth_state SET expires_at = created_at WHERE consumed_at IS NULL",
+    );
+    sea_orm::ConnectionTrait::execute_raw(&app.db, statement)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.state().await["flows"],
+        json!([["sandbox", "not_finished"]])
+    );
+
+    // The token revoked: the stream says so and ends.
+    let id = issued["id"].as_str().unwrap();
+    app.client
+        .delete(app.url(&format!("/api/v2/public/session-token/{id}")))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap();
+    let (name, _) = events.next().await;
+    assert_eq!(name, "end");
+}
+
+#[tokio::test]
+async fn a_sign_in_left_unfinished_reads_not_connected_try_again() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = embed_token(&app, &org, "cust").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    start_sign_in(&app, &browser(), &token).await;
+    let statement = sea_orm::Statement::from_string(
+        app.db.get_database_backend(),
+        "UPDATE oauth_state SET expires_at = created_at",
+    );
+    sea_orm::ConnectionTrait::execute_raw(&app.db, statement)
+        .await
+        .unwrap();
+    let html = page(&app, &format!("/embed/{token}")).await;
+    assert!(html.contains("data-flow=\"not-finished\""));
+    assert!(html.contains("Not connected — try again"));
+}
