@@ -52,6 +52,8 @@ pub struct AppState {
     /// The built-in practice provider, when it is turned on.
     pub sandbox: Option<Arc<Sandbox>>,
     pub limits: Arc<limits::Limits>,
+    /// Set once the server is shutting down: long-lived answers (the widget's state stream) end.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl std::ops::Deref for AppState {

@@ -79,6 +79,7 @@ impl Portico {
             sandbox: config
                 .sandbox
                 .map(|settings| Arc::new(Sandbox::new(settings))),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         };
         Ok(Self {
             listener,
@@ -118,10 +119,12 @@ impl Portico {
         self.state.db.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests. The background
-    /// workers run beside the server and end with it.
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests (streams that would
+    /// never finish, like the widget's, end first). The background workers run beside the
+    /// server and end with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let services = self.state.services.clone();
+        let stopping = self.state.stopping.clone();
         crate::workers::spawn(&services);
         // Client addresses feed the per-address rate limits.
         let served = axum::serve(
@@ -129,7 +132,10 @@ impl Portico {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stopping.send_replace(true);
+        })
         .await;
         crate::workers::finish(&services).await;
         served

@@ -13,6 +13,7 @@ pub fn AppCardView(
     visit: Visit,
 ) -> impl IntoView {
     let actions = card_actions(&card, &visit);
+    let framed = visit.embed_token().is_some();
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
     let key_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
         view! {
@@ -106,13 +107,19 @@ pub fn AppCardView(
                 />
                 <div>
                     <h2 id=heading_id>{card.name}</h2>
-                    <ul class="tags" aria-label="Categories">
-                        {card
-                            .tags
-                            .into_iter()
-                            .map(|tag| view! { <li class="tag">{tag}</li> })
-                            .collect_view()}
-                    </ul>
+                    // The compact widget leaves the categories to its filter.
+                    {(!framed)
+                        .then(|| {
+                            view! {
+                                <ul class="tags" aria-label="Categories">
+                                    {card
+                                        .tags
+                                        .into_iter()
+                                        .map(|tag| view! { <li class="tag">{tag}</li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
                 </div>
             </div>
             <p class="app-card__description">{card.description}</p>
@@ -127,7 +134,6 @@ pub fn AppCardView(
 /// the sign-in opens in a new window (a popup once the bridge island runs), since providers
 /// refuse to be framed; every form carries the widget's token.
 fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
-    let home = visit.home();
     let embed = visit.embed_token();
     let popup = embed.is_some();
     let (primary, another) = match (&card.status, card.auth_type) {
@@ -160,7 +166,7 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
         view! {
             <a
                 class=class
-                href=format!("{home}?connect={slug}")
+                href=format!("?connect={slug}")
                 data-opens=dialog
                 aria-label=format!("{label}: {name}")
             >
@@ -178,12 +184,10 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
             } else {
                 "button"
             };
-            let popup_slug = popup.then(|| slug.clone());
             view! {
                 <ActionForm
                     action
                     attr:target=popup.then_some("_blank")
-                    attr:data-popup=popup_slug
                 >
                     <input type="hidden" name="slug" value=slug />
                     <EmbedField embed />

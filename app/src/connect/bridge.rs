@@ -152,8 +152,9 @@ mod wire {
         });
     }
 
-    /// Connect and Reconnect open the provider in a popup; the form's own `target="_blank"`
-    /// (a new tab) is kept when the browser refuses the popup.
+    /// Connect and Reconnect open the provider in a popup, cut off from the widget (no page
+    /// the sign-in passes through can reach back into it); the form's own `target="_blank"`
+    /// (a new tab, also without an opener) is kept when the browser refuses the popup.
     fn popups(bridge: &Shared) {
         let bridge = bridge.clone();
         listen(&document(), "submit", move |event: web_sys::Event| {
@@ -163,12 +164,23 @@ mod wire {
             else {
                 return;
             };
-            let Some(slug) = form.get_attribute("data-popup") else {
+            // The sign-in forms are the ones that open a new window.
+            if form.get_attribute("target").as_deref() != Some("_blank") {
+                return;
+            }
+            let Some(slug) = form
+                .query_selector("input[name=slug]")
+                .ok()
+                .flatten()
+                .and_then(|input| input.get_attribute("value"))
+            else {
                 return;
             };
             let features = "popup,width=520,height=720";
-            if let Ok(Some(_)) = window().open_with_url_and_target_and_features("", POPUP, features)
+            if let Ok(Some(popup)) =
+                window().open_with_url_and_target_and_features("", POPUP, features)
             {
+                let _ = popup.set_opener(&JsValue::NULL);
                 form.set_target(POPUP);
             }
             bridge.borrow_mut().waiting = Some((slug, false));

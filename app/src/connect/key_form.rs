@@ -79,7 +79,9 @@ pub fn KeyForm(
             }
         })
         .collect_view();
-    let page = visit.home();
+    // Back to the list as it is, without the open form (relative: the widget's address
+    // holds its token).
+    let page = "?";
     let embed = visit.embed_token();
     let closes = dialog_id.clone();
     let labelled_by = title_id.clone();

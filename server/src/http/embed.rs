@@ -46,6 +46,7 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
 
 struct Watch {
     state: AppState,
+    stopping: tokio::sync::watch::Receiver<bool>,
     session: Session,
     last: Option<WidgetState>,
     looks: u32,
@@ -54,6 +55,7 @@ struct Watch {
 
 fn watch(state: AppState, session: Session) -> impl Stream<Item = Result<Event, Infallible>> {
     let start = Watch {
+        stopping: state.stopping.subscribe(),
         state,
         session,
         last: None,
@@ -66,7 +68,11 @@ fn watch(state: AppState, session: Session) -> impl Stream<Item = Result<Event, 
         }
         loop {
             if watch.last.is_some() {
-                tokio::time::sleep(EVERY).await;
+                // A server shutting down ends the stream; the browser reconnects elsewhere.
+                tokio::select! {
+                    () = tokio::time::sleep(EVERY) => {}
+                    _ = watch.stopping.wait_for(|stopping| *stopping) => return None,
+                }
             }
             watch.looks += 1;
             if watch.looks % TOKEN_EVERY == 0 && !still_valid(&watch).await {

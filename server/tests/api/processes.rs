@@ -441,3 +441,52 @@ async fn operators_list_test_and_replay_webhooks_from_the_command_line() {
     let all = wait_for(&received, 3).await;
     assert_eq!(all[2].0["webhook-id"], all[0].0["webhook-id"]);
 }
+
+#[tokio::test]
+async fn a_server_told_to_stop_ends_the_widgets_streams_and_exits() {
+    let app = spawn_app_with(|_| {}).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let serve = Serve::start(&app).await;
+    let client = reqwest::Client::new();
+    let issued: Value = client
+        .post(format!("{}/api/v2/public/embed-token", serve.base))
+        .header("x-api-key", &org.key)
+        .json(&serde_json::json!({ "linked_account_id": "cust" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["token"].as_str().unwrap();
+    let mut stream = client
+        .get(format!("{}/embed/{token}/events", serve.base))
+        .send()
+        .await
+        .unwrap();
+    let first = stream.chunk().await.unwrap().expect("the first state");
+    assert!(
+        std::str::from_utf8(&first)
+            .unwrap()
+            .contains("event: state")
+    );
+
+    let mut child = serve.child;
+    let pid = child.id().unwrap().to_string();
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    // The stream ends instead of holding the shutdown open, and the process exits cleanly.
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the widget's stream did not end");
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("portico exits after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
