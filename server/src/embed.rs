@@ -43,14 +43,25 @@ fn binding(token_id: &str) -> Binding {
     Binding::new("embed_message", &[("token", token_id)])
 }
 
-/// The address of the widget showing `flash` once: the message is sealed for this token, so
-/// the address reveals nothing typed into a form and works for no other widget.
+/// Where a button's message is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// In the widget's list.
+    InList,
+    /// In the sign-in window a Connect opened: a sign-in that cannot start says why there,
+    /// where the customer is looking.
+    InSignInWindow,
+}
+
+/// The address that shows `flash` once: the message is sealed for this token, so the address
+/// reveals nothing typed into a form and works for no other widget.
 pub fn page_with(
     vault: &Vault,
     token: &str,
     session: &Session,
     flash: &Flash,
     before: &WidgetState,
+    shown: Shown,
 ) -> String {
     let sealed = Sealed {
         flash: flash.clone(),
@@ -59,7 +70,10 @@ pub fn page_with(
     };
     let plain = serde_json::to_vec(&sealed).expect("messages serialize");
     let done = URL_SAFE_NO_PAD.encode(vault.seal(&plain, &binding(&session.token_id)));
-    format!("/embed/{token}?done={done}")
+    match shown {
+        Shown::InList => format!("/embed/{token}?done={done}"),
+        Shown::InSignInWindow => format!("/embed/{token}/sign-in?done={done}"),
+    }
 }
 
 /// The message a button left, if `done` is one sealed for this token and still fresh.
@@ -145,7 +159,7 @@ mod tests {
             connections: vec![],
             flows: vec![("twilio".to_owned(), app::dto::Flow::Waiting)],
         };
-        let address = page_with(&vault, "pst_abc", &mine, &flash, &before);
+        let address = page_with(&vault, "pst_abc", &mine, &flash, &before, Shown::InList);
         assert!(address.starts_with("/embed/pst_abc?done="), "{address}");
         assert!(!address.contains("4155550123"), "{address}");
         let done = address.split("done=").nth(1).unwrap();

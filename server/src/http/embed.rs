@@ -1,14 +1,17 @@
-//! `GET /embed/{token}/events`: what the embedded widget watches, as server-sent events. An
-//! event `state` carries the linked account's [`WidgetState`] each time it changes (the first
-//! at once); `end` says the token expired or was revoked, and the stream closes. The widget
-//! learns that a sign-in finished from here, not from its popup.
+//! The widget's routes beside its page. `GET /embed/{token}/events`: what the widget watches,
+//! as server-sent events. An event `state` carries the linked account's [`WidgetState`] each
+//! time it changes (the first at once); `end` says the token expired or was revoked, and the
+//! stream closes. The widget learns that a sign-in finished from here, not from its popup.
+//! `GET /embed/{token}/sign-in`: what the sign-in window shows when the sign-in could not
+//! start.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
+use app::dto::Flash;
 use app::dto::WidgetState;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{
         IntoResponse, Response,
@@ -18,6 +21,7 @@ use axum::{
 use futures_util::stream::{self, Stream};
 
 use super::AppState;
+use super::page::message;
 use crate::embed;
 use crate::sessions::{self, Purpose, Session, SessionError};
 
@@ -42,6 +46,45 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
     Sse::new(watch(state, session))
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// The sign-in window of a Connect that could not start: why, in the widget's words.
+pub async fn sign_in_refused(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<Done>,
+) -> Response {
+    let close = "You can close this window.";
+    let refused =
+        |heading: &str, text: &str| message(StatusCode::OK, heading, &[text, close], None);
+    let Ok(session) = embed::visitor(&state.db, &token).await else {
+        let (heading, text) = app::PortalError::LinkExpired.words();
+        return refused(heading, text);
+    };
+    let said = query
+        .done
+        .and_then(|done| embed::message(&state.vault, &session, &done));
+    match said.map(|said| said.flash) {
+        Some(Flash::Notice(notice, slug)) => {
+            let name = state
+                .catalog
+                .get(&slug)
+                .map_or_else(|| slug.clone(), |app| app.name.clone());
+            refused(
+                "This app cannot be connected now",
+                &notice.explanation(&name),
+            )
+        }
+        _ => refused(
+            "Nothing to sign in to here",
+            "Go back to the app list and choose Connect again.",
+        ),
+    }
 }
 
 struct Watch {

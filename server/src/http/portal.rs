@@ -102,13 +102,17 @@ impl PortalBackend {
     /// Leaves `flash` for the next page and answers that page's address: the hosted page reads
     /// it from the browser's session, the widget from its own address (sealed).
     async fn back_to_list(&self, visitor: &Visitor, flash: &Flash) -> String {
+        self.leave(visitor, flash, embed::Shown::InList).await
+    }
+
+    async fn leave(&self, visitor: &Visitor, flash: &Flash, shown: embed::Shown) -> String {
         match visitor {
             Visitor::Hosted(browser, _) => {
                 hosted::set_flash(browser, flash).await;
                 Visit::Hosted.home()
             }
             Visitor::Embed(token, session, before) => {
-                embed::page_with(&self.state.vault, token, session, flash, before)
+                embed::page_with(&self.state.vault, token, session, flash, before, shown)
             }
         }
     }
@@ -167,9 +171,12 @@ impl Portal for PortalBackend {
                 }
                 Ok(url.to_string())
             }
+            // The widget's Connect opened a window: the reason goes there.
             Err(error) => {
                 let flash = Flash::Notice(notice(error), slug.to_owned());
-                Ok(self.back_to_list(&visitor, &flash).await)
+                Ok(self
+                    .leave(&visitor, &flash, embed::Shown::InSignInWindow)
+                    .await)
             }
         }
     }

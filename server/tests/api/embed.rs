@@ -483,3 +483,36 @@ async fn a_sign_in_left_unfinished_reads_not_connected_try_again() {
     assert!(html.contains("data-flow=\"not-finished\""));
     assert!(html.contains("Not connected — try again"));
 }
+
+#[tokio::test]
+async fn a_sign_in_that_cannot_start_says_why_in_its_window() {
+    let app = spawn_app().await;
+    // Enabled, but with no OAuth client yet.
+    let org = app.org("Acme", &["slack"]).await;
+    let token = embed_token(&app, &org, "cust").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = browser()
+        .post(app.url("/_portal/connect"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .form(&[("slug", "slack"), ("embed", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection());
+    let next = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        next.starts_with(&format!("/embed/{token}/sign-in?done=")),
+        "{next}"
+    );
+    let window = page(&app, &next).await;
+    assert!(window.contains("This app cannot be connected now"));
+    assert!(window.contains("Slack is not set up yet."));
+    assert!(window.contains("You can close this window."));
+    assert_eq!(app.count("oauth_state").await, 0);
+    // Without its sealed message the page says nothing about any app.
+    let bare = page(&app, &format!("/embed/{token}/sign-in")).await;
+    assert!(bare.contains("Nothing to sign in to here"));
+}
