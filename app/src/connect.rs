@@ -16,7 +16,7 @@ mod app_card;
 mod bridge;
 mod key_form;
 mod load;
-mod search;
+pub(crate) mod search;
 
 use app_card::AppCardView;
 use bridge::EmbedBridge;
@@ -229,7 +229,7 @@ fn AppList(
             <EmbedBridge
                 allowed_origins=embed.allowed_origins
                 events_url=format!("{}/events", visit.home())
-                before=embed.before
+                announce=embed.announce
             />
         }),
         None => Either::Right(view! {

@@ -1,5 +1,7 @@
 //! Data the backend hands to pages. Plain, owned and serializable, so islands may take it as props.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// Everything the hosted connect page shows.
@@ -53,9 +55,8 @@ pub struct EmbedView {
     pub token: String,
     /// The host pages that may frame the widget and receive its events (exact origins).
     pub allowed_origins: Vec<String>,
-    /// The state before the last button was pressed, when the page follows one: what the
-    /// button changed is news for the host page.
-    pub before: Option<WidgetState>,
+    /// What the last button changed, when the page follows one: news for the host page.
+    pub announce: Vec<WidgetEvent>,
 }
 
 /// The outcome of the last button press, kept in the browser's session for the next page.
@@ -320,27 +321,27 @@ pub struct WidgetConnection {
 }
 
 /// A message the widget posts to its host page. Never carries a secret.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetEvent {
     /// `portico:connected`, `portico:reauth_required`, `portico:disconnected` or `portico:error`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub slug: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReauthReason>,
     /// What went wrong, for `portico:error`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Cow<'static, str>>,
 }
 
 impl WidgetEvent {
     fn about(kind: &'static str, connection: &WidgetConnection) -> Self {
         Self {
-            kind,
+            kind: Cow::Borrowed(kind),
             slug: connection.slug.clone(),
             connection_id: Some(connection.id.clone()),
             identifier: connection.identifier.clone(),
@@ -378,12 +379,12 @@ impl WidgetState {
             let new = !before.flows.contains(&(slug.clone(), *flow));
             if *flow == Flow::NotFinished && new {
                 events.push(WidgetEvent {
-                    kind: "portico:error",
+                    kind: Cow::Borrowed("portico:error"),
                     slug: slug.clone(),
                     connection_id: None,
                     identifier: None,
                     reason: None,
-                    code: Some("not_finished"),
+                    code: Some(Cow::Borrowed("not_finished")),
                 });
             }
         }
@@ -430,8 +431,11 @@ mod tests {
             connections: vec![connection("c1", None)],
             flows: vec![],
         };
-        let kinds = |events: Vec<WidgetEvent>| -> Vec<&'static str> {
-            events.into_iter().map(|event| event.kind).collect()
+        let kinds = |events: Vec<WidgetEvent>| -> Vec<String> {
+            events
+                .into_iter()
+                .map(|event| event.kind.into_owned())
+                .collect()
         };
         assert_eq!(
             kinds(connected.changes_since(&empty)),
@@ -469,7 +473,7 @@ mod tests {
         };
         let events = lapsed.changes_since(&waiting);
         assert_eq!(kinds(events.clone()), ["portico:error"]);
-        assert_eq!(events[0].code, Some("not_finished"));
+        assert_eq!(events[0].code.as_deref(), Some("not_finished"));
         assert!(lapsed.changes_since(&lapsed).is_empty());
     }
 

@@ -206,6 +206,8 @@ test('the widget connects, sees a revoke, reconnects and disconnects, and tells 
 
     await frame.getByRole('button', { name: 'Disconnect Portico Sandbox' }).click();
     await expect(frame.locator('[data-banner]')).toHaveText('Portico Sandbox was disconnected.');
+    // The message is shown once: the frame's address no longer carries it.
+    await expect.poll(() => widget.url()).not.toContain('done=');
     await expect.poll(() => kinds(page)).toContain('portico:disconnected');
     const gone = (await received(page)).find((m) => m.data.type === 'portico:disconnected');
     expect(gone?.data).toEqual({
@@ -252,6 +254,27 @@ test('a sign-in window opened without an opener (noopener) still ends in Connect
     await expect(frame.locator('[data-app-card="sandbox"] .badge--ok')).toContainText('Connected');
     expect(await widget.evaluate(() => (window as any).stillHere)).toBe(true);
     await expect.poll(() => kinds(page)).toEqual(['portico:ready', 'portico:connected']);
+  });
+
+test('a sign-in that cannot start says why in its window, each time it is pressed',
+  async ({ page, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, 'the popup is JavaScript');
+    const token = await embedToken('embed-not-set-up');
+    await page.goto(`${host.origin}/?token=${token}`);
+    await ready(page);
+    const frame = page.frameLocator('iframe');
+    for (let press = 0; press < 2; press++) {
+      const opened = page.waitForEvent('popup');
+      await frame.getByRole('button', { name: 'Connect: Asana' }).click();
+      const popup = await opened;
+      await expect(popup.getByRole('heading', { name: 'This app cannot be connected now' }))
+        .toBeVisible();
+      await expect(popup.getByText('Asana is not set up yet.')).toBeVisible();
+      expect(popup.url()).not.toContain(token);
+      expect(await popup.evaluate(() => window.opener)).toBeNull();
+      await popup.close();
+    }
+    await expect(frame.locator('[data-app-card="asana"] .badge')).toHaveText('Not connected');
   });
 
 test('a host page on an origin the org did not allow gets no widget and no messages',

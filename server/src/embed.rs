@@ -3,7 +3,7 @@
 //! (sealed into that page's address, since there is no session to keep it in), and the state
 //! the widget watches.
 
-use app::dto::{Flash, WidgetConnection, WidgetState};
+use app::dto::{Flash, WidgetConnection, WidgetEvent, WidgetState};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
@@ -19,76 +19,94 @@ use crate::vault::{Binding, Vault};
 const MESSAGE_TTL: Duration = Duration::minutes(5);
 
 /// The widget's session for a presented token; a hosted link or an SDK token opens no widget.
-pub async fn visitor(db: &impl ConnectionTrait, token: &str) -> Result<Session, SessionError> {
+pub(crate) async fn visitor(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Session, SessionError> {
     sessions::resolve(db, token, Purpose::Embed).await
+}
+
+/// Where a button's message is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// In the widget's list.
+    InList,
+    /// In the sign-in window a Connect opened: a sign-in that cannot start says why there,
+    /// where the customer is looking. Its address is a top-level one, so it holds no token.
+    InSignInWindow,
+}
+
+impl Shown {
+    fn binding(self) -> Binding {
+        let shown = match self {
+            Self::InList => "list",
+            Self::InSignInWindow => "sign_in_window",
+        };
+        Binding::new("embed_message", &[("shown", shown)])
+    }
 }
 
 #[derive(Serialize, Deserialize)]
 struct Sealed {
+    token_id: String,
     flash: Flash,
-    /// The state before the button was pressed, so the page that follows can tell the host
-    /// what the button changed.
-    before: WidgetState,
+    announce: Vec<WidgetEvent>,
     until: DateTime<Utc>,
 }
 
 /// What a button left for the page that follows it.
 #[derive(Debug, PartialEq)]
-pub struct Message {
+pub(crate) struct Message {
+    /// The widget's token (by id) the button was pressed in.
+    pub token_id: String,
     pub flash: Flash,
-    pub before: WidgetState,
+    /// What the button changed, for the host page.
+    pub announce: Vec<WidgetEvent>,
 }
 
-fn binding(token_id: &str) -> Binding {
-    Binding::new("embed_message", &[("token", token_id)])
-}
-
-/// Where a button's message is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shown {
-    /// In the widget's list.
-    InList,
-    /// In the sign-in window a Connect opened: a sign-in that cannot start says why there,
-    /// where the customer is looking.
-    InSignInWindow,
-}
-
-/// The address that shows `flash` once: the message is sealed for this token, so the address
-/// reveals nothing typed into a form and works for no other widget.
-pub fn page_with(
+/// The address that shows `flash` once, with what the button changed. The message is sealed,
+/// so the address reveals nothing typed into a form, and names the token it belongs to.
+pub(crate) fn page_with(
     vault: &Vault,
     token: &str,
     session: &Session,
     flash: &Flash,
-    before: &WidgetState,
+    announce: Vec<WidgetEvent>,
     shown: Shown,
 ) -> String {
     let sealed = Sealed {
+        token_id: session.token_id.clone(),
         flash: flash.clone(),
-        before: before.clone(),
+        announce,
         until: Utc::now() + MESSAGE_TTL,
     };
     let plain = serde_json::to_vec(&sealed).expect("messages serialize");
-    let done = URL_SAFE_NO_PAD.encode(vault.seal(&plain, &binding(&session.token_id)));
+    let done = URL_SAFE_NO_PAD.encode(vault.seal(&plain, &shown.binding()));
     match shown {
         Shown::InList => format!("/embed/{token}?done={done}"),
-        Shown::InSignInWindow => format!("/embed/{token}/sign-in?done={done}"),
+        Shown::InSignInWindow => format!("/embed/sign-in?done={done}"),
     }
 }
 
-/// The message a button left, if `done` is one sealed for this token and still fresh.
-pub fn message(vault: &Vault, session: &Session, done: &str) -> Option<Message> {
+/// The message in `done`, if it was sealed for where it is shown and is still fresh.
+pub(crate) fn message(vault: &Vault, done: &str, shown: Shown) -> Option<Message> {
     let sealed = URL_SAFE_NO_PAD.decode(done).ok()?;
-    let plain = vault.open(&sealed, &binding(&session.token_id)).ok()?;
+    let plain = vault.open(&sealed, &shown.binding()).ok()?;
     let message: Sealed = serde_json::from_slice(&plain).ok()?;
     (message.until > Utc::now()).then_some(Message {
+        token_id: message.token_id,
         flash: message.flash,
-        before: message.before,
+        announce: message.announce,
     })
 }
 
+/// The message a button left for this widget's list: one sealed for another token is none.
+pub(crate) fn message_for(vault: &Vault, session: &Session, done: &str) -> Option<Message> {
+    message(vault, done, Shown::InList).filter(|message| message.token_id == session.token_id)
+}
+
 /// What the widget watches: the linked account's connections and its sign-ins in flight.
-pub async fn state(
+pub(crate) async fn state(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
 ) -> Result<WidgetState, DbErr> {
@@ -155,19 +173,31 @@ mod tests {
             problem: None,
         });
         let mine = session("t1");
-        let before = WidgetState {
-            connections: vec![],
-            flows: vec![("twilio".to_owned(), app::dto::Flow::Waiting)],
-        };
-        let address = page_with(&vault, "pst_abc", &mine, &flash, &before, Shown::InList);
+        let address = page_with(&vault, "pst_abc", &mine, &flash, vec![], Shown::InList);
         assert!(address.starts_with("/embed/pst_abc?done="), "{address}");
         assert!(!address.contains("4155550123"), "{address}");
         let done = address.split("done=").nth(1).unwrap();
+        let opened = message_for(&vault, &mine, done).unwrap();
         assert_eq!(
-            message(&vault, &mine, done),
-            Some(Message { flash, before })
+            (opened.flash, opened.token_id.as_str()),
+            (flash.clone(), "t1")
         );
-        assert_eq!(message(&vault, &session("t2"), done), None);
-        assert_eq!(message(&vault, &mine, "not-sealed"), None);
+        assert_eq!(message_for(&vault, &session("t2"), done), None);
+        assert_eq!(message_for(&vault, &mine, "not-sealed"), None);
+        // A list's message is not a sign-in window's, nor the other way round.
+        assert_eq!(message(&vault, done, Shown::InSignInWindow), None);
+        let window = page_with(
+            &vault,
+            "pst_abc",
+            &mine,
+            &flash,
+            vec![],
+            Shown::InSignInWindow,
+        );
+        assert!(window.starts_with("/embed/sign-in?done="), "{window}");
+        assert!(!window.contains("pst_abc"), "{window}");
+        let done = window.split("done=").nth(1).unwrap();
+        assert_eq!(message_for(&vault, &mine, done), None);
+        assert!(message(&vault, done, Shown::InSignInWindow).is_some());
     }
 }

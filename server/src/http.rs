@@ -116,7 +116,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/connect/{token}", get(link::open_link))
         .route("/embed/{token}/events", get(embed::events))
-        .route("/embed/{token}/sign-in", get(embed::sign_in_refused))
+        .route("/embed/sign-in", get(embed::sign_in_refused))
         .route(
             "/oauth/start/{handle}",
             get(start::show).post(start::continue_to_provider),

@@ -309,7 +309,6 @@ pub async fn reseal_states(
     Ok(report)
 }
 
-/// Deletes expired and used states older than a day.
 /// How long a sign-in that ran out of time is still reported as not finished.
 const NOT_FINISHED_FOR: Duration = Duration::minutes(10);
 
@@ -344,6 +343,7 @@ pub async fn flows_in_flight(
         .collect())
 }
 
+/// Deletes expired and used states older than a day.
 pub async fn purge_states(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = oauth_state::Entity::delete_many()
         .filter(oauth_state::Column::ExpiresAt.lt(now - Duration::days(1)))

@@ -7,21 +7,24 @@
 
 use leptos::prelude::*;
 
-use crate::dto::WidgetState;
+use crate::dto::WidgetEvent;
+
+#[cfg(feature = "hydrate")]
+mod cards;
 
 /// `allowed_origins` are the host pages that may frame the widget; `events_url` streams the
-/// linked account's [`WidgetState`]; `before` is the state before the button that led to this
-/// page, whose changes the host has not heard of yet.
+/// linked account's [`WidgetState`](crate::dto::WidgetState); `announce` is what the button
+/// that led to this page changed, which the host has not heard of yet.
 #[island]
 pub fn EmbedBridge(
     allowed_origins: Vec<String>,
     events_url: String,
-    before: Option<WidgetState>,
+    announce: Vec<WidgetEvent>,
 ) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| wire::start(allowed_origins.clone(), &events_url, before.clone()));
+    Effect::new(move |_| wire::start(allowed_origins.clone(), &events_url, announce.clone()));
     #[cfg(not(feature = "hydrate"))]
-    let _ = (allowed_origins, events_url, before);
+    let _ = (allowed_origins, events_url, announce);
 }
 
 #[cfg(feature = "hydrate")]
@@ -32,16 +35,20 @@ mod wire {
     use serde::Serialize;
     use serde_json::json;
     use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-    use wasm_bindgen_futures::JsFuture;
 
-    use crate::dto::{Flow, WidgetState};
+    use super::cards;
+    use crate::dto::{Flow, WidgetEvent, WidgetState};
 
     /// The name of the popup window sign-ins open in.
     const POPUP: &str = "portico-signin";
 
+    /// How long the widget waits before following the server again after losing it.
+    const RECONNECT_MS: i32 = 5_000;
+
     #[derive(Default)]
     struct Bridge {
         allowed: Vec<String>,
+        events_url: String,
         /// The host page's origin, once it said hello from an allowed origin.
         parent: Option<String>,
         /// Messages for the host from before it said hello.
@@ -49,13 +56,15 @@ mod wire {
         state: Option<WidgetState>,
         /// The app a sign-in was started for, and whether the server has seen it in flight.
         waiting: Option<(String, bool)>,
+        /// A form of the list was sent: the page that answers it tells the host what changed.
+        leaving: bool,
     }
 
     type Shared = Rc<RefCell<Bridge>>;
 
     /// Posts a message to the host page, at its exact origin. Until the host said hello from
     /// an allowed origin, messages wait.
-    fn post(bridge: &Shared, message: &impl Serialize) {
+    fn tell_host(bridge: &Shared, message: &impl Serialize) {
         let Ok(text) = serde_json::to_string(message) else {
             return;
         };
@@ -63,10 +72,10 @@ mod wire {
             bridge.borrow_mut().queue.push(text);
             return;
         };
-        send(&origin, &text);
+        post_to(&origin, &text);
     }
 
-    fn send(origin: &str, text: &str) {
+    fn post_to(origin: &str, text: &str) {
         let Ok(Some(parent)) = window().parent() else {
             return;
         };
@@ -77,7 +86,7 @@ mod wire {
 
     /// The widget's height, so the host can size the frame to it (once the host is known: it
     /// gets the height then).
-    fn post_height(bridge: &Shared) {
+    fn tell_height(bridge: &Shared) {
         if bridge.borrow().parent.is_none() {
             return;
         }
@@ -86,7 +95,7 @@ mod wire {
             .ok()
             .flatten()
             .map_or(0, |page| page.scroll_height());
-        post(
+        tell_host(
             bridge,
             &json!({ "type": "portico:resize", "height": height }),
         );
@@ -102,27 +111,45 @@ mod wire {
         closure.forget();
     }
 
-    pub fn start(allowed: Vec<String>, events_url: &str, before: Option<WidgetState>) {
+    fn later(milliseconds: i32, run: impl FnOnce() + 'static) {
+        let closure = Closure::once_into_js(run);
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            closure.unchecked_ref(),
+            milliseconds,
+        );
+    }
+
+    pub fn start(allowed: Vec<String>, events_url: &str, announce: Vec<WidgetEvent>) {
+        // The message a button left is shown once: a reload, or the host's Back button, does
+        // not bring it back.
+        let location = window().location();
+        let answered = location.search().is_ok_and(|search| !search.is_empty());
+        if let (true, Ok(history), Ok(path)) = (answered, window().history(), location.pathname()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+        }
         let bridge: Shared = Rc::new(RefCell::new(Bridge {
             allowed,
-            state: before,
+            events_url: events_url.to_owned(),
             ..Bridge::default()
         }));
+        for event in &announce {
+            tell_host(&bridge, event);
+        }
         hello(&bridge);
-        popups(&bridge);
+        forms(&bridge);
         resizes(&bridge);
-        watch(&bridge, events_url);
+        follow(&bridge);
         // Knocks on each allowed origin: the browser delivers it only to the frame's parent,
         // and only when the parent is one of them. The host's script answers with hello.
         let knock = json!({ "type": "portico:knock" }).to_string();
         for origin in &bridge.borrow().allowed {
-            send(origin, &knock);
+            post_to(origin, &knock);
         }
     }
 
-    /// The host page's script says hello (when the frame loads, and when the widget knocks);
-    /// the browser tells who it is (`event.origin`), and only an origin the org allowed, from
-    /// the frame's own parent, is answered, once.
+    /// The host page's script says hello when the widget knocks; the browser tells who it is
+    /// (`event.origin`), and only an origin the org allowed, from the frame's own parent, is
+    /// answered, once.
     fn hello(bridge: &Shared) {
         let bridge = bridge.clone();
         listen(&window(), "message", move |event: web_sys::MessageEvent| {
@@ -136,7 +163,8 @@ mod wire {
                 .is_some_and(|kind| kind == "portico:hello");
             let origin = event.origin();
             let answered = bridge.borrow().parent.is_some();
-            if answered || !(from_parent && is_hello && bridge.borrow().allowed.contains(&origin)) {
+            let allowed = bridge.borrow().allowed.contains(&origin);
+            if answered || !(from_parent && is_hello && allowed) {
                 return;
             }
             let waiting = {
@@ -144,18 +172,19 @@ mod wire {
                 bridge.parent = Some(origin.clone());
                 std::mem::take(&mut bridge.queue)
             };
-            send(&origin, &json!({ "type": "portico:ready" }).to_string());
+            post_to(&origin, &json!({ "type": "portico:ready" }).to_string());
             for text in waiting {
-                send(&origin, &text);
+                post_to(&origin, &text);
             }
-            post_height(&bridge);
+            tell_height(&bridge);
         });
     }
 
     /// Connect and Reconnect open the provider in a popup, cut off from the widget (no page
     /// the sign-in passes through can reach back into it); the form's own `target="_blank"`
-    /// (a new tab, also without an opener) is kept when the browser refuses the popup.
-    fn popups(bridge: &Shared) {
+    /// (a new tab, also without an opener) stays when the browser refuses the popup. Any other
+    /// form moves the frame on, and the page that answers tells the host what changed.
+    fn forms(bridge: &Shared) {
         let bridge = bridge.clone();
         listen(&document(), "submit", move |event: web_sys::Event| {
             let Some(form) = event
@@ -164,26 +193,26 @@ mod wire {
             else {
                 return;
             };
-            // The sign-in forms are the ones that open a new window.
-            if form.get_attribute("target").as_deref() != Some("_blank") {
+            if !form.action().ends_with("/_portal/connect") {
+                bridge.borrow_mut().leaving = true;
                 return;
             }
-            let Some(slug) = form
+            let slug = form
                 .query_selector("input[name=slug]")
                 .ok()
                 .flatten()
-                .and_then(|input| input.get_attribute("value"))
-            else {
-                return;
-            };
+                .and_then(|input| input.get_attribute("value"));
             let features = "popup,width=520,height=720";
             if let Ok(Some(popup)) =
                 window().open_with_url_and_target_and_features("", POPUP, features)
             {
                 let _ = popup.set_opener(&JsValue::NULL);
                 form.set_target(POPUP);
+                // The form is sent once this handler returns; the next press starts afresh.
+                let form = form.clone();
+                later(0, move || form.set_target("_blank"));
             }
-            bridge.borrow_mut().waiting = Some((slug, false));
+            bridge.borrow_mut().waiting = slug.map(|slug| (slug, false));
         });
     }
 
@@ -192,7 +221,7 @@ mod wire {
             return;
         };
         let observed = bridge.clone();
-        let closure = Closure::<dyn FnMut()>::new(move || post_height(&observed));
+        let closure = Closure::<dyn FnMut()>::new(move || tell_height(&observed));
         if let Ok(observer) = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()) {
             observer.observe(&page);
         }
@@ -200,9 +229,11 @@ mod wire {
     }
 
     /// Follows the server's stream of the linked account's state: each change updates the
-    /// cards and becomes events for the host page.
-    fn watch(bridge: &Shared, events_url: &str) {
-        let Ok(source) = web_sys::EventSource::new(events_url) else {
+    /// cards and becomes events for the host page. A stream the browser gave up on (Portico
+    /// restarting, say) is followed again after a pause, unless the token is over.
+    fn follow(bridge: &Shared) {
+        let url = bridge.borrow().events_url.clone();
+        let Ok(source) = web_sys::EventSource::new(&url) else {
             return;
         };
         let on_state = bridge.clone();
@@ -210,37 +241,57 @@ mod wire {
             let Some(text) = event.data().as_string() else {
                 return;
             };
-            let Ok(state) = serde_json::from_str::<WidgetState>(&text) else {
-                return;
-            };
-            changed(&on_state, state);
+            if let Ok(state) = serde_json::from_str::<WidgetState>(&text) {
+                changed(&on_state, state);
+            }
         });
         let on_end = bridge.clone();
-        let closing = source.clone();
+        let ending = source.clone();
         listen(&source, "end", move |_: web_sys::MessageEvent| {
-            closing.close();
-            post(
-                &on_end,
-                &json!({ "type": "portico:error", "code": "session_expired" }),
-            );
+            ending.close();
+            token_over(&on_end);
+        });
+        let on_error = bridge.clone();
+        let failing = source.clone();
+        listen(&source, "error", move |_: web_sys::Event| {
+            if failing.ready_state() != web_sys::EventSource::CLOSED {
+                return;
+            }
+            let bridge = on_error.clone();
+            leptos::task::spawn_local(async move {
+                match cards::page_status().await {
+                    Some(401 | 410) => token_over(&bridge),
+                    _ => later(RECONNECT_MS, move || follow(&bridge)),
+                }
+            });
         });
     }
 
+    fn token_over(bridge: &Shared) {
+        tell_host(
+            bridge,
+            &json!({ "type": "portico:error", "code": "session_expired" }),
+        );
+    }
+
     fn changed(bridge: &Shared, state: WidgetState) {
+        if bridge.borrow().leaving {
+            return;
+        }
         let before = bridge.borrow_mut().state.replace(state.clone());
-        // The first state is where the page already stands, unless a button led here.
+        // The first state is where the page already stands.
         let Some(before) = before else { return };
         if before == state {
             return;
         }
         let events = state.changes_since(&before);
         for event in &events {
-            post(bridge, event);
+            tell_host(bridge, event);
         }
         // A sign-in is over once the server saw it in flight and no longer does.
         let finished = {
             let mut bridge = bridge.borrow_mut();
-            match bridge.waiting.as_mut() {
+            let finished = match bridge.waiting.as_mut() {
                 Some((slug, seen)) => {
                     let in_flight = state.flows.contains(&(slug.clone(), Flow::Waiting));
                     let connected = events
@@ -250,88 +301,20 @@ mod wire {
                     (connected || (*seen && !in_flight)).then(|| slug.clone())
                 }
                 None => None,
+            };
+            if finished.is_some() {
+                bridge.waiting = None;
             }
+            finished
         };
-        if finished.is_some() {
-            bridge.borrow_mut().waiting = None;
-        }
         let bridge = bridge.clone();
         leptos::task::spawn_local(async move {
-            refresh_cards().await;
-            post_height(&bridge);
-            if let Some(slug) = finished {
-                return_focus(&slug);
+            if cards::refresh().await {
+                tell_height(&bridge);
+                if let Some(slug) = finished {
+                    cards::return_focus(&slug);
+                }
             }
         });
-    }
-
-    /// Fetches the widget again and swaps in its cards, so they show what the server knows.
-    async fn refresh_cards() {
-        let Ok(path) = window().location().pathname() else {
-            return;
-        };
-        let Ok(answer) = JsFuture::from(window().fetch_with_str(&path)).await else {
-            return;
-        };
-        let Ok(answer) = answer.dyn_into::<web_sys::Response>() else {
-            return;
-        };
-        if !answer.ok() {
-            return;
-        }
-        let Ok(text) = answer.text() else { return };
-        let Some(html) = JsFuture::from(text)
-            .await
-            .ok()
-            .and_then(|text| text.as_string())
-        else {
-            return;
-        };
-        let Ok(parser) = web_sys::DomParser::new() else {
-            return;
-        };
-        let Ok(fresh) = parser.parse_from_string(&html, web_sys::SupportedType::TextHtml) else {
-            return;
-        };
-        let (Some(fresh), Some(shown)) = (
-            fresh.query_selector("[data-apps]").ok().flatten(),
-            document().query_selector("[data-apps]").ok().flatten(),
-        ) else {
-            return;
-        };
-        shown.set_inner_html(&fresh.inner_html());
-        let total = shown.children().length() as usize;
-        super::super::search::refilter(total);
-    }
-
-    /// After a sign-in, focus goes back to the app's card, and the outcome is announced.
-    fn return_focus(slug: &str) {
-        let selector = format!("[data-app-card=\"{slug}\"]");
-        let Some(card) = document().query_selector(&selector).ok().flatten() else {
-            return;
-        };
-        let name = card
-            .query_selector("h2")
-            .ok()
-            .flatten()
-            .and_then(|heading| heading.text_content())
-            .unwrap_or_default();
-        let connected = card.class_list().contains("app-card--connected");
-        if let Some(live) = document().get_element_by_id("embed-live") {
-            let text = if connected {
-                format!("{name} is connected.")
-            } else {
-                format!("{name} is not connected. Try again.")
-            };
-            live.set_text_content(Some(&text));
-        }
-        let target = card
-            .query_selector(".app-card__actions button, .app-card__actions a")
-            .ok()
-            .flatten()
-            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(target) = target {
-            let _ = target.focus();
-        }
     }
 }

@@ -63,7 +63,7 @@ pub fn AppSearch(query: String, tag: String, tags: Vec<String>, total: usize) ->
 
 /// Applies what the search inputs hold to the cards shown now (after the widget swapped them).
 #[cfg(feature = "hydrate")]
-pub(super) fn refilter(total: usize) {
+pub(crate) fn refilter(total: usize) {
     filter::apply_typed_before_hydration(total);
 }
 

@@ -2,14 +2,12 @@
 //! as server-sent events. An event `state` carries the linked account's [`WidgetState`] each
 //! time it changes (the first at once); `end` says the token expired or was revoked, and the
 //! stream closes. The widget learns that a sign-in finished from here, not from its popup.
-//! `GET /embed/{token}/sign-in`: what the sign-in window shows when the sign-in could not
-//! start.
+//! `GET /embed/sign-in`: what the sign-in window shows when the sign-in could not start.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::dto::Flash;
-use app::dto::WidgetState;
+use app::{PortalError, dto::Flash, dto::WidgetState};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -22,69 +20,84 @@ use futures_util::stream::{self, Stream};
 
 use super::AppState;
 use super::page::message;
-use crate::embed;
+use crate::embed::{self, Shown};
 use crate::sessions::{self, Purpose, Session, SessionError};
 
-/// How often the stream looks at the database for a change.
-const EVERY: Duration = Duration::from_secs(1);
+/// How often the stream looks at the database for a change (and waits after a failed look).
+const LOOK_EVERY: Duration = Duration::from_secs(1);
 
 /// Every this many looks, the token is checked again (a revoked token ends the stream).
 const TOKEN_EVERY: u32 = 5;
 
+/// The status and words of a widget that cannot be shown.
+fn refusal(error: &SessionError) -> PortalError {
+    match error {
+        SessionError::Unknown | SessionError::WrongPurpose => PortalError::LinkInvalid,
+        SessionError::Expired => PortalError::LinkExpired,
+        SessionError::Db(error) => {
+            tracing::warn!(%error, "widget: token lookup failed");
+            PortalError::Unavailable
+        }
+    }
+}
+
+fn status_of(error: &PortalError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+}
+
 pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let session = match embed::visitor(&state.db, &token).await {
-        Ok(session) => session,
-        Err(SessionError::Unknown | SessionError::WrongPurpose) => {
-            return StatusCode::UNAUTHORIZED.into_response();
-        }
-        Err(SessionError::Expired) => return StatusCode::GONE.into_response(),
-        Err(SessionError::Db(error)) => {
-            tracing::warn!(%error, "widget events: token lookup failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-    };
-    Sse::new(watch(state, session))
-        .keep_alive(KeepAlive::default())
-        .into_response()
+    match embed::visitor(&state.db, &token).await {
+        Ok(session) => Sse::new(state_stream(state, session))
+            .keep_alive(KeepAlive::default())
+            .into_response(),
+        Err(error) => status_of(&refusal(&error)).into_response(),
+    }
 }
 
 #[derive(serde::Deserialize)]
-pub struct Done {
+pub struct SealedMessage {
     done: Option<String>,
 }
 
-/// The sign-in window of a Connect that could not start: why, in the widget's words.
+/// The sign-in window of a Connect that could not start: why, in the widget's words. Its
+/// address holds no token: the sealed message names it.
 pub async fn sign_in_refused(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    Query(query): Query<Done>,
+    Query(query): Query<SealedMessage>,
 ) -> Response {
     let close = "You can close this window.";
-    let refused =
-        |heading: &str, text: &str| message(StatusCode::OK, heading, &[text, close], None);
-    let Ok(session) = embed::visitor(&state.db, &token).await else {
-        let (heading, text) = app::PortalError::LinkExpired.words();
-        return refused(heading, text);
-    };
     let said = query
         .done
-        .and_then(|done| embed::message(&state.vault, &session, &done));
-    match said.map(|said| said.flash) {
-        Some(Flash::Notice(notice, slug)) => {
+        .and_then(|done| embed::message(&state.vault, &done, Shown::InSignInWindow));
+    let Some(said) = said else {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Nothing to sign in to here",
+            &["Go back to the app list and choose Connect again.", close],
+            None,
+        );
+    };
+    if let Err(error) = sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed).await {
+        let refused = refusal(&error);
+        let (heading, text) = refused.words();
+        return message(status_of(&refused), heading, &[text, close], None);
+    }
+    let explanation = match said.flash {
+        Flash::Notice(notice, slug) => {
             let name = state
                 .catalog
                 .get(&slug)
                 .map_or_else(|| slug.clone(), |app| app.name.clone());
-            refused(
-                "This app cannot be connected now",
-                &notice.explanation(&name),
-            )
+            notice.explanation(&name)
         }
-        _ => refused(
-            "Nothing to sign in to here",
-            "Go back to the app list and choose Connect again.",
-        ),
-    }
+        _ => "Go back to the app list and choose Connect again.".to_owned(),
+    };
+    message(
+        StatusCode::OK,
+        "This app cannot be connected now",
+        &[&explanation, close],
+        None,
+    )
 }
 
 struct Watch {
@@ -96,7 +109,10 @@ struct Watch {
     ended: bool,
 }
 
-fn watch(state: AppState, session: Session) -> impl Stream<Item = Result<Event, Infallible>> {
+fn state_stream(
+    state: AppState,
+    session: Session,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let start = Watch {
         stopping: state.stopping.subscribe(),
         state,
@@ -110,10 +126,10 @@ fn watch(state: AppState, session: Session) -> impl Stream<Item = Result<Event, 
             return None;
         }
         loop {
-            if watch.last.is_some() {
+            if watch.looks > 0 {
                 // A server shutting down ends the stream; the browser reconnects elsewhere.
                 tokio::select! {
-                    () = tokio::time::sleep(EVERY) => {}
+                    () = tokio::time::sleep(LOOK_EVERY) => {}
                     _ = watch.stopping.wait_for(|stopping| *stopping) => return None,
                 }
             }
@@ -125,7 +141,7 @@ fn watch(state: AppState, session: Session) -> impl Stream<Item = Result<Event, 
             }
             let current = match embed::state(&watch.state.db, &watch.session.linked_account).await {
                 Ok(current) => current,
-                // A database that is away for a moment: look again next time.
+                // A database that is away for a moment: look again after the pause.
                 Err(error) => {
                     tracing::warn!(%error, "widget events: state lookup failed");
                     continue;

@@ -27,13 +27,29 @@ static PAGE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
         .expect("the policy is a valid header")
 });
 
+/// The same, for a page with nothing to click that any page may frame: a refusal the widget's
+/// frame shows (a form too large, too many requests) rather than a blank "refused to connect".
+static REFUSAL_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let hash = STANDARD.encode(Sha256::digest(CLOSE_WINDOW_SCRIPT.as_bytes()));
+    HeaderValue::from_str(&app::framed_policy(&format!("'sha256-{hash}'"), "*"))
+        .expect("the policy is a valid header")
+});
+
 fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
     headers.entry(name).or_insert(value);
 }
 
 pub async fn per_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let surface = Surface::of(request.uri().path());
+    // What the widget's frame loads: its page and the answers of its forms.
+    let in_widget =
+        matches!(surface, Surface::Embed) || request.uri().path().starts_with("/_portal/");
     let mut response = next.run(request).await;
+    let refusal = in_widget
+        && (response.status().is_client_error() || response.status().is_server_error())
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY);
     let headers = response.headers_mut();
     set_default(
         headers,
@@ -60,6 +76,10 @@ pub async fn per_surface(State(state): State<AppState>, request: Request, next: 
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("no-store"),
             );
+        }
+        Surface::Page | Surface::Embed if refusal => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(header::CONTENT_SECURITY_POLICY, REFUSAL_POLICY.clone());
         }
         Surface::Embed => {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

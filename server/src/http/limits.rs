@@ -112,7 +112,8 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     let Err(wait) = limits.check(limiter, &caller) else {
         return next.run(request).await;
     };
-    tracing::warn!(path = %request.uri().path(), wait, "rate limited");
+    // The surface, not the path: a widget's or a link's path holds its token.
+    tracing::warn!(?surface, wait, "rate limited");
     let mut response = if surface.is_api() {
         ApiError::RateLimited(wait).into_response()
     } else {

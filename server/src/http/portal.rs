@@ -112,7 +112,13 @@ impl PortalBackend {
                 Visit::Hosted.home()
             }
             Visitor::Embed(token, session, before) => {
-                embed::page_with(&self.state.vault, token, session, flash, before, shown)
+                // What the button changed, for the host page; the widget's stream may not
+                // get to tell it before the frame moves on.
+                let after = embed::state(&self.state.db, &session.linked_account).await;
+                let announce = after
+                    .map(|after| after.changes_since(before))
+                    .unwrap_or_default();
+                embed::page_with(&self.state.vault, token, session, flash, announce, shown)
             }
         }
     }
@@ -262,12 +268,14 @@ impl Portal for PortalBackend {
             Visitor::Hosted(browser, _) => (hosted::flash(browser).await, None),
             Visitor::Embed(token, session, _) => {
                 let message =
-                    done.and_then(|done| embed::message(&self.state.vault, session, done));
-                let (flash, before) = message.map(|m| (m.flash, m.before)).unzip();
+                    done.and_then(|done| embed::message_for(&self.state.vault, session, done));
+                let (flash, announce) = message
+                    .map(|message| (Some(message.flash), message.announce))
+                    .unwrap_or_default();
                 let view = EmbedView {
                     token: token.clone(),
                     allowed_origins: tenancy::allowed_origins(&session.org),
-                    before,
+                    announce,
                 };
                 (flash, Some(view))
             }

@@ -271,6 +271,28 @@ async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
         .unwrap();
     assert_eq!(unknown.status(), 401);
     assert!(policy_of(&unknown).contains("frame-ancestors *;"));
+    // So does a refusal of one of its forms, which the frame shows in place.
+    let too_large = frame()
+        .post(app.url("/_portal/save-keys"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("slug", "twilio"),
+            ("embed", token.as_str()),
+            ("values[number]", &"9".repeat(20_000)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 413);
+    assert!(policy_of(&too_large).contains("frame-ancestors *;"));
+    assert!(too_large.headers().get(X_FRAME_OPTIONS).is_none());
+    assert!(
+        too_large
+            .text()
+            .await
+            .unwrap()
+            .contains("That is more than this form takes")
+    );
 }
 
 #[tokio::test]
@@ -503,16 +525,21 @@ async fn a_sign_in_that_cannot_start_says_why_in_its_window() {
         .unwrap();
     assert!(response.status().is_redirection());
     let next = response.headers()[LOCATION].to_str().unwrap().to_owned();
-    assert!(
-        next.starts_with(&format!("/embed/{token}/sign-in?done=")),
-        "{next}"
-    );
+    // A top-level window's address: it holds no token.
+    assert!(next.starts_with("/embed/sign-in?done="), "{next}");
+    assert!(!next.contains(&token), "{next}");
     let window = page(&app, &next).await;
     assert!(window.contains("This app cannot be connected now"));
     assert!(window.contains("Slack is not set up yet."));
     assert!(window.contains("You can close this window."));
     assert_eq!(app.count("oauth_state").await, 0);
     // Without its sealed message the page says nothing about any app.
-    let bare = page(&app, &format!("/embed/{token}/sign-in")).await;
-    assert!(bare.contains("Nothing to sign in to here"));
+    let bare = frame().get(app.url("/embed/sign-in")).send().await.unwrap();
+    assert_eq!(bare.status(), 404);
+    assert!(
+        bare.text()
+            .await
+            .unwrap()
+            .contains("Nothing to sign in to here")
+    );
 }
