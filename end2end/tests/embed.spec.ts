@@ -165,6 +165,9 @@ test('the widget connects, sees a revoke, reconnects and disconnects, and tells 
     await frame.getByRole('button', { name: 'Connect: Portico Sandbox' }).click();
     const popup = await popupOpened;
     await expect(card.getByText('Waiting for you to finish signing in…')).toBeVisible();
+    await expect(popup.getByRole('heading', { name: 'Allow access to your sandbox account?' }))
+      .toBeVisible();
+    expect(await popup.evaluate(() => window.opener)).toBeNull();
     await approve(popup, 'Embed cycle');
     // The sandbox's sign-in page severed the popup from the widget, yet the widget knows.
     await expect(card.locator('.badge--ok')).toContainText('Connected');
