@@ -39,12 +39,17 @@ pub fn AppCardView(
     };
 
     // A sign-in started from this list (in a popup, a new tab, or by the SDK) and not back yet.
+    let not_finished = if matches!(card.status, CardStatus::ReauthRequired { .. }) {
+        "Not reconnected — try again"
+    } else {
+        "Not connected — try again"
+    };
     let flow = card.flow.map(|flow| match flow {
         Flow::Waiting => view! {
             <p class="flow" data-flow="waiting">"Waiting for you to finish signing in…"</p>
         },
         Flow::NotFinished => view! {
-            <p class="flow flow--warn" data-flow="not-finished">"Not connected — try again"</p>
+            <p class="flow flow--warn" data-flow="not-finished">{not_finished}</p>
         },
     });
     let status = match card.status {
