@@ -55,13 +55,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// A page's Content-Security-Policy, with `scripts` (a nonce or hashes) allowed to run: nothing
-/// from elsewhere, never framed. The server's own small pages use it too.
-pub fn page_policy(scripts: &str) -> String {
-    framed_policy(scripts, "'none'")
-}
-
-/// The policy of a page that `ancestors` may frame (`'none'`, or a list of origins).
+/// A page's Content-Security-Policy, with `scripts` (a nonce or hashes) allowed to run and
+/// nothing from elsewhere, framed only by `ancestors` (`'none'`, or a list of origins). The
+/// server's own small pages use it too.
 pub fn framed_policy(scripts: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \

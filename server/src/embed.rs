@@ -114,10 +114,7 @@ pub(crate) async fn state(
         .await?
         .into_iter()
         .map(|record| WidgetConnection {
-            reason: match Status::of(&record) {
-                Status::Active => None,
-                Status::ReauthRequired(reason) => Some(reason),
-            },
+            reason: Status::reauth_reason(&record),
             id: record.id,
             slug: record.slug,
             identifier: record.identifier,

@@ -42,7 +42,7 @@ pub use pending::{
     reseal_all as reseal_pending,
 };
 pub use refresh::refresh;
-pub use revoke::revoke;
+pub use revoke::revoke_connection;
 pub use start::{StartError, StartPage, bind_start, describe_start, start_page_url};
 pub use tokens::{app_for_connection, open_tokens};
 

@@ -13,7 +13,7 @@ pub fn AppCardView(
     visit: Visit,
 ) -> impl IntoView {
     let actions = card_actions(&card, &visit);
-    let framed = visit.embed_token().is_some();
+    let framed = matches!(visit, Visit::Embed(_));
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
     let key_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
         view! {

@@ -1,11 +1,9 @@
 //! Disconnecting: revoke at the provider where it can, then forget the credentials.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
 use super::ConnectError;
 use crate::catalog::{self, AuthKind};
 use crate::connections;
-use crate::entity::{connection, connection_event::Actor, linked_account};
+use crate::entity::{connection_event::Actor, linked_account};
 use crate::oauth;
 use crate::services::Services;
 
@@ -18,11 +16,7 @@ impl Services {
         slug: &str,
         actor: Actor,
     ) -> Result<u64, ConnectError> {
-        let records = connection::Entity::find()
-            .filter(connection::Column::LinkedAccountId.eq(&account.id))
-            .filter(connection::Column::Slug.eq(slug))
-            .all(&self.db)
-            .await?;
+        let records = connections::of_app(&self.db, &account.id, slug).await?;
         if records.is_empty() {
             return Ok(0);
         }
@@ -32,23 +26,16 @@ impl Services {
                 .await?;
         if let Some(definition) = definition.filter(|d| d.auth_type == AuthKind::OAuth2) {
             for record in &records {
-                match oauth::app_for_connection(
+                oauth::revoke_connection(
                     &self.db,
                     &self.vault,
+                    &self.egress,
                     &self.public_url,
                     &definition,
                     account,
                     record,
                 )
-                .await
-                {
-                    Ok(app) => {
-                        oauth::revoke(&self.vault, &self.egress, &app, account, record).await
-                    }
-                    Err(error) => {
-                        tracing::warn!(%slug, %error, "cannot revoke at the provider; deleting anyway");
-                    }
-                }
+                .await;
             }
         }
         let removed = connections::remove(&self.db, account, &records, actor).await?;

@@ -19,6 +19,20 @@ pub async fn of_linked_account(
         .await
 }
 
+/// A linked account's connections of one app, oldest first.
+pub async fn of_app(
+    db: &impl ConnectionTrait,
+    linked_account_id: &str,
+    slug: &str,
+) -> Result<Vec<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::LinkedAccountId.eq(linked_account_id))
+        .filter(connection::Column::Slug.eq(slug))
+        .order_by_asc(connection::Column::ConnectedAt)
+        .all(db)
+        .await
+}
+
 /// An app with the linked account's connections of it.
 #[derive(Debug)]
 pub struct AppWithConnections<'a> {
@@ -31,12 +45,7 @@ pub struct AppWithConnections<'a> {
 impl AppWithConnections<'_> {
     /// The first reason any of its connections needs reauthentication, if one does.
     pub fn reauth_reason(&self) -> Option<ReauthReason> {
-        self.connections
-            .iter()
-            .find_map(|record| match Status::of(record) {
-                Status::ReauthRequired(reason) => Some(reason),
-                Status::Active => None,
-            })
+        self.connections.iter().find_map(Status::reauth_reason)
     }
 }
 

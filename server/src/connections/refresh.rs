@@ -26,6 +26,11 @@ use crate::entity::{
     linked_account,
 };
 
+/// `column` is unset or not after `at`: a lease, retry time or check that no longer holds.
+pub(crate) fn unset_or_past(column: connection::Column, at: DateTime<Utc>) -> Condition {
+    Condition::any().add(column.is_null()).add(column.lte(at))
+}
+
 /// How long a claim holds: longer than any provider call may take (the egress client gives up
 /// after 15 s).
 pub const LEASE: Duration = Duration::seconds(30);
@@ -82,11 +87,7 @@ pub async fn claim(
             )
             .filter(connection::Column::Id.eq(connection_id))
             .filter(connection::Column::Version.eq(row.version))
-            .filter(
-                Condition::any()
-                    .add(connection::Column::LeaseUntil.is_null())
-                    .add(connection::Column::LeaseUntil.lte(now)),
-            )
+            .filter(unset_or_past(connection::Column::LeaseUntil, now))
             .exec(db)
             .await?;
         if claimed.rows_affected == 1 {

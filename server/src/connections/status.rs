@@ -36,6 +36,14 @@ impl Status {
             connection::State::Active => Self::Active,
         }
     }
+
+    /// Why a connection needs reconnecting; `None` while it works.
+    pub fn reauth_reason(record: &connection::Model) -> Option<ReauthReason> {
+        match Self::of(record) {
+            Self::ReauthRequired(reason) => Some(reason),
+            Self::Active => None,
+        }
+    }
 }
 
 /// How a connection is named to people: the account identifier, or the app's name without one.

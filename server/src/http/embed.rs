@@ -29,8 +29,8 @@ const LOOK_EVERY: Duration = Duration::from_secs(1);
 /// Every this many looks, the token is checked again (a revoked token ends the stream).
 const TOKEN_EVERY: u32 = 5;
 
-/// The status and words of a widget that cannot be shown.
-fn refusal(error: &SessionError) -> PortalError {
+/// The status and words of a widget that cannot be shown (its page, its forms, its stream).
+pub(super) fn refusal(error: &SessionError) -> PortalError {
     match error {
         SessionError::Unknown | SessionError::WrongPurpose => PortalError::LinkInvalid,
         SessionError::Expired => PortalError::LinkExpired,

@@ -92,6 +92,22 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// A failure inside Portico (a secret that does not open, say): logged, never shown.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(sea_orm::DbErr::Custom(error.to_string()))
+    }
+
+    /// The provider is in backoff until `retry_at`: 503 with `Retry-After` (at least 1 s).
+    pub fn backing_off(
+        message: impl Into<String>,
+        retry_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1) as u64;
+        Self::ProviderBackingOff(message.into(), seconds)
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(error: FieldError) -> Self {
         Self::Validation(vec![error])

@@ -20,20 +20,20 @@ use super::surface::Surface;
 /// The one inline script Portico's own small pages use (a finished popup closes itself).
 pub const CLOSE_WINDOW_SCRIPT: &str = "window.close();";
 
-/// The policy of pages rendered outside Leptos: only the close script above runs.
-static PAGE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+/// The policy of pages rendered outside Leptos, framed by `ancestors`: only the close script
+/// above runs.
+fn close_script_policy(ancestors: &str) -> HeaderValue {
     let hash = STANDARD.encode(Sha256::digest(CLOSE_WINDOW_SCRIPT.as_bytes()));
-    HeaderValue::from_str(&app::page_policy(&format!("'sha256-{hash}'")))
+    HeaderValue::from_str(&app::framed_policy(&format!("'sha256-{hash}'"), ancestors))
         .expect("the policy is a valid header")
-});
+}
 
-/// The same, for a page with nothing to click that any page may frame: a refusal the widget's
-/// frame shows (a form too large, too many requests) rather than a blank "refused to connect".
-static REFUSAL_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let hash = STANDARD.encode(Sha256::digest(CLOSE_WINDOW_SCRIPT.as_bytes()));
-    HeaderValue::from_str(&app::framed_policy(&format!("'sha256-{hash}'"), "*"))
-        .expect("the policy is a valid header")
-});
+/// Never framed.
+static PAGE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| close_script_policy("'none'"));
+
+/// For a page with nothing to click that any page may frame: a refusal the widget's frame
+/// shows (a form too large, too many requests) rather than a blank "refused to connect".
+static REFUSAL_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| close_script_policy("*"));
 
 fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
     headers.entry(name).or_insert(value);
@@ -42,8 +42,7 @@ fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
 pub async fn per_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let surface = Surface::of(request.uri().path());
     // What the widget's frame loads: its page and the answers of its forms.
-    let in_widget =
-        matches!(surface, Surface::Embed) || request.uri().path().starts_with("/_portal/");
+    let in_widget = Surface::in_widget(request.uri().path());
     let mut response = next.run(request).await;
     let refusal = in_widget
         && (response.status().is_client_error() || response.status().is_server_error())

@@ -13,7 +13,7 @@ use crate::embed;
 use crate::entity::connection_event::Actor;
 use crate::hosted::{self, VisitError};
 use crate::oauth::{BrowserBinding, Mode};
-use crate::sessions::{Session, SessionError};
+use crate::sessions::Session;
 use crate::tenancy;
 
 mod view;
@@ -28,14 +28,14 @@ pub struct PortalBackend {
 enum Visitor {
     /// The hosted page: the browser's session and the link that opened it.
     Hosted(tower_sessions::Session, Session),
-    /// The widget: its token, what it stands for, and the state its buttons start from.
-    Embed(String, Session, WidgetState),
+    /// The widget: its token and what it stands for.
+    Embed(String, Session),
 }
 
 impl Visitor {
     fn session(&self) -> &Session {
         match self {
-            Self::Hosted(_, session) | Self::Embed(_, session, _) => session,
+            Self::Hosted(_, session) | Self::Embed(_, session) => session,
         }
     }
 }
@@ -51,26 +51,23 @@ impl PortalBackend {
                 let (browser, link) = self.hosted_visitor().await?;
                 Ok(Visitor::Hosted(browser, link))
             }
-            Visit::Embed(token) => match embed::visitor(&self.state.db, token).await {
-                Ok(session) => {
-                    let before = embed::state(&self.state.db, &session.linked_account)
-                        .await
-                        .map_err(|error| {
-                            tracing::error!(%error, "widget: state lookup failed");
-                            PortalError::Unavailable
-                        })?;
-                    Ok(Visitor::Embed(token.clone(), session, before))
-                }
-                Err(SessionError::Unknown | SessionError::WrongPurpose) => {
-                    Err(PortalError::LinkInvalid)
-                }
-                Err(SessionError::Expired) => Err(PortalError::LinkExpired),
-                Err(SessionError::Db(error)) => {
-                    tracing::error!(%error, "widget: token lookup failed");
-                    Err(PortalError::Unavailable)
-                }
-            },
+            Visit::Embed(token) => embed::visitor(&self.state.db, token)
+                .await
+                .map(|session| Visitor::Embed(token.clone(), session))
+                .map_err(|error| super::embed::refusal(&error)),
         }
+    }
+
+    /// Where the widget stands before a button changes something, so the page that follows
+    /// can tell the host what changed (nothing on the hosted page, or if it cannot be read).
+    async fn before(&self, visitor: &Visitor) -> Option<WidgetState> {
+        let Visitor::Embed(_, session) = visitor else {
+            return None;
+        };
+        embed::state(&self.state.db, &session.linked_account)
+            .await
+            .inspect_err(|error| tracing::warn!(%error, "widget: state lookup failed"))
+            .ok()
     }
 
     /// This browser's session and the link behind it, checked again now.
@@ -97,24 +94,29 @@ impl PortalBackend {
     }
 
     /// Leaves `flash` for the next page and answers that page's address: the hosted page reads
-    /// it from the browser's session, the widget from its own address (sealed).
-    async fn back_to_list(&self, visitor: &Visitor, flash: &Flash) -> String {
-        self.leave(visitor, flash, embed::Shown::InList).await
-    }
-
-    async fn leave(&self, visitor: &Visitor, flash: &Flash, shown: embed::Shown) -> String {
+    /// it from the browser's session, the widget from its own address (sealed), with what
+    /// changed since `before`.
+    async fn leave(
+        &self,
+        visitor: &Visitor,
+        flash: &Flash,
+        before: Option<WidgetState>,
+        shown: embed::Shown,
+    ) -> String {
         match visitor {
             Visitor::Hosted(browser, _) => {
                 hosted::set_flash(browser, flash).await;
                 Visit::Hosted.home()
             }
-            Visitor::Embed(token, session, before) => {
-                // What the button changed, for the host page; the widget's stream may not
-                // get to tell it before the frame moves on.
-                let after = embed::state(&self.state.db, &session.linked_account).await;
-                let announce = after
-                    .map(|after| after.changes_since(before))
-                    .unwrap_or_default();
+            Visitor::Embed(token, session) => {
+                // The widget's stream may not get to tell the host before the frame moves on.
+                let announce = match before {
+                    Some(before) => embed::state(&self.state.db, &session.linked_account)
+                        .await
+                        .map(|after| after.changes_since(&before))
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                };
                 embed::page_with(&self.state.vault, token, session, flash, announce, shown)
             }
         }
@@ -164,8 +166,9 @@ impl Portal for PortalBackend {
             // The widget's Connect opened a window: the reason goes there.
             Err(error) => {
                 let flash = Flash::Notice(notice(error), slug.to_owned());
+                // Nothing changed, so there is nothing to tell the host.
                 Ok(self
-                    .leave(&visitor, &flash, embed::Shown::InSignInWindow)
+                    .leave(&visitor, &flash, None, embed::Shown::InSignInWindow)
                     .await)
             }
         }
@@ -173,6 +176,7 @@ impl Portal for PortalBackend {
 
     async fn disconnect(&self, visit: &Visit, slug: &str) -> Result<String, PortalError> {
         let visitor = self.visitor(visit).await?;
+        let before = self.before(&visitor).await;
         let account = &visitor.session().linked_account;
         // A disabled app's connections can still be removed (and their tokens revoked).
         let outcome = match self
@@ -187,7 +191,9 @@ impl Portal for PortalBackend {
             Ok(_) => Flash::Disconnected(slug.to_owned()),
             Err(error) => Flash::Notice(notice(error), slug.to_owned()),
         };
-        Ok(self.back_to_list(&visitor, &flash).await)
+        Ok(self
+            .leave(&visitor, &flash, before, embed::Shown::InList)
+            .await)
     }
 
     async fn save_keys(
@@ -197,6 +203,7 @@ impl Portal for PortalBackend {
         values: &std::collections::BTreeMap<String, String>,
     ) -> Result<String, PortalError> {
         let visitor = self.visitor(visit).await?;
+        let before = self.before(&visitor).await;
         let account = &visitor.session().linked_account;
         let flash = match self.state.enabled_app(account, slug).await {
             Ok(app) if app.auth_type == crate::catalog::AuthKind::KeyBased => {
@@ -206,7 +213,9 @@ impl Portal for PortalBackend {
             Ok(_) => Flash::Notice(Notice::UnknownApp, slug.to_owned()),
             Err(error) => Flash::Notice(notice(error), slug.to_owned()),
         };
-        Ok(self.back_to_list(&visitor, &flash).await)
+        Ok(self
+            .leave(&visitor, &flash, before, embed::Shown::InList)
+            .await)
     }
 
     async fn page(&self, visit: &Visit, done: Option<&str>) -> Result<HostedPage, PortalError> {
@@ -250,7 +259,7 @@ impl Portal for PortalBackend {
         });
         let (flash, embed) = match &visitor {
             Visitor::Hosted(browser, _) => (hosted::flash(browser).await, None),
-            Visitor::Embed(token, session, _) => {
+            Visitor::Embed(token, session) => {
                 let message =
                     done.and_then(|done| embed::message_for(&self.state.vault, session, done));
                 let (flash, announce) = message

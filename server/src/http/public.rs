@@ -153,16 +153,13 @@ async fn create_session_token(
     ApiKey(key): ApiKey,
     ApiJson(body): ApiJson<SessionTokenBody>,
 ) -> Result<Json<TokenView>, ApiError> {
-    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
-    let account =
-        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
-    let issued = sessions::issue(
-        &state.db,
-        &account,
+    let issued = issue_for(
+        &state,
+        &key,
+        &body.linked_account_id,
+        body.name.as_deref(),
         Purpose::Session,
-        &Branding::default(),
         sessions::DEFAULT_TTL,
-        None,
     )
     .await?;
     Ok(Json(TokenView {
@@ -170,6 +167,30 @@ async fn create_session_token(
         token: issued.token,
         expires_at: timestamp(issued.expires_at),
     }))
+}
+
+/// A token of `purpose` for one of the key's linked accounts, which is created when it is new
+/// (a vendor asks for the customer signed in to its own app).
+pub(in crate::http) async fn issue_for(
+    state: &AppState,
+    key: &ApiKeyPrincipal,
+    linked_account_id: &str,
+    name: Option<&str>,
+    purpose: Purpose,
+    ttl: chrono::Duration,
+) -> Result<sessions::IssuedToken, ApiError> {
+    let input = LinkedAccountInput::parse(linked_account_id, name, None)?;
+    let account =
+        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
+    Ok(sessions::issue(
+        &state.db,
+        &account,
+        purpose,
+        &Branding::default(),
+        ttl,
+        None,
+    )
+    .await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -44,6 +44,12 @@ impl Surface {
         }
     }
 
+    /// Whether the widget's frame loads this path: its page and the answers of its forms
+    /// (which stay `Page` for limits).
+    pub(super) fn in_widget(path: &str) -> bool {
+        Self::of(path) == Self::Embed || path.starts_with("/_portal/")
+    }
+
     /// JSON answers, errors included.
     pub(super) fn is_api(self) -> bool {
         matches!(self, Self::VendorApi | Self::Sdk)
@@ -67,6 +73,9 @@ mod tests {
         assert_eq!(Surface::of("/portico.js"), Surface::Asset);
         assert_eq!(Surface::of("/embed/pst_x"), Surface::Embed);
         assert_eq!(Surface::of("/embed/pst_x/events"), Surface::Embed);
+        assert!(Surface::in_widget("/embed/pst_x"));
+        assert!(Surface::in_widget("/_portal/save-keys"));
+        assert!(!Surface::in_widget("/connect"));
         assert_eq!(Surface::of("/ready"), Surface::Machine);
         assert_eq!(Surface::of("/sandbox/oauth/token"), Surface::Machine);
         assert_eq!(Surface::of("/hooks/slack"), Surface::Machine);

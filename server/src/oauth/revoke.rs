@@ -1,38 +1,57 @@
 //! RFC 7009 revocation at the provider.
 
-use super::{OAuthApp, open_tokens};
-use crate::catalog::ClientAuth;
+use sea_orm::ConnectionTrait;
+
+use super::{OAuthApp, oauth_app, open_tokens};
+use crate::catalog::{AppDefinition, ClientAuth};
 use crate::connections::credentials::OAuth2Tokens;
 use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, linked_account};
 use crate::vault::Vault;
 
-/// Revokes a connection's tokens at the provider (RFC 7009). Failures are logged, not fatal.
-/// Sent directly rather than through the `oauth2` crate, which refuses plain-http endpoints
-/// and so would skip a provider on this machine.
-pub async fn revoke(
+/// Revokes a connection's grant at the provider before it is deleted, opening its tokens
+/// once (they also hold the values its app was connected with). Failures are logged: the
+/// connection goes either way.
+#[allow(clippy::too_many_arguments)]
+pub async fn revoke_connection(
+    db: &impl ConnectionTrait,
     vault: &Vault,
     egress: &Egress,
-    app: &OAuthApp,
+    public_url: &str,
+    definition: &AppDefinition,
     account: &linked_account::Model,
     record: &connection::Model,
 ) {
-    if app.revoke_url.is_none() {
-        return;
-    }
     let tokens = match open_tokens(vault, account, record) {
         Ok(Some(tokens)) => tokens,
         Ok(None) => return,
         Err(error) => {
-            tracing::warn!(connection = %record.id, %error, "cannot open tokens to revoke them");
+            tracing::warn!(connection = %record.id, %error, "cannot open tokens to revoke them; deleting anyway");
             return;
         }
     };
-    revoke_tokens(egress, app, &tokens).await;
+    let app = oauth_app(
+        db,
+        vault,
+        public_url,
+        &account.org_id,
+        account.environment,
+        definition,
+        &tokens.params,
+    )
+    .await;
+    match app {
+        Ok(app) => revoke_tokens(egress, &app, &tokens).await,
+        Err(error) => {
+            tracing::warn!(connection = %record.id, %error, "cannot revoke at the provider; deleting anyway");
+        }
+    }
 }
 
 /// Revokes tokens at the provider: the refresh token when there is one (which ends the whole
-/// grant), else the access token. Failures are logged, not fatal.
+/// grant), else the access token. Failures are logged, not fatal. Sent directly rather than
+/// through the `oauth2` crate, which refuses plain-http endpoints and so would skip a provider
+/// on this machine.
 pub(super) async fn revoke_tokens(egress: &Egress, app: &OAuthApp, tokens: &OAuth2Tokens) {
     let Some(revoke_url) = &app.revoke_url else {
         return;

@@ -6,7 +6,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder,
 };
-use sha2::{Digest, Sha256};
 
 use super::subscriptions::events_of;
 use crate::entity::{connection_event, webhook_delivery, webhook_subscription};
@@ -14,8 +13,8 @@ use crate::entity::{connection_event, webhook_delivery, webhook_subscription};
 /// The `webhook-id` of an event for a subscription: the same on every attempt and every
 /// replay, so a receiver can drop what it already has.
 pub fn message_id(event_id: i64, subscription_id: &str) -> String {
-    let digest = Sha256::digest(format!("{event_id}:{subscription_id}").as_bytes());
-    format!("msg_{}", &hex::encode(digest)[..32])
+    let digest = crate::secrets::digest(&format!("{event_id}:{subscription_id}"));
+    format!("msg_{}", &digest[..32])
 }
 
 /// Queues `event` for every enabled subscription of its org and environment that asked for

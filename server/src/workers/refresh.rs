@@ -8,10 +8,10 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
-use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Semaphore;
 
-use crate::connections::refresh::{Due, Refresh, RefreshError};
+use crate::connections::refresh::{Due, Refresh, RefreshError, unset_or_past};
 use crate::entity::{connection, connection_event::Actor};
 use crate::services::Services;
 
@@ -63,16 +63,8 @@ pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOu
         ])
         .filter(connection::Column::Status.eq(connection::State::Active))
         .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
-        .filter(
-            Condition::any()
-                .add(connection::Column::RetryAt.is_null())
-                .add(connection::Column::RetryAt.lte(now)),
-        )
-        .filter(
-            Condition::any()
-                .add(connection::Column::LeaseUntil.is_null())
-                .add(connection::Column::LeaseUntil.lte(now)),
-        )
+        .filter(unset_or_past(connection::Column::RetryAt, now))
+        .filter(unset_or_past(connection::Column::LeaseUntil, now))
         .order_by_asc(connection::Column::AccessExpiresAt)
         .limit(BATCH)
         .into_tuple()

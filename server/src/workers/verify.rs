@@ -5,12 +5,10 @@ use std::time::Duration as StdDuration;
 
 use app::dto::ReauthReason;
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 
 use crate::catalog;
-use crate::connections::{self, Flag};
+use crate::connections::{self, Flag, refresh::unset_or_past};
 use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::keyauth::{self, Verdict};
 use crate::services::Services;
@@ -42,16 +40,8 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
         .filter(connection::Column::Status.eq(connection::State::Active))
         .filter(connection::Column::AccessExpiresAt.is_null())
         .filter(connection::Column::Credentials.is_not_null())
-        .filter(
-            Condition::any()
-                .add(connection::Column::CheckedAt.is_null())
-                .add(connection::Column::CheckedAt.lte(stale)),
-        )
-        .filter(
-            Condition::any()
-                .add(connection::Column::RetryAt.is_null())
-                .add(connection::Column::RetryAt.lte(now)),
-        )
+        .filter(unset_or_past(connection::Column::CheckedAt, stale))
+        .filter(unset_or_past(connection::Column::RetryAt, now))
         .limit(BATCH)
         .all(&services.db)
         .await?;

@@ -29,6 +29,14 @@ async fn embed_token(app: &TestApp, org: &TestOrg, account: &str) -> Value {
     response.json().await.unwrap()
 }
 
+/// Only the token of a new widget.
+async fn widget_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+    embed_token(app, org, account).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Posts one of the widget's forms as its frame would (same origin, no cookie); returns where
 /// it sends the frame next.
 async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
@@ -222,10 +230,7 @@ async fn bad_embed_token_requests_name_the_field_and_create_nothing() {
 async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;
-    let token = embed_token(&app, &org, "cust").await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = widget_token(&app, &org, "cust").await;
     let policy_of = |response: &reqwest::Response| {
         response.headers()[CONTENT_SECURITY_POLICY]
             .to_str()
@@ -299,10 +304,7 @@ async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
 async fn the_widgets_forms_work_with_no_cookie_and_keep_nothing_in_the_address() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["twilio"]).await;
-    let token = embed_token(&app, &org, "cust").await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = widget_token(&app, &org, "cust").await;
     let sid = "AC0123456789abcdef0123456789abcdef";
     let save = |number: &'static str| {
         [
@@ -324,12 +326,10 @@ async fn the_widgets_forms_work_with_no_cookie_and_keep_nothing_in_the_address()
     assert_eq!(app.count("connection").await, 0);
 
     // Another widget's message means nothing here.
-    let other = embed_token(&app, &org, "other").await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other = widget_token(&app, &org, "other").await;
     let done = next.split("done=").nth(1).unwrap();
     let foreign = page(&app, &format!("/embed/{other}?done={done}")).await;
+    assert!(foreign.contains("data-app-card=\"twilio\""));
     assert!(!foreign.contains("Phone number must"));
 
     let next = post_form(&app, "/_portal/save-keys", &save("+14155550100")).await;
@@ -358,6 +358,17 @@ async fn the_widgets_forms_work_with_no_cookie_and_keep_nothing_in_the_address()
     .await;
     assert!(page(&app, &next).await.contains("Twilio was disconnected."));
     assert_eq!(app.count("connection").await, 0);
+}
+
+/// Sign-ins still open run out of time, as ten minutes passing would.
+async fn run_out_sign_ins(app: &TestApp) {
+    let statement = sea_orm::Statement::from_string(
+        app.db.get_database_backend(),
+        "UPDATE oauth_state SET expires_at = created_at WHERE consumed_at IS NULL",
+    );
+    sea_orm::ConnectionTrait::execute_raw(&app.db, statement)
+        .await
+        .unwrap();
 }
 
 /// Reads server-sent events from a stream.
@@ -461,13 +472,7 @@ async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes(
         events.state().await["flows"],
         json!([["sandbox", "waiting"]])
     );
-    let statement = sea_orm::Statement::from_string(
-        app.db.get_database_backend(),
-        "UPDATE oauth_state SET expires_at = created_at WHERE consumed_at IS NULL",
-    );
-    sea_orm::ConnectionTrait::execute_raw(&app.db, statement)
-        .await
-        .unwrap();
+    run_out_sign_ins(&app).await;
     assert_eq!(
         events.state().await["flows"],
         json!([["sandbox", "not_finished"]])
@@ -489,18 +494,9 @@ async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes(
 async fn a_sign_in_left_unfinished_reads_not_connected_try_again() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;
-    let token = embed_token(&app, &org, "cust").await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = widget_token(&app, &org, "cust").await;
     start_sign_in(&app, &browser(), &token).await;
-    let statement = sea_orm::Statement::from_string(
-        app.db.get_database_backend(),
-        "UPDATE oauth_state SET expires_at = created_at",
-    );
-    sea_orm::ConnectionTrait::execute_raw(&app.db, statement)
-        .await
-        .unwrap();
+    run_out_sign_ins(&app).await;
     let html = page(&app, &format!("/embed/{token}")).await;
     assert!(html.contains("data-flow=\"not-finished\""));
     assert!(html.contains("Not connected — try again"));
@@ -511,10 +507,7 @@ async fn a_sign_in_that_cannot_start_says_why_in_its_window() {
     let app = spawn_app().await;
     // Enabled, but with no OAuth client yet.
     let org = app.org("Acme", &["slack"]).await;
-    let token = embed_token(&app, &org, "cust").await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = widget_token(&app, &org, "cust").await;
     let response = browser()
         .post(app.url("/_portal/connect"))
         .header("sec-fetch-site", "same-origin")

@@ -278,12 +278,9 @@ async fn a_signed_uninstall_event_flags_that_workspace_only() {
     // A forged event changes nothing.
     let forged = send("not-the-secret", body.clone()).await;
     assert_eq!(forged.status(), 401);
-    assert!(
-        records(&app, "acme-chat")
-            .await
-            .iter()
-            .all(|r| r.reauth_reason.is_none())
-    );
+    let untouched = records(&app, "acme-chat").await;
+    assert_eq!(untouched.len(), 2);
+    assert!(untouched.iter().all(|r| r.reauth_reason.is_none()));
 
     let answer = send("chat-signing-secret", body).await;
     assert_eq!(answer.status(), 200);
@@ -360,16 +357,18 @@ async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_
         )
         .await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let token = session_token(&app, &org, "cust").await;
-    let saved = app
-        .client
-        .post(app.url("/api/v2/app/notes/save"))
-        .bearer_auth(&token)
-        .json(&json!({"team": "Research", "api_key": "key-1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    for account in ["cust", "other"] {
+        let token = session_token(&app, &org, account).await;
+        let saved = app
+            .client
+            .post(app.url("/api/v2/app/notes/save"))
+            .bearer_auth(&token)
+            .json(&json!({"team": "Research", "api_key": "key-1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    }
 
     let read = credentials(&app, &org, "cust", "notes").await;
     assert_eq!(read.status(), 200);
@@ -378,19 +377,31 @@ async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_
     assert_eq!(read["fields"]["api_key"], "key-1");
 
     // A 401 the vendor saw while the key still works is not believed.
-    let report = |app: &TestApp| {
+    let report = |app: &TestApp, account: &'static str| {
         let request = app
             .client
             .post(app.url("/api/v2/public/connection/notes/auth-failure"))
             .header("x-api-key", &org.key)
-            .header("linked_account_id", "cust");
+            .header("linked_account_id", account);
         async move { request.send().await.unwrap() }
     };
-    let answer: Value = report(&app).await.json().await.unwrap();
+    let answer: Value = report(&app, "cust").await.json().await.unwrap();
     assert_eq!(answer["status"], "active", "{answer}");
 
-    // The key is revoked at the provider: the scheduled verification finds it.
+    // The key is revoked at the provider: the vendor's next report is checked and believed.
     valid.store(false, Ordering::SeqCst);
+    let answer: Value = report(&app, "cust").await.json().await.unwrap();
+    assert_eq!(answer["status"], "reauth_required", "{answer}");
+    assert_flagged(
+        &app,
+        &org,
+        "cust",
+        "notes",
+        ReauthReason::CredentialsExpired,
+    )
+    .await;
+
+    // The other customer's key, which nobody reported, is found by the scheduled verification.
     connection::Entity::update_many()
         .col_expr(
             connection::Column::CheckedAt,
@@ -406,13 +417,13 @@ async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_
     assert_flagged(
         &app,
         &org,
-        "cust",
+        "other",
         "notes",
         ReauthReason::CredentialsExpired,
     )
     .await;
     // A report on a flagged connection changes nothing more.
-    let answer: Value = report(&app).await.json().await.unwrap();
+    let answer: Value = report(&app, "cust").await.json().await.unwrap();
     assert_eq!(answer["status"], "reauth_required");
     assert_flagged(
         &app,

@@ -119,6 +119,7 @@ async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
     assert!(secret.starts_with("whsec_"));
     // The secret is shown once.
     let listed = app.get_json(&org, "/api/v2/public/webhook", None).await;
+    assert_eq!(listed[0]["id"], subscription["id"], "{listed}");
     assert!(listed[0].get("secret").is_none(), "{listed}");
 
     let token = session_token(&app, &org, "cust").await;

@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
 };
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -53,11 +53,7 @@ async fn pick(
     slug: &str,
     which: &Which,
 ) -> Result<connection::Model, ApiError> {
-    let mine: Vec<_> = connections::of_linked_account(&state.db, &account.id)
-        .await?
-        .into_iter()
-        .filter(|record| record.slug == slug)
-        .collect();
+    let mine = connections::of_app(&state.db, &account.id, slug).await?;
     match (&which.identifier, mine.len()) {
         (_, 0) => Err(ApiError::NotFound("connection")),
         (None, 1) => Ok(mine.into_iter().next().expect("one connection")),
@@ -131,7 +127,7 @@ async fn credentials(
         }
     }
     let credentials = Credentials::open(&state.vault, &account, &record)
-        .map_err(|error| ApiError::Internal(sea_orm::DbErr::Custom(error.to_string())))?
+        .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound("credentials"))?;
     state.usage.touch(&record.id);
     let mut body = json!({
@@ -166,14 +162,12 @@ fn still_valid(
     record: &connection::Model,
     retry_at: chrono::DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let now = Utc::now();
-    if record.access_expires_at.is_some_and(|at| at > now) {
+    if record.access_expires_at.is_some_and(|at| at > Utc::now()) {
         return Ok(());
     }
-    let seconds = (retry_at - now).num_seconds().max(1) as u64;
-    Err(ApiError::ProviderBackingOff(
-        "the provider cannot refresh this connection now; Portico will try again".into(),
-        seconds,
+    Err(ApiError::backing_off(
+        "the provider cannot refresh this connection now; Portico will try again",
+        retry_at,
     ))
 }
 
@@ -224,10 +218,9 @@ async fn auth_failure(
                     .map_err(refresh_failed)?;
             match outcome {
                 Refresh::Transient { retry_at, .. } => {
-                    let seconds = (retry_at - Utc::now()).num_seconds().max(1) as u64;
-                    return Err(ApiError::ProviderBackingOff(
+                    return Err(ApiError::backing_off(
                         format!("{} could not be reached to check", definition.name),
-                        seconds,
+                        retry_at,
                     ));
                 }
                 Refresh::NotRefreshable => "nothing: the connection has no refresh token",
@@ -236,10 +229,8 @@ async fn auth_failure(
         }
         AuthKind::KeyBased => match &definition.verify {
             Some(check) => {
-                let fields =
-                    keyauth::open_fields(&state.vault, &account, &record).map_err(|error| {
-                        ApiError::Internal(sea_orm::DbErr::Custom(error.to_string()))
-                    })?;
+                let fields = keyauth::open_fields(&state.vault, &account, &record)
+                    .map_err(ApiError::internal)?;
                 match keyauth::verify(&state.egress, check, &fields).await {
                     Verdict::Valid => "the app's verification request: the credentials work",
                     Verdict::Rejected => {
@@ -314,13 +305,12 @@ async fn events(
         .filter(connection_event::Column::ConnectionId.eq(&connection_id))
         .filter(connection_event::Column::OrgId.eq(&key.org_id))
         .filter(connection_event::Column::Environment.eq(key.environment))
+        .order_by_asc(connection_event::Column::Id)
         .all(&state.db)
         .await?;
     if rows.is_empty() {
         return Err(ApiError::NotFound("connection"));
     }
-    let mut rows = rows;
-    rows.sort_by_key(|row| row.id);
     let events: Vec<EventView> = rows
         .into_iter()
         .map(|row| EventView {

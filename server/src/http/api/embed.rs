@@ -4,9 +4,9 @@ use axum::{Json, Router, extract::State, routing::post};
 use serde::{Deserialize, Serialize};
 
 use crate::http::extract::{ApiJson, ApiKey};
+use crate::http::public::issue_for;
 use crate::http::{ApiError, AppState, timestamp};
-use crate::sessions::{self, Branding, Purpose};
-use crate::tenancy::{self, LinkedAccountInput};
+use crate::sessions::{self, Purpose};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/v2/public/embed-token", post(create))
@@ -29,24 +29,20 @@ struct EmbedTokenView {
     expires_at: String,
 }
 
-/// Creates the linked account when it is new, like a session token does: a vendor embeds the
-/// widget for whoever is signed in to its own app.
+/// Creates the linked account when it is new, like a session token does.
 async fn create(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
     ApiJson(body): ApiJson<EmbedTokenBody>,
 ) -> Result<Json<EmbedTokenView>, ApiError> {
-    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
     let ttl = sessions::lifetime(body.expires_in)?;
-    let account =
-        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
-    let issued = sessions::issue(
-        &state.db,
-        &account,
+    let issued = issue_for(
+        &state,
+        &key,
+        &body.linked_account_id,
+        body.name.as_deref(),
         Purpose::Embed,
-        &Branding::default(),
         ttl,
-        None,
     )
     .await?;
     Ok(Json(EmbedTokenView {

@@ -179,7 +179,7 @@ async fn rotate(
     let existing = mine(&state, &key, &id).await?;
     let (model, secret) = subscriptions::rotate_secret(&state.db, &state.vault, existing)
         .await
-        .map_err(|error| ApiError::Internal(sea_orm::DbErr::Custom(error.to_string())))?;
+        .map_err(ApiError::internal)?;
     Ok(Json(SubscriptionView::of(&model, Some(secret.to_string()))))
 }
 
