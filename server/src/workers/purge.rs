@@ -10,7 +10,9 @@ const EVERY: Duration = Duration::from_secs(300);
 
 pub async fn run(services: Services) {
     let db = &services.db;
-    let mut ticks = tokio::time::interval(EVERY);
+    // The first pass waits one period, as the other loops do: nothing that ended needs
+    // deleting the moment the server starts.
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
     loop {
         ticks.tick().await;
         let now = chrono::Utc::now();
