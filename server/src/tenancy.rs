@@ -331,6 +331,25 @@ pub async fn find_linked_account(
         .await
 }
 
+/// The linked accounts with these ids, read in one query, by id. An id deleted since is
+/// missing from the map.
+pub async fn linked_accounts_by_id<'a>(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<std::collections::HashMap<String, linked_account::Model>, DbErr> {
+    let ids: std::collections::HashSet<&str> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(linked_account::Entity::find()
+        .filter(linked_account::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|account| (account.id.clone(), account))
+        .collect())
+}
+
 /// Deletes a linked account with its connections and tokens. Returns whether it existed.
 pub async fn delete_linked_account(
     db: &impl ConnectionTrait,

@@ -150,17 +150,19 @@ pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<Rota
         .filter(connection::Column::Credentials.is_not_null())
         .all(db)
         .await?;
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        db,
+        rows.iter().map(|row| row.linked_account_id.as_str()),
+    )
+    .await?;
     for row in rows {
-        let (Some(sealed), Some(account)) = (
-            &row.credentials,
-            linked_account::Entity::find_by_id(&row.linked_account_id)
-                .one(db)
-                .await?,
-        ) else {
+        let (Some(sealed), Some(account)) =
+            (&row.credentials, accounts.get(&row.linked_account_id))
+        else {
             continue;
         };
         let resealed = report
-            .count(reseal(vault, &account, &row))
+            .count(reseal(vault, account, &row))
             .map_err(|error| DbErr::Custom(format!("connection {}: {error}", row.id)))?;
         if let Some(resealed) = resealed {
             connection::Entity::update_many()

@@ -1,6 +1,6 @@
 //! Events as vendors see them: the webhook payload, and the event log read from a cursor.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 use crate::entity::{
     connection::Reason,
     connection_event::{self, Kind},
-    linked_account,
 };
 use crate::tenancy::Environment;
 
@@ -55,16 +54,14 @@ pub async fn external_ids(
     db: &impl ConnectionTrait,
     events: &[&connection_event::Model],
 ) -> Result<HashMap<String, String>, DbErr> {
-    let ids: HashSet<&str> = events
-        .iter()
-        .map(|e| e.linked_account_id.as_str())
-        .collect();
-    Ok(linked_account::Entity::find()
-        .filter(linked_account::Column::Id.is_in(ids))
-        .all(db)
-        .await?
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        db,
+        events.iter().map(|e| e.linked_account_id.as_str()),
+    )
+    .await?;
+    Ok(accounts
         .into_iter()
-        .map(|account| (account.id, account.external_id))
+        .map(|(id, account)| (id, account.external_id))
         .collect())
 }
 

@@ -13,7 +13,6 @@ use crate::connections::{self, Flag, events};
 use crate::entity::{
     connection,
     connection_event::{Actor, Kind},
-    linked_account,
 };
 use crate::services::Services;
 
@@ -45,8 +44,16 @@ pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
         .limit(BATCH)
         .all(db)
         .await?;
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        db,
+        due.iter().map(|row| row.linked_account_id.as_str()),
+    )
+    .await?;
     let mut done = 0;
     for record in due {
+        let Some(account) = accounts.get(&record.linked_account_id) else {
+            continue;
+        };
         let txn = crate::db::begin_write(db).await?;
         let claimed = connection::Entity::update_many()
             .col_expr(connection::Column::ExpiringSentAt, Expr::value(now))
@@ -54,15 +61,11 @@ pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
             .filter(connection::Column::ExpiringSentAt.is_null())
             .exec(&txn)
             .await?;
-        if claimed.rows_affected == 1
-            && let Some(account) = linked_account::Entity::find_by_id(&record.linked_account_id)
-                .one(&txn)
-                .await?
-        {
+        if claimed.rows_affected == 1 {
             let until = record.refresh_expires_at.map(|at| at.to_rfc3339());
             let transition = events::Transition::new(Kind::Expiring, Actor::Portico)
                 .because(format!("expires at {}", until.unwrap_or_default()));
-            events::record(&txn, &account, &record, transition).await?;
+            events::record(&txn, account, &record, transition).await?;
             done += 1;
         }
         txn.commit().await?;

@@ -1,17 +1,19 @@
 //! Key-based connections whose app has a verification request are checked with their
 //! provider every so often (daily by default): a refusal flags `credentials_expired`.
 
+use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
 use app::dto::ReauthReason;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 
-use crate::catalog;
+use crate::catalog::{self, Verification};
 use crate::connections::{self, Flag, refresh::unset_or_past};
 use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::keyauth::{self, Verdict};
 use crate::services::Services;
+use crate::tenancy::Environment;
 
 /// How often the worker looks for connections due a check.
 const EVERY: StdDuration = StdDuration::from_secs(60);
@@ -45,9 +47,40 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
         .limit(BATCH)
         .all(&services.db)
         .await?;
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        &services.db,
+        rows.iter().map(|row| row.linked_account_id.as_str()),
+    )
+    .await?;
+    // An org's own app is read once per pass, not once per connection.
+    let mut checks: HashMap<(String, Environment, String), Option<Verification>> = HashMap::new();
     let mut checked = 0;
     for record in rows {
-        if try_execute_task(services, &record).await? {
+        let Some(account) = accounts.get(&record.linked_account_id) else {
+            continue;
+        };
+        let key = (
+            account.org_id.clone(),
+            account.environment,
+            record.slug.clone(),
+        );
+        let check = match checks.get(&key) {
+            Some(check) => check.clone(),
+            None => {
+                let check = catalog::definition(
+                    &services.db,
+                    &services.catalog,
+                    &account.org_id,
+                    account.environment,
+                    &record.slug,
+                )
+                .await?
+                .and_then(|definition| definition.verify);
+                checks.insert(key, check.clone());
+                check
+            }
+        };
+        if try_execute_task(services, account, &record, check).await? {
             checked += 1;
         }
     }
@@ -56,28 +89,19 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
 
 /// Checks one connection; `false` when its app has nothing to check with.
 #[tracing::instrument(skip_all, fields(connection = %record.id, slug = %record.slug))]
-async fn try_execute_task(services: &Services, record: &connection::Model) -> Result<bool, DbErr> {
+async fn try_execute_task(
+    services: &Services,
+    account: &linked_account::Model,
+    record: &connection::Model,
+    check: Option<Verification>,
+) -> Result<bool, DbErr> {
     let db = &services.db;
-    let Some(account) = linked_account::Entity::find_by_id(&record.linked_account_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let definition = catalog::definition(
-        db,
-        &services.catalog,
-        &account.org_id,
-        account.environment,
-        &record.slug,
-    )
-    .await?;
-    let Some(check) = definition.and_then(|definition| definition.verify) else {
+    let Some(check) = check else {
         // Nothing to check with: look again after another period.
         mark(services, record, connection::Column::CheckedAt).await?;
         return Ok(false);
     };
-    let fields = match keyauth::open_fields(&services.vault, &account, record) {
+    let fields = match keyauth::open_fields(&services.vault, account, record) {
         Ok(fields) => fields,
         Err(error) => {
             tracing::warn!(%error, "cannot open the credentials to verify them");
