@@ -1,8 +1,9 @@
 //! Canary secrets — org client secrets, the tokens providers issue, and the keys end customers
 //! enter — are planted in the OAuth flows (the built-in sandbox and a separate
 //! oauth2-mock-server process) and the key-based flows (SDK save and the hosted form), which run
-//! with every log at TRACE level. None may appear in a log line, a response body, a page or the
-//! database file.
+//! with every log at TRACE level, and the widget's form and stream. None may appear in a log
+//! line, a response body, a page or the database file; nor may the widget's token appear in a
+//! log line or the database file.
 
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};
@@ -46,6 +47,31 @@ impl Bodies {
             request = request.bearer_auth(token);
         }
         self.keep(request.send().await.unwrap()).await
+    }
+
+    /// Saves Twilio's keys through the form of the hosted page, or of the widget with its
+    /// token, and keeps the answer and the page it leads to.
+    async fn save_keys(&mut self, app: &TestApp, embed: Option<&str>, number: &str, sid: &str) {
+        let mut form = vec![
+            ("slug", "twilio"),
+            ("values[number]", number),
+            ("values[sid]", sid),
+        ];
+        form.extend(embed.map(|token| ("embed", token)));
+        let response = app
+            .client
+            .post(app.url("/_portal/save-keys"))
+            .header("origin", app.base.as_str())
+            .header("accept", "text/html")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        self.0.push(location.clone());
+        self.keep(response).await;
+        let shown = self.get(app, &app.url(&location), None).await;
+        assert_eq!(shown.status(), 200, "{location}");
     }
 
     /// Reads the body, keeps a copy, and hands back an equivalent response.
@@ -204,24 +230,47 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     let form_secret = format!("AC{}{}", portico::secrets::random_id(), "4567cdef");
     canaries.push(form_secret.clone());
     for number in ["not a number", "+14155550111"] {
-        let response = app
-            .client
-            .post(app.url("/_portal/save-keys"))
-            .header("accept", "text/html")
-            .form(&[
-                ("slug", "twilio"),
-                ("values[number]", number),
-                ("values[sid]", form_secret.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
-        bodies.0.push(location.clone());
-        bodies.keep(response).await;
-        bodies.get(&app, &app.url(&location), None).await;
+        bodies.save_keys(&app, None, number, &form_secret).await;
     }
     bodies.get(&app, &app.url("/connect"), None).await;
+
+    // The widget: its token is in its own page by design, so it is a canary for the logs and
+    // the database file only; a key typed into the widget's form is a canary everywhere.
+    let response = app
+        .post_json(
+            &org,
+            "/api/v2/public/embed-token",
+            json!({"linked_account_id": "widget-cust"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let issued: serde_json::Value = response.json().await.unwrap();
+    let embed_token = issued["token"].as_str().unwrap().to_owned();
+    let widget_secret = format!("AC{}{}", portico::secrets::random_id(), "89ab0123");
+    canaries.push(widget_secret.clone());
+    let widget = app.url(&format!("/embed/{embed_token}"));
+    let page = app.client.get(&widget).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    for number in ["not a number", "+14155550122"] {
+        bodies
+            .save_keys(&app, Some(&embed_token), number, &widget_secret)
+            .await;
+    }
+    let mut stream = app
+        .client
+        .get(format!("{widget}/events"))
+        .send()
+        .await
+        .unwrap();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), stream.chunk())
+        .await
+        .expect("the widget's first state")
+        .unwrap()
+        .unwrap();
+    let first = String::from_utf8_lossy(&first).into_owned();
+    assert!(first.contains("twilio"), "{first}");
+    bodies.0.push(first);
+    drop(stream);
 
     // Disconnecting revokes: the refresh tokens travel to the providers once more.
     for slug in ["sandbox", "mockauth"] {
@@ -248,7 +297,12 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
             assert!(!body.contains(canary.as_str()), "a canary is in a response");
         }
     }
-    let planted: Vec<&str> = canaries.iter().map(String::as_str).collect();
+    assert!(
+        !logged.contains(embed_token.as_str()),
+        "the widget's token is in the logs"
+    );
+    let mut planted: Vec<&str> = canaries.iter().map(String::as_str).collect();
+    planted.push(embed_token.as_str());
     app.assert_absent_from_database_file(&planted);
     eprintln!(
         "canary: {} secrets, {} log lines, {} response bodies and headers checked",
