@@ -9,10 +9,8 @@ pub mod sign;
 pub mod subscriptions;
 
 /// The events a subscription can ask for, as the seed names them.
-pub const EVENTS: [&str; 5] = [
-    "Connection Created",
-    "Connection Expired",
-    "Connection Reconnected",
-    "Connection Deleted",
-    "Connection Expiring",
-];
+pub fn event_names() -> impl Iterator<Item = &'static str> {
+    crate::entity::connection_event::WEBHOOK_EVENTS
+        .iter()
+        .map(|(_, name)| *name)
+}

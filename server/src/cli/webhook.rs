@@ -2,7 +2,12 @@
 
 use chrono::Utc;
 use clap::Subcommand;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+use sea_orm::{
+    DatabaseConnection, EntityTrait, QueryOrder, QuerySelect,
+    sea_query::{Expr, Func},
+};
 
 use super::CliError;
 use crate::entity::{webhook_delivery, webhook_subscription};
@@ -88,12 +93,31 @@ async fn list(db: &DatabaseConnection) -> Result<(), CliError> {
         .order_by_asc(webhook_subscription::Column::CreatedAt)
         .all(db)
         .await?;
+    // Deliveries per subscription and state, counted by the database in one query.
+    let counted: Vec<(String, webhook_delivery::State, i64)> = webhook_delivery::Entity::find()
+        .select_only()
+        .column(webhook_delivery::Column::SubscriptionId)
+        .column(webhook_delivery::Column::State)
+        .column_as(
+            Expr::from(Func::count(Expr::col(webhook_delivery::Column::Id))),
+            "count",
+        )
+        .group_by(webhook_delivery::Column::SubscriptionId)
+        .group_by(webhook_delivery::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts: HashMap<(String, webhook_delivery::State), i64> = counted
+        .into_iter()
+        .map(|(subscription, state, count)| ((subscription, state), count))
+        .collect();
     for subscription in all {
-        let deliveries = webhook_delivery::Entity::find()
-            .filter(webhook_delivery::Column::SubscriptionId.eq(&subscription.id))
-            .all(db)
-            .await?;
-        let count = |state| deliveries.iter().filter(|d| d.state == state).count();
+        let count = |state| {
+            counts
+                .get(&(subscription.id.clone(), state))
+                .copied()
+                .unwrap_or(0)
+        };
         println!(
             "{} {} org={} {} {} delivered={} waiting={} dead={} [{}]",
             subscription.id,

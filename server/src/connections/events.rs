@@ -10,6 +10,7 @@ use crate::entity::{
     connection_event::{self, Actor, Kind},
     linked_account,
 };
+use crate::webhooks::outbox::Subscribers;
 
 /// What happened, who caused it and why.
 #[derive(Debug, Clone)]
@@ -45,6 +46,17 @@ pub async fn record(
     record: &connection::Model,
     transition: Transition,
 ) -> Result<connection_event::Model, DbErr> {
+    record_with(db, account, record, transition, &mut Subscribers::default()).await
+}
+
+/// [`record`], for a transaction that records many: each org's subscriptions are read once.
+pub async fn record_with(
+    db: &impl ConnectionTrait,
+    account: &linked_account::Model,
+    record: &connection::Model,
+    transition: Transition,
+    subscribers: &mut Subscribers,
+) -> Result<connection_event::Model, DbErr> {
     let event = connection_event::ActiveModel {
         org_id: Set(account.org_id.clone()),
         environment: Set(account.environment),
@@ -61,6 +73,6 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    crate::webhooks::outbox::enqueue(db, &event).await?;
+    crate::webhooks::outbox::enqueue_with(db, &event, subscribers).await?;
     Ok(event)
 }

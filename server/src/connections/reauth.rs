@@ -17,6 +17,7 @@ use crate::entity::{
     linked_account,
 };
 use crate::tenancy::Environment;
+use crate::webhooks::outbox::Subscribers;
 
 /// Why, and on whose word, a connection is flagged.
 #[derive(Debug, Clone)]
@@ -61,6 +62,24 @@ pub async fn flag_in(
     version: Option<i64>,
     flag: &Flag,
 ) -> Result<Option<connection::Model>, DbErr> {
+    flag_with(
+        txn,
+        connection_id,
+        version,
+        flag,
+        &mut Subscribers::default(),
+    )
+    .await
+}
+
+/// [`flag_in`] for one of many flags in a transaction, with the subscriptions read so far.
+async fn flag_with(
+    txn: &impl ConnectionTrait,
+    connection_id: &str,
+    version: Option<i64>,
+    flag: &Flag,
+    subscribers: &mut Subscribers,
+) -> Result<Option<connection::Model>, DbErr> {
     let mut update = connection::Entity::update_many()
         .col_expr(
             connection::Column::Status,
@@ -99,7 +118,7 @@ pub async fn flag_in(
         reason: Some(flag.reason),
         ..Transition::new(Kind::Flagged, flag.actor).because(flag.detail.clone())
     };
-    events::record(txn, &account, &record, transition).await?;
+    events::record_with(txn, &account, &record, transition, subscribers).await?;
     tracing::info!(
         connection = %record.id,
         slug = %record.slug,
@@ -172,9 +191,13 @@ async fn flag_matching(
         query = query.filter(connection::Column::AccountId.eq(account_id));
     }
     let ids: Vec<String> = query.into_tuple().all(txn).await?;
+    let mut subscribers = Subscribers::default();
     let mut flagged = 0;
     for id in ids {
-        if flag_in(txn, &id, None, flag).await?.is_some() {
+        if flag_with(txn, &id, None, flag, &mut subscribers)
+            .await?
+            .is_some()
+        {
             flagged += 1;
         }
     }

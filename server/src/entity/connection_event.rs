@@ -78,17 +78,23 @@ impl Kind {
     }
 }
 
+/// The transitions that are webhook events, with the names the seed gives them. A refresh is
+/// not one.
+pub const WEBHOOK_EVENTS: [(Kind, &str); 5] = [
+    (Kind::Connected, "Connection Created"),
+    (Kind::Flagged, "Connection Expired"),
+    (Kind::Reconnected, "Connection Reconnected"),
+    (Kind::Disconnected, "Connection Deleted"),
+    (Kind::Expiring, "Connection Expiring"),
+];
+
 impl Kind {
-    /// The webhook event this transition is, if any: a refresh is not one.
+    /// The webhook event this transition is, if any.
     pub fn event_name(self) -> Option<&'static str> {
-        match self {
-            Self::Connected => Some("Connection Created"),
-            Self::Flagged => Some("Connection Expired"),
-            Self::Reconnected => Some("Connection Reconnected"),
-            Self::Disconnected => Some("Connection Deleted"),
-            Self::Expiring => Some("Connection Expiring"),
-            Self::Refreshed => None,
-        }
+        WEBHOOK_EVENTS
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map(|(_, name)| *name)
     }
 }
 

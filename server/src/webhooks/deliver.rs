@@ -136,7 +136,7 @@ impl Context {
     }
 }
 
-/// Claims due deliveries in one statement: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+/// Claims due deliveries in one statement, which answers the claimed rows: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
 /// replicas never claim the same row; on SQLite the statement itself is the only writer.
 async fn claim(
     db: &impl ConnectionTrait,
@@ -150,31 +150,21 @@ async fn claim(
             "UPDATE webhook_delivery SET claimed_until = $1, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM webhook_delivery WHERE state = 'pending' \
              AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2) \
-             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id"
+             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *"
         }
         _ => {
             "UPDATE webhook_delivery SET claimed_until = ?, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM webhook_delivery WHERE state = 'pending' \
              AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) \
-             ORDER BY id LIMIT ?) RETURNING id"
+             ORDER BY id LIMIT ?) RETURNING *"
         }
     };
     let values: Vec<sea_orm::Value> = match backend {
         DbBackend::Postgres => vec![until.into(), now.into(), (batch as i64).into()],
         _ => vec![until.into(), now.into(), now.into(), (batch as i64).into()],
     };
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .map(|row| row.try_get::<i64>("", "id"))
-        .collect::<Result<_, _>>()?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Id.is_in(ids))
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
         .all(db)
         .await
 }
@@ -200,7 +190,7 @@ async fn try_execute_task(
         context.events.get(&delivery.event_id),
     ) else {
         // The subscription was deleted or turned off meanwhile.
-        return finish(db, &delivery, State::Disabled, None).await;
+        return release(db, &delivery, Next::End(State::Disabled), None).await;
     };
     let body = payload(event, linked_account_id).to_string();
     let attempted = send(services, subscription, keys, &delivery, &body).await;
@@ -217,7 +207,7 @@ async fn try_execute_task(
     match attempted.status {
         Some(status) if (200..300).contains(&status) => {
             tracing::info!(status, "webhook delivered");
-            finish(db, &delivery, State::Delivered, Some(&attempted)).await
+            release(db, &delivery, Next::End(State::Delivered), Some(&attempted)).await
         }
         Some(410) => {
             tracing::info!("webhook receiver answered 410 Gone; its subscription is turned off");
@@ -230,18 +220,18 @@ async fn try_execute_task(
                 .filter(webhook_subscription::Column::Id.eq(&subscription.id))
                 .exec(db)
                 .await?;
-            finish(db, &delivery, State::Disabled, Some(&attempted)).await
+            release(db, &delivery, Next::End(State::Disabled), Some(&attempted)).await
         }
         _ => {
             let next = next_attempt(services, delivery.attempts, attempted.retry_after);
             match next {
                 Some(at) => {
                     tracing::info!(status = ?attempted.status, error = ?attempted.error, next = %at, "webhook not delivered; will retry");
-                    reschedule(db, &delivery, at, &attempted).await
+                    release(db, &delivery, Next::RetryAt(at), Some(&attempted)).await
                 }
                 None => {
                     tracing::warn!(status = ?attempted.status, "webhook given up after its last attempt");
-                    finish(db, &delivery, State::Dead, Some(&attempted)).await
+                    release(db, &delivery, Next::End(State::Dead), Some(&attempted)).await
                 }
             }
         }
@@ -263,14 +253,11 @@ async fn send(
         error: Some(error),
         retry_after: None,
     };
-    let url = match url::Url::parse(&subscription.url) {
-        Ok(url) => url,
-        Err(_) => return failed("the subscription's URL is not valid".into()),
-    };
     // The policy can be stricter now than when the subscription was made.
-    if let Err(why) = services.egress.policy().check_url(&url) {
-        return failed(format!("refused by the egress policy: the URL {why}"));
-    }
+    let url = match allowed_url(services, &subscription.url) {
+        Ok(url) => url,
+        Err(why) => return failed(why),
+    };
     if keys.is_empty() {
         return failed("cannot open the signing secret".into());
     }
@@ -290,6 +277,17 @@ async fn send(
         },
         Err(error) => failed(error.to_string()),
     }
+}
+
+/// A receiver's URL, if it parses and the egress policy allows it now; otherwise why not.
+fn allowed_url(services: &Services, url: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(url).map_err(|_| "the receiver's URL is not valid".to_owned())?;
+    services
+        .egress
+        .policy()
+        .check_url(&url)
+        .map_err(|why| format!("refused by the egress policy: the URL {why}"))?;
+    Ok(url)
 }
 
 /// POSTs a signed message through the egress client.
@@ -323,12 +321,10 @@ pub async fn send_signed(
     signed: &super::sign::Signed,
     body: &str,
 ) -> String {
-    let Ok(url) = url::Url::parse(url) else {
-        return "nothing: the URL is not valid".into();
+    let url = match allowed_url(services, url) {
+        Ok(url) => url,
+        Err(why) => return format!("nothing: {why}"),
     };
-    if let Err(why) = services.egress.policy().check_url(&url) {
-        return format!("nothing: the egress policy refuses it (the URL {why})");
-    }
     let sent = post_signed(services, url, signed, body).await;
     match sent {
         Ok(answer) => format!("HTTP {}", answer.status),
@@ -357,25 +353,41 @@ fn next_attempt(
     Some(Utc::now() + wait)
 }
 
-/// Ends a delivery, if this worker still holds it.
-async fn finish(
+/// What becomes of a claimed delivery after its attempt.
+enum Next {
+    /// It ends in this state.
+    End(State),
+    /// It is tried again at this time.
+    RetryAt(DateTime<Utc>),
+}
+
+/// Releases a delivery with what comes next, if this worker still holds it.
+async fn release(
     db: &impl ConnectionTrait,
     delivery: &webhook_delivery::Model,
-    state: State,
+    next: Next,
     attempted: Option<&Attempted>,
 ) -> Result<(), DbErr> {
-    let mut update = webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::State, Expr::value(state))
-        .col_expr(
-            webhook_delivery::Column::ClaimedUntil,
-            Expr::value(None::<DateTime<Utc>>),
-        );
-    if state == State::Delivered {
-        update = update.col_expr(
-            webhook_delivery::Column::DeliveredAt,
-            Expr::value(Utc::now()),
-        );
-    }
+    let mut update = webhook_delivery::Entity::update_many().col_expr(
+        webhook_delivery::Column::ClaimedUntil,
+        Expr::value(None::<DateTime<Utc>>),
+    );
+    update = match next {
+        Next::End(state) => {
+            let update = update.col_expr(webhook_delivery::Column::State, Expr::value(state));
+            if state == State::Delivered {
+                update.col_expr(
+                    webhook_delivery::Column::DeliveredAt,
+                    Expr::value(Utc::now()),
+                )
+            } else {
+                update
+            }
+        }
+        Next::RetryAt(at) => {
+            update.col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(at))
+        }
+    };
     if let Some(attempted) = attempted {
         update = update
             .col_expr(
@@ -388,33 +400,6 @@ async fn finish(
             );
     }
     update
-        .filter(webhook_delivery::Column::Id.eq(delivery.id))
-        .filter(webhook_delivery::Column::ClaimedUntil.eq(delivery.claimed_until))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-async fn reschedule(
-    db: &impl ConnectionTrait,
-    delivery: &webhook_delivery::Model,
-    at: DateTime<Utc>,
-    attempted: &Attempted,
-) -> Result<(), DbErr> {
-    webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(at))
-        .col_expr(
-            webhook_delivery::Column::ClaimedUntil,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(
-            webhook_delivery::Column::LastStatus,
-            Expr::value(attempted.status.map(i32::from)),
-        )
-        .col_expr(
-            webhook_delivery::Column::LastError,
-            Expr::value(attempted.error.clone()),
-        )
         .filter(webhook_delivery::Column::Id.eq(delivery.id))
         .filter(webhook_delivery::Column::ClaimedUntil.eq(delivery.claimed_until))
         .exec(db)

@@ -10,18 +10,9 @@ use serde_json::{Value, json};
 
 use crate::entity::{
     connection::Reason,
-    connection_event::{self, Kind},
+    connection_event::{self, Kind, WEBHOOK_EVENTS},
 };
 use crate::tenancy::Environment;
-
-/// The kinds that are webhook events (a refresh is not one).
-const EVENT_KINDS: [Kind; 5] = [
-    Kind::Connected,
-    Kind::Flagged,
-    Kind::Reconnected,
-    Kind::Disconnected,
-    Kind::Expiring,
-];
 
 /// `createdAt` as the seed writes it: RFC 1123, `Tue, 07 Nov 2023 08:38:33 GMT`.
 pub fn rfc1123(at: DateTime<Utc>) -> String {
@@ -85,7 +76,7 @@ pub async fn after(
     connection_event::Entity::find()
         .filter(connection_event::Column::OrgId.eq(org_id))
         .filter(connection_event::Column::Environment.eq(environment))
-        .filter(connection_event::Column::Kind.is_in(EVENT_KINDS))
+        .filter(connection_event::Column::Kind.is_in(WEBHOOK_EVENTS.map(|(kind, _)| kind)))
         .filter(connection_event::Column::Id.gt(cursor))
         .order_by_asc(connection_event::Column::Id)
         .limit(limit)

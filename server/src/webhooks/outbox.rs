@@ -1,6 +1,8 @@
 //! The outbox: for each event a subscription asked for, one delivery row, written in the
 //! transaction that records the event, so an event is never committed without its deliveries.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -9,6 +11,7 @@ use sea_orm::{
 
 use super::subscriptions::events_of;
 use crate::entity::{connection_event, webhook_delivery, webhook_subscription};
+use crate::tenancy::Environment;
 
 /// The `webhook-id` of an event for a subscription: the same on every attempt and every
 /// replay, so a receiver can drop what it already has.
@@ -23,18 +26,50 @@ pub async fn enqueue(
     txn: &impl ConnectionTrait,
     event: &connection_event::Model,
 ) -> Result<u64, DbErr> {
+    enqueue_with(txn, event, &mut Subscribers::default()).await
+}
+
+/// The enabled subscriptions of each org and environment, read once per transaction that
+/// records many events (a bulk flag, the expiry pass) instead of once per event.
+#[derive(Default)]
+pub struct Subscribers(HashMap<(String, Environment), Vec<webhook_subscription::Model>>);
+
+impl Subscribers {
+    async fn of(
+        &mut self,
+        txn: &impl ConnectionTrait,
+        org_id: &str,
+        environment: Environment,
+    ) -> Result<&[webhook_subscription::Model], DbErr> {
+        let key = (org_id.to_owned(), environment);
+        if !self.0.contains_key(&key) {
+            let found = webhook_subscription::Entity::find()
+                .filter(webhook_subscription::Column::OrgId.eq(org_id))
+                .filter(webhook_subscription::Column::Environment.eq(environment))
+                .filter(webhook_subscription::Column::Enabled.eq(true))
+                .all(txn)
+                .await?;
+            self.0.insert(key.clone(), found);
+        }
+        Ok(&self.0[&key])
+    }
+}
+
+/// [`enqueue`], with the subscriptions read earlier in the same transaction.
+pub async fn enqueue_with(
+    txn: &impl ConnectionTrait,
+    event: &connection_event::Model,
+    subscribers: &mut Subscribers,
+) -> Result<u64, DbErr> {
     let Some(name) = event.kind.event_name() else {
         return Ok(0);
     };
-    let subscriptions = webhook_subscription::Entity::find()
-        .filter(webhook_subscription::Column::OrgId.eq(&event.org_id))
-        .filter(webhook_subscription::Column::Environment.eq(event.environment))
-        .filter(webhook_subscription::Column::Enabled.eq(true))
-        .all(txn)
+    let subscriptions = subscribers
+        .of(txn, &event.org_id, event.environment)
         .await?;
     let mut queued = 0;
     for subscription in subscriptions {
-        if events_of(&subscription).iter().any(|wanted| wanted == name) {
+        if events_of(subscription).iter().any(|wanted| wanted == name) {
             queue(txn, event.id, &subscription.id).await?;
             queued += 1;
         }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use zeroize::Zeroizing;
 
-use super::EVENTS;
+use super::event_names;
 use crate::egress::Policy;
 use crate::entity::webhook_subscription;
 use crate::input::FieldError;
@@ -59,15 +59,15 @@ impl Subscription {
         }
         let mut chosen: Vec<String> = Vec::new();
         for event in events {
-            match EVENTS.iter().find(|known| **known == event.as_str()) {
-                Some(known) if !chosen.iter().any(|c| c == known) => chosen.push((*known).into()),
+            match event_names().find(|known| *known == event.as_str()) {
+                Some(known) if !chosen.iter().any(|c| c == known) => chosen.push(known.into()),
                 Some(_) => {}
                 None => errors.push(FieldError::new(
                     "webhook_events",
                     format!(
                         "`{}` is not an event; choose from {}",
                         event.chars().take(64).collect::<String>(),
-                        EVENTS.join(", ")
+                        event_names().collect::<Vec<_>>().join(", ")
                     ),
                 )),
             }
@@ -75,7 +75,10 @@ impl Subscription {
         if events.is_empty() {
             errors.push(FieldError::new(
                 "webhook_events",
-                format!("choose at least one of {}", EVENTS.join(", ")),
+                format!(
+                    "choose at least one of {}",
+                    event_names().collect::<Vec<_>>().join(", ")
+                ),
             ));
         }
         if errors.is_empty() {
