@@ -1,6 +1,7 @@
 //! Connections: their state machine, their stored credentials, the single writer of flags,
 //! and how they are listed.
 
+mod changes;
 pub mod credentials;
 pub mod events;
 mod listing;
@@ -9,6 +10,7 @@ pub mod refresh;
 mod status;
 pub mod usage;
 
+pub use changes::{Changes, Listener};
 pub use listing::{AppWithConnections, apps_for_linked_account, of_app, of_linked_account};
 pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app, flag_in};
 pub use status::{Connect, Status, display_identifier, record_connected, remove, store_active};

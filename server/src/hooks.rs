@@ -165,6 +165,9 @@ pub async fn receive(
     let txn = crate::db::begin_write(&services.db).await?;
     let flagged = connections::flag_all_of_account(&txn, org, slug, &account_id, &flag).await?;
     txn.commit().await?;
+    if flagged > 0 {
+        services.changes.any();
+    }
     tracing::info!(%slug, what, flagged, "provider event received");
     Ok(Receipt::Flagged(flagged))
 }

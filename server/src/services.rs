@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::catalog::Catalog;
 use crate::config::{RefreshSettings, WebhookSettings};
 use crate::connections::{
+    Changes,
     refresh::{InFlight, Outcome},
     usage::Usage,
 };
@@ -31,6 +32,8 @@ pub struct Services {
     pub usage: Arc<Usage>,
     /// How webhooks are delivered.
     pub webhooks: WebhookSettings,
+    /// Word of changed connections and sign-ins, for the widgets watching them.
+    pub changes: Changes,
 }
 
 impl Services {
@@ -53,6 +56,7 @@ impl Services {
             refreshes: Arc::default(),
             usage: Arc::default(),
             webhooks,
+            changes: Changes::default(),
         }
     }
 }

@@ -59,7 +59,7 @@ impl Services {
             &values,
         )
         .await?;
-        Ok(oauth::authorization_url(
+        let url = oauth::authorization_url(
             &self.db,
             &self.vault,
             &self.public_url,
@@ -72,6 +72,9 @@ impl Services {
                 binding,
             },
         )
-        .await?)
+        .await?;
+        // A widget of this account shows that a sign-in is waiting.
+        self.changes.account(&account.id);
+        Ok(url)
     }
 }

@@ -39,6 +39,7 @@ impl Services {
             }
         }
         let removed = connections::remove(&self.db, account, &records, actor).await?;
+        self.changes.account(&account.id);
         tracing::info!(%slug, connections = removed, "disconnected");
         Ok(removed)
     }

@@ -13,12 +13,14 @@ impl Services {
         app: &AppDefinition,
         given: &std::collections::BTreeMap<String, String>,
     ) -> Result<connection::Model, ConnectError> {
-        crate::keyauth::save(&self.db, &self.vault, &self.egress, app, account, given)
+        let saved = crate::keyauth::save(&self.db, &self.vault, &self.egress, app, account, given)
             .await
             .map_err(|error| match error {
                 crate::keyauth::SaveError::Invalid(fields) => ConnectError::Invalid(fields),
                 crate::keyauth::SaveError::Unreachable(name) => ConnectError::Unreachable(name),
                 crate::keyauth::SaveError::Db(error) => error.into(),
-            })
+            })?;
+        self.changes.account(&account.id);
+        Ok(saved)
     }
 }

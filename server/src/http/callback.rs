@@ -32,7 +32,12 @@ pub async fn callback(
         browser_nonce: nonce.as_deref(),
     };
     match oauth::complete(&context, &params).await {
-        Ok(connected) => done(&browser, &connected.connection.slug, &connected.back).await,
+        Ok(connected) => {
+            state
+                .changes
+                .account(&connected.connection.linked_account_id);
+            done(&browser, &connected.connection.slug, &connected.back).await
+        }
         Err(error) => failure(error),
     }
 }
@@ -77,7 +82,10 @@ pub async fn choose(
     };
     let nonce = state.flow_cookie().read(&headers);
     match oauth::decide(&state.services, &handle, nonce.as_deref(), choice).await {
-        Ok(Decided::Kept { connection, back }) => done(&browser, &connection.slug, &back).await,
+        Ok(Decided::Kept { connection, back }) => {
+            state.changes.account(&connection.linked_account_id);
+            done(&browser, &connection.slug, &back).await
+        }
         Ok(Decided::SignInAgain(url)) => Redirect::to(url.as_str()).into_response(),
         Err(PendingError::Unknown) => message(
             StatusCode::GONE,

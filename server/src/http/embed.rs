@@ -1,13 +1,17 @@
 //! The widget's routes beside its page. `GET /embed/{token}/events`: what the widget watches,
 //! as server-sent events. An event `state` carries the linked account's [`WidgetState`] each
 //! time it changes (the first at once); `end` says the token expired or was revoked, and the
-//! stream closes. The widget learns that a sign-in finished from here, not from its popup.
+//! stream closes. It looks when this process says the account changed, and on a schedule for
+//! changes made elsewhere. The widget learns that a sign-in finished from here, not from its popup.
 //! `GET /embed/sign-in`: what the sign-in window shows when the sign-in could not start.
 
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use app::{PortalError, dto::Flash, dto::WidgetState};
+use app::{
+    PortalError,
+    dto::{Flash, Flow, WidgetState},
+};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -20,14 +24,31 @@ use futures_util::stream::{self, Stream};
 
 use super::AppState;
 use super::page::message;
+use crate::connections::Listener;
 use crate::embed::{self, Shown};
 use crate::sessions::{self, Purpose, Session, SessionError};
 
-/// How often the stream looks at the database for a change (and waits after a failed look).
-const LOOK_EVERY: Duration = Duration::from_secs(1);
+/// While a sign-in is waiting, the stream looks this often: its callback may land on another
+/// replica, whose changes this process does not hear of.
+const LOOK_WAITING: Duration = Duration::from_secs(1);
 
-/// Every this many looks, the token is checked again (a revoked token ends the stream).
-const TOKEN_EVERY: u32 = 5;
+/// Otherwise it looks this often, and at once when this process changes the account.
+const LOOK_IDLE: Duration = Duration::from_secs(5);
+
+/// How long the stream waits after a failed look.
+const LOOK_AFTER_FAILURE: Duration = Duration::from_secs(1);
+
+/// How often the token is checked again (a revoked token ends the stream).
+const TOKEN_EVERY: Duration = Duration::from_secs(5);
+
+/// How long until the next scheduled look, given what the widget shows now.
+fn look_after(current: &WidgetState) -> Duration {
+    if current.flows.iter().any(|(_, flow)| *flow == Flow::Waiting) {
+        LOOK_WAITING
+    } else {
+        LOOK_IDLE
+    }
+}
 
 /// The status and words of a widget that cannot be shown (its page, its forms, its stream).
 pub(super) fn refusal(error: &SessionError) -> PortalError {
@@ -103,9 +124,12 @@ pub async fn sign_in_refused(
 struct Watch {
     state: AppState,
     stopping: tokio::sync::watch::Receiver<bool>,
+    changes: Listener,
     session: Session,
     last: Option<WidgetState>,
-    looks: u32,
+    /// How long to wait before the next look; `None` before the first.
+    wait: Option<Duration>,
+    token_checked: Instant,
     ended: bool,
 }
 
@@ -115,10 +139,13 @@ fn state_stream(
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let start = Watch {
         stopping: state.stopping.subscribe(),
+        // Listening starts before the first look, so no change falls between the two.
+        changes: state.changes.listen(&session.linked_account.id),
         state,
         session,
         last: None,
-        looks: 0,
+        wait: None,
+        token_checked: Instant::now(),
         ended: false,
     };
     stream::unfold(start, |mut watch| async move {
@@ -126,27 +153,32 @@ fn state_stream(
             return None;
         }
         loop {
-            if watch.looks > 0 {
+            if let Some(wait) = watch.wait {
                 // A server shutting down ends the stream; the browser reconnects elsewhere.
                 tokio::select! {
-                    () = tokio::time::sleep(LOOK_EVERY) => {}
+                    () = tokio::time::sleep(wait) => {}
+                    () = watch.changes.changed() => {}
                     _ = watch.stopping.wait_for(|stopping| *stopping) => return None,
                 }
             }
-            watch.looks += 1;
-            if watch.looks % TOKEN_EVERY == 0 && !still_valid(&watch).await {
-                watch.ended = true;
-                let end = Event::default().event("end").data("{}");
-                return Some((Ok(end), watch));
+            if watch.token_checked.elapsed() >= TOKEN_EVERY {
+                watch.token_checked = Instant::now();
+                if !still_valid(&watch).await {
+                    watch.ended = true;
+                    let end = Event::default().event("end").data("{}");
+                    return Some((Ok(end), watch));
+                }
             }
             let current = match embed::state(&watch.state.db, &watch.session.linked_account).await {
                 Ok(current) => current,
                 // A database that is away for a moment: look again after the pause.
                 Err(error) => {
                     tracing::warn!(%error, "widget events: state lookup failed");
+                    watch.wait = Some(LOOK_AFTER_FAILURE);
                     continue;
                 }
             };
+            watch.wait = Some(look_after(&current));
             if watch.last.as_ref() == Some(&current) {
                 continue;
             }
@@ -163,4 +195,27 @@ async fn still_valid(watch: &Watch) -> bool {
         sessions::resolve_by_id(&watch.state.db, &watch.session.token_id, Purpose::Embed).await,
         Err(SessionError::Unknown | SessionError::Expired | SessionError::WrongPurpose)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_widget_waiting_on_a_sign_in_is_looked_at_more_often() {
+        let idle = WidgetState {
+            connections: Vec::new(),
+            flows: vec![("asana".to_owned(), Flow::NotFinished)],
+        };
+        assert_eq!(look_after(&idle), LOOK_IDLE);
+        let waiting = WidgetState {
+            flows: vec![
+                ("asana".to_owned(), Flow::NotFinished),
+                ("sandbox".to_owned(), Flow::Waiting),
+            ],
+            ..idle
+        };
+        assert_eq!(look_after(&waiting), LOOK_WAITING);
+        assert!(LOOK_WAITING < LOOK_IDLE);
+    }
 }

@@ -366,6 +366,7 @@ async fn disable_app(
         return Err(ApiError::NotFound("application config"));
     }
     flag_app_deleted(txn, &key, &slug).await?;
+    state.changes.any();
     Ok(Json(AppConfigView {
         slug: slug.as_str().to_owned(),
         environment: key.environment.as_str(),
@@ -430,6 +431,7 @@ async fn delete_custom_app(
         return Err(ApiError::NotFound("custom app"));
     }
     flag_app_deleted(txn, &key, &slug).await?;
+    state.changes.any();
     Ok(StatusCode::NO_CONTENT)
 }
 

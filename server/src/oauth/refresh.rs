@@ -299,13 +299,17 @@ async fn refused(
             )
             .await?;
             txn.commit().await?;
+            services.changes.any();
             return Ok(Refresh::Flagged(ReauthReason::CredentialsExpired));
         }
         Refusal::Transient => unreachable!("classify answers transient refusals as Transient"),
     };
     let flag = Flag::new(reason, Actor::Provider, detail);
     match connections::flag(db, &claimed.id, Some(claimed.version), &flag).await? {
-        Some(_) => Ok(Refresh::Flagged(reason)),
+        Some(_) => {
+            services.changes.account(&account.id);
+            Ok(Refresh::Flagged(reason))
+        }
         None => Ok(Refresh::Fresh),
     }
 }

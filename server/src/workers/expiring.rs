@@ -87,7 +87,8 @@ pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
             at.map(|at| at.to_rfc3339()).unwrap_or_default()
         );
         let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Portico, detail);
-        if connections::flag(db, &id, None, &flag).await?.is_some() {
+        if let Some(flagged) = connections::flag(db, &id, None, &flag).await? {
+            services.changes.account(&flagged.linked_account_id);
             done += 1;
         }
     }

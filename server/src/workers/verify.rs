@@ -117,7 +117,12 @@ async fn try_execute_task(
                 Actor::Provider,
                 "the scheduled verification request was refused",
             );
-            connections::flag(db, &record.id, Some(record.version), &flag).await?;
+            if connections::flag(db, &record.id, Some(record.version), &flag)
+                .await?
+                .is_some()
+            {
+                services.changes.account(&account.id);
+            }
         }
         // Unreachable: not a refusal. Try again after the retry floor.
         Verdict::Unreachable => mark(services, record, connection::Column::RetryAt).await?,

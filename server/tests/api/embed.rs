@@ -491,6 +491,57 @@ async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes(
 }
 
 #[tokio::test]
+async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
+    use futures_util::FutureExt;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox", "twilio"]).await;
+    let token = widget_token(&app, &org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    // What the widget's stream hears between its looks, and what another account's hears.
+    let mut told = app.services.changes.listen(&account.id);
+    let mut other = app.services.changes.listen("la_someone_else");
+    let mut heard = move || told.changed().now_or_never().is_some();
+    assert!(!heard());
+
+    let window = browser();
+    let authorize = start_sign_in(&app, &window, &token).await;
+    assert!(heard(), "a sign-in started");
+    let callback = consent(&app, &authorize, "approve", "Told user").await;
+    assert_eq!(
+        window.get(callback.as_str()).send().await.unwrap().status(),
+        200
+    );
+    assert!(heard(), "the sign-in came back");
+    let keys = [
+        ("slug", "twilio"),
+        ("embed", token.as_str()),
+        ("values[number]", "+14155550100"),
+        ("values[sid]", "AC0123456789abcdef0123456789abcdef"),
+    ];
+    post_form(&app, "/_portal/save-keys", &keys).await;
+    assert!(heard(), "keys saved");
+    post_form(
+        &app,
+        "/_portal/disconnect",
+        &[("slug", "twilio"), ("embed", token.as_str())],
+    )
+    .await;
+    assert!(heard(), "disconnected");
+    assert!(!heard(), "each change is told once");
+    assert!(
+        other.changed().now_or_never().is_none(),
+        "another account's widgets hear none of it"
+    );
+
+    // The provider says the sandbox grant was revoked: the flag is told too.
+    let revoked = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
+        .await
+        .unwrap();
+    portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &revoked).await;
+    assert!(heard(), "flagged by the provider's event");
+}
+
+#[tokio::test]
 async fn a_sign_in_left_unfinished_reads_not_connected_try_again() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;

@@ -240,6 +240,7 @@ async fn auth_failure(
                             "reported by the vendor; the verification request was refused",
                         );
                         connections::flag(&state.db, &record.id, None, &flag).await?;
+                        state.changes.account(&account.id);
                         "the app's verification request: the provider refused the credentials"
                     }
                     Verdict::Unreachable => {
@@ -257,6 +258,7 @@ async fn auth_failure(
                     "reported by the vendor; the app has no verification request",
                 );
                 connections::flag(&state.db, &record.id, None, &flag).await?;
+                state.changes.account(&account.id);
                 "nothing: the app has no verification request, so the report is taken as is"
             }
         },
