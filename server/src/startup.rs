@@ -64,16 +64,20 @@ impl Portico {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let changes = crate::connections::Changes::across_replicas(&db).await?;
         let state = AppState {
-            services: Services::new(
-                db,
-                catalog,
-                vault,
-                crate::egress::Egress::new(config.egress.into()),
-                &public_url,
-                config.refresh,
-                config.webhooks,
-            ),
+            services: Services {
+                changes,
+                ..Services::new(
+                    db,
+                    catalog,
+                    vault,
+                    crate::egress::Egress::new(config.egress.into()),
+                    &public_url,
+                    config.refresh,
+                    config.webhooks,
+                )
+            },
             leptos_options,
             limits: http::Limits::new(config.limits),
             sandbox: config

@@ -1,51 +1,172 @@
-//! Word, within this process, that a linked account's connections or sign-ins changed, so the
-//! widgets watching it look at once instead of at their next scheduled look. It is said after
-//! the change is committed. A change made by another process (a replica, the command line) is
-//! not heard here; the widgets' scheduled looks find it.
+//! Word that a linked account's connections or sign-ins changed, so the widgets watching it
+//! look at once instead of at their next scheduled look. It is said after the change is
+//! committed. On PostgreSQL the word also travels to the other replicas (`NOTIFY` on one
+//! channel); on SQLite, and for a change made by the command line, the widgets' scheduled
+//! looks find it.
 
 use std::sync::Arc;
 
-use tokio::sync::broadcast::{self, error::RecvError};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx::postgres::PgListener,
+};
+use tokio::sync::{
+    broadcast::{self, error::RecvError},
+    mpsc,
+};
 
 /// How many changes may wait for a slow listener before it is told it missed some.
 const BACKLOG: usize = 256;
+
+/// The PostgreSQL channel replicas tell each other on.
+const CHANNEL: &str = "portico_changes";
+
+/// How long the relay waits after the database refused it, before it listens again.
+const RELAY_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What changed.
 #[derive(Debug, Clone)]
 enum Changed {
     /// One linked account's connections or sign-ins, by Portico's id.
     Account(Arc<str>),
-    /// Possibly any account's: a flag over many connections at once.
+    /// Possibly any account's: a flag over many connections at once, or word that may have
+    /// been missed.
     Any,
+}
+
+impl Changed {
+    /// As sent to other replicas: an account id (ours never hold a space), or `*`.
+    fn word(&self) -> &str {
+        match self {
+            Self::Account(id) => id,
+            Self::Any => "*",
+        }
+    }
+
+    fn from_word(word: &str) -> Self {
+        match word {
+            "*" => Self::Any,
+            id => Self::Account(id.into()),
+        }
+    }
 }
 
 /// The announcer every front door and worker of this process shares.
 #[derive(Debug, Clone)]
-pub struct Changes(broadcast::Sender<Changed>);
+pub struct Changes {
+    here: broadcast::Sender<Changed>,
+    /// Word for the other replicas, when the database can carry it.
+    replicas: Option<mpsc::Sender<Changed>>,
+}
 
 impl Default for Changes {
     fn default() -> Self {
-        Self(broadcast::channel(BACKLOG).0)
+        Self {
+            here: broadcast::channel(BACKLOG).0,
+            replicas: None,
+        }
     }
 }
 
 impl Changes {
+    /// An announcer whose word also reaches the other replicas on the same PostgreSQL
+    /// database, and which hears theirs. On SQLite it is this process's alone.
+    pub async fn across_replicas(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let mut changes = Self::default();
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(changes);
+        }
+        let pool = db.get_postgres_connection_pool();
+        let mut listener = PgListener::connect_with(pool)
+            .await
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        listener
+            .listen(CHANNEL)
+            .await
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        // This process's own word comes back on the channel too; the origin tells it apart.
+        let origin: Arc<str> = crate::secrets::random_id().into();
+        let (outbound, queued) = mpsc::channel(BACKLOG);
+        tokio::spawn(relay(listener, changes.here.clone(), origin.clone()));
+        tokio::spawn(tell_replicas(db.clone(), queued, origin));
+        changes.replicas = Some(outbound);
+        Ok(changes)
+    }
+
+    /// Whether word crosses to other replicas.
+    pub fn crosses_replicas(&self) -> bool {
+        self.replicas.is_some()
+    }
+
     /// One linked account changed.
     pub fn account(&self, linked_account_id: &str) {
-        // Nobody listening is not an error.
-        let _ = self.0.send(Changed::Account(linked_account_id.into()));
+        self.say(Changed::Account(linked_account_id.into()));
     }
 
     /// Connections of many accounts may have changed.
     pub fn any(&self) {
-        let _ = self.0.send(Changed::Any);
+        self.say(Changed::Any);
+    }
+
+    fn say(&self, changed: Changed) {
+        if let Some(replicas) = &self.replicas {
+            // Word that cannot be queued is left to the other replicas' scheduled looks.
+            let _ = replicas.try_send(changed.clone());
+        }
+        // Nobody listening is not an error.
+        let _ = self.here.send(changed);
     }
 
     /// A listener for one linked account's changes.
     pub fn listen(&self, linked_account_id: &str) -> Listener {
         Listener {
             account: linked_account_id.into(),
-            changes: self.0.subscribe(),
+            changes: self.here.subscribe(),
+        }
+    }
+}
+
+/// Sends this process's word to the other replicas, one `NOTIFY` each.
+async fn tell_replicas(
+    db: DatabaseConnection,
+    mut queued: mpsc::Receiver<Changed>,
+    origin: Arc<str>,
+) {
+    while let Some(changed) = queued.recv().await {
+        let payload = format!("{origin} {}", changed.word());
+        let notify = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), payload.into()],
+        );
+        if let Err(error) = db.execute_raw(notify).await {
+            tracing::debug!(%error, "cannot tell the other replicas of a change");
+        }
+    }
+}
+
+/// Passes the other replicas' word on to this process's listeners. Word may be lost while
+/// the connection is down, so every listener looks again once it is back.
+async fn relay(mut listener: PgListener, here: broadcast::Sender<Changed>, origin: Arc<str>) {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(notification)) => {
+                let Some((from, word)) = notification.payload().split_once(' ') else {
+                    continue;
+                };
+                if from != &*origin {
+                    let _ = here.send(Changed::from_word(word));
+                }
+            }
+            // The connection was lost; it is made again on the next call.
+            Ok(None) => {
+                let _ = here.send(Changed::Any);
+            }
+            Err(sea_orm::sqlx::Error::PoolClosed) => return,
+            Err(error) => {
+                tracing::debug!(%error, "cannot hear the other replicas; listening again shortly");
+                tokio::time::sleep(RELAY_PAUSE).await;
+                let _ = here.send(Changed::Any);
+            }
         }
     }
 }

@@ -542,6 +542,41 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
 }
 
 #[tokio::test]
+async fn on_postgresql_a_change_made_through_another_replica_reaches_this_ones_widgets() {
+    let app = spawn_app().await;
+    if crate::helpers::backend() == "sqlite" {
+        // One process's word stays in it; the streams' scheduled looks find the rest.
+        assert!(!app.services.changes.crosses_replicas());
+        return;
+    }
+    assert!(app.services.changes.crosses_replicas());
+    let org = app.org("Acme", &["twilio"]).await;
+    let token = widget_token(&app, &org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    let mut told = app.services.changes.listen(&account.id);
+    let replica = app.replica().await;
+    let response = frame()
+        .post(format!("{replica}/_portal/save-keys"))
+        .header("origin", replica.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .form(&[
+            ("slug", "twilio"),
+            ("embed", token.as_str()),
+            ("values[number]", "+14155550100"),
+            ("values[sid]", "AC0123456789abcdef0123456789abcdef"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection());
+    assert_eq!(app.count("connection").await, 1);
+    tokio::time::timeout(Duration::from_secs(20), told.changed())
+        .await
+        .expect("the other replica's word arrives");
+}
+
+#[tokio::test]
 async fn a_sign_in_left_unfinished_reads_not_connected_try_again() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["sandbox"]).await;
