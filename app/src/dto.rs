@@ -20,7 +20,7 @@ pub struct HostedPage {
 
 /// Which page shows the app list, and so whose it is: the browser's hosted-page session, or
 /// the embed token in the widget's address and forms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visit {
     Hosted,
     Embed(String),

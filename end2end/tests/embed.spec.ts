@@ -160,6 +160,8 @@ test('the widget connects, sees a revoke, reconnects and disconnects, and tells 
     // A mark on the frame's window: it survives only if the frame is never reloaded.
     await widget.evaluate(() => { (window as any).stillHere = true; });
     const card = frame.locator('[data-app-card="sandbox"]');
+    // A search submitted with Enter filters in place: the widget keeps following its cards.
+    await frame.getByLabel('Search apps').press('Enter');
 
     const popupOpened = page.waitForEvent('popup');
     await frame.getByRole('button', { name: 'Connect: Portico Sandbox' }).click();
@@ -300,8 +302,8 @@ test('a host page on an origin the org did not allow gets no widget and no messa
     consoleErrors.length = 0;
 
     // The same token on the allowed host, opened after: the widget loads and talks there. By
-    // the time that page heard back, the refused one (whose portico.js says hello for 15 s)
-    // has heard nothing, and it never will: there is no widget to answer it.
+    // the time that page heard from it, the refused page has received nothing: its frame
+    // holds no widget to post.
     const allowed = await context.newPage();
     await allowed.goto(`${host.origin}/?token=${token}`);
     await ready(allowed);

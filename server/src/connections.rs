@@ -12,5 +12,5 @@ pub mod usage;
 
 pub use changes::{Changes, Listener};
 pub use listing::{AppWithConnections, apps_for_linked_account, of_app, of_linked_account};
-pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app, flag_in};
+pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app};
 pub use status::{Connect, Status, display_identifier, record_connected, remove, store_active};

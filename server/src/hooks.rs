@@ -165,9 +165,8 @@ pub async fn receive(
     let txn = crate::db::begin_write(&services.db).await?;
     let flagged = connections::flag_all_of_account(&txn, org, slug, &account_id, &flag).await?;
     txn.commit().await?;
-    if flagged > 0 {
-        services.changes.any();
-    }
+    services.changes.connections(&flagged);
+    let flagged = flagged.len() as u64;
     tracing::info!(%slug, what, flagged, "provider event received");
     Ok(Receipt::Flagged(flagged))
 }

@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::catalog::Catalog;
 use crate::config::{RefreshSettings, WebhookSettings};
 use crate::connections::{
-    Changes,
+    self, Changes, Flag,
     refresh::{InFlight, Outcome},
     usage::Usage,
 };
 use crate::egress::Egress;
+use crate::entity::connection;
 use crate::vault::Vault;
 
 /// The database, the vault, the catalog, the one client for providers, and the public URL.
@@ -58,5 +59,20 @@ impl Services {
             webhooks,
             changes: Changes::default(),
         }
+    }
+
+    /// Flags one connection (see [`connections::flag`]) and tells the widgets watching its
+    /// account.
+    pub async fn flag(
+        &self,
+        connection_id: &str,
+        version: Option<i64>,
+        flag: &Flag,
+    ) -> Result<Option<connection::Model>, DbErr> {
+        let flagged = connections::flag(&self.db, connection_id, version, flag).await?;
+        if let Some(record) = &flagged {
+            self.changes.account(&record.linked_account_id);
+        }
+        Ok(flagged)
     }
 }

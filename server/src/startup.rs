@@ -64,7 +64,8 @@ impl Portico {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let changes = crate::connections::Changes::across_replicas(&db).await?;
+        let changes =
+            crate::connections::Changes::across_replicas(&db, &config.database_url).await?;
         let state = AppState {
             services: Services {
                 changes,

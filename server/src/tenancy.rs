@@ -331,23 +331,30 @@ pub async fn find_linked_account(
         .await
 }
 
-/// The linked accounts with these ids, read in one query, by id. An id deleted since is
-/// missing from the map.
+/// The linked accounts with these ids, by id, read a few hundred at a time (a database takes
+/// only so many bound values in one query). An id deleted since is missing from the map.
 pub async fn linked_accounts_by_id<'a>(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<std::collections::HashMap<String, linked_account::Model>, DbErr> {
-    let ids: std::collections::HashSet<&str> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(linked_account::Entity::find()
-        .filter(linked_account::Column::Id.is_in(ids))
-        .all(db)
-        .await?
+    let ids: Vec<&str> = ids
         .into_iter()
-        .map(|account| (account.id.clone(), account))
-        .collect())
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let accounts = linked_account::Entity::find()
+            .filter(linked_account::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(
+            accounts
+                .into_iter()
+                .map(|account| (account.id.clone(), account)),
+        );
+    }
+    Ok(found)
 }
 
 /// Deletes a linked account with its connections and tokens. Returns whether it existed.

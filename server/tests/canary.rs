@@ -236,16 +236,7 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
 
     // The widget: its token is in its own page by design, so it is a canary for the logs and
     // the database file only; a key typed into the widget's form is a canary everywhere.
-    let response = app
-        .post_json(
-            &org,
-            "/api/v2/public/embed-token",
-            json!({"linked_account_id": "widget-cust"}),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let issued: serde_json::Value = response.json().await.unwrap();
-    let embed_token = issued["token"].as_str().unwrap().to_owned();
+    let embed_token = helpers::widget_token(&app, &org, "widget-cust").await;
     let widget_secret = format!("AC{}{}", portico::secrets::random_id(), "89ab0123");
     canaries.push(widget_secret.clone());
     let widget = app.url(&format!("/embed/{embed_token}"));

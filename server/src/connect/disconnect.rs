@@ -26,16 +26,7 @@ impl Services {
                 .await?;
         if let Some(definition) = definition.filter(|d| d.auth_type == AuthKind::OAuth2) {
             for record in &records {
-                oauth::revoke_connection(
-                    &self.db,
-                    &self.vault,
-                    &self.egress,
-                    &self.public_url,
-                    &definition,
-                    account,
-                    record,
-                )
-                .await;
+                oauth::revoke_connection(self, &definition, account, record).await;
             }
         }
         let removed = connections::remove(&self.db, account, &records, actor).await?;

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::entity::connection;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx::postgres::PgListener,
 };
@@ -28,34 +29,16 @@ const RELAY_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
 enum Changed {
     /// One linked account's connections or sign-ins, by Portico's id.
     Account(Arc<str>),
-    /// Possibly any account's: a flag over many connections at once, or word that may have
-    /// been missed.
+    /// Possibly any account's: word from the other replicas may have been missed.
     Any,
-}
-
-impl Changed {
-    /// As sent to other replicas: an account id (ours never hold a space), or `*`.
-    fn word(&self) -> &str {
-        match self {
-            Self::Account(id) => id,
-            Self::Any => "*",
-        }
-    }
-
-    fn from_word(word: &str) -> Self {
-        match word {
-            "*" => Self::Any,
-            id => Self::Account(id.into()),
-        }
-    }
 }
 
 /// The announcer every front door and worker of this process shares.
 #[derive(Debug, Clone)]
 pub struct Changes {
     here: broadcast::Sender<Changed>,
-    /// Word for the other replicas, when the database can carry it.
-    replicas: Option<mpsc::Sender<Changed>>,
+    /// Word for the other replicas (account ids), when the database can carry it.
+    replicas: Option<mpsc::Sender<Arc<str>>>,
 }
 
 impl Default for Changes {
@@ -70,13 +53,13 @@ impl Default for Changes {
 impl Changes {
     /// An announcer whose word also reaches the other replicas on the same PostgreSQL
     /// database, and which hears theirs. On SQLite it is this process's alone.
-    pub async fn across_replicas(db: &DatabaseConnection) -> Result<Self, DbErr> {
+    /// The listening connection is its own, outside the pool.
+    pub async fn across_replicas(db: &DatabaseConnection, url: &str) -> Result<Self, DbErr> {
         let mut changes = Self::default();
         if db.get_database_backend() != DbBackend::Postgres {
             return Ok(changes);
         }
-        let pool = db.get_postgres_connection_pool();
-        let mut listener = PgListener::connect_with(pool)
+        let mut listener = PgListener::connect(url)
             .await
             .map_err(|error| DbErr::Custom(error.to_string()))?;
         listener
@@ -99,21 +82,24 @@ impl Changes {
 
     /// One linked account changed.
     pub fn account(&self, linked_account_id: &str) {
-        self.say(Changed::Account(linked_account_id.into()));
-    }
-
-    /// Connections of many accounts may have changed.
-    pub fn any(&self) {
-        self.say(Changed::Any);
-    }
-
-    fn say(&self, changed: Changed) {
+        let id: Arc<str> = linked_account_id.into();
         if let Some(replicas) = &self.replicas {
             // Word that cannot be queued is left to the other replicas' scheduled looks.
-            let _ = replicas.try_send(changed.clone());
+            let _ = replicas.try_send(id.clone());
         }
         // Nobody listening is not an error.
-        let _ = self.here.send(changed);
+        let _ = self.here.send(Changed::Account(id));
+    }
+
+    /// These connections changed: each of their accounts did.
+    pub fn connections(&self, records: &[connection::Model]) {
+        let accounts: std::collections::BTreeSet<&str> = records
+            .iter()
+            .map(|record| record.linked_account_id.as_str())
+            .collect();
+        for account in accounts {
+            self.account(account);
+        }
     }
 
     /// A listener for one linked account's changes.
@@ -128,11 +114,12 @@ impl Changes {
 /// Sends this process's word to the other replicas, one `NOTIFY` each.
 async fn tell_replicas(
     db: DatabaseConnection,
-    mut queued: mpsc::Receiver<Changed>,
+    mut queued: mpsc::Receiver<Arc<str>>,
     origin: Arc<str>,
 ) {
-    while let Some(changed) = queued.recv().await {
-        let payload = format!("{origin} {}", changed.word());
+    while let Some(account) = queued.recv().await {
+        // Our ids never hold a space.
+        let payload = format!("{origin} {account}");
         let notify = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
@@ -150,11 +137,11 @@ async fn relay(mut listener: PgListener, here: broadcast::Sender<Changed>, origi
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
-                let Some((from, word)) = notification.payload().split_once(' ') else {
+                let Some((from, account)) = notification.payload().split_once(' ') else {
                     continue;
                 };
                 if from != &*origin {
-                    let _ = here.send(Changed::from_word(word));
+                    let _ = here.send(Changed::Account(account.into()));
                 }
             }
             // The connection was lost; it is made again on the next call.
@@ -210,7 +197,7 @@ mod tests {
         changes.account("la_2");
         changes.account("la_1");
         assert!(listener.changed().now_or_never().is_some());
-        changes.any();
+        let _ = changes.here.send(Changed::Any);
         assert!(listener.changed().now_or_never().is_some());
         assert!(
             listener.changed().now_or_never().is_none(),

@@ -53,27 +53,11 @@ fn flaggable(reason: ReauthReason) -> Condition {
     }
 }
 
-/// Flags one connection inside the caller's transaction. With `version`, only while the row is
+/// Flags one connection inside the caller's transaction, queuing its webhooks for the
+/// subscriptions in `subscribers` (read on first need). With `version`, only while the row is
 /// still at that version (a refresher that lost its claim flags nothing). Returns the flagged
 /// row, or `None` when nothing changed.
-pub async fn flag_in(
-    txn: &impl ConnectionTrait,
-    connection_id: &str,
-    version: Option<i64>,
-    flag: &Flag,
-) -> Result<Option<connection::Model>, DbErr> {
-    flag_with(
-        txn,
-        connection_id,
-        version,
-        flag,
-        &mut Subscribers::default(),
-    )
-    .await
-}
-
-/// [`flag_in`] for one of many flags in a transaction, with the subscriptions read so far.
-async fn flag_with(
+async fn flag_in(
     txn: &impl ConnectionTrait,
     connection_id: &str,
     version: Option<i64>,
@@ -129,7 +113,7 @@ async fn flag_with(
     Ok(Some(record))
 }
 
-/// Flags one connection in a transaction of its own; see [`flag_in`].
+/// Flags one connection in a transaction of its own; see `flag_in`.
 pub async fn flag(
     db: &DatabaseConnection,
     connection_id: &str,
@@ -137,32 +121,40 @@ pub async fn flag(
     flag: &Flag,
 ) -> Result<Option<connection::Model>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let flagged = flag_in(&txn, connection_id, version, flag).await?;
+    let flagged = flag_in(
+        &txn,
+        connection_id,
+        version,
+        flag,
+        &mut Subscribers::default(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(flagged)
 }
 
 /// Flags every connection of `slug` in an org's environment (the org removed the app, or its
-/// client secret no longer works), each with its own event. Returns how many changed.
+/// client secret no longer works), each with its own event. Returns the rows it flagged.
 pub async fn flag_all_of_app(
     txn: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
     slug: &str,
     flag: &Flag,
-) -> Result<u64, DbErr> {
+) -> Result<Vec<connection::Model>, DbErr> {
     flag_matching(txn, Some((org_id, environment)), slug, None, flag).await
 }
 
 /// Flags every connection of `slug` to one provider account (a workspace that uninstalled
-/// the app), in one org's environment or, with `None`, in every org. Returns how many changed.
+/// the app), in one org's environment or, with `None`, in every org. Returns the rows it
+/// flagged.
 pub async fn flag_all_of_account(
     txn: &impl ConnectionTrait,
     org: Option<(&str, Environment)>,
     slug: &str,
     account_id: &str,
     flag: &Flag,
-) -> Result<u64, DbErr> {
+) -> Result<Vec<connection::Model>, DbErr> {
     flag_matching(txn, org, slug, Some(account_id), flag).await
 }
 
@@ -172,7 +164,7 @@ async fn flag_matching(
     slug: &str,
     account_id: Option<&str>,
     flag: &Flag,
-) -> Result<u64, DbErr> {
+) -> Result<Vec<connection::Model>, DbErr> {
     let mut query = connection::Entity::find()
         .select_only()
         .column(connection::Column::Id)
@@ -192,14 +184,9 @@ async fn flag_matching(
     }
     let ids: Vec<String> = query.into_tuple().all(txn).await?;
     let mut subscribers = Subscribers::default();
-    let mut flagged = 0;
+    let mut flagged = Vec::new();
     for id in ids {
-        if flag_with(txn, &id, None, flag, &mut subscribers)
-            .await?
-            .is_some()
-        {
-            flagged += 1;
-        }
+        flagged.extend(flag_in(txn, &id, None, flag, &mut subscribers).await?);
     }
     Ok(flagged)
 }

@@ -29,15 +29,11 @@ pub async fn callback(
         egress: &state.egress,
         public_url: &state.public_url,
         catalog: &state.catalog,
+        changes: &state.changes,
         browser_nonce: nonce.as_deref(),
     };
     match oauth::complete(&context, &params).await {
-        Ok(connected) => {
-            state
-                .changes
-                .account(&connected.connection.linked_account_id);
-            done(&browser, &connected.connection.slug, &connected.back).await
-        }
+        Ok(connected) => done(&browser, &connected.connection.slug, &connected.back).await,
         Err(error) => failure(error),
     }
 }
@@ -82,10 +78,7 @@ pub async fn choose(
     };
     let nonce = state.flow_cookie().read(&headers);
     match oauth::decide(&state.services, &handle, nonce.as_deref(), choice).await {
-        Ok(Decided::Kept { connection, back }) => {
-            state.changes.account(&connection.linked_account_id);
-            done(&browser, &connection.slug, &back).await
-        }
+        Ok(Decided::Kept { connection, back }) => done(&browser, &connection.slug, &back).await,
         Ok(Decided::SignInAgain(url)) => Redirect::to(url.as_str()).into_response(),
         Err(PendingError::Unknown) => message(
             StatusCode::GONE,

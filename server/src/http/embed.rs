@@ -23,13 +23,14 @@ use axum::{
 use futures_util::stream::{self, Stream};
 
 use super::AppState;
-use super::page::message;
+use super::page::{message, refused, status_of};
 use crate::connections::Listener;
 use crate::embed::{self, Shown};
 use crate::sessions::{self, Purpose, Session, SessionError};
 
-/// While a sign-in is waiting, the stream looks this often: its callback may land on another
-/// replica, whose changes this process does not hear of.
+/// While a sign-in is waiting, the stream looks this often: its callback may land where this
+/// process does not hear of it (another replica on SQLite, or while the replicas' channel is
+/// down).
 const LOOK_WAITING: Duration = Duration::from_secs(1);
 
 /// Otherwise it looks this often, and at once when this process changes the account.
@@ -60,10 +61,6 @@ pub(super) fn refusal(error: &SessionError) -> PortalError {
             PortalError::Unavailable
         }
     }
-}
-
-fn status_of(error: &PortalError) -> StatusCode {
-    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
 }
 
 pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
@@ -99,9 +96,7 @@ pub async fn sign_in_refused(
         );
     };
     if let Err(error) = sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed).await {
-        let refused = refusal(&error);
-        let (heading, text) = refused.words();
-        return message(status_of(&refused), heading, &[text, close], None);
+        return refused(&refusal(&error), &[close]);
     }
     let explanation = match said.flash {
         Flash::Notice(notice, slug) => {

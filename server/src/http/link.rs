@@ -3,13 +3,13 @@
 
 use axum::{
     extract::{Path, Request, State},
-    http::{Method, StatusCode, header},
+    http::{Method, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 
 use super::AppState;
-use super::page::message;
+use super::page::refused;
 use crate::hosted;
 use crate::sessions::{self, Purpose, SessionError};
 
@@ -20,19 +20,19 @@ pub async fn open_link(
 ) -> Response {
     let link = match sessions::resolve(&state.db, &token, Purpose::Hosted).await {
         Ok(link) => link,
-        Err(SessionError::Unknown) => return refused(app::PortalError::LinkInvalid),
+        Err(SessionError::Unknown) => return refused(&app::PortalError::LinkInvalid, &[]),
         // A token made for the SDK opens no page: to its holder it is a link that no longer works.
         Err(SessionError::Expired | SessionError::WrongPurpose) => {
-            return refused(app::PortalError::LinkExpired);
+            return refused(&app::PortalError::LinkExpired, &[]);
         }
         Err(SessionError::Db(error)) => {
             tracing::error!(%error, "hosted link: lookup failed");
-            return refused(app::PortalError::Unavailable);
+            return refused(&app::PortalError::Unavailable, &[]);
         }
     };
     if let Err(error) = hosted::open(&browser, &link).await {
         tracing::error!(%error, "hosted link: cannot start a session");
-        return refused(app::PortalError::Unavailable);
+        return refused(&app::PortalError::Unavailable, &[]);
     }
     (
         // The link must not linger where the next page's requests could show it.
@@ -58,11 +58,4 @@ pub async fn clear_shown_flash(
         hosted::clear_flash(&browser).await;
     }
     response
-}
-
-/// The page for a link that cannot be used, in the hosted page's own words.
-fn refused(error: app::PortalError) -> Response {
-    let (heading, sentence) = error.words();
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    message(status, heading, &[sentence], None)
 }

@@ -64,3 +64,18 @@ pub fn message(
     body.push_str("</main>");
     render(status, heading, &body)
 }
+
+/// The status of a portal refusal, as an HTTP status.
+pub fn status_of(error: &app::PortalError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+}
+
+/// The page for a link or widget that cannot be used, in the portal's own words, with `more`
+/// paragraphs after them.
+pub fn refused(error: &app::PortalError, more: &[&str]) -> Response {
+    let (heading, sentence) = error.words();
+    let paragraphs: Vec<&str> = std::iter::once(sentence)
+        .chain(more.iter().copied())
+        .collect();
+    message(status_of(error), heading, &paragraphs, None)
+}

@@ -365,8 +365,7 @@ async fn disable_app(
     if !catalog::disable_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("application config"));
     }
-    flag_app_deleted(txn, &key, &slug).await?;
-    state.changes.any();
+    flag_app_deleted(&state, txn, &key, &slug).await?;
     Ok(Json(AppConfigView {
         slug: slug.as_str().to_owned(),
         environment: key.environment.as_str(),
@@ -430,19 +429,19 @@ async fn delete_custom_app(
     if !catalog::delete_custom_app(&txn, &key.org_id, key.environment, &slug).await? {
         return Err(ApiError::NotFound("custom app"));
     }
-    flag_app_deleted(txn, &key, &slug).await?;
-    state.changes.any();
+    flag_app_deleted(&state, txn, &key, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The app is gone for this org: its connections ask to be reconnected with reason
-/// `app_deleted`, committed with the removal.
+/// `app_deleted`, committed with the removal; the widgets watching them are told.
 async fn flag_app_deleted(
+    state: &AppState,
     txn: sea_orm::DatabaseTransaction,
     key: &ApiKeyPrincipal,
     slug: &Slug,
 ) -> Result<(), ApiError> {
-    connections::flag_all_of_app(
+    let flagged = connections::flag_all_of_app(
         &txn,
         &key.org_id,
         key.environment,
@@ -455,5 +454,6 @@ async fn flag_app_deleted(
     )
     .await?;
     txn.commit().await?;
+    state.changes.connections(&flagged);
     Ok(())
 }

@@ -15,6 +15,7 @@ use super::authorize::state_binding;
 use super::tokens::{SignedIn, same_account, store_tokens};
 use super::{Mode, OAuthApp, OAuthError, Tokens, oauth_app};
 use crate::catalog::Catalog;
+use crate::connections::Changes;
 use crate::egress::Egress;
 use crate::entity::{connection, linked_account, oauth_state};
 use crate::secrets;
@@ -92,6 +93,8 @@ pub struct CallbackContext<'a> {
     pub egress: &'a Egress,
     pub public_url: &'a str,
     pub catalog: &'a Catalog,
+    /// Told when a sign-in comes back, whatever came of it.
+    pub changes: &'a Changes,
     /// The flow nonce the browser at the callback presented.
     pub browser_nonce: Option<&'a str>,
 }
@@ -188,7 +191,23 @@ pub async fn complete(
     if claimed.rows_affected != 1 {
         return Err(CallbackError::Replayed);
     }
+    let outcome = finish(cx, params, &record, &account, &app, back, state_secrets).await;
+    // The sign-in is no longer in flight, whatever came of it: the widgets may show it.
+    cx.changes.account(&account.id);
+    outcome
+}
 
+/// The rest of a callback whose state this request claimed: the provider's answer, the code
+/// exchange, and the stored connection (or the other account held for a choice).
+async fn finish(
+    cx: &CallbackContext<'_>,
+    params: &CallbackParams,
+    record: &oauth_state::Model,
+    account: &linked_account::Model,
+    app: &OAuthApp,
+    back: Return,
+    state_secrets: StateSecrets,
+) -> Result<Connected, CallbackError> {
     if let Some(error) = &params.error {
         return Err(if error == "access_denied" {
             CallbackError::Cancelled(back)
@@ -215,7 +234,7 @@ pub async fn complete(
             return Err(CallbackError::Exchange(back));
         }
     };
-    let signed_in = signed_in(cx.egress, &app, &tokens).await;
+    let signed_in = signed_in(cx.egress, app, &tokens).await;
 
     let txn = crate::db::begin_write(cx.db).await?;
     let existing = match &record.connection_id {
@@ -232,12 +251,12 @@ pub async fn complete(
                     let other = super::pending::hold(
                         &txn,
                         cx.vault,
-                        &account,
+                        account,
                         &chosen,
                         record.nonce_digest.as_deref().unwrap_or_default(),
                         signed_in,
                         &tokens,
-                        &app,
+                        app,
                         back,
                     )
                     .await?;
@@ -250,10 +269,8 @@ pub async fn complete(
         None => same_account(&txn, &account.id, &app.slug, &signed_in).await?,
     };
     let reconnected = existing.is_some();
-    let connection = store_tokens(
-        &txn, cx.vault, &account, existing, &signed_in, &tokens, &app,
-    )
-    .await?;
+    let connection =
+        store_tokens(&txn, cx.vault, account, existing, &signed_in, &tokens, app).await?;
     txn.commit().await?;
     tracing::info!(slug = %app.slug, connection = %connection.id, reconnected, "connected");
     Ok(Connected {

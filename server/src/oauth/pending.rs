@@ -196,6 +196,7 @@ pub async fn decide(
             )
             .await?;
             txn.commit().await?;
+            services.changes.account(&account.id);
             Ok(Decided::Kept {
                 connection: Box::new(connection),
                 back,
@@ -236,6 +237,8 @@ pub async fn decide(
                 },
             )
             .await?;
+            // A new sign-in is in flight.
+            services.changes.account(&account.id);
             Ok(Decided::SignInAgain(url))
         }
     }
@@ -301,6 +304,11 @@ pub async fn purge(services: &Services, now: DateTime<Utc>) -> Result<u64, DbErr
         .filter(pending_connection::Column::ExpiresAt.lte(now))
         .all(db)
         .await?;
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        db,
+        expired.iter().map(|row| row.linked_account_id.as_str()),
+    )
+    .await?;
     let mut purged = 0;
     for row in expired {
         match take(db, &row.id).await {
@@ -312,13 +320,10 @@ pub async fn purge(services: &Services, now: DateTime<Utc>) -> Result<u64, DbErr
         let Ok(held) = open(&services.vault, &row) else {
             continue;
         };
-        let Some(account) = linked_account::Entity::find_by_id(&row.linked_account_id)
-            .one(db)
-            .await?
-        else {
+        let Some(account) = accounts.get(&row.linked_account_id) else {
             continue;
         };
-        if let Ok(Some((_, app))) = held_app(services, &account, &row, &held).await {
+        if let Ok(Some((_, app))) = held_app(services, account, &row, &held).await {
             revoke_tokens(
                 &services.egress,
                 &app,

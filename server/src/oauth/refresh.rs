@@ -290,7 +290,7 @@ async fn refused(
             // The org's client credentials are gone: every connection of the app is stuck.
             let txn = crate::db::begin_write(db).await?;
             let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Provider, detail);
-            connections::flag_all_of_app(
+            let flagged = connections::flag_all_of_app(
                 &txn,
                 &account.org_id,
                 account.environment,
@@ -299,17 +299,17 @@ async fn refused(
             )
             .await?;
             txn.commit().await?;
-            services.changes.any();
+            services.changes.connections(&flagged);
             return Ok(Refresh::Flagged(ReauthReason::CredentialsExpired));
         }
         Refusal::Transient => unreachable!("classify answers transient refusals as Transient"),
     };
     let flag = Flag::new(reason, Actor::Provider, detail);
-    match connections::flag(db, &claimed.id, Some(claimed.version), &flag).await? {
-        Some(_) => {
-            services.changes.account(&account.id);
-            Ok(Refresh::Flagged(reason))
-        }
+    match services
+        .flag(&claimed.id, Some(claimed.version), &flag)
+        .await?
+    {
+        Some(_) => Ok(Refresh::Flagged(reason)),
         None => Ok(Refresh::Fresh),
     }
 }

@@ -1,27 +1,30 @@
 //! RFC 7009 revocation at the provider.
 
-use sea_orm::ConnectionTrait;
-
 use super::{OAuthApp, oauth_app, open_tokens};
 use crate::catalog::{AppDefinition, ClientAuth};
 use crate::connections::credentials::OAuth2Tokens;
 use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, linked_account};
-use crate::vault::Vault;
+use crate::services::Services;
 
 /// Revokes a connection's grant at the provider before it is deleted, opening its tokens
 /// once (they also hold the values its app was connected with). Failures are logged: the
 /// connection goes either way.
-#[allow(clippy::too_many_arguments)]
 pub async fn revoke_connection(
-    db: &impl ConnectionTrait,
-    vault: &Vault,
-    egress: &Egress,
-    public_url: &str,
+    services: &Services,
     definition: &AppDefinition,
     account: &linked_account::Model,
     record: &connection::Model,
 ) {
+    // Nothing to revoke with: the tokens are not opened for nothing.
+    if definition
+        .oauth
+        .as_ref()
+        .is_none_or(|endpoints| endpoints.revoke_url.is_none())
+    {
+        return;
+    }
+    let vault = &services.vault;
     let tokens = match open_tokens(vault, account, record) {
         Ok(Some(tokens)) => tokens,
         Ok(None) => return,
@@ -31,9 +34,9 @@ pub async fn revoke_connection(
         }
     };
     let app = oauth_app(
-        db,
+        &services.db,
         vault,
-        public_url,
+        &services.public_url,
         &account.org_id,
         account.environment,
         definition,
@@ -41,7 +44,7 @@ pub async fn revoke_connection(
     )
     .await;
     match app {
-        Ok(app) => revoke_tokens(egress, &app, &tokens).await,
+        Ok(app) => revoke_tokens(&services.egress, &app, &tokens).await,
         Err(error) => {
             tracing::warn!(connection = %record.id, %error, "cannot revoke at the provider; deleting anyway");
         }

@@ -121,7 +121,7 @@ impl Context {
             .filter(connection_event::Column::Id.is_in(event_ids))
             .all(db)
             .await?;
-        let external = external_ids(db, &events.iter().collect::<Vec<_>>()).await?;
+        let external = external_ids(db, &events).await?;
         let events = events
             .into_iter()
             .map(|event| {

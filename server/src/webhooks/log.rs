@@ -43,7 +43,7 @@ pub fn payload(event: &connection_event::Model, linked_account_id: &str) -> Valu
 /// Portico's id. A linked account deleted since is missing: callers use Portico's id instead.
 pub async fn external_ids(
     db: &impl ConnectionTrait,
-    events: &[&connection_event::Model],
+    events: &[connection_event::Model],
 ) -> Result<HashMap<String, String>, DbErr> {
     let accounts = crate::tenancy::linked_accounts_by_id(
         db,

@@ -20,17 +20,8 @@ pub fn message_id(event_id: i64, subscription_id: &str) -> String {
     format!("msg_{}", &digest[..32])
 }
 
-/// Queues `event` for every enabled subscription of its org and environment that asked for
-/// it. Returns how many deliveries were queued.
-pub async fn enqueue(
-    txn: &impl ConnectionTrait,
-    event: &connection_event::Model,
-) -> Result<u64, DbErr> {
-    enqueue_with(txn, event, &mut Subscribers::default()).await
-}
-
 /// The enabled subscriptions of each org and environment, read once per transaction that
-/// records many events (a bulk flag, the expiry pass) instead of once per event.
+/// records events (a bulk flag reads them once, not once per connection).
 #[derive(Default)]
 pub struct Subscribers(HashMap<(String, Environment), Vec<webhook_subscription::Model>>);
 
@@ -55,7 +46,9 @@ impl Subscribers {
     }
 }
 
-/// [`enqueue`], with the subscriptions read earlier in the same transaction.
+/// Queues `event` for every enabled subscription of its org and environment that asked for
+/// it, with the subscriptions read earlier in the same transaction. Returns how many
+/// deliveries were queued.
 pub async fn enqueue_with(
     txn: &impl ConnectionTrait,
     event: &connection_event::Model,

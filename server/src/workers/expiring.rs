@@ -9,7 +9,7 @@ use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 
-use crate::connections::{self, Flag, events};
+use crate::connections::{Flag, events};
 use crate::entity::{
     connection,
     connection_event::{Actor, Kind},
@@ -87,8 +87,7 @@ pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
             at.map(|at| at.to_rfc3339()).unwrap_or_default()
         );
         let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Portico, detail);
-        if let Some(flagged) = connections::flag(db, &id, None, &flag).await? {
-            services.changes.account(&flagged.linked_account_id);
+        if services.flag(&id, None, &flag).await?.is_some() {
             done += 1;
         }
     }

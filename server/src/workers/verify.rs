@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 
 use crate::catalog::{self, Verification};
-use crate::connections::{self, Flag, refresh::unset_or_past};
+use crate::connections::{Flag, refresh::unset_or_past};
 use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::keyauth::{self, Verdict};
 use crate::services::Services;
@@ -95,7 +95,6 @@ async fn try_execute_task(
     record: &connection::Model,
     check: Option<Verification>,
 ) -> Result<bool, DbErr> {
-    let db = &services.db;
     let Some(check) = check else {
         // Nothing to check with: look again after another period.
         mark(services, record, connection::Column::CheckedAt).await?;
@@ -117,12 +116,9 @@ async fn try_execute_task(
                 Actor::Provider,
                 "the scheduled verification request was refused",
             );
-            if connections::flag(db, &record.id, Some(record.version), &flag)
-                .await?
-                .is_some()
-            {
-                services.changes.account(&account.id);
-            }
+            services
+                .flag(&record.id, Some(record.version), &flag)
+                .await?;
         }
         // Unreachable: not a refusal. Try again after the retry floor.
         Verdict::Unreachable => mark(services, record, connection::Column::RetryAt).await?,

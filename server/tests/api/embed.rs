@@ -7,7 +7,9 @@ use portico::tenancy;
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE, X_FRAME_OPTIONS};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOrg, assert_error, browser, consent, session_token, spawn_app};
+use crate::helpers::{
+    TestApp, assert_error, browser, consent, embed_token, session_token, spawn_app, widget_token,
+};
 
 /// A browser frame on another site: it keeps no cookie and does not follow redirects.
 fn frame() -> reqwest::Client {
@@ -15,26 +17,6 @@ fn frame() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-async fn embed_token(app: &TestApp, org: &TestOrg, account: &str) -> Value {
-    let response = app
-        .post_json(
-            org,
-            "/api/v2/public/embed-token",
-            json!({ "linked_account_id": account }),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-/// Only the token of a new widget.
-async fn widget_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
-    embed_token(app, org, account).await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// Posts one of the widget's forms as its frame would (same origin, no cookie); returns where
@@ -71,8 +53,13 @@ async fn start_sign_in(app: &TestApp, window: &reqwest::Client, token: &str) -> 
     url::Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap()
 }
 
+/// A GET from inside a frame: no cookies.
+async fn framed(app: &TestApp, path: &str) -> reqwest::Response {
+    frame().get(app.url(path)).send().await.unwrap()
+}
+
 async fn page(app: &TestApp, path: &str) -> String {
-    let response = frame().get(app.url(path)).send().await.unwrap();
+    let response = framed(app, path).await;
     assert_eq!(response.status(), 200, "{path}");
     assert!(response.headers().get(SET_COOKIE).is_none(), "{path}");
     response.text().await.unwrap()
@@ -103,11 +90,7 @@ async fn an_embed_token_opens_the_widget_and_nothing_else() {
     assert!(!html.contains("Secured by Portico"), "no page chrome");
 
     // Not a hosted link, not an SDK token.
-    let hosted = frame()
-        .get(app.url(&format!("/connect/{token}")))
-        .send()
-        .await
-        .unwrap();
+    let hosted = framed(&app, &format!("/connect/{token}")).await;
     assert_eq!(hosted.status(), 410);
     let sdk = app.sdk_get("/api/v2/f-sdk/application", token).await;
     assert_eq!(sdk.status(), 401);
@@ -116,11 +99,7 @@ async fn an_embed_token_opens_the_widget_and_nothing_else() {
     let link_token = link.rsplit('/').next().unwrap().to_owned();
     let sdk_token = session_token(&app, &org, "cust").await;
     for other in [link_token.as_str(), sdk_token.as_str()] {
-        let response = frame()
-            .get(app.url(&format!("/embed/{other}")))
-            .send()
-            .await
-            .unwrap();
+        let response = framed(&app, &format!("/embed/{other}")).await;
         assert_eq!(response.status(), 401);
         assert!(
             response
@@ -129,29 +108,16 @@ async fn an_embed_token_opens_the_widget_and_nothing_else() {
                 .unwrap()
                 .contains("This link is not valid")
         );
-        let events = frame()
-            .get(app.url(&format!("/embed/{other}/events")))
-            .send()
-            .await
-            .unwrap();
+        let events = framed(&app, &format!("/embed/{other}/events")).await;
         assert_eq!(events.status(), 401);
     }
 
     // Revoked like any token: the widget stops at once.
     let id = issued["id"].as_str().unwrap();
-    let revoked = app
-        .client
-        .delete(app.url(&format!("/api/v2/public/session-token/{id}")))
-        .header("x-api-key", &org.key)
-        .send()
-        .await
-        .unwrap();
+    let path = format!("/api/v2/public/session-token/{id}");
+    let revoked = app.call(&org, reqwest::Method::DELETE, &path).await;
     assert_eq!(revoked.status(), 204);
-    let gone = frame()
-        .get(app.url(&format!("/embed/{token}")))
-        .send()
-        .await
-        .unwrap();
+    let gone = framed(&app, &format!("/embed/{token}")).await;
     assert_eq!(gone.status(), 401);
 }
 
@@ -240,7 +206,7 @@ async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
     let widget = format!("/embed/{token}");
 
     // An org that allowed no origin: nobody may frame it.
-    let response = frame().get(app.url(&widget)).send().await.unwrap();
+    let response = framed(&app, &widget).await;
     assert!(policy_of(&response).contains("frame-ancestors 'none';"));
     assert!(response.headers().get(X_FRAME_OPTIONS).is_none());
 
@@ -249,7 +215,7 @@ async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
             .await
             .unwrap();
     }
-    let response = frame().get(app.url(&widget)).send().await.unwrap();
+    let response = framed(&app, &widget).await;
     assert_eq!(response.status(), 200);
     let policy = policy_of(&response);
     assert!(
@@ -269,11 +235,7 @@ async fn only_the_orgs_allowed_origins_may_frame_the_widget() {
     assert_eq!(hosted.headers()[X_FRAME_OPTIONS], "DENY");
 
     // A widget that cannot be shown says so wherever it is framed: there is nothing to click.
-    let unknown = frame()
-        .get(app.url("/embed/pst_unknown"))
-        .send()
-        .await
-        .unwrap();
+    let unknown = framed(&app, "/embed/pst_unknown").await;
     assert_eq!(unknown.status(), 401);
     assert!(policy_of(&unknown).contains("frame-ancestors *;"));
     // So does a refusal of one of its forms, which the frame shows in place.
@@ -379,11 +341,7 @@ struct Events {
 
 impl Events {
     async fn open(app: &TestApp, token: &str) -> Self {
-        let response = frame()
-            .get(app.url(&format!("/embed/{token}/events")))
-            .send()
-            .await
-            .unwrap();
+        let response = framed(app, &format!("/embed/{token}/events")).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "text/event-stream");
         Self {
@@ -464,7 +422,26 @@ async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes(
     assert_eq!(connection["identifier"], "Stream user");
     assert_eq!(connection["reason"], Value::Null);
     assert_eq!(state["connections"].as_array().unwrap().len(), 1);
-    assert!(!state.to_string().contains("access_token"));
+    // What a connection is, never what it holds.
+    let fields: std::collections::BTreeSet<&str> = connection
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        ["id", "identifier", "reason", "slug"].into_iter().collect()
+    );
+    let account = app.linked_account(&org, "cust").await;
+    let stored = portico::connections::of_linked_account(&app.db, &account.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let tokens = portico::oauth::open_tokens(&app.vault, &account, &stored)
+        .unwrap()
+        .unwrap();
+    assert!(!state.to_string().contains(tokens.access_token.as_str()));
 
     // A sign-in nobody finished: once its time is up, the widget says to try again.
     start_sign_in(&app, &browser(), &token).await;
@@ -480,12 +457,9 @@ async fn the_state_stream_follows_sign_ins_and_connections_until_the_token_goes(
 
     // The token revoked: the stream says so and ends.
     let id = issued["id"].as_str().unwrap();
-    app.client
-        .delete(app.url(&format!("/api/v2/public/session-token/{id}")))
-        .header("x-api-key", &org.key)
-        .send()
-        .await
-        .unwrap();
+    let path = format!("/api/v2/public/session-token/{id}");
+    let revoked = app.call(&org, reqwest::Method::DELETE, &path).await;
+    assert_eq!(revoked.status(), 204);
     let (name, _) = events.next().await;
     assert_eq!(name, "end");
 }
@@ -503,15 +477,26 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
     let mut heard = move || told.changed().now_or_never().is_some();
     assert!(!heard());
 
+    // A sign-in refused at the provider is over too.
     let window = browser();
     let authorize = start_sign_in(&app, &window, &token).await;
     assert!(heard(), "a sign-in started");
+    assert!(!heard(), "told once");
+    let denied = consent(&app, &authorize, "deny", "Told user").await;
+    window.get(denied.as_str()).send().await.unwrap();
+    assert!(heard(), "the refused sign-in came back");
+    assert!(!heard(), "told once");
+
+    let authorize = start_sign_in(&app, &window, &token).await;
+    assert!(heard(), "a sign-in started again");
+    assert!(!heard(), "told once");
     let callback = consent(&app, &authorize, "approve", "Told user").await;
     assert_eq!(
         window.get(callback.as_str()).send().await.unwrap().status(),
         200
     );
     assert!(heard(), "the sign-in came back");
+    assert!(!heard(), "told once");
     let keys = [
         ("slug", "twilio"),
         ("embed", token.as_str()),
@@ -520,6 +505,7 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
     ];
     post_form(&app, "/_portal/save-keys", &keys).await;
     assert!(heard(), "keys saved");
+    assert!(!heard(), "told once");
     post_form(
         &app,
         "/_portal/disconnect",
@@ -527,7 +513,7 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
     )
     .await;
     assert!(heard(), "disconnected");
-    assert!(!heard(), "each change is told once");
+    assert!(!heard(), "told once");
     assert!(
         other.changed().now_or_never().is_none(),
         "another account's widgets hear none of it"
@@ -613,7 +599,7 @@ async fn a_sign_in_that_cannot_start_says_why_in_its_window() {
     assert!(window.contains("You can close this window."));
     assert_eq!(app.count("oauth_state").await, 0);
     // Without its sealed message the page says nothing about any app.
-    let bare = frame().get(app.url("/embed/sign-in")).send().await.unwrap();
+    let bare = framed(&app, "/embed/sign-in").await;
     assert_eq!(bare.status(), 404);
     assert!(
         bare.text()

@@ -413,17 +413,38 @@ pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) 
     body
 }
 
-pub async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+/// A token issued for `account` at `POST /api/v2/public/{kind}` (`session-token` or
+/// `embed-token`): the whole answer.
+async fn issue(app: &TestApp, org: &TestOrg, kind: &str, account: &str) -> Value {
     let response = app
         .post_json(
             org,
-            "/api/v2/public/session-token",
+            &format!("/api/v2/public/{kind}"),
             json!({ "linked_account_id": account }),
         )
         .await;
     assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
+    response.json().await.unwrap()
+}
+
+pub async fn session_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+    issue(app, org, "session-token", account).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A new widget for `account`: the whole answer of `POST /api/v2/public/embed-token`.
+pub async fn embed_token(app: &TestApp, org: &TestOrg, account: &str) -> Value {
+    issue(app, org, "embed-token", account).await
+}
+
+/// Only the token of a new widget.
+pub async fn widget_token(app: &TestApp, org: &TestOrg, account: &str) -> String {
+    embed_token(app, org, account).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// `GET /api/v1/{slug}/integrate` as the SDK calls it: the `auth_url` it answers, which is

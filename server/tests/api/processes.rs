@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::helpers::{TestApp, browser, connect_sandbox, spawn_app_with};
+use crate::helpers::{TestApp, browser, connect_sandbox, spawn_app_with, widget_token};
 use crate::lifecycle::{connect_as, expire_access, org_with_chat, vendor_read};
 use crate::provider::Provider;
 use crate::webhooks::{HANG, free_port, receiver, subscribe, verified, wait_for, wait_within};
@@ -447,19 +447,9 @@ async fn a_server_told_to_stop_ends_the_widgets_streams_and_exits() {
     let app = spawn_app_with(|_| {}).await;
     let org = app.org("Acme", &["sandbox"]).await;
     let serve = Serve::start(&app).await;
-    let client = reqwest::Client::new();
-    let issued: Value = client
-        .post(format!("{}/api/v2/public/embed-token", serve.base))
-        .header("x-api-key", &org.key)
-        .json(&serde_json::json!({ "linked_account_id": "cust" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = issued["token"].as_str().unwrap();
-    let mut stream = client
+    // The process shares the test's database, so a token issued here opens its widget.
+    let token = widget_token(&app, &org, "cust").await;
+    let mut stream = reqwest::Client::new()
         .get(format!("{}/embed/{token}/events", serve.base))
         .send()
         .await

@@ -79,15 +79,15 @@ pub async fn refresh() -> bool {
             || focused
                 .as_ref()
                 .is_some_and(|element| shown.contains(Some(element)) && !is_action(element));
+        // Kept as shown: whether the search hides it (so a hidden card that did not change
+        // compares equal).
+        if shown.has_attribute("hidden") {
+            let _ = card.set_attribute("hidden", "");
+        }
         if in_use || shown.outer_html() == card.outer_html() {
             continue;
         }
-        // Kept as shown: whether the search hides it.
-        let hidden = shown.has_attribute("hidden");
         let _ = shown.replace_with_with_node_1(&card);
-        if hidden {
-            let _ = card.set_attribute("hidden", "");
-        }
     }
     let total = document()
         .query_selector_all("[data-app-card]")

@@ -155,7 +155,8 @@ fn hello(bridge: &Shared) {
 /// Connect and Reconnect open the provider in a popup, cut off from the widget (no page
 /// the sign-in passes through can reach back into it); the form's own `target="_blank"`
 /// (a new tab, also without an opener) stays when the browser refuses the popup. Any other
-/// form moves the frame on, and the page that answers tells the host what changed.
+/// posted form moves the frame on, and the page that answers tells the host what changed; the
+/// search (a GET form, filtered in place) moves nothing.
 fn forms(bridge: &Shared) {
     let bridge = bridge.clone();
     listen(&document(), "submit", move |event: web_sys::Event| {
@@ -165,6 +166,9 @@ fn forms(bridge: &Shared) {
         else {
             return;
         };
+        if !form.method().eq_ignore_ascii_case("post") {
+            return;
+        }
         if !form.action().ends_with("/_portal/connect") {
             bridge.borrow_mut().leaving = true;
             return;

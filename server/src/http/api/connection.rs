@@ -239,8 +239,7 @@ async fn auth_failure(
                             Actor::Vendor,
                             "reported by the vendor; the verification request was refused",
                         );
-                        connections::flag(&state.db, &record.id, None, &flag).await?;
-                        state.changes.account(&account.id);
+                        state.flag(&record.id, None, &flag).await?;
                         "the app's verification request: the provider refused the credentials"
                     }
                     Verdict::Unreachable => {
@@ -257,8 +256,7 @@ async fn auth_failure(
                     Actor::Vendor,
                     "reported by the vendor; the app has no verification request",
                 );
-                connections::flag(&state.db, &record.id, None, &flag).await?;
-                state.changes.account(&account.id);
+                state.flag(&record.id, None, &flag).await?;
                 "nothing: the app has no verification request, so the report is taken as is"
             }
         },

@@ -259,7 +259,7 @@ async fn events(
         .order_by_asc(webhook_attempt::Column::Id)
         .all(&state.db)
         .await?;
-    let vendor_ids = log::external_ids(&state.db, &rows.iter().collect::<Vec<_>>()).await?;
+    let vendor_ids = log::external_ids(&state.db, &rows).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut event = log::payload(row, log::vendor_id(&vendor_ids, row));
