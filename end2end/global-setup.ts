@@ -58,6 +58,9 @@ export default async function globalSetup() {
   };
   const oauth = customer('oauth');
   const keys = customer('keys');
+  const victims = customer('victim');
+  const others = customer('other');
+  const stale = customer('stale');
 
   // A vendor's own page on another origin, loading the frontend SDK from npm as published.
   const sdk = readFileSync(require.resolve('@cobaltio/cobalt-js/cobalt.js'));
@@ -76,6 +79,20 @@ export default async function globalSetup() {
   await new Promise<void>((resolve) => vendor.listen(vendorPort, '127.0.0.1', resolve));
   const vendorOrigin = `http://127.0.0.1:${vendorPort}`;
   execFileSync(bin, ['org', 'allow-origin', '--org', demo.org_id, vendorOrigin], { env });
+
+  // Another site (`localhost`, not Portico's `127.0.0.1`), which opens whatever link it is
+  // given in a popup: by script and closed a moment later, or by a plain link.
+  const elsewhere = http.createServer((request, response) => {
+    const target = new URL(request.url ?? '/', 'http://localhost').searchParams.get('open') ?? '';
+    const href = target.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    response.writeHead(200, { 'content-type': 'text/html' }).end(
+      '<!DOCTYPE html><title>Another site</title><h1>Another site</h1>' +
+      `<a id="link" href="${href}" target="_blank">Open</a>` +
+      `<button id="popup" onclick="const w = window.open(this.dataset.href); ` +
+      `setTimeout(() => w.close(), 1500)" data-href="${href}">Popup</button>`);
+  });
+  const elsewherePort = await freePort();
+  await new Promise<void>((resolve) => elsewhere.listen(elsewherePort, '127.0.0.1', resolve));
 
   const server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitUntilReady(`${base}/ready`);
@@ -100,12 +117,17 @@ export default async function globalSetup() {
     sdkTokens,
     oauth,
     keys,
+    victims,
+    others,
+    stale,
+    elsewhere: `http://localhost:${elsewherePort}`,
     cli: { bin, env: { PORTICO_DATA_DIR: dataDir, PORTICO_BIND: env.PORTICO_BIND,
       PORTICO_PUBLIC_URL: base, PORTICO_LOG: 'warn', PORTICO_MODE: 'dev' } },
   });
 
   return async () => {
     vendor.close();
+    elsewhere.close();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });

@@ -181,10 +181,10 @@ fn AppList(
     let greeting = page
         .linked_account_name
         .map(|name| format!("Signed in as {name}"));
-    let visit = page
-        .embed
-        .as_ref()
-        .map_or(Visit::Hosted, |embed| Visit::Embed(embed.token.clone()));
+    let visit = page.embed.as_ref().map_or_else(
+        || Visit::Hosted(page.link_id.clone()),
+        |embed| Visit::Embed(embed.token.clone()),
+    );
     let embed = page.embed;
     let framed = embed.is_some();
     let page_class = if framed { "page page--embed" } else { "page" };

@@ -18,6 +18,10 @@ pub enum PortalError {
     /// This browser has not opened a connect link, or its session ended (401).
     #[error("open your connect link again")]
     NoSession,
+    /// A button was pressed on a hosted page opened for another link than the one this
+    /// browser's session names now (409); nothing was done.
+    #[error("this page is out of date")]
+    OutOfDate,
     /// The database or another dependency is down (503).
     #[error("Portico is temporarily unavailable")]
     Unavailable,
@@ -32,6 +36,7 @@ impl PortalError {
         match self {
             Self::LinkInvalid | Self::NoSession => 401,
             Self::LinkExpired => 410,
+            Self::OutOfDate => 409,
             Self::Unavailable | Self::Transport(_) => 503,
         }
     }
@@ -53,6 +58,10 @@ impl PortalError {
             Self::NoSession => (
                 "Open your connect link again",
                 "This page only opens from the connect link you were sent, in the browser you opened it in. Open that link again, or ask the app that sent you here for a new one.",
+            ),
+            Self::OutOfDate => (
+                "This page is out of date",
+                "It was opened for another link, so nothing was changed. Reload it.",
             ),
             Self::Unavailable | Self::Transport(_) => (
                 "Something went wrong on our side",

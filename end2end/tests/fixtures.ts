@@ -15,6 +15,14 @@ export interface Links {
   oauth: Record<string, { linkedAccount: string; url: string }>;
   /// Per browser project: a customer for the key-form specs.
   keys: Record<string, { linkedAccount: string; url: string }>;
+  /// Per browser project: two customers of the demo org, for the specs where one's link is
+  /// pushed into the other's browser.
+  victims: Record<string, { linkedAccount: string; url: string }>;
+  others: Record<string, { linkedAccount: string; url: string }>;
+  stale: Record<string, { linkedAccount: string; url: string }>;
+  /// A page on another site: `?open=URL` opens URL in a popup (`#popup`, by script) or a new
+  /// tab (`#link`).
+  elsewhere: string;
   cli: { bin: string; env: Record<string, string> };
 }
 

@@ -57,7 +57,12 @@ impl Bodies {
             ("values[number]", number),
             ("values[sid]", sid),
         ];
+        let link = match embed {
+            Some(_) => None,
+            None => Some(app.page_link(&app.client).await),
+        };
         form.extend(embed.map(|token| ("embed", token)));
+        form.extend(link.as_deref().map(|link| ("link", link)));
         let response = app
             .client
             .post(app.url("/_portal/save-keys"))

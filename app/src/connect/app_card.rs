@@ -1,6 +1,6 @@
 use leptos::{either::EitherOf4, prelude::*};
 
-use super::actions::{Disconnect, EmbedField, StartConnect};
+use super::actions::{Disconnect, StartConnect, VisitFields};
 use super::key_form::KeyForm;
 use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, Flow, KeyFormState, Visit};
 
@@ -139,8 +139,7 @@ pub fn AppCardView(
 /// the sign-in opens in a new window (a popup once the bridge island runs), since providers
 /// refuse to be framed; every form carries the widget's token.
 fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
-    let embed = visit.embed_token();
-    let popup = embed.is_some();
+    let popup = visit.embed_token().is_some();
     let (primary, another) = match (&card.status, card.auth_type) {
         (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
         (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
@@ -180,7 +179,7 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
         }
     });
     let connect = primary.map({
-        let (name, slug, embed) = (name.clone(), slug.clone(), embed.clone());
+        let (name, slug, visit) = (name.clone(), slug.clone(), visit.clone());
         move |label| {
             let action = ServerAction::<StartConnect>::new();
             let field_prefix = format!("connect-{slug}");
@@ -195,7 +194,7 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
                     attr:target=popup.then_some("_blank")
                 >
                     <input type="hidden" name="slug" value=slug />
-                    <EmbedField embed />
+                    <VisitFields visit />
                     {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
                     {fields
                         .into_iter()
@@ -226,12 +225,13 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
             }
         }
     });
+    let visit = visit.clone();
     let disconnect = connected.then(move || {
         let action = ServerAction::<Disconnect>::new();
         view! {
             <ActionForm action>
                 <input type="hidden" name="slug" value=slug />
-                <EmbedField embed />
+                <VisitFields visit />
                 <button
                     class="button button--quiet"
                     type="submit"

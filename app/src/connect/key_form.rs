@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::actions::{EmbedField, SaveKeys};
+use super::actions::{SaveKeys, VisitFields};
 use crate::dto::{KeyField, KeyFormState, Visit};
 
 /// The form of one key-based app.
@@ -82,7 +82,6 @@ pub fn KeyForm(
     // Back to the list as it is, without the open form (relative: the widget's address
     // holds its token).
     let page = "?";
-    let embed = visit.embed_token();
     let closes = dialog_id.clone();
     let labelled_by = title_id.clone();
     view! {
@@ -91,7 +90,7 @@ pub fn KeyForm(
             {problem.map(|text| view! { <p class="banner banner--warn" role="alert">{text}</p> })}
             <ActionForm action attr:novalidate=true attr:class="key-form">
                 <input type="hidden" name="slug" value=slug />
-                <EmbedField embed />
+                <VisitFields visit />
                 {inputs}
                 <div class="key-form__actions">
                     <button class="button" type="submit">"Save and connect"</button>

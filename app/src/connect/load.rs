@@ -6,7 +6,7 @@ use crate::{PortalError, dto::HostedPage};
 /// none or its link has gone.
 #[server(prefix = "/_portal", endpoint = "hosted-page")]
 pub async fn load_hosted_page() -> Result<HostedPage, PortalError> {
-    load(crate::dto::Visit::Hosted, None).await
+    load(crate::dto::Visit::Hosted(None), None).await
 }
 
 /// Loads the embedded widget for its token; `done` is the sealed message the last button left.

@@ -47,8 +47,17 @@ impl PortalBackend {
 
     async fn visitor(&self, visit: &Visit) -> Result<Visitor, PortalError> {
         match visit {
-            Visit::Hosted => {
+            Visit::Hosted(page_link) => {
                 let (browser, link) = self.hosted_visitor().await?;
+                // A form carries the link its page was opened for. Another tab (or another
+                // site's popup) may since have opened another link in this browser: acting on
+                // the session's link now would act for someone the page does not show.
+                if page_link.as_deref().is_some_and(|page_link| {
+                    !crate::secrets::digests_match(&link.token_id, page_link)
+                }) {
+                    tracing::info!("hosted page: a button from a page opened for another link");
+                    return Err(PortalError::OutOfDate);
+                }
                 Ok(Visitor::Hosted(browser, link))
             }
             Visit::Embed(token) => embed::visitor(&self.state.db, token)
@@ -106,7 +115,7 @@ impl PortalBackend {
         match visitor {
             Visitor::Hosted(browser, _) => {
                 hosted::set_flash(browser, flash).await;
-                Visit::Hosted.home()
+                Visit::Hosted(None).home()
             }
             Visitor::Embed(token, session) => {
                 // The widget's stream may not get to tell the host before the frame moves on.
@@ -137,7 +146,7 @@ impl Portal for PortalBackend {
         // the hosted page's comes back to the page. Either way the window that signs in gets
         // the flow cookie here, as a first-party cookie of its own top-level page.
         let (mode, return_to) = match visitor {
-            Visitor::Hosted(..) => (Mode::Page, Some(Visit::Hosted.home())),
+            Visitor::Hosted(..) => (Mode::Page, Some(Visit::Hosted(None).home())),
             Visitor::Embed(..) => (Mode::Popup, None),
         };
         let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
@@ -278,6 +287,7 @@ impl Portal for PortalBackend {
             linked_account_name: session.linked_account.name.clone(),
             apps: cards,
             flash,
+            link_id: matches!(visitor, Visitor::Hosted(..)).then(|| session.token_id.clone()),
             embed,
         })
     }

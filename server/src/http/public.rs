@@ -234,7 +234,10 @@ async fn create_connect_url(
     headers: HeaderMap,
     OptionalJson(body): OptionalJson<ConnectUrlBody>,
 ) -> Result<Json<ConnectUrlView>, ApiError> {
-    // A link minted with a session token lives no longer than that token.
+    // A link minted with a session token lives no longer than that token, and shows the
+    // org's own branding: the token is in the customer's browser, so what it asks for is the
+    // customer's word, not the vendor's.
+    let vendor = matches!(caller, Caller::ApiKey(_));
     let (account, not_after) = match caller {
         Caller::Session(session) => (session.linked_account, Some(session.expires_at)),
         Caller::ApiKey(key) => {
@@ -254,12 +257,16 @@ async fn create_connect_url(
             )
         }
     };
-    let branding = Branding::parse(
-        body.name.as_deref(),
-        body.color.as_deref(),
-        body.bg_color.as_deref(),
-        body.logo.as_deref(),
-    )?;
+    let branding = if vendor {
+        Branding::parse(
+            body.name.as_deref(),
+            body.color.as_deref(),
+            body.bg_color.as_deref(),
+            body.logo.as_deref(),
+        )?
+    } else {
+        Branding::default()
+    };
     let ttl = sessions::lifetime(body.expires_in)?;
     let issued = sessions::issue(
         &state.db,

@@ -12,7 +12,13 @@ use super::AppState;
 use super::page::message;
 
 /// Paths whose state-changing requests must come from Portico's own pages.
-const GUARDED: [&str; 4] = ["/_portal/", "/oauth/start/", "/oauth/pending/", "/sandbox"];
+const GUARDED: [&str; 5] = [
+    "/_portal/",
+    "/oauth/start/",
+    "/oauth/pending/",
+    "/sandbox",
+    "/connect/",
+];
 
 /// Whether the browser says this request came from another site: `Sec-Fetch-Site` when it
 /// sends one, else `Origin`. A request with neither comes from no browser page at all.

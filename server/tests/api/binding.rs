@@ -16,10 +16,11 @@ const CROSS_SITE: [(&str, &str); 2] = [
 
 /// Presses Connect on the hosted page as `client`; returns the provider URL it leads to.
 async fn connect_from_page(app: &TestApp, client: &reqwest::Client, slug: &str) -> url::Url {
+    let link = app.page_link(client).await;
     let response = client
         .post(app.url("/_portal/connect"))
         .header("accept", "text/html")
-        .form(&[("slug", slug)])
+        .form(&[("slug", slug), ("link", &link)])
         .send()
         .await
         .unwrap();
@@ -132,13 +133,14 @@ async fn cross_site_posts_to_page_functions_are_refused_and_write_nothing() {
     assert_eq!(response.status(), 403);
     assert_eq!(app.count("connection").await, 1);
     // The same post from Portico's own page goes through.
+    let link = app.page_link(&app.client).await;
     let response = app
         .client
         .post(app.url("/_portal/disconnect"))
         .header("origin", app.base.as_str())
         .header("sec-fetch-site", "same-origin")
         .header("accept", "text/html")
-        .form(&[("slug", "twilio")])
+        .form(&[("slug", "twilio"), ("link", &link)])
         .send()
         .await
         .unwrap();

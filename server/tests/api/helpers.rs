@@ -299,6 +299,19 @@ impl TestApp {
         panic!("too many redirects from {url}");
     }
 
+    /// The id of the link `client`'s hosted page is shown for, as every form on it carries it.
+    pub async fn page_link(&self, client: &reqwest::Client) -> String {
+        let html = client
+            .get(self.url("/connect"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        link_field(&html)
+    }
+
     /// Opens a page as this app's browser, following redirects, and returns its HTML.
     pub async fn open(&self, url: &str) -> String {
         self.follow(&self.client, url).await.text().await.unwrap()
@@ -560,4 +573,13 @@ pub async fn flag_connection(db: &DatabaseConnection, connection_id: &str, reaso
             .unwrap()
             .is_some()
     );
+}
+
+/// The value of the hidden `link` field of a hosted page's forms.
+pub fn link_field(html: &str) -> String {
+    let at = html
+        .find(r#"name="link" value=""#)
+        .unwrap_or_else(|| panic!("no link field in {html}"));
+    let rest = &html[at + r#"name="link" value=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
 }

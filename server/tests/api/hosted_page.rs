@@ -1,7 +1,7 @@
 use app::dto::ReauthReason;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{browser, link_field, spawn_app};
 
 #[tokio::test]
 async fn the_hosted_page_lists_enabled_apps_with_their_status() {
@@ -150,9 +150,12 @@ async fn session_tokens_create_the_account_and_serve_as_bearer_for_connect_urls(
         .unwrap();
     assert_eq!(response.status(), 200);
     let link: Value = response.json().await.unwrap();
+    // The token sits in the customer's browser: a link it mints shows the org's own branding,
+    // never a name or colours the caller made up.
     let html = app.open(link["hosted_url"].as_str().unwrap()).await;
-    assert!(html.contains("--accent: #0f766e"));
-    assert!(html.contains("Acme"));
+    assert!(html.contains("Bearer Co"), "{html}");
+    assert!(!html.contains("Acme"), "{html}");
+    assert!(!html.contains("#0f766e"), "{html}");
 
     let bad = app
         .client
@@ -208,11 +211,12 @@ async fn a_link_becomes_a_browser_session_and_the_address_keeps_no_token() {
     assert!(html.contains("Open your connect link again"), "{html}");
     assert!(!html.contains("Slack"));
     // A later change to the session (a message for the next page) keeps the link's end.
+    let link = app.page_link(&app.client).await;
     let response = app
         .client
         .post(app.url("/_portal/disconnect"))
         .header("accept", "text/html")
-        .form(&[("slug", "slack")])
+        .form(&[("slug", "slack"), ("link", &link)])
         .send()
         .await
         .unwrap();
@@ -356,4 +360,217 @@ async fn over_https_cookies_are_host_only_and_secure_and_hsts_is_sent() {
         "{cookie}"
     );
     assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+/// Whether a page is the "Open this connect link?" choice.
+fn is_choice(html: &str) -> bool {
+    html.contains("Open this connect link?")
+}
+
+#[tokio::test]
+async fn an_open_page_cannot_be_re_targeted_to_another_customers_link() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox", "twilio"]).await;
+    for (id, name) in [("victim", "Vera Victim"), ("attacker", "Mallory")] {
+        let response = app
+            .post_json(
+                &org,
+                "/api/v2/public/linked-account",
+                json!({ "linked_account_id": id, "name": name }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let victim_url = app.hosted_url(&org, "victim").await;
+    let attacker_url = app.hosted_url(&org, "attacker").await;
+    let page = app.open(&victim_url).await;
+    assert!(page.contains("Vera Victim"));
+    let victim_link = link_field(&page);
+
+    // Another site opens the other link in this browser (a popup, a redirect): it is asked,
+    // and the session stays on the customer's link.
+    for site in ["cross-site", "same-site"] {
+        let response = app
+            .client
+            .get(&attacker_url)
+            .header("sec-fetch-site", site)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{site}");
+        assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+        assert!(response.headers().get("set-cookie").is_none(), "{site}");
+        let html = response.text().await.unwrap();
+        assert!(is_choice(&html), "{html}");
+        assert!(
+            html.contains("You are in the middle of connecting apps for Vera Victim"),
+            "{html}"
+        );
+        assert_eq!(app.page_link(&app.client).await, victim_link, "{site}");
+    }
+    // Its button cannot be pressed from another site either.
+    let token = attacker_url.rsplit('/').next().unwrap();
+    let forged = app
+        .client
+        .post(app.url(&format!("/connect/{token}")))
+        .header("origin", "http://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.page_link(&app.client).await, victim_link);
+    // The customer's own page still works for them.
+    let response = app
+        .client
+        .post(app.url("/_portal/connect"))
+        .header("accept", "text/html")
+        .form(&[("slug", "sandbox"), ("link", victim_link.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection());
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("/sandbox/oauth/authorize"),
+        "{:?}",
+        response.headers()["location"]
+    );
+    let states_before = app.count("oauth_state").await;
+
+    // Say the session does move on (the person opened the other link themselves, typed or
+    // by choosing it): buttons on the page still open for the customer are refused, and
+    // nothing is written for either account.
+    let switched = app
+        .client
+        .post(app.url(&format!("/connect/{token}")))
+        .header("origin", app.base.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), 303);
+    assert_eq!(switched.headers()["location"], "/connect");
+    let attacker_link = app.page_link(&app.client).await;
+    assert_ne!(attacker_link, victim_link);
+    let stale_forms: [(&str, Vec<(&str, &str)>); 3] = [
+        ("/_portal/connect", vec![("slug", "sandbox")]),
+        (
+            "/_portal/save-keys",
+            vec![
+                ("slug", "twilio"),
+                ("values[number]", "+14155550100"),
+                ("values[sid]", "AC0123456789abcdef0123456789abcdef"),
+            ],
+        ),
+        ("/_portal/disconnect", vec![("slug", "twilio")]),
+    ];
+    for (path, form) in stale_forms {
+        for link in [Some(victim_link.as_str()), Some(""), None] {
+            let mut form = form.clone();
+            form.extend(link.map(|link| ("link", link)));
+            let response = app
+                .client
+                .post(app.url(path))
+                .header("accept", "text/html")
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_redirection(),
+                "{path} {link:?}: {}",
+                response.status()
+            );
+            assert_eq!(
+                response.headers()["location"],
+                app::dto::OUT_OF_DATE_PATH,
+                "{path} {link:?}"
+            );
+            assert_eq!(app.count("connection").await, 0, "{path} {link:?}");
+            assert_eq!(app.count("oauth_state").await, states_before, "{path}");
+        }
+    }
+    let refused = app
+        .client
+        .get(app.url(app::dto::OUT_OF_DATE_PATH))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("This page is out of date"), "{html}");
+    assert!(html.contains("It was opened for another link"), "{html}");
+    assert!(html.contains(r#"href="/connect""#), "{html}");
+
+    // The page as it is now acts for the account it shows.
+    let response = app
+        .client
+        .post(app.url("/_portal/save-keys"))
+        .header("accept", "text/html")
+        .form(&[
+            ("slug", "twilio"),
+            ("values[number]", "+14155550100"),
+            ("values[sid]", "AC0123456789abcdef0123456789abcdef"),
+            ("link", attacker_link.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/connect");
+    let attacker = app.linked_account(&org, "attacker").await;
+    let victim = app.linked_account(&org, "victim").await;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let on = |account: String| {
+        portico::entity::connection::Entity::find()
+            .filter(portico::entity::connection::Column::LinkedAccountId.eq(account))
+            .all(&app.db)
+    };
+    assert_eq!(on(attacker.id).await.unwrap().len(), 1);
+    assert_eq!(on(victim.id).await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_link_switches_at_once_when_typed_same_origin_or_without_a_session() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["slack"]).await;
+    app.upsert_account(&org, "one").await;
+    app.upsert_account(&org, "two").await;
+    let one = app.hosted_url(&org, "one").await;
+    let two = app.hosted_url(&org, "two").await;
+
+    // No session at all: even from another site, the link opens.
+    let fresh = browser();
+    let response = fresh
+        .get(&one)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let first = app.page_link(&fresh).await;
+    // The same link again from another site: nothing to choose.
+    let response = fresh
+        .get(&one)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // Typed or bookmarked (`none`), from Portico itself, or from a browser that does not say.
+    let mut seen = vec![first];
+    for site in [Some("none"), Some("same-origin"), None] {
+        let target = if seen.len() % 2 == 1 { &two } else { &one };
+        let mut request = fresh.get(target);
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 303, "{site:?}");
+        let now = app.page_link(&fresh).await;
+        assert_ne!(&now, seen.last().unwrap(), "{site:?} switched");
+        seen.push(now);
+    }
 }

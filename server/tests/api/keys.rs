@@ -285,8 +285,9 @@ async fn the_hosted_form_keeps_what_was_typed_except_secrets_and_escapes_html() 
     app.upsert_account(&org, "cust").await;
     let hosted = app.hosted_url(&org, "cust").await;
     app.open(&hosted).await;
+    let link = app.page_link(&app.client).await;
     let post = |fields: Vec<(&'static str, String)>| {
-        let mut form = vec![("slug", "twilio".to_owned())];
+        let mut form = vec![("slug", "twilio".to_owned()), ("link", link.clone())];
         form.extend(fields);
         app.client
             .post(app.url("/_portal/save-keys"))

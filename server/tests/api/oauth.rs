@@ -634,7 +634,11 @@ async fn an_app_with_a_subdomain_asks_for_it_and_fills_it_into_the_urls() {
         .client
         .post(app.url("/_portal/connect"))
         .header("accept", "text/html")
-        .form(&[("slug", "zendesk"), ("params[subdomain]", "acme")])
+        .form(&[
+            ("slug", "zendesk"),
+            ("params[subdomain]", "acme"),
+            ("link", &crate::helpers::link_field(&page)),
+        ])
         .send()
         .await
         .unwrap();
