@@ -90,6 +90,58 @@ pub struct Settings {
         global = true
     )]
     pub rate_limit_pages: u32,
+    /// Failed authentications (401s) per minute per client address before it must wait.
+    #[arg(
+        long,
+        env = "PORTICO_RATE_LIMIT_AUTH_FAILURES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub rate_limit_auth_failures: u32,
+    /// Provider events (`/hooks/{slug}`) per minute per client address.
+    #[arg(
+        long,
+        env = "PORTICO_RATE_LIMIT_HOOKS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_hooks: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as a comma-separated list of CIDR
+    /// ranges or addresses. [default: none]
+    #[arg(long, env = "PORTICO_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// Open state streams per widget token.
+    #[arg(
+        long,
+        env = "PORTICO_EMBED_STREAMS_PER_TOKEN",
+        default_value_t = 3,
+        global = true
+    )]
+    pub embed_streams_per_token: u32,
+    /// Open widget state streams per client address.
+    #[arg(
+        long,
+        env = "PORTICO_EMBED_STREAMS_PER_ADDRESS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub embed_streams_per_address: u32,
+    /// Open widget state streams in this process, all tenants together.
+    #[arg(
+        long,
+        env = "PORTICO_EMBED_STREAMS_MAX",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub embed_streams_max: u32,
+    /// How long one widget state stream lasts, in seconds, before the widget opens another.
+    #[arg(
+        long,
+        env = "PORTICO_EMBED_STREAM_LIFETIME",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub embed_stream_lifetime: u32,
     /// Lifetime of the sandbox's access tokens, in seconds: short, so that the refresh worker
     /// is seen at work.
     #[arg(
@@ -136,6 +188,15 @@ pub struct Settings {
         global = true
     )]
     pub refresh_every: u32,
+    /// While the provider is failing and a connection's access token has expired, a
+    /// credentials read tries the provider at most this often per connection, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_REFRESH_PROBE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub refresh_probe: u32,
     /// How often key-based connections are verified with their provider, in seconds.
     #[arg(
         long,
@@ -196,6 +257,10 @@ pub struct Config {
     /// Where outbound requests may go.
     pub egress: EgressSettings,
     pub limits: RateLimits,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Bounds on the widgets' state streams.
+    pub streams: StreamSettings,
     pub refresh: RefreshSettings,
     pub webhooks: WebhookSettings,
 }
@@ -231,6 +296,9 @@ pub struct RefreshSettings {
     pub verify_every: chrono::Duration,
     /// How long before a known expiry `Connection Expiring` is sent.
     pub expiring_ahead: chrono::Duration,
+    /// How often a credentials read may try a failing provider for one connection whose
+    /// access token has expired.
+    pub probe: chrono::Duration,
 }
 
 impl Default for RefreshSettings {
@@ -241,6 +309,7 @@ impl Default for RefreshSettings {
             every: std::time::Duration::from_secs(15),
             verify_every: chrono::Duration::days(1),
             expiring_ahead: chrono::Duration::days(7),
+            probe: chrono::Duration::seconds(10),
         }
     }
 }
@@ -250,10 +319,68 @@ impl Default for RefreshSettings {
 pub struct RateLimits {
     /// Per API key on the vendor API.
     pub api_per_minute: u32,
-    /// Per session token on the SDK routes.
+    /// Per session token on the SDK routes (and the vendor routes a session token may call).
     pub sdk_per_minute: u32,
     /// Per client address on pages, form posts and the OAuth callback.
     pub pages_per_minute: u32,
+    /// Failed authentications per client address on the API and SDK routes.
+    pub auth_failures_per_minute: u32,
+    /// Per client address on providers' events.
+    pub hooks_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            api_per_minute: 600,
+            sdk_per_minute: 300,
+            pages_per_minute: 300,
+            auth_failures_per_minute: 30,
+            hooks_per_minute: 600,
+        }
+    }
+}
+
+/// Bounds on the widgets' server-sent state streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamSettings {
+    pub per_token: u32,
+    pub per_address: u32,
+    /// In this process, every tenant together.
+    pub max: u32,
+    /// How long one stream lasts; the widget then opens another.
+    pub lifetime: std::time::Duration,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        Self {
+            per_token: 3,
+            per_address: 30,
+            max: 10_000,
+            lifetime: std::time::Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Reads `PORTICO_TRUSTED_PROXIES`: CIDR ranges or single addresses, comma-separated.
+fn parse_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "PORTICO_TRUSTED_PROXIES must list CIDR ranges or addresses, got `{entry}`"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// Where Portico's requests to providers may go.
@@ -349,6 +476,13 @@ impl Settings {
             }
         };
         let dev = self.mode == Mode::Dev;
+        if self.sandbox == Some(true) && !dev {
+            return Err(ConfigError(
+                "PORTICO_SANDBOX=true needs PORTICO_MODE=dev: the sandbox provider hands out tokens to anyone and is for local trials only"
+                    .to_owned(),
+            ));
+        }
+        let trusted_proxies = parse_proxies(self.trusted_proxies.as_deref().unwrap_or(""))?;
         Ok(Config {
             database_url,
             bind: self.bind,
@@ -370,6 +504,15 @@ impl Settings {
                 api_per_minute: self.rate_limit_api.max(1),
                 sdk_per_minute: self.rate_limit_sdk.max(1),
                 pages_per_minute: self.rate_limit_pages.max(1),
+                auth_failures_per_minute: self.rate_limit_auth_failures.max(1),
+                hooks_per_minute: self.rate_limit_hooks.max(1),
+            },
+            trusted_proxies,
+            streams: StreamSettings {
+                per_token: self.embed_streams_per_token.max(1),
+                per_address: self.embed_streams_per_address.max(1),
+                max: self.embed_streams_max.max(1),
+                lifetime: std::time::Duration::from_secs(self.embed_stream_lifetime.max(1).into()),
             },
             refresh: RefreshSettings {
                 ahead: chrono::Duration::seconds(self.refresh_ahead.into()),
@@ -377,6 +520,7 @@ impl Settings {
                 every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
                 verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
                 expiring_ahead: chrono::Duration::seconds(self.expiring_ahead.into()),
+                probe: chrono::Duration::seconds(self.refresh_probe.max(1).into()),
             },
             webhooks: WebhookSettings {
                 every: std::time::Duration::from_millis(self.webhook_every_ms.max(10)),
@@ -483,5 +627,45 @@ mod tests {
             config.unwrap().public_url.as_deref(),
             Some("https://connect.example.com")
         );
+    }
+
+    #[test]
+    fn the_sandbox_is_refused_outside_dev_mode_in_one_line() {
+        let error = settings(&["--encryption-keys", "a:b", "--sandbox", "true"])
+            .check()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("PORTICO_SANDBOX=true needs PORTICO_MODE=dev"),
+            "{error}"
+        );
+        assert_eq!(error.lines().count(), 1);
+        let config = settings(&["--mode", "dev", "--sandbox", "true"]).check();
+        assert!(config.unwrap().sandbox.is_some());
+    }
+
+    #[test]
+    fn trusted_proxies_are_ranges_or_addresses_and_none_by_default() {
+        let config = settings(&["--mode", "dev"]).check().unwrap();
+        assert!(config.trusted_proxies.is_empty());
+        let config = settings(&[
+            "--mode",
+            "dev",
+            "--trusted-proxies",
+            " 10.0.0.0/8, 127.0.0.1,fd00::/8 ,",
+        ])
+        .check()
+        .unwrap();
+        let shown: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "127.0.0.1/32", "fd00::/8"]);
+        let error = settings(&["--mode", "dev", "--trusted-proxies", "10.0.0.0/33"])
+            .check()
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("PORTICO_TRUSTED_PROXIES"), "{error}");
     }
 }

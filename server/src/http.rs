@@ -20,6 +20,7 @@ use portal::PortalBackend;
 mod api;
 mod application;
 mod callback;
+mod client;
 mod embed;
 mod error;
 mod extract;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// Set once the server is shutting down: long-lived answers (the widget's state stream) end.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 impl std::ops::Deref for AppState {
@@ -162,6 +165,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::per_surface,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
         ))
         .with_state(state)
 }

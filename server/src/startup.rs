@@ -85,6 +85,7 @@ impl Portico {
                 .sandbox
                 .map(|settings| Arc::new(Sandbox::new(settings))),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
+            trusted_proxies: config.trusted_proxies.clone().into(),
         };
         Ok(Self {
             listener,
@@ -112,6 +113,11 @@ impl Portico {
     /// The vault this server seals secrets with.
     pub fn vault(&self) -> Arc<vault::Vault> {
         self.state.vault.clone()
+    }
+
+    /// This server's rate limits.
+    pub fn limits(&self) -> Arc<http::Limits> {
+        self.state.limits.clone()
     }
 
     /// The sandbox provider, when it runs.

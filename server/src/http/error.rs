@@ -143,6 +143,7 @@ impl IntoResponse for ApiError {
         let retry_after = match &self {
             Self::Unavailable(_) => Some(30),
             Self::ProviderBackingOff(_, seconds) => Some((*seconds).max(1)),
+            Self::RateLimited(seconds) => Some((*seconds).max(1)),
             Self::Internal(error) if crate::db::is_unavailable(error) => Some(5),
             _ => None,
         };

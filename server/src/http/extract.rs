@@ -34,10 +34,12 @@ async fn api_key_from_headers(
         .ok_or(ApiError::Unauthorized(missing))?
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
-    tenancy::authenticate_api_key(&state.db, presented.trim())
+    state.limits.looking_up();
+    let key = tenancy::authenticate_api_key(&state.db, presented.trim())
         .await?
-        .map(ApiKey)
-        .ok_or(ApiError::Unauthorized("the API key is not valid"))
+        .ok_or(ApiError::Unauthorized("the API key is not valid"))?;
+    state.limits.api_key(&key.key_id)?;
+    Ok(ApiKey(key))
 }
 
 /// The token of an `Authorization: Bearer` header.
@@ -99,8 +101,12 @@ pub(super) async fn session_from_bearer(
     let token = bearer_token(headers).ok_or(ApiError::Unauthorized(
         "send Authorization: Bearer <session token>",
     ))?;
+    state.limits.looking_up();
     match sessions::resolve(&state.db, token, sessions::Purpose::Session).await {
-        Ok(session) => Ok(session),
+        Ok(session) => {
+            state.limits.session(&session.token_id)?;
+            Ok(session)
+        }
         Err(SessionError::Unknown | SessionError::WrongPurpose) => {
             Err(ApiError::Unauthorized("the session token is not valid"))
         }

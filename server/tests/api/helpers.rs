@@ -26,6 +26,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub sandbox: std::sync::Arc<portico::sandbox::Sandbox>,
     pub database_url: String,
+    /// The server's rate limits (and its count of credential lookups).
+    pub limits: std::sync::Arc<portico::http::Limits>,
     _dir: tempfile::TempDir,
 }
 
@@ -84,7 +86,11 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
             api_per_minute: 100_000,
             sdk_per_minute: 100_000,
             pages_per_minute: 100_000,
+            auth_failures_per_minute: 100_000,
+            hooks_per_minute: 100_000,
         },
+        trusted_proxies: Vec::new(),
+        streams: portico::config::StreamSettings::default(),
         // The workers stay out of a test's way unless it asks for them.
         refresh: RefreshSettings {
             every: std::time::Duration::from_secs(3600),
@@ -126,6 +132,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let vault = portico.vault();
     let services = portico.services();
     let sandbox = portico.sandbox().expect("the sandbox runs in tests");
+    let limits = portico.limits();
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
@@ -136,6 +143,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         dir: dir.path().to_owned(),
         sandbox,
         database_url,
+        limits,
         client: browser(),
         _dir: dir,
     }

@@ -12,6 +12,7 @@ async fn each_surface_answers_429_with_retry_after_past_its_limit() {
             api_per_minute: 3,
             sdk_per_minute: 2,
             pages_per_minute: 2,
+            ..RateLimits::default()
         };
     })
     .await;
@@ -87,4 +88,152 @@ async fn each_surface_answers_429_with_retry_after_past_its_limit() {
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn a_session_token_is_one_bucket_however_its_header_is_spelled() {
+    let app = spawn_app_with(|config| {
+        config.limits = RateLimits {
+            sdk_per_minute: 3,
+            ..RateLimits::default()
+        };
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = session_token(&app, &org, "cust").await;
+    let spelled = |spaces: usize| format!("Bearer{}{token}", " ".repeat(spaces));
+    for spaces in 1..=3 {
+        let response = app
+            .client
+            .get(app.url("/api/v2/f-sdk/application"))
+            .header("authorization", spelled(spaces))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{spaces} spaces");
+    }
+    for spaces in 1..=3 {
+        let response = app
+            .client
+            .get(app.url("/api/v2/f-sdk/application"))
+            .header("authorization", spelled(spaces))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 429, "rate_limited").await;
+    }
+
+    // A Bearer token with a made-up API key beside it is counted as the token.
+    let other = session_token(&app, &org, "other").await;
+    let mint = |junk: String| {
+        app.client
+            .post(app.url("/api/v2/public/connect-url"))
+            .bearer_auth(&other)
+            .header("x-api-key", junk)
+            .send()
+    };
+    for attempt in 0..3 {
+        let response = mint(format!("pk_junk_{attempt}")).await.unwrap();
+        assert_eq!(response.status(), 200, "{attempt}");
+    }
+    assert_error(
+        mint("pk_junk_more".into()).await.unwrap(),
+        429,
+        "rate_limited",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn guessing_keys_from_one_address_waits_before_the_database_is_asked_again() {
+    // The shipped default: 30 failed authentications a minute per address.
+    let app = spawn_app_with(|config| {
+        config.limits = RateLimits::default();
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    app.upsert_account(&org, "cust").await;
+    let guess = |key: String, from: &'static str| {
+        app.client
+            .get(app.url("/api/v2/public/application"))
+            .header("x-api-key", key)
+            .header("linked_account_id", "cust")
+            .header("x-forwarded-for", from)
+            .send()
+    };
+    let before = app.limits.lookups();
+    let mut statuses = Vec::new();
+    for attempt in 0..50 {
+        let response = guess(format!("pk_test_guess{attempt:04}"), "203.0.113.9")
+            .await
+            .unwrap();
+        if response.status() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        statuses.push(response.status().as_u16());
+    }
+    let looked_up = app.limits.lookups() - before;
+    assert!(looked_up <= 31, "{looked_up} lookups for 50 guesses");
+    assert_eq!(
+        statuses.iter().filter(|status| **status == 401).count() as u64,
+        looked_up
+    );
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    // The real key from another address is not held up by the guesser.
+    let response = guess(org.key.clone(), "198.51.100.7").await.unwrap();
+    assert_eq!(response.status(), 200);
+    // While the guesser waits, nothing it sends reaches the database.
+    let before = app.limits.lookups();
+    for _ in 0..5 {
+        let response = app
+            .client
+            .get(app.url("/api/v2/f-sdk/application"))
+            .header("x-forwarded-for", "203.0.113.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 429);
+    }
+    assert_eq!(app.limits.lookups(), before);
+}
+
+/// Status of a page load from `client_address` (sent as `X-Forwarded-For`).
+async fn page_from(app: &crate::helpers::TestApp, client_address: &str) -> u16 {
+    app.client
+        .get(app.url("/"))
+        .header("x-forwarded-for", client_address)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    let limited = RateLimits {
+        pages_per_minute: 2,
+        ..RateLimits::default()
+    };
+    let app = spawn_app_with(|config| {
+        config.limits = limited;
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(page_from(&app, "203.0.113.9").await, 200);
+    assert_eq!(page_from(&app, "203.0.113.9").await, 200);
+    assert_eq!(page_from(&app, "203.0.113.9").await, 429);
+    assert_eq!(page_from(&app, "198.51.100.7").await, 200);
+    // IPv6 clients share their /64.
+    assert_eq!(page_from(&app, "2001:db8:1:2::1").await, 200);
+    assert_eq!(page_from(&app, "2001:db8:1:2::ffff").await, 200);
+    assert_eq!(page_from(&app, "2001:db8:1:2:abcd::9").await, 429);
+    assert_eq!(page_from(&app, "2001:db8:1:3::1").await, 200);
+
+    // Without the setting the header is not believed: everyone is the peer.
+    let app = spawn_app_with(|config| config.limits = limited).await;
+    assert_eq!(page_from(&app, "203.0.113.9").await, 200);
+    assert_eq!(page_from(&app, "198.51.100.7").await, 200);
+    assert_eq!(page_from(&app, "192.0.2.1").await, 429);
 }
