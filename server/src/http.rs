@@ -109,7 +109,7 @@ pub fn router(state: AppState) -> Router {
     .with_same_site(tower_sessions::cookie::SameSite::Lax)
     .with_path("/");
 
-    Router::new()
+    let routes = Router::new()
         .nest("/api", public::router().merge(sdk::router(state.clone())))
         .merge(sandbox::router())
         .route(oauth::CALLBACK_PATH, get(callback::callback))
@@ -149,7 +149,8 @@ pub fn router(state: AppState) -> Router {
             ServeFile::new(site_root.join("favicon.svg")),
         )
         .route_service("/portico.js", ServeFile::new(site_root.join("portico.js")))
-        .fallback(file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(file_and_error_handler::<AppState, _>(app::shell));
+    guard_panics(routes)
         .layer(axum::middleware::from_fn(link::clear_shown_flash))
         .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(
@@ -171,6 +172,53 @@ pub fn router(state: AppState) -> Router {
             client::identify,
         ))
         .with_state(state)
+}
+
+/// A handler that panics answers 500 — JSON on the API, a page elsewhere — and the
+/// connection and the server go on serving.
+fn guard_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(answer_panics))
+}
+
+/// Marks the answer to a request whose handler panicked.
+#[derive(Clone, Copy)]
+struct Panicked;
+
+fn panicked(_payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+
+    // The panic hook has printed where; the payload may quote values, so it is not logged.
+    tracing::error!("a request handler panicked");
+    let mut response = axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(Panicked);
+    response
+}
+
+/// Gives a panicked request the answer of its surface.
+async fn answer_panics(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+
+    let api = surface::Surface::of(request.uri().path()).is_api();
+    let response = next.run(request).await;
+    if response.extensions().get::<Panicked>().is_none() {
+        return response;
+    }
+    if api {
+        return ApiError::Internal(sea_orm::DbErr::Custom("a handler panicked".into()))
+            .into_response();
+    }
+    let (heading, sentence) = app::PortalError::Unavailable.words();
+    page::message(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        heading,
+        &[sentence],
+        None,
+    )
 }
 
 /// One body limit for every route (server functions read bodies without one of their own):
@@ -221,5 +269,58 @@ async fn limit_bodies(
                 .await
         }
         Err(_) => too_large(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn status_and_body(routes: &Router, path: &str) -> (u16, String) {
+        let response = routes
+            .clone()
+            .oneshot(
+                axum::http::Request::get(path)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("an answer");
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_and_the_next_request_is_served() {
+        let boom = || async {
+            if true {
+                panic!("a handler bug");
+            }
+            "never"
+        };
+        let routes = guard_panics(
+            Router::new()
+                .route("/api/v2/public/boom", get(boom))
+                .route("/connect/boom", get(boom))
+                .route("/api/v2/public/fine", get(|| async { "fine" })),
+        );
+        let (status, body) = status_and_body(&routes, "/api/v2/public/boom").await;
+        assert_eq!(status, 500);
+        let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(json["error"]["code"], "internal");
+        assert!(!body.contains("a handler bug"));
+        let (status, body) = status_and_body(&routes, "/connect/boom").await;
+        assert_eq!(status, 500);
+        assert!(body.contains("Something went wrong on our side"), "{body}");
+        assert!(!body.contains("a handler bug"));
+        assert_eq!(
+            status_and_body(&routes, "/api/v2/public/fine").await,
+            (200, "fine".to_owned())
+        );
     }
 }

@@ -47,9 +47,11 @@ pub async fn refresh(
     let id = connection_id.to_owned();
     services
         .refreshes
-        .run(connection_id, move || async move {
-            refresh_once(&owned, &id, due, actor).await
-        })
+        .run(
+            connection_id,
+            move || async move { refresh_once(&owned, &id, due, actor).await },
+            |why| Err(RefreshError::Internal(why)),
+        )
         .await
 }
 
