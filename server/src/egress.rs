@@ -158,6 +158,11 @@ fn classify_v6(address: Ipv6Addr) -> Option<Refusal> {
         return Some(Refusal::Loopback);
     }
     match segments[0] {
+        // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): translates to addresses of the site.
+        0x0064 if segments[1] == 0xff9b && segments[2] == 0x0001 => Some(Refusal::Private),
+        // Teredo (2001::/32) tunnels to an IPv4 address hidden in the rest; benchmarking.
+        0x2001 if segments[1] == 0x0000 => Some(Refusal::Reserved),
+        0x2001 if segments[1] == 0x0002 && segments[2] == 0 => Some(Refusal::Reserved),
         0xfe80..=0xfebf => Some(Refusal::LinkLocal),
         0xfc00..=0xfdff => Some(Refusal::UniqueLocal),
         // Site-local (deprecated), multicast, documentation, discard-only.
@@ -178,6 +183,8 @@ fn embedded_v4(address: Ipv6Addr) -> Option<Ipv4Addr> {
     match segments {
         // ::a.b.c.d (deprecated "compatible" form), except :: and ::1.
         [0, 0, 0, 0, 0, 0, high, low] if high != 0 => Some(tail(high, low)),
+        // IPv4-translated ::ffff:0:a.b.c.d (SIIT).
+        [0, 0, 0, 0, 0xffff, 0, high, low] => Some(tail(high, low)),
         // NAT64 well-known prefix 64:ff9b::/96.
         [0x0064, 0xff9b, 0, 0, 0, 0, high, low] => Some(tail(high, low)),
         // 6to4 2002:a.b.c.d::/48.
@@ -211,15 +218,35 @@ impl reqwest::dns::Resolve for GuardedResolver {
                 .collect();
             if allowed.is_empty() {
                 let why = refusal.map_or("no address", Refusal::as_str);
+                // The operator may know where a name led; whoever chose the URL is told only
+                // that the policy refused it, not what lies behind the name.
                 tracing::warn!(%host, refused = why, "outbound request refused after resolution");
-                return Err(
-                    format!("{host} resolves to {why}, which Portico does not call").into(),
-                );
+                return Err(RefusedAfterResolution.into());
             }
             let addresses: reqwest::dns::Addrs = Box::new(allowed.into_iter());
             Ok(addresses)
         })
     }
+}
+
+/// The resolver found only addresses the policy refuses.
+#[derive(Debug, thiserror::Error)]
+#[error("{OUTBOUND_REFUSAL}")]
+struct RefusedAfterResolution;
+
+/// What a vendor is told of a request the policy refused after resolving its name.
+pub const OUTBOUND_REFUSAL: &str = "refused by the outbound policy";
+
+/// Whether `error` (or what caused it) is the resolver's refusal.
+fn refused_after_resolution(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.is::<RefusedAfterResolution>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// A provider's answer, read in full up to [`BODY_LIMIT`].
@@ -271,11 +298,13 @@ impl Egress {
         self.policy
             .check_url(request.url())
             .map_err(|why| EgressError::Refused(format!("{}: {why}", redacted(request.url()))))?;
-        let mut response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|error| EgressError::Request(error.without_url()))?;
+        let mut response = self.client.execute(request).await.map_err(|error| {
+            if refused_after_resolution(&error) {
+                EgressError::Refused(OUTBOUND_REFUSAL.to_owned())
+            } else {
+                EgressError::Request(error.without_url())
+            }
+        })?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if response
@@ -352,6 +381,8 @@ mod tests {
             "151.101.1.69",
             "2606:4700::1111",
             "2a00:1450::1",
+            "2001:4860:4860::8888",
+            "64:ff9b::8.8.8.8",
         ] {
             assert_eq!(refusal(address), None, "{address}");
         }
@@ -388,6 +419,14 @@ mod tests {
             ("198.18.0.1", Refusal::Reserved),
             ("ff02::1", Refusal::Reserved),
             ("2001:db8::1", Refusal::Reserved),
+            ("64:ff9b:1::a00:1", Refusal::Private),
+            ("64:ff9b:1:ffff::8.8.8.8", Refusal::Private),
+            ("::ffff:0:10.0.0.1", Refusal::Private),
+            ("::ffff:0:127.0.0.1", Refusal::Loopback),
+            ("::ffff:0:169.254.169.254", Refusal::Metadata),
+            ("2001::1", Refusal::Reserved),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", Refusal::Reserved),
+            ("2001:2::1", Refusal::Reserved),
         ];
         for (address, expected) in cases {
             assert_eq!(refusal(address), Some(expected), "{address}");
@@ -413,7 +452,12 @@ mod tests {
         use reqwest::dns::Resolve;
         let name = || "localhost".parse::<reqwest::dns::Name>().unwrap();
         let strict = GuardedResolver { policy: STRICT };
-        assert!(strict.resolve(name()).await.is_err());
+        let Err(error) = strict.resolve(name()).await else {
+            panic!("loopback is refused");
+        };
+        // Whoever chose the name learns that it was refused, not where it leads.
+        assert_eq!(error.to_string(), OUTBOUND_REFUSAL);
+        assert!(error.is::<RefusedAfterResolution>());
         let loose = GuardedResolver {
             policy: Policy {
                 allow_http: false,

@@ -46,6 +46,7 @@ pub async fn refuse_cross_site(
         && GUARDED.iter().any(|prefix| path.starts_with(prefix))
         && is_cross_site(request.headers(), &state.public_origin())
     {
+        let path = super::surface::Surface::loggable(path);
         tracing::warn!(%path, "refused a cross-site request");
         return message(
             StatusCode::FORBIDDEN,

@@ -50,6 +50,17 @@ impl Surface {
         Self::of(path) == Self::Embed || path.starts_with("/_portal/")
     }
 
+    /// What a log line may show of `path`: paths that hold a secret (a link, an embed token,
+    /// a sign-in's handle) only by their prefix.
+    pub(super) fn loggable(path: &str) -> &str {
+        const SECRET_TAILS: [&str; 4] =
+            ["/connect/", "/embed/", "/oauth/start/", "/oauth/pending/"];
+        SECRET_TAILS
+            .iter()
+            .find(|prefix| path.starts_with(**prefix) && path.len() > prefix.len())
+            .map_or(path, |prefix| prefix)
+    }
+
     /// JSON answers, errors included.
     pub(super) fn is_api(self) -> bool {
         matches!(self, Self::VendorApi | Self::Sdk)
@@ -79,6 +90,15 @@ mod tests {
         assert_eq!(Surface::of("/ready"), Surface::Machine);
         assert_eq!(Surface::of("/sandbox/oauth/token"), Surface::Machine);
         assert_eq!(Surface::of("/hooks/slack"), Surface::Machine);
+        assert_eq!(Surface::loggable("/connect/pst_secret"), "/connect/");
+        assert_eq!(Surface::loggable("/embed/pst_secret/events"), "/embed/");
+        assert_eq!(Surface::loggable("/oauth/start/handle"), "/oauth/start/");
+        assert_eq!(
+            Surface::loggable("/oauth/pending/handle"),
+            "/oauth/pending/"
+        );
+        assert_eq!(Surface::loggable("/connect"), "/connect");
+        assert_eq!(Surface::loggable("/_portal/connect"), "/_portal/connect");
         for page in [
             "/connect",
             "/_portal/save-keys",

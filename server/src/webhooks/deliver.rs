@@ -286,7 +286,7 @@ fn allowed_url(services: &Services, url: &str) -> Result<url::Url, String> {
         .egress
         .policy()
         .check_url(&url)
-        .map_err(|why| format!("refused by the egress policy: the URL {why}"))?;
+        .map_err(|why| format!("{}: the URL {why}", crate::egress::OUTBOUND_REFUSAL))?;
     Ok(url)
 }
 

@@ -24,6 +24,33 @@ fn serve_without_settings_refuses_to_start_naming_the_missing_setting() {
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }
 
+#[test]
+fn the_sandbox_in_production_refuses_to_start_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORTICO_MODE", "production")
+        .env("PORTICO_SANDBOX", "true")
+        .env("PORTICO_ENCRYPTION_KEYS", portico::vault::Vault::generate_key("k1"))
+        .current_dir(dir.path())
+        .output()
+        .expect("portico runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("portico: PORTICO_SANDBOX=true needs PORTICO_MODE=dev"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}
+
 /// Orgs that allowed origins before the preflight index existed keep them after upgrading.
 #[tokio::test]
 async fn upgrading_copies_allowed_origins_into_the_preflight_index() {

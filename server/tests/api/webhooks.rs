@@ -275,7 +275,10 @@ async fn production_refuses_loopback_receivers_and_sends_them_nothing() {
         let attempts = &events["events"][0]["deliveries"][0]["attempts"];
         if let Some(first) = attempts.as_array().and_then(|a| a.first()) {
             assert!(
-                first["error"].as_str().unwrap().contains("egress policy"),
+                first["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("refused by the outbound policy"),
                 "{events}"
             );
             refused = true;
