@@ -22,6 +22,9 @@ pub struct Application {
     #[serde(rename = "type")]
     pub kind: String,
     pub auth_input_map: Vec<InputField>,
+    /// Whether the org offers the app now. A turned-off app is still listed while the linked
+    /// account has connections of it, flagged `app_deleted`, so the vendor can show why.
+    pub enabled: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,7 +49,12 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 impl Application {
     pub fn new(entry: &AppWithConnections<'_>, public_url: &str) -> Self {
         let app = &*entry.app;
-        let reason = entry.reauth_reason();
+        // A turned-off app cannot be used whatever its connections say.
+        let reason = if entry.enabled {
+            entry.reauth_reason()
+        } else {
+            Some(app::dto::ReauthReason::AppDeleted)
+        };
         Self {
             name: app.name.clone(),
             icon: app.icon_url(public_url),
@@ -71,12 +79,14 @@ impl Application {
             reauth_reason: reason.map(|reason| reason.as_str()),
             kind: app.slug.clone(),
             auth_input_map: app.auth_input_map.clone(),
+            enabled: entry.enabled,
         }
     }
 }
 
 impl super::AppState {
-    /// Every enabled app as `Application` JSON for a linked account.
+    /// Every enabled app as `Application` JSON for a linked account, then the turned-off apps
+    /// it still has connections of (`enabled: false`, `app_deleted`).
     pub async fn applications(
         &self,
         account: &crate::entity::linked_account::Model,
@@ -85,12 +95,12 @@ impl super::AppState {
             crate::connections::apps_for_linked_account(&self.db, &self.catalog, account).await?;
         Ok(apps
             .iter()
-            .filter(|entry| entry.enabled)
+            .filter(|entry| entry.enabled || !entry.connections.is_empty())
             .map(|entry| Application::new(entry, &self.public_url))
             .collect())
     }
 
-    /// One enabled app as `Application` JSON, or 404.
+    /// One app as `Application` JSON (a turned-off one only while it has connections), or 404.
     pub async fn application(
         &self,
         account: &crate::entity::linked_account::Model,

@@ -175,8 +175,25 @@ async fn enabling_through_the_api_lists_the_app_and_disabling_flags_its_connecti
         .call(&org, Method::DELETE, "/api/v2/public/app/pipedrive/config")
         .await;
     assert_eq!(response.status(), 200);
+    // Turned off, it stays listed while the customer has connections of it, so the vendor's
+    // own UI can say why they stopped working.
     let listed = app
         .get_json(&org, "/api/v2/public/application", Some("cust-1"))
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["slug"], "pipedrive");
+    assert_eq!(listed[0]["enabled"], false);
+    assert_eq!(listed[0]["connected"], true);
+    assert_eq!(listed[0]["reauth_required"], true);
+    assert_eq!(listed[0]["reauth_reason"], "app_deleted");
+    let one = app
+        .get_json(&org, "/api/v2/public/application/pipedrive", Some("cust-1"))
+        .await;
+    assert_eq!(one["enabled"], false);
+    // A customer without connections of it does not see it.
+    app.upsert_account(&org, "cust-2").await;
+    let listed = app
+        .get_json(&org, "/api/v2/public/application", Some("cust-2"))
         .await;
     assert_eq!(listed, json!([]));
 
@@ -190,6 +207,7 @@ async fn enabling_through_the_api_lists_the_app_and_disabling_flags_its_connecti
         .await;
     assert_eq!(pipedrive["reauth_required"], true);
     assert_eq!(pipedrive["reauth_reason"], "app_deleted");
+    assert_eq!(pipedrive["enabled"], true);
 }
 
 #[tokio::test]

@@ -33,7 +33,10 @@ fn the_sandbox_in_production_refuses_to_start_in_one_line() {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("PORTICO_MODE", "production")
         .env("PORTICO_SANDBOX", "true")
-        .env("PORTICO_ENCRYPTION_KEYS", portico::vault::Vault::generate_key("k1"))
+        .env(
+            "PORTICO_ENCRYPTION_KEYS",
+            portico::vault::Vault::generate_key("k1"),
+        )
         .current_dir(dir.path())
         .output()
         .expect("portico runs");
