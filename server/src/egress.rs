@@ -17,7 +17,8 @@ use crate::config::EgressSettings;
 /// Largest answer Portico reads from a provider.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one outbound request may take in all; no request may ask for longer.
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Why an address may not be reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

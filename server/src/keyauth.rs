@@ -162,9 +162,11 @@ pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> V
     let mut request = egress
         .client()
         .request(method, url)
-        .timeout(StdDuration::from_secs(
-            check.timeout_seconds.unwrap_or(10).into(),
-        ));
+        // Apps stored before the limit was checked at creation are held to it here.
+        .timeout(
+            StdDuration::from_secs(check.timeout_seconds.unwrap_or(10).into())
+                .min(crate::egress::TOTAL_TIMEOUT),
+        );
     for (name, template) in &check.headers {
         request = request.header(name.as_str(), fill(template, false));
     }

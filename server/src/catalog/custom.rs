@@ -275,6 +275,22 @@ impl CustomAppInput {
             FieldError::new(field, message)
         })?;
         if let Some(verify) = &definition.verify {
+            let most = crate::egress::TOTAL_TIMEOUT.as_secs();
+            match verify.timeout_seconds {
+                Some(0) => {
+                    return Err(FieldError::new(
+                        "verify.timeout_seconds",
+                        "must be at least 1",
+                    ));
+                }
+                Some(seconds) if u64::from(seconds) > most => {
+                    return Err(FieldError::new(
+                        "verify.timeout_seconds",
+                        format!("must be at most {most}: no outbound request may take longer"),
+                    ));
+                }
+                _ => {}
+            }
             let url = verify
                 .sample_url(&definition.auth_input_map)
                 .map_err(|message| FieldError::new("verify", message))?;

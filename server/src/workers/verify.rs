@@ -6,7 +6,10 @@ use std::time::Duration as StdDuration;
 
 use app::dto::ReauthReason;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use futures_util::{StreamExt, TryStreamExt};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
 
 use crate::catalog::{self, Verification};
 use crate::connections::{Flag, refresh::unset_or_past};
@@ -18,7 +21,16 @@ use crate::tenancy::Environment;
 /// How often the worker looks for connections due a check.
 const EVERY: StdDuration = StdDuration::from_secs(60);
 /// Connections checked per pass.
-const BATCH: u64 = 100;
+const BATCH: usize = 100;
+/// Due connections looked at per pass, from which each org's share is taken.
+const CANDIDATES: u64 = 1_000;
+/// One org's connections checked per pass: one org with many connections leaves room for
+/// the others.
+const PER_ORG_PER_PASS: usize = 20;
+/// One org's checks in flight at once: a slow provider holds up only its own org.
+const PER_ORG_AT_ONCE: usize = 2;
+/// Orgs checked side by side.
+const ORGS_AT_ONCE: usize = 16;
 
 pub async fn run(services: Services) {
     let every = EVERY.min(services.refresh.every);
@@ -33,8 +45,9 @@ pub async fn run(services: Services) {
     }
 }
 
-/// One pass over active key-based connections not checked within the setting's period.
-/// Returns how many were checked.
+/// One pass over active key-based connections not checked within the setting's period: each
+/// org's share checked side by side with the others', a few at a time per org. Returns how
+/// many were checked.
 pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
     let now = Utc::now();
     let stale = now - services.refresh.verify_every;
@@ -44,7 +57,8 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
         .filter(connection::Column::Credentials.is_not_null())
         .filter(unset_or_past(connection::Column::CheckedAt, stale))
         .filter(unset_or_past(connection::Column::RetryAt, now))
-        .limit(BATCH)
+        .order_by_asc(connection::Column::CheckedAt)
+        .limit(CANDIDATES)
         .all(&services.db)
         .await?;
     let accounts = crate::tenancy::linked_accounts_by_id(
@@ -52,18 +66,37 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
         rows.iter().map(|row| row.linked_account_id.as_str()),
     )
     .await?;
-    // An org's own app is read once per pass, not once per connection.
-    let mut checks: HashMap<(String, Environment, String), Option<Verification>> = HashMap::new();
-    let mut checked = 0;
+    let mut by_org: HashMap<String, Vec<(linked_account::Model, connection::Model)>> =
+        HashMap::new();
+    let mut taken = 0;
     for record in rows {
         let Some(account) = accounts.get(&record.linked_account_id) else {
             continue;
         };
-        let key = (
-            account.org_id.clone(),
-            account.environment,
-            record.slug.clone(),
-        );
+        let share = by_org.entry(account.org_id.clone()).or_default();
+        if share.len() < PER_ORG_PER_PASS && taken < BATCH {
+            share.push((account.clone(), record));
+            taken += 1;
+        }
+    }
+    let checked = futures_util::stream::iter(by_org.into_values())
+        .map(|share| verify_share(services, share))
+        .buffer_unordered(ORGS_AT_ONCE)
+        .try_fold(0, |total, checked| async move { Ok(total + checked) })
+        .await?;
+    Ok(checked)
+}
+
+/// Checks one org's share of a pass, [`PER_ORG_AT_ONCE`] at a time.
+async fn verify_share(
+    services: &Services,
+    share: Vec<(linked_account::Model, connection::Model)>,
+) -> Result<usize, DbErr> {
+    // An org's own app is read once per pass, not once per connection.
+    let mut checks: HashMap<(Environment, String), Option<Verification>> = HashMap::new();
+    let mut work = Vec::with_capacity(share.len());
+    for (account, record) in share {
+        let key = (account.environment, record.slug.clone());
         let check = match checks.get(&key) {
             Some(check) => check.clone(),
             None => {
@@ -80,11 +113,17 @@ pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
                 check
             }
         };
-        if try_execute_task(services, account, &record, check).await? {
-            checked += 1;
-        }
+        work.push((account, record, check));
     }
-    Ok(checked)
+    futures_util::stream::iter(work)
+        .map(|(account, record, check)| async move {
+            try_execute_task(services, &account, &record, check).await
+        })
+        .buffer_unordered(PER_ORG_AT_ONCE)
+        .try_fold(0, |total, checked| async move {
+            Ok(total + usize::from(checked))
+        })
+        .await
 }
 
 /// Checks one connection; `false` when its app has nothing to check with.

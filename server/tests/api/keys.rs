@@ -346,3 +346,161 @@ async fn the_hosted_form_keeps_what_was_typed_except_secrets_and_escapes_html() 
     assert!(!page.contains(SID), "the secret is not in the page");
     assert_eq!(app.count("connection").await, 1);
 }
+
+/// A custom key-based app of `org` whose verification asks `checker` with the given timeout.
+async fn create_checked_app(
+    app: &TestApp,
+    org: &TestOrg,
+    slug: &str,
+    checker: &str,
+    timeout_seconds: Value,
+) -> reqwest::Response {
+    app.post_json(
+        org,
+        "/api/v2/public/custom-app",
+        json!({
+            "slug": slug,
+            "name": "Notes",
+            "auth_type": "keybased",
+            "auth_input_map": [
+                {"name": "api_key", "label": "API key", "type": "password", "required": true}
+            ],
+            "verify": {
+                "url": format!("{checker}/check"),
+                "headers": {"Authorization": "Bearer {api_key}"},
+                "valid_statuses": [200],
+                "invalid_statuses": [401],
+                "timeout_seconds": timeout_seconds
+            }
+        }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_verification_may_not_wait_longer_than_any_outbound_request() {
+    let (checker, _) = credential_checker().await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &[]).await;
+    for (timeout, why) in [
+        (json!(200), "must be at most 15"),
+        (json!(16), "must be at most 15"),
+        (json!(0), "must be at least 1"),
+    ] {
+        let response = create_checked_app(&app, &org, "notes", &checker, timeout.clone()).await;
+        let body = assert_error(response, 422, "validation_failed").await;
+        let message = body["error"]["fields"]["verify.timeout_seconds"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{timeout}: {body}"));
+        assert!(message.starts_with(why), "{timeout}: {message}");
+    }
+    assert_eq!(app.count("custom_app").await, 0, "nothing was created");
+    let response = create_checked_app(&app, &org, "notes", &checker, json!(15)).await;
+    assert_eq!(response.status(), 201);
+}
+
+/// A credential check whose answer the test chooses: valid, refused, or held until released.
+struct SwitchableChecker {
+    url: String,
+    /// 0: valid; 1: held until `release`; 2: refused.
+    mode: Arc<std::sync::atomic::AtomicU8>,
+    release: Arc<tokio::sync::Notify>,
+    held: Arc<AtomicU64>,
+}
+
+async fn switchable_checker() -> SwitchableChecker {
+    let mode = Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let release = Arc::new(tokio::sync::Notify::new());
+    let held = Arc::new(AtomicU64::new(0));
+    let (answer_mode, answer_release, answer_held) = (mode.clone(), release.clone(), held.clone());
+    let router = axum::Router::new().route(
+        "/check",
+        get(move || {
+            let (mode, release, held) = (
+                answer_mode.clone(),
+                answer_release.clone(),
+                answer_held.clone(),
+            );
+            async move {
+                match mode.load(Ordering::SeqCst) {
+                    0 => axum::http::StatusCode::OK,
+                    1 => {
+                        held.fetch_add(1, Ordering::SeqCst);
+                        release.notified().await;
+                        axum::http::StatusCode::OK
+                    }
+                    _ => axum::http::StatusCode::UNAUTHORIZED,
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    SwitchableChecker {
+        url,
+        mode,
+        release,
+        held,
+    }
+}
+
+#[tokio::test]
+async fn one_orgs_slow_verification_does_not_hold_up_anothers() {
+    use portico::entity::connection;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+
+    let app = spawn_app().await;
+    let slow = switchable_checker().await;
+    let fast = switchable_checker().await;
+    let slow_org = app.org("Slow provider Co", &[]).await;
+    let fast_org = app.org("Fast provider Co", &[]).await;
+    for (org, checker) in [(&slow_org, &slow), (&fast_org, &fast)] {
+        let response = create_checked_app(&app, org, "notes", &checker.url, json!(15)).await;
+        assert_eq!(response.status(), 201);
+        for customer in ["one", "two", "three"] {
+            let token = session_token(&app, org, customer).await;
+            let saved = save(&app, &token, "notes", r#"{"api_key": "k"}"#).await;
+            assert_eq!(saved.status(), 200);
+        }
+    }
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::CheckedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(2)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    slow.mode.store(1, Ordering::SeqCst);
+    fast.mode.store(2, Ordering::SeqCst);
+
+    let services = app.services.clone();
+    let pass = tokio::spawn(async move { portico::workers::verify_due(&services).await });
+    // The other org's refusals are recorded while the slow provider still holds its checks.
+    let mut flagged = 0;
+    for _ in 0..400 {
+        flagged = connection::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|record| record.status.as_str() == "reauth_required")
+            .count();
+        if flagged == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(flagged, 3, "the fast org's connections were checked");
+    assert!(!pass.is_finished(), "the slow org's checks are still held");
+    let held = slow.held.load(Ordering::SeqCst);
+    assert!(
+        (1..=2).contains(&held),
+        "{held} of the slow org's checks at once"
+    );
+    slow.mode.store(0, Ordering::SeqCst);
+    slow.release.notify_waiters();
+    let checked = pass.await.unwrap().unwrap();
+    assert_eq!(checked, 6);
+}
