@@ -8,6 +8,7 @@ mod m20261128_000002_oauth;
 mod m20261129_000003_browser_binding;
 mod m20261129_000004_lifecycle;
 mod m20261129_000005_webhooks;
+mod m20261206_000006_hardening;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_browser_binding::Migration),
             Box::new(m20261129_000004_lifecycle::Migration),
             Box::new(m20261129_000005_webhooks::Migration),
+            Box::new(m20261206_000006_hardening::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod connection_event;
 pub mod custom_app;
 mod environment;
+pub mod hook_receipt;
 pub mod hosted_session;
 pub mod linked_account;
 pub mod oauth_state;

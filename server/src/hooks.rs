@@ -6,16 +6,23 @@
 use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
 use serde_json::Value;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::catalog::signing_secret_binding;
 use crate::connections::{self, Flag};
-use crate::entity::{app_config, connection_event::Actor};
+use crate::entity::{app_config, connection_event::Actor, hook_receipt};
 use crate::services::Services;
 use crate::tenancy::Environment;
+use crate::vault::Binding;
 
 /// The header carrying the signature, `v0=<hex HMAC-SHA256>`.
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
@@ -163,12 +170,82 @@ pub async fn receive(
         Scope::Sandbox => None,
     };
     let txn = crate::db::begin_write(&services.db).await?;
+    // The same signed event again within its window is a replay: someone who saw it once
+    // could otherwise flag a connection the customer has since reconnected.
+    if !first_sight(&txn, slug, timestamp, signature, now).await? {
+        tracing::info!(%slug, what, "a provider event seen before was ignored");
+        return Ok(Receipt::Ignored);
+    }
     let flagged = connections::flag_all_of_account(&txn, org, slug, &account_id, &flag).await?;
     txn.commit().await?;
     services.changes.connections(&flagged);
     let flagged = flagged.len() as u64;
     tracing::info!(%slug, what, flagged, "provider event received");
     Ok(Receipt::Flagged(flagged))
+}
+
+/// Records a signed event; `false` when it was seen before.
+async fn first_sight(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    timestamp: &str,
+    signature: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let id = crate::secrets::digest(&format!(
+        "{slug}\n{}\n{}",
+        timestamp.trim(),
+        signature.trim()
+    ));
+    let inserted = hook_receipt::Entity::insert(hook_receipt::ActiveModel {
+        id: Set(id),
+        seen_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(hook_receipt::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Forgets events older than any signature still accepted (its window either side of now).
+pub async fn purge_receipts(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let before = now - chrono::Duration::seconds(2 * MAX_AGE_SECONDS);
+    Ok(hook_receipt::Entity::delete_many()
+        .filter(hook_receipt::Column::SeenAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Signing secrets opened once per process: each request compares its signature with every
+/// org's secret for the app, so opening them per request would cost one decryption each.
+#[derive(Default)]
+pub struct OpenedSecrets(Mutex<HashMap<Binding, (Vec<u8>, Arc<Zeroizing<Vec<u8>>>)>>);
+
+impl OpenedSecrets {
+    /// The secret sealed as `sealed` under `binding`, opened now or earlier.
+    fn open(
+        &self,
+        vault: &crate::vault::Vault,
+        sealed: &[u8],
+        binding: &Binding,
+    ) -> Result<Arc<Zeroizing<Vec<u8>>>, crate::vault::VaultError> {
+        if let Some((known, secret)) = self.0.lock().expect("opened secrets").get(binding)
+            && known.as_slice() == sealed
+        {
+            return Ok(secret.clone());
+        }
+        let secret = Arc::new(vault.open(sealed, binding)?);
+        self.0
+            .lock()
+            .expect("opened secrets")
+            .insert(binding.clone(), (sealed.to_vec(), secret.clone()));
+        Ok(secret)
+    }
 }
 
 /// The scope whose signing secret signed the request, if any.
@@ -197,7 +274,10 @@ async fn signer(
             continue;
         };
         let binding = signing_secret_binding(&config.org_id, config.environment, slug);
-        let secret: Zeroizing<Vec<u8>> = match services.vault.open(sealed, &binding) {
+        let secret = match services
+            .signing_secrets
+            .open(&services.vault, sealed, &binding)
+        {
             Ok(secret) => secret,
             Err(error) => {
                 tracing::warn!(org = %config.org_id, %error, "cannot open a signing secret");
@@ -236,6 +316,28 @@ mod tests {
         assert!(!verify(secret, "1531420618", expected, body, later));
         assert!(!verify(secret, "soon", expected, body, at));
         assert!(!verify(secret, "1531420618", "v1=00", body, at));
+    }
+
+    #[test]
+    fn a_signing_secret_is_opened_once_until_it_changes() {
+        let vault = crate::vault::Vault::from_keyring(&crate::vault::Vault::generate_key("k1"))
+            .expect("vault");
+        let binding = signing_secret_binding("org_1", Environment::Test, "slack");
+        let first_sealed = vault.seal(b"first secret", &binding);
+        let opened = OpenedSecrets::default();
+        let first = opened.open(&vault, &first_sealed, &binding).unwrap();
+        let again = opened.open(&vault, &first_sealed, &binding).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "opened once");
+        assert_eq!(first.as_slice(), b"first secret");
+        let second_sealed = vault.seal(b"second secret", &binding);
+        let second = opened.open(&vault, &second_sealed, &binding).unwrap();
+        assert_eq!(
+            second.as_slice(),
+            b"second secret",
+            "a new secret is opened anew"
+        );
+        let other = signing_secret_binding("org_2", Environment::Test, "slack");
+        assert!(opened.open(&vault, &second_sealed, &other).is_err());
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Services {
     pub webhooks: WebhookSettings,
     /// Word of changed connections and sign-ins, for the widgets watching them.
     pub changes: Changes,
+    /// Providers' signing secrets, opened once.
+    pub signing_secrets: Arc<crate::hooks::OpenedSecrets>,
 }
 
 impl Services {
@@ -58,6 +60,7 @@ impl Services {
             usage: Arc::default(),
             webhooks,
             changes: Changes::default(),
+            signing_secrets: Arc::default(),
         }
     }
 

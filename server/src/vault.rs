@@ -22,7 +22,7 @@ const NONCE_LEN: usize = 24;
 const KEY_LEN: usize = 32;
 
 /// Where a sealed value lives: the parts of its row and its field, bound into the ciphertext.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Binding(Vec<u8>);
 
 impl Binding {

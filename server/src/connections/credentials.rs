@@ -269,6 +269,7 @@ mod tests {
             failures: 0,
             checked_at: None,
             expiring_sent_at: None,
+            probed_at: None,
         }
     }
 

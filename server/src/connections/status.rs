@@ -141,6 +141,7 @@ pub async fn store_active(
                 failures: Set(0),
                 checked_at: Set(Some(now)),
                 expiring_sent_at: Set(None),
+                probed_at: Set(None),
                 version: Set(1),
                 connected_at: Set(now),
                 updated_at: Set(now),

@@ -34,6 +34,8 @@ pub struct Model {
     pub checked_at: Option<DateTimeUtc>,
     /// When `Connection Expiring` was sent for the current expiry.
     pub expiring_sent_at: Option<DateTimeUtc>,
+    /// When a credentials read last tried the provider while the worker was backing off.
+    pub probed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,10 @@ pub struct Model {
     pub previous_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Failed attempts in a row to this receiver (the breaker's count).
+    pub failures: i32,
+    /// While the breaker is open, no delivery to this receiver is claimed before then.
+    pub paused_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -130,6 +130,8 @@ pub async fn create(
         previous_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        failures: Set(0),
+        paused_until: Set(None),
     }
     .insert(db)
     .await?;

@@ -31,6 +31,11 @@ pub async fn run(services: Services) {
             Ok(count) => tracing::debug!(count, "purged expired links and session tokens"),
             Err(error) => tracing::warn!(%error, "cannot purge expired tokens"),
         }
+        match crate::hooks::purge_receipts(db, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::debug!(count, "forgot provider events past their window"),
+            Err(error) => tracing::warn!(%error, "cannot purge provider event receipts"),
+        }
         match crate::hosted::purge_expired(db, now).await {
             Ok(0) => {}
             Ok(count) => tracing::debug!(count, "purged ended browser sessions"),

@@ -312,6 +312,58 @@ async fn a_signed_uninstall_event_flags_that_workspace_only() {
 }
 
 #[tokio::test]
+async fn a_replayed_provider_event_within_its_window_flags_nothing() {
+    let provider = Provider::start().await;
+    let app = spawn_app().await;
+    let org = org_with_chat(&app, &provider).await;
+    let response = app
+        .configure(&org, "acme-chat", json!({"signing_secret": "chat-secret"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    let body = json!({
+        "type": "event_callback", "team_id": "T1",
+        "event": {"type": "tokens_revoked"},
+    })
+    .to_string();
+    let signed_at = Utc::now().timestamp();
+    let signature = portico::hooks::sign(b"chat-secret", signed_at, body.as_bytes());
+    let send = |at: i64, signature: String| {
+        app.client
+            .post(app.url("/hooks/acme-chat"))
+            .header("x-slack-request-timestamp", at.to_string())
+            .header("x-slack-signature", signature)
+            .body(body.clone())
+            .send()
+    };
+    let answer: Value = send(signed_at, signature.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["flagged"], 1);
+    assert_flagged(&app, &org, "cust", "acme-chat", ReauthReason::TokenRevoked).await;
+
+    // The customer reconnects; someone who kept the signed event sends it again.
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    let replayed = send(signed_at, signature.clone()).await.unwrap();
+    assert_eq!(replayed.status(), 200);
+    let answer: Value = replayed.json().await.unwrap();
+    assert_eq!(answer["ok"], true);
+    assert!(answer.get("flagged").is_none(), "{answer}");
+    let after = records(&app, "acme-chat").await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].reauth_reason, None, "the replay flagged nothing");
+
+    // A new event from the provider is believed as before.
+    let later = signed_at + 1;
+    let fresh = portico::hooks::sign(b"chat-secret", later, body.as_bytes());
+    let answer: Value = send(later, fresh).await.unwrap().json().await.unwrap();
+    assert_eq!(answer["flagged"], 1);
+}
+
+#[tokio::test]
 async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_fails() {
     use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -237,3 +237,27 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
     assert_eq!(page_from(&app, "198.51.100.7").await, 200);
     assert_eq!(page_from(&app, "192.0.2.1").await, 429);
 }
+
+#[tokio::test]
+async fn provider_events_are_limited_per_address() {
+    let app = spawn_app_with(|config| {
+        config.limits = RateLimits {
+            hooks_per_minute: 2,
+            ..RateLimits::default()
+        };
+    })
+    .await;
+    let send = || {
+        app.client
+            .post(app.url("/hooks/slack"))
+            .header("x-slack-request-timestamp", "0")
+            .header("x-slack-signature", "v0=00")
+            .body("{}")
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 401);
+    assert_eq!(send().await.unwrap().status(), 401);
+    let limited = send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+}
