@@ -39,6 +39,7 @@ mod start;
 mod surface;
 
 pub use application::timestamp;
+pub use embed::StreamSlots;
 pub use error::ApiError;
 pub use limits::Limits;
 
@@ -57,6 +58,8 @@ pub struct AppState {
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// The widgets' open state streams.
+    pub streams: Arc<embed::StreamSlots>,
 }
 
 impl std::ops::Deref for AppState {

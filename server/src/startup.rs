@@ -86,6 +86,7 @@ impl Portico {
                 .map(|settings| Arc::new(Sandbox::new(settings))),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             trusted_proxies: config.trusted_proxies.clone().into(),
+            streams: http::StreamSlots::new(config.streams),
         };
         Ok(Self {
             listener,
@@ -113,6 +114,11 @@ impl Portico {
     /// The vault this server seals secrets with.
     pub fn vault(&self) -> Arc<vault::Vault> {
         self.state.vault.clone()
+    }
+
+    /// The widgets' open state streams of this server.
+    pub fn streams(&self) -> Arc<http::StreamSlots> {
+        self.state.streams.clone()
     }
 
     /// This server's rate limits.

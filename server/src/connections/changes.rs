@@ -4,18 +4,19 @@
 //! channel); on SQLite, and for a change made by the command line, the widgets' scheduled
 //! looks find it.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicU64, Ordering},
+};
 
 use crate::entity::connection;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx::postgres::PgListener,
 };
-use tokio::sync::{
-    broadcast::{self, error::RecvError},
-    mpsc,
-};
+use tokio::sync::{Notify, mpsc};
 
-/// How many changes may wait for a slow listener before it is told it missed some.
+/// How many changes may wait to be told to the other replicas.
 const BACKLOG: usize = 256;
 
 /// The PostgreSQL channel replicas tell each other on.
@@ -24,30 +25,51 @@ const CHANNEL: &str = "portico_changes";
 /// How long the relay waits after the database refused it, before it listens again.
 const RELAY_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// What changed.
-#[derive(Debug, Clone)]
-enum Changed {
-    /// One linked account's connections or sign-ins, by Portico's id.
-    Account(Arc<str>),
-    /// Possibly any account's: word from the other replicas may have been missed.
-    Any,
+/// Who listens for which account. Word of one account reaches that account's listeners only:
+/// a burst of changes to one account never makes another account's widgets look.
+#[derive(Debug, Default)]
+struct Registry {
+    by_account: Mutex<HashMap<Arc<str>, Vec<(u64, Arc<Notify>)>>>,
+    next: AtomicU64,
+}
+
+impl Registry {
+    /// Wakes the listeners of one account. Each holds at most one wake-up, so a thousand
+    /// changes before a listener looks cost it one look.
+    fn tell(&self, account: &str) {
+        if let Some(listeners) = self.by_account.lock().expect("listeners").get(account) {
+            for (_, notify) in listeners {
+                notify.notify_one();
+            }
+        }
+    }
+
+    /// Wakes every listener: word may have been missed.
+    fn tell_all(&self) {
+        for listeners in self.by_account.lock().expect("listeners").values() {
+            for (_, notify) in listeners {
+                notify.notify_one();
+            }
+        }
+    }
+
+    fn leave(&self, account: &Arc<str>, id: u64) {
+        let mut by_account = self.by_account.lock().expect("listeners");
+        if let Some(listeners) = by_account.get_mut(account) {
+            listeners.retain(|(listener, _)| *listener != id);
+            if listeners.is_empty() {
+                by_account.remove(account);
+            }
+        }
+    }
 }
 
 /// The announcer every front door and worker of this process shares.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Changes {
-    here: broadcast::Sender<Changed>,
+    here: Arc<Registry>,
     /// Word for the other replicas (account ids), when the database can carry it.
     replicas: Option<mpsc::Sender<Arc<str>>>,
-}
-
-impl Default for Changes {
-    fn default() -> Self {
-        Self {
-            here: broadcast::channel(BACKLOG).0,
-            replicas: None,
-        }
-    }
 }
 
 impl Changes {
@@ -82,13 +104,11 @@ impl Changes {
 
     /// One linked account changed.
     pub fn account(&self, linked_account_id: &str) {
-        let id: Arc<str> = linked_account_id.into();
         if let Some(replicas) = &self.replicas {
             // Word that cannot be queued is left to the other replicas' scheduled looks.
-            let _ = replicas.try_send(id.clone());
+            let _ = replicas.try_send(linked_account_id.into());
         }
-        // Nobody listening is not an error.
-        let _ = self.here.send(Changed::Account(id));
+        self.here.tell(linked_account_id);
     }
 
     /// These connections changed: each of their accounts did.
@@ -102,11 +122,23 @@ impl Changes {
         }
     }
 
-    /// A listener for one linked account's changes.
+    /// A listener for one linked account's changes; it stops listening when dropped.
     pub fn listen(&self, linked_account_id: &str) -> Listener {
+        let account: Arc<str> = linked_account_id.into();
+        let id = self.here.next.fetch_add(1, Ordering::Relaxed);
+        let notify = Arc::new(Notify::new());
+        self.here
+            .by_account
+            .lock()
+            .expect("listeners")
+            .entry(account.clone())
+            .or_default()
+            .push((id, notify.clone()));
         Listener {
-            account: linked_account_id.into(),
-            changes: self.here.subscribe(),
+            account,
+            id,
+            notify,
+            registry: self.here.clone(),
         }
     }
 }
@@ -133,7 +165,7 @@ async fn tell_replicas(
 
 /// Passes the other replicas' word on to this process's listeners. Word may be lost while
 /// the connection is down, so every listener looks again once it is back.
-async fn relay(mut listener: PgListener, here: broadcast::Sender<Changed>, origin: Arc<str>) {
+async fn relay(mut listener: PgListener, here: Arc<Registry>, origin: Arc<str>) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
@@ -141,18 +173,16 @@ async fn relay(mut listener: PgListener, here: broadcast::Sender<Changed>, origi
                     continue;
                 };
                 if from != &*origin {
-                    let _ = here.send(Changed::Account(account.into()));
+                    here.tell(account);
                 }
             }
             // The connection was lost; it is made again on the next call.
-            Ok(None) => {
-                let _ = here.send(Changed::Any);
-            }
+            Ok(None) => here.tell_all(),
             Err(sea_orm::sqlx::Error::PoolClosed) => return,
             Err(error) => {
                 tracing::debug!(%error, "cannot hear the other replicas; listening again shortly");
                 tokio::time::sleep(RELAY_PAUSE).await;
-                let _ = here.send(Changed::Any);
+                here.tell_all();
             }
         }
     }
@@ -161,22 +191,22 @@ async fn relay(mut listener: PgListener, here: broadcast::Sender<Changed>, origi
 /// Hears the changes of one linked account.
 pub struct Listener {
     account: Arc<str>,
-    changes: broadcast::Receiver<Changed>,
+    id: u64,
+    notify: Arc<Notify>,
+    registry: Arc<Registry>,
 }
 
 impl Listener {
-    /// Waits until this account may have changed: a change of it, a change of any, or changes
-    /// missed because they came faster than they were heard. Never returns once the
-    /// announcer is gone.
+    /// Waits until this account may have changed: a change of it, or word that changes may
+    /// have been missed. Changes told while nobody waited are kept as one.
     pub async fn changed(&mut self) {
-        loop {
-            match self.changes.recv().await {
-                Ok(Changed::Account(id)) if id == self.account => return,
-                Ok(Changed::Account(_)) => {}
-                Ok(Changed::Any) | Err(RecvError::Lagged(_)) => return,
-                Err(RecvError::Closed) => std::future::pending().await,
-            }
-        }
+        self.notify.notified().await;
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.registry.leave(&self.account, self.id);
     }
 }
 
@@ -197,7 +227,7 @@ mod tests {
         changes.account("la_2");
         changes.account("la_1");
         assert!(listener.changed().now_or_never().is_some());
-        let _ = changes.here.send(Changed::Any);
+        changes.here.tell_all();
         assert!(listener.changed().now_or_never().is_some());
         assert!(
             listener.changed().now_or_never().is_none(),
@@ -206,12 +236,33 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_listener_that_fell_behind_looks_again() {
+    async fn a_thousand_changes_of_one_account_wake_only_its_listeners_once() {
         let changes = Changes::default();
-        let mut listener = changes.listen("la_1");
-        for _ in 0..BACKLOG + 1 {
-            changes.account("la_2");
+        let mut mine = changes.listen("la_1");
+        let mut also_mine = changes.listen("la_1");
+        let mut other = changes.listen("la_2");
+        for _ in 0..1000 {
+            changes.account("la_1");
         }
-        assert!(listener.changed().now_or_never().is_some());
+        for listener in [&mut mine, &mut also_mine] {
+            assert!(listener.changed().now_or_never().is_some());
+            assert!(
+                listener.changed().now_or_never().is_none(),
+                "a burst costs one look"
+            );
+        }
+        assert!(other.changed().now_or_never().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_listener_that_goes_leaves_nothing_behind() {
+        let changes = Changes::default();
+        let first = changes.listen("la_1");
+        let second = changes.listen("la_1");
+        drop(first);
+        assert_eq!(changes.here.by_account.lock().unwrap()["la_1"].len(), 1);
+        drop(second);
+        assert!(changes.here.by_account.lock().unwrap().is_empty());
+        changes.account("la_1");
     }
 }

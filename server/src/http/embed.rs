@@ -23,10 +23,16 @@ use axum::{
 use futures_util::stream::{self, Stream};
 
 use super::AppState;
+use super::client::ClientAddress;
 use super::page::{message, refused, status_of};
 use crate::connections::Listener;
 use crate::embed::{self, Shown};
 use crate::sessions::{self, Purpose, Session, SessionError};
+
+mod slots;
+
+pub use slots::StreamSlots;
+use slots::{Refused, Slot};
 
 /// While a sign-in is waiting, the stream looks this often: its callback may land where this
 /// process does not hear of it (another replica on SQLite, or while the replicas' channel is
@@ -42,14 +48,20 @@ const LOOK_AFTER_FAILURE: Duration = Duration::from_secs(1);
 /// How often the token is checked again (a revoked token ends the stream).
 const TOKEN_EVERY: Duration = Duration::from_secs(5);
 
-/// How long until the next scheduled look, given what the widget shows now.
+/// How long until the next scheduled look, given what the widget shows now. Idle looks are
+/// spread by up to a fifth either way, so widgets opened together do not look together.
 fn look_after(current: &WidgetState) -> Duration {
+    use rand::Rng;
+
     if current.flows.iter().any(|(_, flow)| *flow == Flow::Waiting) {
         LOOK_WAITING
     } else {
-        LOOK_IDLE
+        LOOK_IDLE.mul_f64(rand::rng().random_range(0.8..=1.2))
     }
 }
+
+/// How long a refused stream is asked to wait before it tries again.
+const RETRY_REFUSED: u64 = 30;
 
 /// The status and words of a widget that cannot be shown (its page, its forms, its stream).
 pub(super) fn refusal(error: &SessionError) -> PortalError {
@@ -63,13 +75,38 @@ pub(super) fn refusal(error: &SessionError) -> PortalError {
     }
 }
 
-pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match embed::visitor(&state.db, &token).await {
-        Ok(session) => Sse::new(state_stream(state, session))
-            .keep_alive(KeepAlive::default())
-            .into_response(),
-        Err(error) => status_of(&refusal(&error)).into_response(),
-    }
+pub async fn events(
+    State(state): State<AppState>,
+    address: Option<axum::Extension<ClientAddress>>,
+    Path(token): Path<String>,
+) -> Response {
+    let session = match embed::visitor(&state.db, &token).await {
+        Ok(session) => session,
+        Err(error) => return status_of(&refusal(&error)).into_response(),
+    };
+    // A copied token, or one address, cannot hold more than its share of streams; when the
+    // process holds all it takes, widgets fall back on looking again later.
+    let slot = match state
+        .streams
+        .take(&session.token_id, address.map(|address| address.0))
+    {
+        Ok(slot) => slot,
+        Err(refused) => {
+            tracing::info!(?refused, "widget events: stream refused");
+            let status = match refused {
+                Refused::Token | Refused::Address => StatusCode::TOO_MANY_REQUESTS,
+                Refused::Full => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            return (
+                status,
+                [(axum::http::header::RETRY_AFTER, RETRY_REFUSED.to_string())],
+            )
+                .into_response();
+        }
+    };
+    Sse::new(state_stream(state, session, slot))
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -125,14 +162,21 @@ struct Watch {
     /// How long to wait before the next look; `None` before the first.
     wait: Option<Duration>,
     token_checked: Instant,
+    /// When this stream ends; the widget then opens another.
+    ends_at: tokio::time::Instant,
     ended: bool,
+    /// Its place among the open streams, given back when the stream ends.
+    slot: Slot,
 }
 
 fn state_stream(
     state: AppState,
     session: Session,
+    slot: Slot,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let start = Watch {
+        ends_at: tokio::time::Instant::now() + state.streams.lifetime(),
+        slot,
         stopping: state.stopping.subscribe(),
         // Listening starts before the first look, so no change falls between the two.
         changes: state.changes.listen(&session.linked_account.id),
@@ -154,6 +198,8 @@ fn state_stream(
                     () = tokio::time::sleep(wait) => {}
                     () = watch.changes.changed() => {}
                     _ = watch.stopping.wait_for(|stopping| *stopping) => return None,
+                    // A stream lives a bounded time; the browser opens the next one.
+                    () = tokio::time::sleep_until(watch.ends_at) => return None,
                 }
             }
             if watch.token_checked.elapsed() >= TOKEN_EVERY {
@@ -164,6 +210,7 @@ fn state_stream(
                     return Some((Ok(end), watch));
                 }
             }
+            watch.slot.looked();
             let current = match embed::state(&watch.state.db, &watch.session.linked_account).await {
                 Ok(current) => current,
                 // A database that is away for a moment: look again after the pause.
@@ -202,7 +249,13 @@ mod tests {
             connections: Vec::new(),
             flows: vec![("asana".to_owned(), Flow::NotFinished)],
         };
-        assert_eq!(look_after(&idle), LOOK_IDLE);
+        for _ in 0..100 {
+            let after = look_after(&idle);
+            assert!(
+                LOOK_IDLE.mul_f64(0.8) <= after && after <= LOOK_IDLE.mul_f64(1.2),
+                "{after:?}"
+            );
+        }
         let waiting = WidgetState {
             flows: vec![
                 ("asana".to_owned(), Flow::NotFinished),
@@ -211,6 +264,6 @@ mod tests {
             ..idle
         };
         assert_eq!(look_after(&waiting), LOOK_WAITING);
-        assert!(LOOK_WAITING < LOOK_IDLE);
+        assert!(LOOK_WAITING < LOOK_IDLE.mul_f64(0.8));
     }
 }

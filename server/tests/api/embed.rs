@@ -8,7 +8,8 @@ use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE, X_FRAME_OPT
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_error, browser, consent, embed_token, session_token, spawn_app, widget_token,
+    TestApp, assert_error, browser, consent, embed_token, session_token, spawn_app, spawn_app_with,
+    widget_token,
 };
 
 /// A browser frame on another site: it keeps no cookie and does not follow redirects.
@@ -606,5 +607,81 @@ async fn a_sign_in_that_cannot_start_says_why_in_its_window() {
             .await
             .unwrap()
             .contains("Nothing to sign in to here")
+    );
+}
+
+#[tokio::test]
+async fn a_widget_token_holds_three_streams_at_most_and_each_ends_after_its_lifetime() {
+    let app = spawn_app_with(|config| config.streams.lifetime = Duration::from_secs(2)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let token = widget_token(&app, &org, "cust").await;
+    let path = format!("/embed/{token}/events");
+    let mut open = Vec::new();
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        let response = framed(&app, &path).await;
+        statuses.push(response.status().as_u16());
+        if response.status() == 200 {
+            open.push(response);
+        } else {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+    // Another widget of the same customer has streams of its own.
+    let other = widget_token(&app, &org, "cust").await;
+    let response = framed(&app, &format!("/embed/{other}/events")).await;
+    assert_eq!(response.status(), 200);
+    drop(response);
+
+    // Each stream ends by itself after its lifetime (the widget then opens another)...
+    for mut response in open {
+        let ended = tokio::time::timeout(Duration::from_secs(20), async {
+            while response.chunk().await.unwrap().is_some() {}
+        })
+        .await;
+        assert!(ended.is_ok(), "the stream ended");
+    }
+    // ...and gives its place back.
+    let mut reopened = None;
+    for _ in 0..100 {
+        let response = framed(&app, &path).await;
+        if response.status() == 200 {
+            reopened = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reopened.is_some(), "a new stream opens");
+}
+
+#[tokio::test]
+async fn a_burst_of_changes_to_one_account_wakes_only_its_own_widgets() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let idle = embed_token(&app, &org, "idle").await;
+    let busy = embed_token(&app, &org, "busy").await;
+    let (idle_id, busy_id) = (idle["id"].as_str().unwrap(), busy["id"].as_str().unwrap());
+    let mut idle_events = Events::open(&app, idle["token"].as_str().unwrap()).await;
+    idle_events.state().await;
+    let mut busy_events = Events::open(&app, busy["token"].as_str().unwrap()).await;
+    busy_events.state().await;
+    let (idle_before, busy_before) = (app.streams.looks(idle_id), app.streams.looks(busy_id));
+    assert_eq!((idle_before, busy_before), (1, 1));
+
+    let busy_account = app.linked_account(&org, "busy").await.id;
+    for _ in 0..1000 {
+        app.services.changes.account(&busy_account);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let busy_looks = app.streams.looks(busy_id) - busy_before;
+    assert!(
+        (1..=2).contains(&busy_looks),
+        "1,000 changes cost the busy widget {busy_looks} looks"
+    );
+    assert_eq!(
+        app.streams.looks(idle_id),
+        idle_before,
+        "the other account's widget did not look"
     );
 }

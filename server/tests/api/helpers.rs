@@ -28,6 +28,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's rate limits (and its count of credential lookups).
     pub limits: std::sync::Arc<portico::http::Limits>,
+    /// The widgets' open state streams (and their looks at the database).
+    pub streams: std::sync::Arc<portico::http::StreamSlots>,
     _dir: tempfile::TempDir,
 }
 
@@ -133,6 +135,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let services = portico.services();
     let sandbox = portico.sandbox().expect("the sandbox runs in tests");
     let limits = portico.limits();
+    let streams = portico.streams();
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
@@ -144,6 +147,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         sandbox,
         database_url,
         limits,
+        streams,
         client: browser(),
         _dir: dir,
     }

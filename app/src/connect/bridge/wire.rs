@@ -236,7 +236,12 @@ fn follow(bridge: &Shared) {
         leptos::task::spawn_local(async move {
             match cards::page_status().await {
                 Some(401 | 410) => token_over(&bridge),
-                _ => later(RECONNECT_MS, move || follow(&bridge)),
+                // Refused (too many streams, or Portico full or restarting): look again
+                // after a pause, spread so widgets refused together do not return together.
+                _ => later(
+                    RECONNECT_MS + (js_sys::Math::random() * f64::from(RECONNECT_MS)) as i32,
+                    move || follow(&bridge),
+                ),
             }
         });
     });
