@@ -182,6 +182,24 @@ pub async fn store(
     Ok(Some(record))
 }
 
+/// Takes the right to try a failing provider for a connection now, on behalf of a read whose
+/// access token has expired: granted at most once per `every` per connection, across
+/// replicas (a failed attempt of any kind counts as a try).
+pub async fn take_probe(
+    db: &impl ConnectionTrait,
+    connection_id: &str,
+    every: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let taken = connection::Entity::update_many()
+        .col_expr(connection::Column::ProbedAt, Expr::value(now))
+        .filter(connection::Column::Id.eq(connection_id))
+        .filter(unset_or_past(connection::Column::ProbedAt, now - every))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
 /// Releases a claim after a failure that may pass: the next try waits until `retry_at`.
 pub async fn release(
     db: &impl ConnectionTrait,
@@ -198,6 +216,8 @@ pub async fn release(
             connection::Column::Failures,
             Expr::col(connection::Column::Failures).add(1),
         )
+        // The provider was just tried: a read's probe waits its period from here.
+        .col_expr(connection::Column::ProbedAt, Expr::value(Utc::now()))
         .filter(connection::Column::Id.eq(&claimed.id))
         .filter(connection::Column::Version.eq(claimed.version))
         .exec(db)
@@ -274,12 +294,16 @@ pub enum Due {
     Within(Duration),
     /// Now, whatever the expiry (an operator asked).
     Now,
+    /// While the provider is failing, when its access token has expired: a read tries the
+    /// provider before the worker's backoff is over. A failure leaves the backoff as it was.
+    Probe,
 }
 
 impl Due {
     pub fn applies(self, record: &connection::Model) -> bool {
         match self {
             Self::Now => true,
+            Self::Probe => record.access_expires_at.is_some_and(|at| at <= Utc::now()),
             Self::Within(margin) => record
                 .access_expires_at
                 .is_some_and(|at| at <= Utc::now() + margin),

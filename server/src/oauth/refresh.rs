@@ -74,7 +74,7 @@ async fn refresh_once(
         Claim::Gone => return Err(RefreshError::Internal("the connection is gone".into())),
     };
     tracing::Span::current().record("slug", claimed.slug.as_str());
-    let outcome = with_claim(services, &claimed, actor).await;
+    let outcome = with_claim(services, &claimed, due, actor).await;
     let release = match outcome {
         // Whatever went wrong on our side, the lease must not outlive it.
         Err(_) => Some(None),
@@ -94,6 +94,7 @@ async fn refresh_once(
 async fn with_claim(
     services: &Services,
     claimed: &connection::Model,
+    due: Due,
     actor: Actor,
 ) -> Result<Refresh, RefreshError> {
     let db = &services.db;
@@ -140,6 +141,14 @@ async fn with_claim(
         }
         Answer::Refused { refusal, detail } => {
             refused(services, &account, claimed, refusal, &detail).await
+        }
+        Answer::Transient { detail, .. } if matches!(due, Due::Probe) => {
+            // A read's probe leaves the worker's backoff as it was; the next probe may come
+            // one period from now.
+            release_unused(db, claimed, claimed.retry_at).await?;
+            let retry_at = Utc::now() + services.refresh.probe;
+            tracing::info!(connection = %claimed.id, %detail, "a read's probe found the provider still failing");
+            Ok(Refresh::Transient { detail, retry_at })
         }
         Answer::Transient {
             detail,

@@ -65,6 +65,11 @@ pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOu
         .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
         .filter(unset_or_past(connection::Column::RetryAt, now))
         .filter(unset_or_past(connection::Column::LeaseUntil, now))
+        // A read that just tried the failing provider counts as this try.
+        .filter(unset_or_past(
+            connection::Column::ProbedAt,
+            now - services.refresh.probe,
+        ))
         .order_by_asc(connection::Column::AccessExpiresAt)
         .limit(BATCH)
         .into_tuple()

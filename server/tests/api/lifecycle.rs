@@ -740,6 +740,86 @@ async fn a_provider_in_trouble_never_flags_and_the_first_call_after_recovery_suc
     );
 }
 
+/// The outage of the recovery test below.
+const OUTAGE: Duration = Duration::from_secs(120);
+
+#[tokio::test]
+async fn reads_recover_within_a_probe_period_after_a_long_provider_outage() {
+    let provider = Provider::start().await;
+    // The shipped settings: a backoff from one minute doubling to an hour, a probe per 10 s.
+    let app = spawn_app().await;
+    let probe = app.services.refresh.probe.to_std().unwrap();
+    let org = org_with_chat(&app, &provider).await;
+    connect_as(&app, &org, "cust", &provider, "acme-chat", ("T1", "Acme")).await;
+    let before = provider.refresh_times().len();
+
+    // The provider goes down; the access token expires three seconds later.
+    provider.set_mode(Mode::Unavailable);
+    let down = std::time::Instant::now();
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::AccessExpiresAt,
+            Expr::value(Utc::now() + chrono::Duration::seconds(3)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    // A vendor's sync keeps reading, twice a second.
+    while down.elapsed() < OUTAGE {
+        let read = credentials(&app, &org, "cust", "acme-chat").await;
+        let status = read.status().as_u16();
+        assert!(matches!(status, 200 | 503), "{status}");
+        if status == 503 {
+            let wait: u64 = read.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(wait <= probe.as_secs() + 1, "told to wait {wait} s");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        records(&app, "acme-chat").await[0].status.as_str(),
+        "active"
+    );
+    let during: Vec<_> = provider.refresh_times()[before..].to_vec();
+    for pair in during.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= probe - Duration::from_millis(100),
+            "two provider calls {gap:?} apart"
+        );
+    }
+    assert!(
+        during.len() as u64 <= OUTAGE.as_secs() / probe.as_secs() + 1,
+        "{} calls in {OUTAGE:?}",
+        during.len()
+    );
+
+    // Back: the first read that answers 200 comes within a probe period or so.
+    provider.set_mode(Mode::Normal);
+    let back = std::time::Instant::now();
+    let mut recovered = None;
+    while back.elapsed() < Duration::from_secs(15) {
+        let read = credentials(&app, &org, "cust", "acme-chat").await;
+        if read.status() == 200 {
+            recovered = Some(back.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let recovered = recovered.expect("a read answered 200 within 15 s of the provider's return");
+    eprintln!(
+        "provider down {OUTAGE:?}: {} refresh calls during it; first 200 {recovered:?} after its return",
+        during.len()
+    );
+    // The success ended the backoff for everyone.
+    let record = &records(&app, "acme-chat").await[0];
+    assert_eq!(record.retry_at, None);
+    assert_eq!(record.failures, 0);
+}
+
 #[tokio::test]
 async fn workspaces_named_alike_stay_two_and_reconnecting_as_another_leaves_the_original() {
     let provider = Provider::start().await;

@@ -52,6 +52,8 @@ struct Inner {
     hold: Mutex<Option<(Arc<Notify>, Arc<Notify>)>>,
     pub token_requests: AtomicU64,
     pub refresh_requests: AtomicU64,
+    /// When each refresh request arrived.
+    refreshed_at: Mutex<Vec<std::time::Instant>>,
     pub revocations: AtomicU64,
     pub reuse_detections: AtomicU64,
 }
@@ -74,6 +76,7 @@ impl Provider {
             hold: Mutex::new(None),
             token_requests: AtomicU64::new(0),
             refresh_requests: AtomicU64::new(0),
+            refreshed_at: Mutex::default(),
             revocations: AtomicU64::new(0),
             reuse_detections: AtomicU64::new(0),
         });
@@ -117,6 +120,11 @@ impl Provider {
     /// Grants ended through the revocation endpoint (RFC 7009).
     pub fn revocations(&self) -> u64 {
         self.inner.revocations.load(Ordering::SeqCst)
+    }
+
+    /// When each refresh request arrived, in order.
+    pub fn refresh_times(&self) -> Vec<std::time::Instant> {
+        self.inner.refreshed_at.lock().unwrap().clone()
     }
 
     pub fn refresh_requests(&self) -> u64 {
@@ -203,6 +211,11 @@ async fn token(State(inner): State<Arc<Inner>>, Form(form): Form<TokenForm>) -> 
         }
         "refresh_token" => {
             inner.refresh_requests.fetch_add(1, Ordering::SeqCst);
+            inner
+                .refreshed_at
+                .lock()
+                .unwrap()
+                .push(std::time::Instant::now());
             let mode = *inner.mode.lock().unwrap();
             match mode {
                 Mode::Normal => {}

@@ -97,33 +97,51 @@ async fn credentials(
     let expiring = record
         .access_expires_at
         .is_some_and(|at| at <= now + ACCESS_MARGIN);
+    let expired = record.access_expires_at.is_some_and(|at| at <= now);
     let backing_off = record.retry_at.filter(|at| *at > now);
-    if expiring {
-        match backing_off {
-            // A failing provider is tried at most once per backoff step.
-            Some(retry_at) => still_valid(&record, retry_at)?,
-            None => {
-                let outcome = crate::oauth::refresh(
-                    &state.services,
-                    &record.id,
-                    Due::Within(ACCESS_MARGIN),
-                    Actor::Vendor,
-                )
-                .await
-                .map_err(refresh_failed)?;
-                match outcome {
-                    Refresh::Flagged(reason) => return Err(ApiError::ReauthRequired(reason)),
-                    Refresh::Transient { retry_at, .. } => still_valid(&record, retry_at)?,
-                    Refresh::Refreshed | Refresh::Fresh | Refresh::NotRefreshable => {}
-                }
-                record = connection::Entity::find_by_id(&record.id)
-                    .one(&state.db)
-                    .await?
-                    .ok_or(ApiError::NotFound("connection"))?;
-                if let Status::ReauthRequired(reason) = Status::of(&record) {
-                    return Err(ApiError::ReauthRequired(reason));
-                }
+    let probe = state.refresh.probe;
+    // While the provider keeps failing, reads try it at most once per probe period per
+    // connection (across replicas). Past the worker's backoff that is an ordinary refresh;
+    // inside it, only a read whose token has expired may try (a probe), so reads recover in
+    // seconds once the provider is back while the worker keeps its backoff.
+    let failing = record.failures > 0 || backing_off.is_some();
+    let due = if !expiring {
+        None
+    } else if !failing {
+        Some(Due::Within(ACCESS_MARGIN))
+    } else if (backing_off.is_none() || expired)
+        && connections::refresh::take_probe(&state.db, &record.id, probe, now).await?
+    {
+        Some(match backing_off {
+            Some(_) => Due::Probe,
+            None => Due::Within(ACCESS_MARGIN),
+        })
+    } else {
+        let next_probe = record.probed_at.map_or(now, |at| at + probe).max(now);
+        still_valid(
+            &record,
+            backing_off.map_or(next_probe, |retry_at| retry_at.min(next_probe)),
+        )?;
+        None
+    };
+    if let Some(due) = due {
+        let outcome = crate::oauth::refresh(&state.services, &record.id, due, Actor::Vendor)
+            .await
+            .map_err(refresh_failed)?;
+        match outcome {
+            Refresh::Flagged(reason) => return Err(ApiError::ReauthRequired(reason)),
+            // A read may try again within a probe period, sooner than the worker.
+            Refresh::Transient { retry_at, .. } => {
+                still_valid(&record, retry_at.min(Utc::now() + probe))?;
             }
+            Refresh::Refreshed | Refresh::Fresh | Refresh::NotRefreshable => {}
+        }
+        record = connection::Entity::find_by_id(&record.id)
+            .one(&state.db)
+            .await?
+            .ok_or(ApiError::NotFound("connection"))?;
+        if let Status::ReauthRequired(reason) = Status::of(&record) {
+            return Err(ApiError::ReauthRequired(reason));
         }
     }
     let credentials = Credentials::open(&state.vault, &account, &record)
