@@ -1,6 +1,7 @@
 //! Hardening for many tenants: providers' signed events seen within their window (a replay
 //! is ignored), when a credentials read last tried a failing provider for a connection, and a
-//! breaker per webhook subscription whose receiver keeps failing.
+//! breaker per webhook subscription whose receiver keeps failing, with an index to count each
+//! receiver's deliveries in flight.
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +24,13 @@ enum Connection {
     Table,
     /// When a credentials read last tried the provider while the worker was backing off.
     ProbedAt,
+}
+
+#[derive(DeriveIden)]
+enum WebhookDelivery {
+    Table,
+    SubscriptionId,
+    State,
 }
 
 #[derive(DeriveIden)]
@@ -55,7 +63,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Connection::Table)
-                    .add_column(&mut optional_timestamp(Connection::ProbedAt))
+                    .add_column(optional_timestamp(Connection::ProbedAt))
                     .to_owned(),
             )
             .await?;
@@ -77,10 +85,29 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // The claim counts each receiver's deliveries in flight.
+        manager
+            .create_index(
+                Index::create()
+                    .name("webhook_delivery_subscription")
+                    .table(WebhookDelivery::Table)
+                    .col(WebhookDelivery::SubscriptionId)
+                    .col(WebhookDelivery::State)
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("webhook_delivery_subscription")
+                    .table(WebhookDelivery::Table)
+                    .to_owned(),
+            )
+            .await?;
         for column in [
             WebhookSubscription::PausedUntil,
             WebhookSubscription::Failures,

@@ -224,7 +224,10 @@ pub async fn purge_receipts(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
 /// Signing secrets opened once per process: each request compares its signature with every
 /// org's secret for the app, so opening them per request would cost one decryption each.
 #[derive(Default)]
-pub struct OpenedSecrets(Mutex<HashMap<Binding, (Vec<u8>, Arc<Zeroizing<Vec<u8>>>)>>);
+pub struct OpenedSecrets(Mutex<HashMap<Binding, Opened>>);
+
+/// A secret as sealed, and opened.
+type Opened = (Vec<u8>, Arc<Zeroizing<Vec<u8>>>);
 
 impl OpenedSecrets {
     /// The secret sealed as `sealed` under `binding`, opened now or earlier.

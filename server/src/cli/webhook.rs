@@ -72,11 +72,25 @@ pub async fn run(services: &Services, command: WebhookCommand) -> Result<(), Cli
                 (None, Some(since)) => Replay::Range(since, Utc::now()),
                 (None, None) => return Err(CliError::new("give --event N or --since TIME")),
             };
-            let queued = outbox::replay(db, &subscription, which)
-                .await?
-                .ok_or_else(|| CliError::new("no such event for this webhook's org"))?;
-            println!("Queued {queued} event(s) for {}.", subscription.url);
-            Ok(())
+            match outbox::replay(db, &subscription, which).await? {
+                outbox::Replayed::Queued { queued, pending } => {
+                    println!(
+                        "Queued {queued} event(s) for {} ({pending} already waiting).",
+                        subscription.url
+                    );
+                    Ok(())
+                }
+                outbox::Replayed::UnknownEvent => {
+                    Err(CliError::new("no such event for this webhook's org"))
+                }
+                outbox::Replayed::BadRange => Err(CliError::new(
+                    "a replay covers at most the last 7 days: give a later --since",
+                )),
+                outbox::Replayed::TooMany(found) => Err(CliError::new(format!(
+                    "{found} events since then; a replay queues at most {}: give a later --since",
+                    outbox::REPLAY_MOST
+                ))),
+            }
         }
     }
 }

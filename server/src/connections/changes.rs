@@ -25,11 +25,14 @@ const CHANNEL: &str = "portico_changes";
 /// How long the relay waits after the database refused it, before it listens again.
 const RELAY_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// One listener: its id, and how it is woken.
+type Waiting = (u64, Arc<Notify>);
+
 /// Who listens for which account. Word of one account reaches that account's listeners only:
 /// a burst of changes to one account never makes another account's widgets look.
 #[derive(Debug, Default)]
 struct Registry {
-    by_account: Mutex<HashMap<Arc<str>, Vec<(u64, Arc<Notify>)>>>,
+    by_account: Mutex<HashMap<Arc<str>, Vec<Waiting>>>,
     next: AtomicU64,
 }
 

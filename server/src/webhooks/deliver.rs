@@ -40,47 +40,78 @@ pub const SCHEDULE: [Duration; 7] = [
 /// How long a worker holds a claimed delivery: longer than a delivery may take (the egress
 /// client gives up after 15 s).
 const CLAIM: Duration = Duration::seconds(30);
-/// Deliveries claimed per pass, and sent at once.
-const BATCH: u64 = 64;
+/// Deliveries in flight at once in this process, every receiver together.
+const IN_FLIGHT: usize = 128;
+/// Deliveries in flight at once to one receiver, counted across replicas: a receiver that
+/// hangs holds this many, and the others' flow on.
+const PER_SUBSCRIPTION: i64 = 16;
+/// Failed attempts in a row to a receiver after which its breaker opens: its deliveries wait,
+/// then one is tried; a success closes the breaker.
+const BREAKER_AFTER: i32 = 5;
+/// How long an open breaker pauses a receiver, doubling each time it opens again.
+const PAUSE_FIRST: Duration = Duration::seconds(30);
+const PAUSE_MOST: Duration = Duration::minutes(10);
+/// How many free places make a finished delivery worth claiming more for, before the tick.
+const REFILL: usize = IN_FLIGHT / 4;
 
+/// The delivery loop: claims what is due, fairly across receivers, as places free up, and
+/// never waits for one receiver before sending to another.
 pub async fn run(services: Services) {
     let every = services.webhooks.every;
+    let places = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let finished = Arc::new(tokio::sync::Notify::new());
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
     loop {
-        ticks.tick().await;
-        // A full batch means more are waiting: keep going until the outbox is drained.
+        let free = places.available_permits();
+        if free > 0 {
+            match dispatch(&services, &places, &finished, free).await {
+                // As many as there was room for: more may be waiting.
+                Ok(count) if count == free => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "webhook delivery pass failed"),
+            }
+        }
         loop {
-            match deliver_due(&services).await {
-                Ok(count) if count as u64 == BATCH => continue,
-                Ok(_) => break,
-                Err(error) => {
-                    tracing::warn!(%error, "webhook delivery pass failed");
-                    break;
+            tokio::select! {
+                _ = ticks.tick() => break,
+                () = finished.notified() => {
+                    if places.available_permits() >= REFILL {
+                        break;
+                    }
                 }
             }
         }
     }
 }
 
-/// One pass: claims up to a batch of due deliveries and sends them. Returns how many.
-pub async fn deliver_due(services: &Services) -> Result<usize, DbErr> {
-    let claimed = claim(&services.db, BATCH).await?;
+/// Claims up to `room` due deliveries and starts sending each; returns how many.
+async fn dispatch(
+    services: &Services,
+    places: &Arc<tokio::sync::Semaphore>,
+    finished: &Arc<tokio::sync::Notify>,
+    room: usize,
+) -> Result<usize, DbErr> {
+    let claimed = claim(&services.db, room as u64).await?;
     let count = claimed.len();
     if count == 0 {
         return Ok(0);
     }
     let context = Arc::new(Context::load(services, &claimed).await?);
-    let mut tasks = tokio::task::JoinSet::new();
     for delivery in claimed {
-        let (services, context) = (services.clone(), context.clone());
-        tasks.spawn(async move { try_execute_task(&services, &context, delivery).await });
-    }
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::warn!(%error, "webhook delivery failed to record"),
-            Err(error) => tracing::error!(%error, "a webhook delivery task panicked"),
-        }
+        let place = places
+            .clone()
+            .try_acquire_owned()
+            .expect("claimed no more than there was room for");
+        let (services, context, finished) = (services.clone(), context.clone(), finished.clone());
+        tokio::spawn(async move {
+            if let Err(error) = try_execute_task(&services, &context, delivery).await {
+                tracing::warn!(%error, "webhook delivery failed to record");
+            }
+            drop(place);
+            finished.notify_one();
+        });
     }
     Ok(count)
 }
@@ -136,8 +167,14 @@ impl Context {
     }
 }
 
-/// Claims due deliveries in one statement, which answers the claimed rows: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-/// replicas never claim the same row; on SQLite the statement itself is the only writer.
+/// Claims due deliveries in one statement, which answers the claimed rows. Receivers take
+/// turns: each one's oldest due delivery first, then each one's second, and so on; a receiver
+/// with [`PER_SUBSCRIPTION`] deliveries in flight gets no more, one whose breaker is open gets
+/// none until its pause ends, and then one at a time until a delivery succeeds.
+///
+/// Replicas may pick the same candidates; the update takes each row only while it is still
+/// unclaimed (PostgreSQL re-checks the condition on the row it waited for), so no delivery is
+/// claimed twice.
 async fn claim(
     db: &impl ConnectionTrait,
     batch: u64,
@@ -145,28 +182,111 @@ async fn claim(
     let now = Utc::now();
     let until = now + CLAIM;
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "UPDATE webhook_delivery SET claimed_until = $1, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM webhook_delivery WHERE state = 'pending' \
-             AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2) \
-             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *"
-        }
-        _ => {
-            "UPDATE webhook_delivery SET claimed_until = ?, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM webhook_delivery WHERE state = 'pending' \
-             AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) \
-             ORDER BY id LIMIT ?) RETURNING *"
-        }
-    };
-    let values: Vec<sea_orm::Value> = match backend {
-        DbBackend::Postgres => vec![until.into(), now.into(), (batch as i64).into()],
-        _ => vec![until.into(), now.into(), now.into(), (batch as i64).into()],
-    };
+    // `{n}` stands for the n-th value; each backend numbers its parameters its own way.
+    let sql = "UPDATE webhook_delivery SET claimed_until = {1}, attempts = attempts + 1 \
+         WHERE id IN (\
+           SELECT id FROM (\
+             SELECT d.id, \
+               ROW_NUMBER() OVER (PARTITION BY d.subscription_id \
+                 ORDER BY d.next_attempt_at, d.id) AS turn, \
+               CASE WHEN COALESCE(s.failures, 0) >= {3} THEN 1 ELSE {4} END AS room, \
+               (SELECT COUNT(*) FROM webhook_delivery busy \
+                 WHERE busy.subscription_id = d.subscription_id \
+                 AND busy.state = 'pending' AND busy.claimed_until > {2}) AS busy \
+             FROM webhook_delivery d \
+             LEFT JOIN webhook_subscription s ON s.id = d.subscription_id \
+             WHERE d.state = 'pending' AND d.next_attempt_at <= {2} \
+               AND (d.claimed_until IS NULL OR d.claimed_until <= {2}) \
+               AND (s.paused_until IS NULL OR s.paused_until <= {2})\
+           ) ranked \
+           WHERE ranked.turn + ranked.busy <= ranked.room \
+           ORDER BY ranked.turn, ranked.id \
+           LIMIT {5}\
+         ) \
+         AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= {2}) \
+         RETURNING *";
+    let mut sql = sql.to_owned();
+    for n in 1..=5 {
+        let placeholder = match backend {
+            DbBackend::Postgres => format!("${n}"),
+            _ => format!("?{n}"),
+        };
+        sql = sql.replace(&format!("{{{n}}}"), &placeholder);
+    }
+    let values: Vec<sea_orm::Value> = vec![
+        until.into(),
+        now.into(),
+        BREAKER_AFTER.into(),
+        PER_SUBSCRIPTION.into(),
+        (batch as i64).into(),
+    ];
     webhook_delivery::Entity::find()
         .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
         .all(db)
         .await
+}
+
+/// Counts an attempt against the receiver's breaker: a success closes it, a failure counts,
+/// and past [`BREAKER_AFTER`] failures in a row pauses the receiver (longer each time).
+async fn count_for_breaker(
+    services: &Services,
+    subscription: &webhook_subscription::Model,
+    succeeded: bool,
+) -> Result<(), DbErr> {
+    let db = &services.db;
+    if succeeded {
+        if subscription.failures > 0 {
+            webhook_subscription::Entity::update_many()
+                .col_expr(webhook_subscription::Column::Failures, Expr::value(0))
+                .col_expr(
+                    webhook_subscription::Column::PausedUntil,
+                    Expr::value(None::<DateTime<Utc>>),
+                )
+                .filter(webhook_subscription::Column::Id.eq(&subscription.id))
+                .exec(db)
+                .await?;
+        }
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let counted = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "UPDATE webhook_subscription SET failures = failures + 1 \
+                 WHERE id = {placeholder} RETURNING failures"
+            ),
+            [subscription.id.clone().into()],
+        ))
+        .await?;
+    let failures: i32 = match counted {
+        Some(row) => row.try_get("", "failures")?,
+        None => return Ok(()),
+    };
+    if failures < BREAKER_AFTER {
+        return Ok(());
+    }
+    let doublings = (failures - BREAKER_AFTER).clamp(0, 10) as u32;
+    // The retry schedule's scale (for trying things out) scales the pause too.
+    let pause = scaled(
+        services,
+        (PAUSE_FIRST * 2i32.pow(doublings)).min(PAUSE_MOST),
+    );
+    tracing::warn!(webhook = %subscription.id, failures, pause = %pause, "a receiver keeps failing; its deliveries wait");
+    webhook_subscription::Entity::update_many()
+        .col_expr(
+            webhook_subscription::Column::PausedUntil,
+            Expr::value(Utc::now() + pause),
+        )
+        .filter(webhook_subscription::Column::Id.eq(&subscription.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// What one attempt came to.
@@ -204,6 +324,10 @@ async fn try_execute_task(
     })
     .exec_without_returning(db)
     .await?;
+    let succeeded = attempted
+        .status
+        .is_some_and(|status| (200..300).contains(&status));
+    count_for_breaker(services, subscription, succeeded).await?;
     match attempted.status {
         Some(status) if (200..300).contains(&status) => {
             tracing::info!(status, "webhook delivered");
@@ -339,10 +463,7 @@ fn next_attempt(
     retry_after: Option<Duration>,
 ) -> Option<DateTime<Utc>> {
     let index = usize::try_from(attempts.max(1) - 1).ok()?;
-    let wait = *SCHEDULE.get(index)?;
-    let scaled = Duration::milliseconds(
-        (wait.num_milliseconds() as f64 * services.webhooks.schedule_scale) as i64,
-    );
+    let scaled = scaled(services, *SCHEDULE.get(index)?);
     let jitter_ms = scaled.num_milliseconds() / 10;
     let jitter = if jitter_ms > 0 {
         rand::rng().random_range(0..=jitter_ms)
@@ -351,6 +472,13 @@ fn next_attempt(
     };
     let wait = (scaled + Duration::milliseconds(jitter)).max(retry_after.unwrap_or_default());
     Some(Utc::now() + wait)
+}
+
+/// A wait of the schedule, times its scale.
+fn scaled(services: &Services, wait: Duration) -> Duration {
+    Duration::milliseconds(
+        (wait.num_milliseconds() as f64 * services.webhooks.schedule_scale) as i64,
+    )
 }
 
 /// What becomes of a claimed delivery after its attempt.

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 use serde_json::{Value, json};
 
 use crate::entity::{
     connection::Reason,
     connection_event::{self, Kind, WEBHOOK_EVENTS},
+    webhook_attempt, webhook_delivery,
 };
 use crate::tenancy::Environment;
 
@@ -80,6 +82,66 @@ pub async fn after(
         .filter(connection_event::Column::Id.gt(cursor))
         .order_by_asc(connection_event::Column::Id)
         .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Deliveries the event log lists per event, the newest.
+pub const DELIVERIES_LISTED: i64 = 10;
+/// Attempts the event log lists per delivery, the newest (`attempt_count` says how many).
+pub const ATTEMPTS_LISTED: i64 = 10;
+
+/// The newest [`DELIVERIES_LISTED`] deliveries of each of `events`, oldest first.
+pub async fn latest_deliveries(
+    db: &impl ConnectionTrait,
+    events: &[i64],
+) -> Result<Vec<webhook_delivery::Model>, DbErr> {
+    latest_per::<webhook_delivery::Entity>(
+        db,
+        "webhook_delivery",
+        "event_id",
+        events,
+        DELIVERIES_LISTED,
+    )
+    .await
+}
+
+/// The newest [`ATTEMPTS_LISTED`] attempts of each of `deliveries`, oldest first.
+pub async fn latest_attempts(
+    db: &impl ConnectionTrait,
+    deliveries: &[i64],
+) -> Result<Vec<webhook_attempt::Model>, DbErr> {
+    latest_per::<webhook_attempt::Entity>(
+        db,
+        "webhook_attempt",
+        "delivery_id",
+        deliveries,
+        ATTEMPTS_LISTED,
+    )
+    .await
+}
+
+/// The newest `most` rows of `table` for each of `parents` (by `parent` column), oldest
+/// first. The ids are numbers Portico read itself, written into the statement as such.
+async fn latest_per<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    table: &str,
+    parent: &str,
+    parents: &[i64],
+    most: i64,
+) -> Result<Vec<E::Model>, DbErr> {
+    if parents.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = parents.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT * FROM {table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER \
+         (PARTITION BY {parent} ORDER BY id DESC) AS newest FROM {table} \
+         WHERE {parent} IN ({})) ranked WHERE newest <= {most}) ORDER BY id",
+        list.join(",")
+    );
+    E::find()
+        .from_raw_sql(Statement::from_string(db.get_database_backend(), sql))
         .all(db)
         .await
 }

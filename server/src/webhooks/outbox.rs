@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::subscriptions::events_of;
@@ -105,13 +105,32 @@ pub enum Replay {
     Range(DateTime<Utc>, DateTime<Utc>),
 }
 
+/// The longest time range one replay covers.
+pub const REPLAY_SPAN: chrono::Duration = chrono::Duration::days(7);
+/// The most events one replay queues.
+pub const REPLAY_MOST: u64 = 10_000;
+
+/// What a replay did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replayed {
+    /// This many were queued; this many were already waiting to be sent, and were left so.
+    Queued { queued: u64, pending: u64 },
+    /// The one event asked for is not the org's.
+    UnknownEvent,
+    /// The range holds more events than one replay takes.
+    TooMany(u64),
+    /// The range is longer than one replay covers, or ends before it starts.
+    BadRange,
+}
+
 /// Queues events of the subscription's org and environment for it again (with their
-/// original `webhook-id`), those it asks for. Returns how many, or `None` for an unknown event.
+/// original `webhook-id`), those it asks for; a message already waiting to be sent is not
+/// queued twice. A range is at most [`REPLAY_SPAN`] and [`REPLAY_MOST`] events.
 pub async fn replay(
     db: &DatabaseConnection,
     subscription: &webhook_subscription::Model,
     which: Replay,
-) -> Result<Option<u64>, DbErr> {
+) -> Result<Replayed, DbErr> {
     let mut query = connection_event::Entity::find()
         .filter(connection_event::Column::OrgId.eq(&subscription.org_id))
         .filter(connection_event::Column::Environment.eq(subscription.environment))
@@ -122,23 +141,47 @@ pub async fn replay(
             .filter(connection_event::Column::CreatedAt.gte(since))
             .filter(connection_event::Column::CreatedAt.lte(until)),
     };
+    if let Replay::Range(since, until) = which
+        && (until < since || until - since > REPLAY_SPAN)
+    {
+        return Ok(Replayed::BadRange);
+    }
     let txn = crate::db::begin_write(db).await?;
+    let found = query.clone().count(&txn).await?;
+    if found > REPLAY_MOST {
+        return Ok(Replayed::TooMany(found));
+    }
     let events = query.all(&txn).await?;
     if matches!(which, Replay::Event(_)) && events.is_empty() {
-        return Ok(None);
+        return Ok(Replayed::UnknownEvent);
     }
     let wanted = events_of(subscription);
-    let mut queued = 0;
+    let waiting: std::collections::HashSet<i64> = webhook_delivery::Entity::find()
+        .select_only()
+        .column(webhook_delivery::Column::EventId)
+        .filter(webhook_delivery::Column::SubscriptionId.eq(&subscription.id))
+        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending))
+        .into_tuple::<i64>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
+    let (mut queued, mut pending) = (0, 0);
     for event in events {
         let asked = event
             .kind
             .event_name()
             .is_some_and(|name| wanted.iter().any(|w| w == name));
-        if asked {
+        if !asked {
+            continue;
+        }
+        if waiting.contains(&event.id) {
+            pending += 1;
+        } else {
             queue(&txn, event.id, &subscription.id).await?;
             queued += 1;
         }
     }
     txn.commit().await?;
-    Ok(Some(queued))
+    Ok(Replayed::Queued { queued, pending })
 }

@@ -367,8 +367,8 @@ async fn the_event_log_returns_every_event_after_a_cursor_in_order_across_a_rest
 #[tokio::test]
 #[ignore]
 async fn drain_ten_thousand_events() {
-    use portico::entity::{connection_event, webhook_delivery};
-    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use portico::entity::webhook_delivery;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     const EVENTS: usize = 10_000;
     let port = free_port().await;
@@ -378,66 +378,31 @@ async fn drain_ten_thousand_events() {
     subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
     app.upsert_account(&org, "cust").await;
     let account = app.linked_account(&org, "cust").await;
-    let subscription = portico::webhooks::subscriptions::list(
-        &app.db,
-        &org.id,
-        portico::tenancy::Environment::Test,
-    )
-    .await
-    .unwrap()
-    .remove(0);
-    for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(500) {
-        let now = chrono::Utc::now();
-        let events: Vec<_> = chunk
-            .iter()
-            .map(|index| connection_event::ActiveModel {
-                org_id: Set(org.id.clone()),
-                environment: Set(account.environment),
-                linked_account_id: Set(account.id.clone()),
-                connection_id: Set(format!("c{index}")),
-                slug: Set("sandbox".into()),
-                identifier: Set(Some(format!("Account {index}"))),
-                kind: Set(connection_event::Kind::Connected),
-                reason: Set(None),
-                actor: Set(connection_event::Actor::EndCustomer),
-                detail: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            })
-            .collect();
-        connection_event::Entity::insert_many(events)
-            .exec_without_returning(&app.db)
+    let subscription = subscription_of(&app, &org).await;
+    queue_events(&app, &account, &subscription.id, EVENTS).await;
+    let started = std::time::Instant::now();
+    let worker = app.services.clone();
+    tokio::spawn(portico::webhooks::deliver::run(
+        portico::services::Services {
+            webhooks: portico::config::WebhookSettings {
+                every: Duration::from_millis(10),
+                ..worker.webhooks
+            },
+            ..worker
+        },
+    ));
+    let delivered = loop {
+        let delivered = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Delivered))
+            .count(&app.db)
             .await
             .unwrap();
-    }
-    let ids: Vec<i64> = connection_event::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|event| event.id)
-        .collect();
-    for chunk in ids.chunks(500) {
-        let txn = portico::db::begin_write(&app.db).await.unwrap();
-        for id in chunk {
-            portico::webhooks::outbox::queue(&txn, *id, &subscription.id)
-                .await
-                .unwrap();
+        if delivered as usize == EVENTS || started.elapsed() > Duration::from_secs(600) {
+            break delivered;
         }
-        txn.commit().await.unwrap();
-    }
-    let started = std::time::Instant::now();
-    while portico::webhooks::deliver::deliver_due(&app.services)
-        .await
-        .unwrap()
-        > 0
-    {}
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     let took = started.elapsed();
-    let delivered = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Delivered))
-        .count(&app.db)
-        .await
-        .unwrap();
     assert_eq!(delivered as usize, EVENTS);
     assert_eq!(received.lock().unwrap().len(), EVENTS);
     eprintln!(
@@ -718,4 +683,344 @@ async fn a_receiver_failing_through_the_whole_schedule_is_given_up_as_dead() {
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(received.lock().unwrap().len(), 8);
+}
+
+/// Makes `count` `Connection Created` events of `account` and queues each for the
+/// subscription, as many events in a burst would.
+async fn queue_events(
+    app: &TestApp,
+    account: &portico::entity::linked_account::Model,
+    subscription_id: &str,
+    count: usize,
+) {
+    use portico::entity::connection_event;
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+    let first = connection_event::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|event| event.id)
+        .max()
+        .unwrap_or(0);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
+        let now = chrono::Utc::now();
+        let events: Vec<_> = chunk
+            .iter()
+            .map(|index| connection_event::ActiveModel {
+                org_id: Set(account.org_id.clone()),
+                environment: Set(account.environment),
+                linked_account_id: Set(account.id.clone()),
+                connection_id: Set(format!("c{index}")),
+                slug: Set("sandbox".into()),
+                identifier: Set(Some(format!("Account {index}"))),
+                kind: Set(connection_event::Kind::Connected),
+                reason: Set(None),
+                actor: Set(connection_event::Actor::EndCustomer),
+                detail: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        connection_event::Entity::insert_many(events)
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+    }
+    let ids: Vec<i64> = connection_event::Entity::find()
+        .filter(connection_event::Column::Id.gt(first))
+        .filter(connection_event::Column::LinkedAccountId.eq(&account.id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.id)
+        .collect();
+    for chunk in ids.chunks(500) {
+        let txn = portico::db::begin_write(&app.db).await.unwrap();
+        for id in chunk {
+            portico::webhooks::outbox::queue(&txn, *id, subscription_id)
+                .await
+                .unwrap();
+        }
+        txn.commit().await.unwrap();
+    }
+}
+
+/// The first subscription of an org.
+async fn subscription_of(
+    app: &TestApp,
+    org: &TestOrg,
+) -> portico::entity::webhook_subscription::Model {
+    portico::webhooks::subscriptions::list(&app.db, &org.id, portico::tenancy::Environment::Test)
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+#[tokio::test]
+async fn a_receiver_that_hangs_does_not_hold_up_another_orgs_deliveries() {
+    let hanging_port = free_port().await;
+    let hanging = receiver(hanging_port, vec![HANG; 1000]).await;
+    let healthy_port = free_port().await;
+    let healthy = receiver(healthy_port, vec![]).await;
+    let app = spawn_app().await;
+    let slow_org = app.org("Slow receiver Co", &["sandbox"]).await;
+    subscribe(
+        &app,
+        &slow_org,
+        &format!("http://127.0.0.1:{hanging_port}/hooks"),
+    )
+    .await;
+    app.upsert_account(&slow_org, "cust").await;
+    let account = app.linked_account(&slow_org, "cust").await;
+    let subscription = subscription_of(&app, &slow_org).await;
+    queue_events(&app, &account, &subscription.id, 200).await;
+    // The hanging receiver is holding its share before the other org's event happens.
+    wait_within(&hanging, 1, Duration::from_secs(10)).await;
+
+    let org = app.org("Acme", &["sandbox"]).await;
+    subscribe(
+        &app,
+        &org,
+        &format!("http://127.0.0.1:{healthy_port}/hooks"),
+    )
+    .await;
+    let flagged_at = std::time::Instant::now();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    wait_within(&healthy, 1, Duration::from_secs(10)).await;
+    let took = flagged_at.elapsed();
+    let held = hanging.lock().unwrap().len();
+    eprintln!(
+        "another org's event arrived {took:?} after it happened, while {held} deliveries hung"
+    );
+    assert!(held <= 16, "{held} deliveries to one receiver at once");
+}
+
+#[tokio::test]
+async fn a_receiver_that_keeps_failing_is_paused_then_tried_once_and_closed_by_a_success() {
+    let port = free_port().await;
+    let received = receiver(port, vec![500; 6]).await;
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    let subscription = subscription_of(&app, &org).await;
+    queue_events(&app, &account, &subscription.id, 8).await;
+    wait_within(&received, 5, Duration::from_secs(10)).await;
+    let mut paused = subscription_of(&app, &org).await;
+    for _ in 0..200 {
+        if paused.paused_until.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        paused = subscription_of(&app, &org).await;
+    }
+    assert!(paused.failures >= 5, "{}", paused.failures);
+    let until = paused.paused_until.expect("the breaker opened");
+    assert!(
+        until > chrono::Utc::now() + chrono::Duration::seconds(20),
+        "{until}"
+    );
+    // While it is open, nothing more is sent to the receiver.
+    let sent = received.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received.lock().unwrap().len(), sent);
+
+    // The pause ends: one delivery is tried (a 500, the sixth), which opens it again...
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let reopen = || async {
+        portico::entity::webhook_subscription::Entity::update_many()
+            .col_expr(
+                portico::entity::webhook_subscription::Column::PausedUntil,
+                Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            )
+            .filter(portico::entity::webhook_subscription::Column::Id.eq(&subscription.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    };
+    let due_now = || async {
+        portico::entity::webhook_delivery::Entity::update_many()
+            .col_expr(
+                portico::entity::webhook_delivery::Column::NextAttemptAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+    };
+    if sent < 6 {
+        due_now().await;
+        reopen().await;
+        wait_within(&received, 6, Duration::from_secs(10)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            received.lock().unwrap().len(),
+            6,
+            "one at a time while half open"
+        );
+    }
+    // ...and once the receiver answers again, a success closes the breaker and the rest flow.
+    due_now().await;
+    reopen().await;
+    wait_within(&received, 6 + 8, Duration::from_secs(20)).await;
+    let closed = subscription_of(&app, &org).await;
+    assert_eq!(closed.failures, 0);
+    assert_eq!(closed.paused_until, None);
+}
+
+#[tokio::test]
+async fn a_replay_is_bounded_and_never_doubles_a_pending_message() {
+    let port = free_port().await;
+    // Nothing listens: every attempt fails and the delivery waits for its next try.
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let subscription = subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let id = subscription["id"].as_str().unwrap();
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let replay = |body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v2/public/webhook/{id}/replay")))
+            .header("x-api-key", &org.key)
+            .json(&body)
+            .send()
+    };
+    let deliveries = app.count("webhook_delivery").await;
+    assert_eq!(deliveries, 1);
+
+    let long = replay(json!({
+        "since": "2026-01-01T00:00:00Z", "until": "2026-01-08T00:00:01Z"
+    }))
+    .await
+    .unwrap();
+    let body = crate::helpers::assert_error(long, 422, "validation_failed").await;
+    assert!(
+        body["error"]["fields"]["since"]
+            .as_str()
+            .unwrap()
+            .contains("at most 7 days"),
+        "{body}"
+    );
+    let backwards = replay(json!({
+        "since": "2026-01-08T00:00:00Z", "until": "2026-01-01T00:00:00Z"
+    }))
+    .await
+    .unwrap();
+    crate::helpers::assert_error(backwards, 422, "validation_failed").await;
+    let from_long_ago = replay(json!({ "since": "2020-01-01T00:00:00Z" }))
+        .await
+        .unwrap();
+    crate::helpers::assert_error(from_long_ago, 422, "validation_failed").await;
+    assert_eq!(
+        app.count("webhook_delivery").await,
+        deliveries,
+        "nothing queued"
+    );
+
+    // The event's message is still waiting for its next try: replaying it adds nothing.
+    let events = app.get_json(&org, "/api/v2/public/event", None).await;
+    let cursor: i64 = events["events"][0]["cursor"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for body in [
+        json!({ "event_id": cursor }),
+        json!({ "since": (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339() }),
+    ] {
+        let answer: Value = replay(body).await.unwrap().json().await.unwrap();
+        assert_eq!(answer["queued"], 0, "{answer}");
+        assert_eq!(answer["already_pending"], 1, "{answer}");
+    }
+    assert_eq!(app.count("webhook_delivery").await, deliveries);
+}
+
+#[tokio::test]
+async fn a_replay_of_more_than_ten_thousand_events_is_refused() {
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    let port = free_port().await;
+    subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&org, "cust").await;
+    let account = app.linked_account(&org, "cust").await;
+    let subscription = subscription_of(&app, &org).await;
+    queue_events(&app, &account, &subscription.id, 10_001).await;
+    let before = app.count("webhook_delivery").await;
+    let response = app
+        .post_json(
+            &org,
+            &format!("/api/v2/public/webhook/{}/replay", subscription.id),
+            json!({ "since": (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339() }),
+        )
+        .await;
+    let body = crate::helpers::assert_error(response, 422, "validation_failed").await;
+    assert!(
+        body["error"]["fields"]["since"]
+            .as_str()
+            .unwrap()
+            .contains("10001 events"),
+        "{body}"
+    );
+    assert_eq!(
+        app.count("webhook_delivery").await,
+        before,
+        "nothing queued"
+    );
+}
+
+#[tokio::test]
+async fn the_event_log_lists_a_bounded_number_of_attempts_per_delivery() {
+    let port = free_port().await;
+    let app = spawn_app_with(|config| config.webhooks.every = Duration::from_secs(3600)).await;
+    let org = app.org("Acme", &["sandbox"]).await;
+    subscribe(&app, &org, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&org, "cust").await;
+    app.connection(&org, "cust", "sandbox", "Sandbox user", None)
+        .await;
+    let delivery = portico::entity::webhook_delivery::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::Expr};
+    let attempts: Vec<_> = (0..30)
+        .map(|n| portico::entity::webhook_attempt::ActiveModel {
+            delivery_id: Set(delivery.id),
+            attempted_at: Set(chrono::Utc::now()),
+            status: Set(Some(500)),
+            latency_ms: Set(n),
+            error: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    portico::entity::webhook_attempt::Entity::insert_many(attempts)
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    portico::entity::webhook_delivery::Entity::update_many()
+        .col_expr(
+            portico::entity::webhook_delivery::Column::Attempts,
+            Expr::value(30),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let events = app.get_json(&org, "/api/v2/public/event", None).await;
+    let listed = &events["events"][0]["deliveries"][0];
+    assert_eq!(listed["attempt_count"], 30);
+    let attempts = listed["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 10);
+    // The newest, oldest first.
+    let latencies: Vec<i64> = attempts
+        .iter()
+        .map(|attempt| attempt["latency_ms"].as_i64().unwrap())
+        .collect();
+    assert_eq!(latencies, (20..30).collect::<Vec<_>>());
 }

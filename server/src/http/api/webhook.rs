@@ -8,17 +8,18 @@ use axum::{
     routing::{get, post, put},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::entity::{webhook_attempt, webhook_delivery, webhook_subscription};
+use crate::entity::webhook_subscription;
 use crate::http::extract::{ApiJson, ApiKey, OptionalJson};
 use crate::http::{ApiError, AppState, timestamp};
+use crate::input::FieldError;
 use crate::tenancy::ApiKeyPrincipal;
 use crate::webhooks::{
     log,
-    outbox::{self, Replay},
+    outbox::{self, Replay, Replayed},
     subscriptions::{self, Subscription, events_of},
 };
 
@@ -205,17 +206,32 @@ async fn replay(
         (Some(event_id), _) => Replay::Event(event_id),
         (None, Some(since)) => Replay::Range(since, body.until.unwrap_or_else(Utc::now)),
         (None, None) => {
-            return Err(crate::input::FieldError::new(
+            return Err(FieldError::new(
                 "event_id",
                 "give an event_id, or since (and until) as RFC 3339 times",
             )
             .into());
         }
     };
-    let queued = outbox::replay(&state.db, &subscription, which)
-        .await?
-        .ok_or(ApiError::NotFound("event"))?;
-    Ok(Json(json!({ "queued": queued })))
+    match outbox::replay(&state.db, &subscription, which).await? {
+        Replayed::Queued { queued, pending } => {
+            Ok(Json(json!({ "queued": queued, "already_pending": pending })))
+        }
+        Replayed::UnknownEvent => Err(ApiError::NotFound("event")),
+        Replayed::BadRange => Err(FieldError::new(
+            "since",
+            "a replay covers at most 7 days, ending after it starts: replay a longer time in several calls",
+        )
+        .into()),
+        Replayed::TooMany(found) => Err(FieldError::new(
+            "since",
+            format!(
+                "the range holds {found} events; a replay queues at most {}: choose a shorter range",
+                outbox::REPLAY_MOST
+            ),
+        )
+        .into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -248,17 +264,10 @@ async fn events(
     }
     let rows = log::after(&state.db, &key.org_id, key.environment, after, limit).await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let deliveries = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::EventId.is_in(ids.clone()))
-        .order_by_asc(webhook_delivery::Column::Id)
-        .all(&state.db)
-        .await?;
+    // Replays add deliveries and retries add attempts: each list is bounded, newest kept.
+    let deliveries = log::latest_deliveries(&state.db, &ids).await?;
     let delivery_ids: Vec<i64> = deliveries.iter().map(|d| d.id).collect();
-    let attempts = webhook_attempt::Entity::find()
-        .filter(webhook_attempt::Column::DeliveryId.is_in(delivery_ids))
-        .order_by_asc(webhook_attempt::Column::Id)
-        .all(&state.db)
-        .await?;
+    let attempts = log::latest_attempts(&state.db, &delivery_ids).await?;
     let vendor_ids = log::external_ids(&state.db, &rows).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -272,6 +281,7 @@ async fn events(
                     "webhook": delivery.subscription_id,
                     "webhook_id": delivery.message_id,
                     "state": delivery.state.as_str(),
+                    "attempt_count": delivery.attempts,
                     "attempts": attempts
                         .iter()
                         .filter(|attempt| attempt.delivery_id == delivery.id)
