@@ -13,6 +13,7 @@ async function openedElsewhere(page: Page, url: string, javaScriptEnabled: boole
   const popup = await opened;
   await expect(popup.getByRole('heading', { name: 'Open this connect link?' })).toBeVisible();
   await expect(popup.getByText('You are in the middle of connecting apps for')).toBeVisible();
+  await popup.screenshot({ path: test.info().outputPath(`choice-${Date.now()}.png`) });
   if (javaScriptEnabled) await popup.waitForEvent('close');
   else await popup.close();
   await other.close();
@@ -65,17 +66,18 @@ test('a page left open after this browser moved to another link refuses as out o
     await popup.getByRole('button', { name: 'Open this link' }).click();
     await expect(popup).toHaveURL(`${links.base}/connect`);
 
-    // The first tab still shows the customer's list; its buttons act for nobody.
-    const sendgrid = page.locator('[data-app-card="sendgrid"]');
-    await sendgrid.getByRole('link', { name: 'Connect: SendGrid' }).click();
-    await page.locator('#key-sendgrid-api_key').fill('SG.abcdef');
-    await page.locator('#key-sendgrid').getByRole('button', { name: 'Save and connect' }).click();
+    // The first tab still shows the customer's list; its buttons act for nobody. (Opening a
+    // key form without JavaScript loads the page again, for the link the browser has now.)
+    const sandbox = page.locator('[data-app-card="sandbox"]');
+    await sandbox.getByRole('button', { name: 'Connect: Portico Sandbox' }).click();
+    await expect(page).toHaveURL(`${links.base}/connect/out-of-date`);
     await expect(page.getByRole('heading', { name: 'This page is out of date' })).toBeVisible();
     await expect(page.getByText('It was opened for another link')).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('out-of-date.png') });
     expect(connectionsOf(victim.linkedAccount)).toHaveLength(before);
     expect(connectionsOf(other.linkedAccount)).toHaveLength(0);
     await page.getByRole('link', { name: 'Reload' }).click();
     await expect(page).toHaveURL(`${links.base}/connect`);
-    await expect(page.locator('[data-app-card="sendgrid"]').getByText('Not connected'))
-      .toBeVisible();
+    await expect(sandbox.getByText('Not connected')).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('reloaded.png'), fullPage: false });
   });
