@@ -6,23 +6,18 @@
 use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::OnConflict,
 };
 use serde_json::Value;
 use sha2::Sha256;
-use zeroize::Zeroizing;
 
 use crate::catalog::signing_secret_binding;
 use crate::connections::{self, Flag};
 use crate::entity::{app_config, connection_event::Actor, hook_receipt};
 use crate::services::Services;
 use crate::tenancy::Environment;
-use crate::vault::Binding;
 
 /// The header carrying the signature, `v0=<hex HMAC-SHA256>`.
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
@@ -221,36 +216,6 @@ pub async fn purge_receipts(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
         .rows_affected)
 }
 
-/// Signing secrets opened once per process: each request compares its signature with every
-/// org's secret for the app, so opening them per request would cost one decryption each.
-#[derive(Default)]
-pub struct OpenedSecrets(Mutex<HashMap<Binding, Opened>>);
-
-/// A secret as sealed, and opened.
-type Opened = (Vec<u8>, Arc<Zeroizing<Vec<u8>>>);
-
-impl OpenedSecrets {
-    /// The secret sealed as `sealed` under `binding`, opened now or earlier.
-    fn open(
-        &self,
-        vault: &crate::vault::Vault,
-        sealed: &[u8],
-        binding: &Binding,
-    ) -> Result<Arc<Zeroizing<Vec<u8>>>, crate::vault::VaultError> {
-        if let Some((known, secret)) = self.0.lock().expect("opened secrets").get(binding)
-            && known.as_slice() == sealed
-        {
-            return Ok(secret.clone());
-        }
-        let secret = Arc::new(vault.open(sealed, binding)?);
-        self.0
-            .lock()
-            .expect("opened secrets")
-            .insert(binding.clone(), (sealed.to_vec(), secret.clone()));
-        Ok(secret)
-    }
-}
-
 /// The scope whose signing secret signed the request, if any.
 async fn signer(
     services: &Services,
@@ -319,28 +284,6 @@ mod tests {
         assert!(!verify(secret, "1531420618", expected, body, later));
         assert!(!verify(secret, "soon", expected, body, at));
         assert!(!verify(secret, "1531420618", "v1=00", body, at));
-    }
-
-    #[test]
-    fn a_signing_secret_is_opened_once_until_it_changes() {
-        let vault = crate::vault::Vault::from_keyring(&crate::vault::Vault::generate_key("k1"))
-            .expect("vault");
-        let binding = signing_secret_binding("org_1", Environment::Test, "slack");
-        let first_sealed = vault.seal(b"first secret", &binding);
-        let opened = OpenedSecrets::default();
-        let first = opened.open(&vault, &first_sealed, &binding).unwrap();
-        let again = opened.open(&vault, &first_sealed, &binding).unwrap();
-        assert!(Arc::ptr_eq(&first, &again), "opened once");
-        assert_eq!(first.as_slice(), b"first secret");
-        let second_sealed = vault.seal(b"second secret", &binding);
-        let second = opened.open(&vault, &second_sealed, &binding).unwrap();
-        assert_eq!(
-            second.as_slice(),
-            b"second secret",
-            "a new secret is opened anew"
-        );
-        let other = signing_secret_binding("org_2", Environment::Test, "slack");
-        assert!(opened.open(&vault, &second_sealed, &other).is_err());
     }
 
     #[test]

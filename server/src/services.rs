@@ -36,7 +36,7 @@ pub struct Services {
     /// Word of changed connections and sign-ins, for the widgets watching them.
     pub changes: Changes,
     /// Providers' signing secrets, opened once.
-    pub signing_secrets: Arc<crate::hooks::OpenedSecrets>,
+    pub signing_secrets: Arc<crate::vault::OpenedCache>,
 }
 
 impl Services {

@@ -7,7 +7,7 @@
 //!
 //! Sealed layout: `0x01 ‖ key-id length (1 byte) ‖ key id ‖ nonce (24) ‖ ciphertext+tag`.
 
-use std::{collections::HashMap, fmt, path::Path};
+use std::{collections::HashMap, fmt, path::Path, sync::Arc, sync::Mutex};
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chacha20poly1305::{
@@ -37,6 +37,37 @@ impl Binding {
             }
         }
         Self(encoded)
+    }
+}
+
+/// Secrets opened once and kept open, for values opened on every request (a provider's
+/// signing secret is compared with every org's for the app). A value sealed anew is opened
+/// anew.
+#[derive(Default)]
+pub struct OpenedCache(Mutex<HashMap<Binding, Opened>>);
+
+/// A value as sealed, and opened.
+type Opened = (Vec<u8>, Arc<Zeroizing<Vec<u8>>>);
+
+impl OpenedCache {
+    /// The value sealed as `sealed` under `binding`, opened now or earlier.
+    pub fn open(
+        &self,
+        vault: &Vault,
+        sealed: &[u8],
+        binding: &Binding,
+    ) -> Result<Arc<Zeroizing<Vec<u8>>>, VaultError> {
+        if let Some((known, secret)) = self.0.lock().expect("opened secrets").get(binding)
+            && known.as_slice() == sealed
+        {
+            return Ok(secret.clone());
+        }
+        let secret = Arc::new(vault.open(sealed, binding)?);
+        self.0
+            .lock()
+            .expect("opened secrets")
+            .insert(binding.clone(), (sealed.to_vec(), secret.clone()));
+        Ok(secret)
     }
 }
 
@@ -455,5 +486,31 @@ mod tests {
             second.open(&sealed, &binding("slack")).unwrap().as_slice(),
             b"secret"
         );
+    }
+    #[test]
+    fn a_cached_value_is_opened_once_until_it_is_sealed_anew() {
+        let vault = Vault::from_keyring(&Vault::generate_key("k1")).expect("vault");
+        let binding = Binding::new(
+            "app_config",
+            &[("org", "org_1"), ("field", "signing_secret")],
+        );
+        let first_sealed = vault.seal(b"first secret", &binding);
+        let opened = OpenedCache::default();
+        let first = opened.open(&vault, &first_sealed, &binding).unwrap();
+        let again = opened.open(&vault, &first_sealed, &binding).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "opened once");
+        assert_eq!(first.as_slice(), b"first secret");
+        let second_sealed = vault.seal(b"second secret", &binding);
+        let second = opened.open(&vault, &second_sealed, &binding).unwrap();
+        assert_eq!(
+            second.as_slice(),
+            b"second secret",
+            "a new secret is opened anew"
+        );
+        let other = Binding::new(
+            "app_config",
+            &[("org", "org_2"), ("field", "signing_secret")],
+        );
+        assert!(opened.open(&vault, &second_sealed, &other).is_err());
     }
 }

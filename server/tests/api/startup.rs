@@ -1,57 +1,51 @@
 //! `portico serve` is production-safe without settings: it names what is missing and stops.
 
-#[test]
-fn serve_without_settings_refuses_to_start_naming_the_missing_setting() {
+/// Runs `portico serve` in an empty folder with only `settings` (and `PATH`); returns its
+/// exit code and the lines it printed on standard error. It must create nothing.
+fn refused_start(settings: &[(&str, &str)]) -> (Option<i32>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
         .arg("serve")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(settings.iter().copied())
         .current_dir(dir.path())
         .output()
         .expect("portico runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+    let lines = String::from_utf8_lossy(&output.stderr)
         .lines()
         .filter(|line| !line.trim().is_empty())
+        .map(str::to_owned)
         .collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
+    (output.status.code(), lines)
+}
+
+#[test]
+fn serve_without_settings_refuses_to_start_naming_the_missing_setting() {
+    let (code, lines) = refused_start(&[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
         lines[0].starts_with("portico: PORTICO_ENCRYPTION_KEYS is not set"),
-        "{stderr}"
+        "{lines:?}"
     );
-    assert!(!dir.path().join("data").exists(), "nothing was created");
 }
 
 #[test]
 fn the_sandbox_in_production_refuses_to_start_in_one_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORTICO_MODE", "production")
-        .env("PORTICO_SANDBOX", "true")
-        .env(
-            "PORTICO_ENCRYPTION_KEYS",
-            portico::vault::Vault::generate_key("k1"),
-        )
-        .current_dir(dir.path())
-        .output()
-        .expect("portico runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
+    let keyring = portico::vault::Vault::generate_key("k1");
+    let (code, lines) = refused_start(&[
+        ("PORTICO_MODE", "production"),
+        ("PORTICO_SANDBOX", "true"),
+        ("PORTICO_ENCRYPTION_KEYS", &keyring),
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
         lines[0].starts_with("portico: PORTICO_SANDBOX=true needs PORTICO_MODE=dev"),
-        "{stderr}"
+        "{lines:?}"
     );
-    assert!(!dir.path().join("data").exists(), "nothing was created");
 }
 
 /// Orgs that allowed origins before the preflight index existed keep them after upgrading.
