@@ -713,9 +713,14 @@ async fn a_provider_in_trouble_never_flags_and_the_first_call_after_recovery_suc
         "active"
     );
 
-    // Recovery: once the backoff ends, the first call succeeds.
+    // Recovery: once the backoff ends (and a probe period has passed since the last try, as
+    // reads try a failing provider no more often), the first call succeeds.
     provider.set_mode(Mode::Normal);
-    let retry_at = records(&app, "acme-chat").await[0].retry_at.unwrap();
+    let record = records(&app, "acme-chat").await.remove(0);
+    let probe_again = record
+        .probed_at
+        .map_or_else(Utc::now, |at| at + app.services.refresh.probe);
+    let retry_at = record.retry_at.unwrap().max(probe_again);
     let wait = (retry_at - Utc::now()).to_std().unwrap_or_default();
     tokio::time::sleep(wait + Duration::from_millis(50)).await;
     let read = credentials(&app, &org, "cust", "acme-chat").await;
