@@ -18,6 +18,7 @@ use sea_orm::{
 use super::log::{external_ids, payload, vendor_id};
 use super::sign::sign;
 use super::subscriptions::signing_secrets;
+use tracing::Instrument;
 use zeroize::Zeroizing;
 
 use crate::entity::{
@@ -40,8 +41,13 @@ pub const SCHEDULE: [Duration; 7] = [
 /// How long a worker holds a claimed delivery: longer than a delivery may take (the egress
 /// client gives up after 15 s).
 const CLAIM: Duration = Duration::seconds(30);
-/// Deliveries in flight at once in this process, every receiver together.
-const IN_FLIGHT: usize = 128;
+/// Deliveries in flight at once in this process, every receiver together: a delivery waiting
+/// on a slow receiver costs a socket and a task, so there is room for many receivers to hang
+/// at once before the others wait.
+const IN_FLIGHT: usize = 256;
+/// Outcomes written in one transaction at most: one writer records what the sends came to,
+/// in batches, so the worker holds one connection of the pool and commits once per batch.
+const RECORD_BATCH: usize = 64;
 /// Deliveries in flight at once to one receiver, counted across replicas: a receiver that
 /// hangs holds this many, and the others' flow on.
 const PER_SUBSCRIPTION: i64 = 16;
@@ -60,13 +66,19 @@ pub async fn run(services: Services) {
     let every = services.webhooks.every;
     let places = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let finished = Arc::new(tokio::sync::Notify::new());
+    let (outcomes, recorded) = tokio::sync::mpsc::channel(IN_FLIGHT);
+    tokio::spawn(record_outcomes(
+        services.clone(),
+        recorded,
+        finished.clone(),
+    ));
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
     loop {
         let free = places.available_permits();
         if free > 0 {
-            match dispatch(&services, &places, &finished, free).await {
+            match dispatch(&services, &places, &outcomes, free).await {
                 // As many as there was room for: more may be waiting.
                 Ok(count) if count == free => continue,
                 Ok(_) => {}
@@ -90,7 +102,7 @@ pub async fn run(services: Services) {
 async fn dispatch(
     services: &Services,
     places: &Arc<tokio::sync::Semaphore>,
-    finished: &Arc<tokio::sync::Notify>,
+    outcomes: &tokio::sync::mpsc::Sender<Outcome>,
     room: usize,
 ) -> Result<usize, DbErr> {
     let claimed = claim(&services.db, room as u64).await?;
@@ -104,16 +116,64 @@ async fn dispatch(
             .clone()
             .try_acquire_owned()
             .expect("claimed no more than there was room for");
-        let (services, context, finished) = (services.clone(), context.clone(), finished.clone());
+        let (services, context, outcomes) = (services.clone(), context.clone(), outcomes.clone());
         tokio::spawn(async move {
-            if let Err(error) = try_execute_task(&services, &context, delivery).await {
-                tracing::warn!(%error, "webhook delivery failed to record");
-            }
-            drop(place);
-            finished.notify_one();
+            let outcome = try_execute_task(&services, &context, delivery).await;
+            // The place is given back once the outcome is written.
+            let _ = outcomes
+                .send(Outcome {
+                    outcome,
+                    _place: place,
+                })
+                .await;
         });
     }
     Ok(count)
+}
+
+/// What one delivery came to, waiting to be written, and its place among those in flight.
+struct Outcome {
+    outcome: Option<(
+        webhook_delivery::Model,
+        webhook_subscription::Model,
+        Attempted,
+    )>,
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Writes what the sends came to, as many as are waiting (up to [`RECORD_BATCH`]) in one
+/// transaction. A batch that cannot be written is sent again once its claims lapse.
+async fn record_outcomes(
+    services: Services,
+    mut waiting: tokio::sync::mpsc::Receiver<Outcome>,
+    finished: Arc<tokio::sync::Notify>,
+) {
+    let mut batch = Vec::with_capacity(RECORD_BATCH);
+    while waiting.recv_many(&mut batch, RECORD_BATCH).await > 0 {
+        let written = async {
+            let txn = crate::db::begin_write(&services.db).await?;
+            for Outcome { outcome, .. } in &batch {
+                if let Some((delivery, subscription, attempted)) = outcome {
+                    let span = tracing::info_span!(
+                        "record",
+                        delivery = delivery.id,
+                        event = delivery.event_id,
+                        webhook_id = %delivery.message_id
+                    );
+                    record(&services, &txn, subscription, delivery, attempted)
+                        .instrument(span)
+                        .await?;
+                }
+            }
+            txn.commit().await
+        }
+        .await;
+        if let Err(error) = written {
+            tracing::warn!(%error, count = batch.len(), "webhook deliveries failed to record; they will be sent again");
+        }
+        batch.clear();
+        finished.notify_one();
+    }
 }
 
 /// The keys that sign for a subscription now (none when its secret does not open).
@@ -167,73 +227,102 @@ impl Context {
     }
 }
 
-/// Claims due deliveries in one statement, which answers the claimed rows. Receivers take
-/// turns: each one's oldest due delivery first, then each one's second, and so on; a receiver
-/// with [`PER_SUBSCRIPTION`] deliveries in flight gets no more, one whose breaker is open gets
-/// none until its pause ends, and then one at a time until a delivery succeeds.
+/// Claims due deliveries and answers the claimed rows. Receivers take turns: each one's
+/// oldest due delivery first, then each one's second, and so on; a receiver with
+/// [`PER_SUBSCRIPTION`] deliveries in flight gets no more, one whose breaker is open gets none
+/// until its pause ends, and then one at a time until a delivery succeeds.
 ///
-/// Replicas may pick the same candidates; the update takes each row only while it is still
-/// unclaimed (PostgreSQL re-checks the condition on the row it waited for), so no delivery is
-/// claimed twice.
+/// The turns are read first, without holding SQLite's write lock; the update then takes each
+/// row only while it is still unclaimed (PostgreSQL re-checks the condition on a row another
+/// replica held), so replicas that read the same turns never claim a delivery twice.
 async fn claim(
     db: &impl ConnectionTrait,
     batch: u64,
 ) -> Result<Vec<webhook_delivery::Model>, DbErr> {
     let now = Utc::now();
-    let until = now + CLAIM;
     let backend = db.get_database_backend();
     // `{n}` stands for the n-th value; each backend numbers its parameters its own way.
-    let sql = "UPDATE webhook_delivery SET claimed_until = {1}, attempts = attempts + 1 \
-         WHERE id IN (\
-           SELECT id FROM (\
-             SELECT d.id, \
-               ROW_NUMBER() OVER (PARTITION BY d.subscription_id \
-                 ORDER BY d.next_attempt_at, d.id) AS turn, \
-               CASE WHEN COALESCE(s.failures, 0) >= {3} THEN 1 ELSE {4} END AS room, \
-               (SELECT COUNT(*) FROM webhook_delivery busy \
-                 WHERE busy.subscription_id = d.subscription_id \
-                 AND busy.state = 'pending' AND busy.claimed_until > {2}) AS busy \
-             FROM webhook_delivery d \
-             LEFT JOIN webhook_subscription s ON s.id = d.subscription_id \
-             WHERE d.state = 'pending' AND d.next_attempt_at <= {2} \
-               AND (d.claimed_until IS NULL OR d.claimed_until <= {2}) \
-               AND (s.paused_until IS NULL OR s.paused_until <= {2})\
-           ) ranked \
-           WHERE ranked.turn + ranked.busy <= ranked.room \
-           ORDER BY ranked.turn, ranked.id \
-           LIMIT {5}\
-         ) \
-         AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= {2}) \
-         RETURNING *";
+    let turns = numbered(
+        backend,
+        "SELECT id FROM (\
+           SELECT d.id, \
+             ROW_NUMBER() OVER (PARTITION BY d.subscription_id \
+               ORDER BY d.next_attempt_at, d.id) AS turn, \
+             CASE WHEN COALESCE(s.failures, 0) >= {2} THEN 1 ELSE {3} END AS room, \
+             COALESCE(busy.sending, 0) AS busy \
+           FROM webhook_delivery d \
+           LEFT JOIN webhook_subscription s ON s.id = d.subscription_id \
+           LEFT JOIN (SELECT subscription_id, COUNT(*) AS sending FROM webhook_delivery \
+             WHERE state = 'pending' AND claimed_until > {1} \
+             GROUP BY subscription_id) busy ON busy.subscription_id = d.subscription_id \
+           WHERE d.state = 'pending' AND d.next_attempt_at <= {1} \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= {1}) \
+             AND (s.paused_until IS NULL OR s.paused_until <= {1})\
+         ) ranked \
+         WHERE ranked.turn + ranked.busy <= ranked.room \
+         ORDER BY ranked.turn, ranked.id \
+         LIMIT {4}",
+    );
+    let ids: Vec<i64> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            turns,
+            [
+                now.into(),
+                BREAKER_AFTER.into(),
+                PER_SUBSCRIPTION.into(),
+                (batch as i64).into(),
+            ],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The ids are numbers the database just answered, written into the statement as such.
+    let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let take = numbered(
+        backend,
+        &format!(
+            "UPDATE webhook_delivery SET claimed_until = {{1}}, attempts = attempts + 1 \
+             WHERE id IN ({}) AND state = 'pending' \
+             AND (claimed_until IS NULL OR claimed_until <= {{2}}) RETURNING *",
+            listed.join(",")
+        ),
+    );
+    webhook_delivery::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(
+            backend,
+            take,
+            [(now + CLAIM).into(), now.into()],
+        ))
+        .all(db)
+        .await
+}
+
+/// `sql` with each `{n}` written as the backend's n-th parameter.
+fn numbered(backend: DbBackend, sql: &str) -> String {
     let mut sql = sql.to_owned();
-    for n in 1..=5 {
+    for n in 1..=9 {
         let placeholder = match backend {
             DbBackend::Postgres => format!("${n}"),
             _ => format!("?{n}"),
         };
         sql = sql.replace(&format!("{{{n}}}"), &placeholder);
     }
-    let values: Vec<sea_orm::Value> = vec![
-        until.into(),
-        now.into(),
-        BREAKER_AFTER.into(),
-        PER_SUBSCRIPTION.into(),
-        (batch as i64).into(),
-    ];
-    webhook_delivery::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
-        .all(db)
-        .await
+    sql
 }
 
 /// Counts an attempt against the receiver's breaker: a success closes it, a failure counts,
 /// and past [`BREAKER_AFTER`] failures in a row pauses the receiver (longer each time).
 async fn count_for_breaker(
     services: &Services,
+    db: &impl ConnectionTrait,
     subscription: &webhook_subscription::Model,
     succeeded: bool,
 ) -> Result<(), DbErr> {
-    let db = &services.db;
     if succeeded {
         if subscription.failures > 0 {
             webhook_subscription::Entity::update_many()
@@ -303,17 +392,36 @@ async fn try_execute_task(
     services: &Services,
     context: &Context,
     delivery: webhook_delivery::Model,
-) -> Result<(), DbErr> {
-    let db = &services.db;
+) -> Option<(
+    webhook_delivery::Model,
+    webhook_subscription::Model,
+    Attempted,
+)> {
     let (Some((subscription, keys)), Some((event, linked_account_id))) = (
         context.subscriptions.get(&delivery.subscription_id),
         context.events.get(&delivery.event_id),
     ) else {
         // The subscription was deleted or turned off meanwhile.
-        return release(db, &delivery, Next::End(State::Disabled), None).await;
+        if let Err(error) = release(&services.db, &delivery, Next::End(State::Disabled), None).await
+        {
+            tracing::warn!(%error, "a webhook delivery failed to record");
+        }
+        return None;
     };
     let body = payload(event, linked_account_id).to_string();
     let attempted = send(services, subscription, keys, &delivery, &body).await;
+    Some((delivery, subscription.clone(), attempted))
+}
+
+/// Writes what one attempt came to: the attempt, the receiver's breaker, and what becomes of
+/// the delivery.
+async fn record(
+    services: &Services,
+    db: &impl ConnectionTrait,
+    subscription: &webhook_subscription::Model,
+    delivery: &webhook_delivery::Model,
+    attempted: &Attempted,
+) -> Result<(), DbErr> {
     webhook_attempt::Entity::insert(webhook_attempt::ActiveModel {
         delivery_id: Set(delivery.id),
         attempted_at: Set(Utc::now()),
@@ -327,11 +435,11 @@ async fn try_execute_task(
     let succeeded = attempted
         .status
         .is_some_and(|status| (200..300).contains(&status));
-    count_for_breaker(services, subscription, succeeded).await?;
+    count_for_breaker(services, db, subscription, succeeded).await?;
     match attempted.status {
         Some(status) if (200..300).contains(&status) => {
             tracing::info!(status, "webhook delivered");
-            release(db, &delivery, Next::End(State::Delivered), Some(&attempted)).await
+            release(db, delivery, Next::End(State::Delivered), Some(attempted)).await
         }
         Some(410) => {
             tracing::info!("webhook receiver answered 410 Gone; its subscription is turned off");
@@ -344,18 +452,18 @@ async fn try_execute_task(
                 .filter(webhook_subscription::Column::Id.eq(&subscription.id))
                 .exec(db)
                 .await?;
-            release(db, &delivery, Next::End(State::Disabled), Some(&attempted)).await
+            release(db, delivery, Next::End(State::Disabled), Some(attempted)).await
         }
         _ => {
             let next = next_attempt(services, delivery.attempts, attempted.retry_after);
             match next {
                 Some(at) => {
                     tracing::info!(status = ?attempted.status, error = ?attempted.error, next = %at, "webhook not delivered; will retry");
-                    release(db, &delivery, Next::RetryAt(at), Some(&attempted)).await
+                    release(db, delivery, Next::RetryAt(at), Some(attempted)).await
                 }
                 None => {
                     tracing::warn!(status = ?attempted.status, "webhook given up after its last attempt");
-                    release(db, &delivery, Next::End(State::Dead), Some(&attempted)).await
+                    release(db, delivery, Next::End(State::Dead), Some(attempted)).await
                 }
             }
         }
