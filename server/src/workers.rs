@@ -13,6 +13,21 @@ pub use expiring::warn_expiring;
 pub use refresh::refresh_due;
 pub use verify::verify_due;
 
+/// Runs `pass` every `period`, the first time one period after start: nothing needs doing
+/// the moment the server starts, and a test that runs a pass by hand never races the loop's
+/// first one. A pass reports its own failures; the loop goes on.
+pub(crate) async fn every<F, Pass>(period: std::time::Duration, mut pass: F)
+where
+    F: FnMut() -> Pass,
+    Pass: std::future::Future<Output = ()>,
+{
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        ticks.tick().await;
+        pass().await;
+    }
+}
+
 /// Starts every loop; they end with the runtime.
 pub fn spawn(services: &Services) {
     tokio::spawn(purge::run(services.clone()));

@@ -20,16 +20,14 @@ const EVERY: StdDuration = StdDuration::from_secs(60);
 const BATCH: u64 = 500;
 
 pub async fn run(services: Services) {
-    let every = EVERY.min(services.refresh.every);
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    loop {
-        ticks.tick().await;
+    super::every(EVERY.min(services.refresh.every), || async {
         match warn_expiring(&services).await {
             Ok(0) => {}
             Ok(count) => tracing::debug!(count, "sent Connection Expiring"),
             Err(error) => tracing::warn!(%error, "expiry pass failed"),
         }
-    }
+    })
+    .await;
 }
 
 /// One pass: warns each connection whose known expiry is near, once, and flags key-based

@@ -9,37 +9,36 @@ use crate::services::Services;
 const EVERY: Duration = Duration::from_secs(300);
 
 pub async fn run(services: Services) {
+    super::every(EVERY, || purge(&services)).await;
+}
+
+/// One pass: everything that ended before now.
+async fn purge(services: &Services) {
     let db = &services.db;
-    // The first pass waits one period, as the other loops do: nothing that ended needs
-    // deleting the moment the server starts.
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
-    loop {
-        ticks.tick().await;
-        let now = chrono::Utc::now();
-        match crate::oauth::purge_pending(&services, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "revoked sign-ins nobody chose to keep"),
-            Err(error) => tracing::warn!(%error, "cannot purge held sign-ins"),
-        }
-        match crate::oauth::purge_states(db, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "purged old authorization states"),
-            Err(error) => tracing::warn!(%error, "cannot purge authorization states"),
-        }
-        match crate::sessions::purge_expired(db, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "purged expired links and session tokens"),
-            Err(error) => tracing::warn!(%error, "cannot purge expired tokens"),
-        }
-        match crate::hooks::purge_receipts(db, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "forgot provider events past their window"),
-            Err(error) => tracing::warn!(%error, "cannot purge provider event receipts"),
-        }
-        match crate::hosted::purge_expired(db, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "purged ended browser sessions"),
-            Err(error) => tracing::warn!(%error, "cannot purge browser sessions"),
-        }
+    let now = chrono::Utc::now();
+    match crate::oauth::purge_pending(services, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "revoked sign-ins nobody chose to keep"),
+        Err(error) => tracing::warn!(%error, "cannot purge held sign-ins"),
+    }
+    match crate::oauth::purge_states(db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "purged old authorization states"),
+        Err(error) => tracing::warn!(%error, "cannot purge authorization states"),
+    }
+    match crate::sessions::purge_expired(db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "purged expired links and session tokens"),
+        Err(error) => tracing::warn!(%error, "cannot purge expired tokens"),
+    }
+    match crate::hooks::purge_receipts(db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "forgot provider events past their window"),
+        Err(error) => tracing::warn!(%error, "cannot purge provider event receipts"),
+    }
+    match crate::hosted::purge_expired(db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::debug!(count, "purged ended browser sessions"),
+        Err(error) => tracing::warn!(%error, "cannot purge browser sessions"),
     }
 }

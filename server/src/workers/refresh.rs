@@ -21,11 +21,7 @@ const PER_PROVIDER: usize = 4;
 const BATCH: u64 = 500;
 
 pub async fn run(services: Services) {
-    // The first pass comes one period after start, not during it.
-    let every = services.refresh.every;
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    loop {
-        ticks.tick().await;
+    super::every(services.refresh.every, || async {
         match refresh_due(&services).await {
             Ok(done) if done.is_empty() => {}
             Ok(done) => tracing::debug!(count = done.len(), "proactive refresh pass"),
@@ -33,7 +29,8 @@ pub async fn run(services: Services) {
             // pass tries again.
             Err(error) => tracing::warn!(%error, "proactive refresh pass failed"),
         }
-    }
+    })
+    .await;
 }
 
 /// A connection due a refresh: id, app, access token expiry, and when it was last written.

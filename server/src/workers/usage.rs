@@ -7,11 +7,7 @@ use crate::services::Services;
 const EVERY: Duration = Duration::from_secs(5);
 
 pub async fn run(services: Services) {
-    let mut ticks = tokio::time::interval(EVERY);
-    loop {
-        ticks.tick().await;
-        flush(&services).await;
-    }
+    super::every(EVERY, || flush(&services)).await;
 }
 
 pub async fn flush(services: &Services) {

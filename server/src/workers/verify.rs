@@ -33,16 +33,14 @@ const PER_ORG_AT_ONCE: usize = 2;
 const ORGS_AT_ONCE: usize = 16;
 
 pub async fn run(services: Services) {
-    let every = EVERY.min(services.refresh.every);
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    loop {
-        ticks.tick().await;
+    super::every(EVERY.min(services.refresh.every), || async {
         match verify_due(&services).await {
             Ok(0) => {}
             Ok(count) => tracing::debug!(count, "verified key-based connections"),
             Err(error) => tracing::warn!(%error, "verification pass failed"),
         }
-    }
+    })
+    .await;
 }
 
 /// One pass over active key-based connections not checked within the setting's period: each
