@@ -17,6 +17,7 @@ use crate::sandbox::Sandbox;
 use crate::services::Services;
 use portal::PortalBackend;
 
+mod accounts;
 mod api;
 mod application;
 mod callback;

@@ -10,6 +10,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::accounts::{issue_for, linked_account_of};
 use super::application::{Application, timestamp};
 use super::extract::{ApiJson, ApiKey, Caller, LinkedAccountHeader, OptionalJson};
 use super::{ApiError, AppState};
@@ -89,17 +90,6 @@ async fn upsert_linked_account(
     Ok(Json(record.into()))
 }
 
-/// The key's linked account with this id; a foreign or unknown id is the same 404.
-pub(in crate::http) async fn linked_account_of(
-    state: &AppState,
-    key: &ApiKeyPrincipal,
-    id: &LinkedAccountId,
-) -> Result<linked_account::Model, ApiError> {
-    tenancy::find_linked_account(&state.db, &key.org_id, key.environment, id)
-        .await?
-        .ok_or(ApiError::NotFound("linked account"))
-}
-
 async fn get_linked_account(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -167,30 +157,6 @@ async fn create_session_token(
         token: issued.token,
         expires_at: timestamp(issued.expires_at),
     }))
-}
-
-/// A token of `purpose` for one of the key's linked accounts, which is created when it is new
-/// (a vendor asks for the customer signed in to its own app).
-pub(in crate::http) async fn issue_for(
-    state: &AppState,
-    key: &ApiKeyPrincipal,
-    linked_account_id: &str,
-    name: Option<&str>,
-    purpose: Purpose,
-    ttl: chrono::Duration,
-) -> Result<sessions::IssuedToken, ApiError> {
-    let input = LinkedAccountInput::parse(linked_account_id, name, None)?;
-    let account =
-        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
-    Ok(sessions::issue(
-        &state.db,
-        &account,
-        purpose,
-        &Branding::default(),
-        ttl,
-        None,
-    )
-    .await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -18,8 +18,8 @@ use crate::connections::{
     refresh::{Due, Refresh},
 };
 use crate::entity::{connection, connection_event, connection_event::Actor, linked_account};
+use crate::http::accounts::linked_account_of;
 use crate::http::extract::{ApiKey, LinkedAccountHeader};
-use crate::http::public::linked_account_of;
 use crate::http::{ApiError, AppState, timestamp};
 use crate::keyauth::{self, Verdict};
 

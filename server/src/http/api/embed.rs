@@ -3,8 +3,8 @@
 use axum::{Json, Router, extract::State, routing::post};
 use serde::{Deserialize, Serialize};
 
+use crate::http::accounts::issue_for;
 use crate::http::extract::{ApiJson, ApiKey};
-use crate::http::public::issue_for;
 use crate::http::{ApiError, AppState, timestamp};
 use crate::sessions::{self, Purpose};
 
