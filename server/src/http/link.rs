@@ -9,7 +9,7 @@ use axum::{
 };
 
 use super::AppState;
-use super::page::{esc, refused, render};
+use super::page::{esc, message, refused, render};
 use crate::hosted;
 use crate::sessions::{self, Purpose, Session, SessionError};
 
@@ -50,19 +50,13 @@ pub async fn confirm_link(
 
 /// `GET /connect/out-of-date`: where a button pressed on a page opened for another link lands.
 pub async fn out_of_date() -> Response {
-    let error = app::PortalError::OutOfDate;
-    let (heading, sentence) = error.words();
-    let body = format!(
-        r#"<main class="status" id="main">
-<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
-<h1>{heading}</h1>
-<p>{sentence}</p>
-<p><a class="button" href="/connect">Reload</a></p>
-</main>"#,
-        heading = esc(heading),
-        sentence = esc(sentence),
-    );
-    render(StatusCode::CONFLICT, heading, &body)
+    let (heading, sentence) = app::PortalError::OutOfDate.words();
+    message(
+        StatusCode::CONFLICT,
+        heading,
+        &[sentence],
+        Some(("/connect", "Reload")),
+    )
 }
 
 /// The hosted link behind `token`, or the page that says why it cannot be used.

@@ -16,29 +16,33 @@ pub async fn run(services: Services) {
 async fn purge(services: &Services) {
     let db = &services.db;
     let now = chrono::Utc::now();
-    match crate::oauth::purge_pending(services, now).await {
+    report(
+        crate::oauth::purge_pending(services, now).await,
+        "revoked sign-ins nobody chose to keep",
+    );
+    report(
+        crate::oauth::purge_states(db, now).await,
+        "purged old authorization states",
+    );
+    report(
+        crate::sessions::purge_expired(db, now).await,
+        "purged expired links and session tokens",
+    );
+    report(
+        crate::hooks::purge_receipts(db, now).await,
+        "forgot provider events past their window",
+    );
+    report(
+        crate::hosted::purge_expired(db, now).await,
+        "purged ended browser sessions",
+    );
+}
+
+/// Logs what one kind of purge did; a failure is tried again at the next pass.
+fn report<E: std::fmt::Display>(done: Result<u64, E>, what: &str) {
+    match done {
         Ok(0) => {}
-        Ok(count) => tracing::debug!(count, "revoked sign-ins nobody chose to keep"),
-        Err(error) => tracing::warn!(%error, "cannot purge held sign-ins"),
-    }
-    match crate::oauth::purge_states(db, now).await {
-        Ok(0) => {}
-        Ok(count) => tracing::debug!(count, "purged old authorization states"),
-        Err(error) => tracing::warn!(%error, "cannot purge authorization states"),
-    }
-    match crate::sessions::purge_expired(db, now).await {
-        Ok(0) => {}
-        Ok(count) => tracing::debug!(count, "purged expired links and session tokens"),
-        Err(error) => tracing::warn!(%error, "cannot purge expired tokens"),
-    }
-    match crate::hooks::purge_receipts(db, now).await {
-        Ok(0) => {}
-        Ok(count) => tracing::debug!(count, "forgot provider events past their window"),
-        Err(error) => tracing::warn!(%error, "cannot purge provider event receipts"),
-    }
-    match crate::hosted::purge_expired(db, now).await {
-        Ok(0) => {}
-        Ok(count) => tracing::debug!(count, "purged ended browser sessions"),
-        Err(error) => tracing::warn!(%error, "cannot purge browser sessions"),
+        Ok(count) => tracing::debug!(count, "{what}"),
+        Err(error) => tracing::warn!(%error, "purge failed: {what}"),
     }
 }
