@@ -64,6 +64,16 @@ impl Services {
         }
     }
 
+    /// What the webhook worker and sends use of these.
+    pub fn outbound(&self) -> crate::webhooks::Outbound {
+        crate::webhooks::Outbound {
+            db: self.db.clone(),
+            vault: self.vault.clone(),
+            egress: self.egress.clone(),
+            settings: self.webhooks,
+        }
+    }
+
     /// Flags one connection (see [`connections::flag`]) and tells the widgets watching its
     /// account.
     pub async fn flag(

@@ -35,7 +35,7 @@ pub fn spawn(services: &Services) {
     tokio::spawn(verify::run(services.clone()));
     tokio::spawn(usage::run(services.clone()));
     tokio::spawn(expiring::run(services.clone()));
-    tokio::spawn(crate::webhooks::deliver::run(services.clone()));
+    tokio::spawn(crate::webhooks::deliver::run(services.outbound()));
 }
 
 /// Writes what is still in memory before the process ends.

@@ -13,7 +13,6 @@ use super::CliError;
 use crate::entity::{webhook_delivery, webhook_subscription};
 use crate::services::Services;
 use crate::webhooks::{
-    deliver,
     outbox::{self, Replay},
     sign, subscriptions,
 };
@@ -61,7 +60,13 @@ pub async fn run(services: &Services, command: WebhookCommand) -> Result<(), Cli
                 &body,
                 &keys,
             );
-            let answer = deliver::send_signed(services, &subscription.url, &signed, &body).await;
+            let answer = crate::webhooks::send_signed(
+                &services.outbound(),
+                &subscription.url,
+                &signed,
+                &body,
+            )
+            .await;
             println!("{} answered {answer}", subscription.url);
             Ok(())
         }

@@ -381,12 +381,12 @@ async fn drain_ten_thousand_events() {
     let subscription = subscription_of(&app, &org).await;
     queue_events(&app, &account, &subscription.id, EVENTS).await;
     let started = std::time::Instant::now();
-    let worker = app.services.clone();
+    let worker = app.services.outbound();
     tokio::spawn(portico::webhooks::deliver::run(
-        portico::services::Services {
-            webhooks: portico::config::WebhookSettings {
+        portico::webhooks::Outbound {
+            settings: portico::config::WebhookSettings {
                 every: Duration::from_millis(10),
-                ..worker.webhooks
+                ..worker.settings
             },
             ..worker
         },
