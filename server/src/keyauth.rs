@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use zeroize::Zeroizing;
 
-use crate::catalog::{AppDefinition, FieldKind, InputField, Verification};
+use crate::catalog::{AppDefinition, FieldKind, InputField, Verification, VerifyMethod};
 use crate::connections::{self, Status, credentials::Credentials};
 use crate::egress::{Egress, EgressError};
 use crate::entity::{connection, connection_event::Actor, linked_account};
@@ -157,8 +157,11 @@ pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> V
     let Ok(url) = url::Url::parse(&fill(&check.url, true)) else {
         return Verdict::Unreachable;
     };
-    let method =
-        reqwest::Method::from_bytes(check.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let method = match check.method {
+        VerifyMethod::Get => reqwest::Method::GET,
+        VerifyMethod::Post => reqwest::Method::POST,
+        VerifyMethod::Head => reqwest::Method::HEAD,
+    };
     let mut request = egress
         .client()
         .request(method, url)

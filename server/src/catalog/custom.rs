@@ -10,8 +10,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{
-    AppConfigInput, AppDefinition, AuthKind, Catalog, ClientAuth, InputField, OAuthEndpoints, Slug,
-    enable_app,
+    AppConfigInput, AppDefinition, AuthKind, Catalog, ClientAuth, InputField, OAuthEndpoints,
+    RefusalRule, Slug, Verification, enable_app,
 };
 use crate::egress::Policy;
 use crate::entity::custom_app;
@@ -20,21 +20,33 @@ use crate::secrets;
 use crate::tenancy::Environment;
 use crate::vault::Vault;
 
-/// The request body, as the vendor sends it.
+/// The request body, as the vendor sends it: what every app has, then by `auth_type` what
+/// signing in to it takes.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CustomAppInput {
-    pub slug: String,
-    pub name: String,
-    pub icon: Option<String>,
-    pub description: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub auth_type: String,
-    pub oauth: Option<CustomOAuthInput>,
-    /// Fields as JSON: each is secret unless it says `"secret": false` (a password never is
-    /// anything but secret).
-    pub auth_input_map: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    pub verify: Option<super::Verification>,
+#[serde(tag = "auth_type", deny_unknown_fields)]
+pub enum CustomAppInput {
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        slug: String,
+        name: String,
+        icon: Option<String>,
+        description: Option<String>,
+        tags: Option<Vec<String>>,
+        oauth: CustomOAuthInput,
+    },
+    #[serde(rename = "keybased")]
+    KeyBased {
+        slug: String,
+        name: String,
+        icon: Option<String>,
+        description: Option<String>,
+        tags: Option<Vec<String>>,
+        /// Fields as JSON: each is secret unless it says `"secret": false` (a password never
+        /// is anything but secret).
+        #[serde(default)]
+        auth_input_map: Vec<serde_json::Map<String, serde_json::Value>>,
+        verify: Option<Verification>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -48,14 +60,14 @@ pub struct CustomOAuthInput {
     #[serde(default = "yes")]
     pub pkce: bool,
     #[serde(default)]
-    pub client_auth: Option<String>,
+    pub client_auth: ClientAuth,
     pub client_id: String,
     pub client_secret: Option<String>,
     pub issuer: Option<String>,
     pub identifier: Option<String>,
     pub account_id: Option<String>,
     #[serde(default)]
-    pub refusals: Vec<super::RefusalRule>,
+    pub refusals: Vec<RefusalRule>,
     pub identity_url: Option<String>,
 }
 
@@ -66,6 +78,79 @@ impl std::fmt::Debug for CustomOAuthInput {
             .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// What every app says about itself, checked.
+struct About {
+    slug: Slug,
+    name: String,
+    icon: String,
+    description: String,
+    tags: Vec<String>,
+}
+
+impl About {
+    fn check(
+        policy: &Policy,
+        slug: &str,
+        name: &str,
+        icon: Option<&str>,
+        description: Option<&str>,
+        tags: Option<Vec<String>>,
+    ) -> Result<Self, FieldError> {
+        let slug = Slug::parse(slug)?;
+        let name = text_line("name", name, 100)?;
+        let description = description
+            .map(|text| text_line("description", text, 1000))
+            .transpose()?
+            .unwrap_or_default();
+        let tags = tags.unwrap_or_default();
+        if tags.len() > 10 {
+            return Err(FieldError::new("tags", "must list at most 10 tags"));
+        }
+        let tags = tags
+            .iter()
+            .map(|tag| text_line("tags", tag, 40))
+            .collect::<Result<Vec<_>, _>>()?;
+        let icon = match icon {
+            None => "custom.svg".to_owned(),
+            Some(icon) => {
+                let icon = endpoint(policy, "icon", icon)?;
+                if !icon.starts_with("https://") {
+                    return Err(FieldError::new("icon", "must be an https URL"));
+                }
+                icon
+            }
+        };
+        Ok(Self {
+            slug,
+            name,
+            icon,
+            description,
+            tags,
+        })
+    }
+
+    fn into_definition(
+        self,
+        auth_type: AuthKind,
+        oauth: Option<OAuthEndpoints>,
+        auth_input_map: Vec<InputField>,
+        verify: Option<Verification>,
+    ) -> AppDefinition {
+        AppDefinition {
+            slug: self.slug.as_str().to_owned(),
+            name: self.name,
+            description: self.description,
+            tags: self.tags,
+            version: "1.0.0".to_owned(),
+            auth_type,
+            icon: self.icon,
+            oauth,
+            auth_input_map,
+            verify,
+        }
     }
 }
 
@@ -82,7 +167,7 @@ fn pointer(field: &str, value: Option<&str>) -> Result<Option<String>, FieldErro
 }
 
 /// At most 20 refusal rules, each with a JSON pointer and a short value.
-fn refusals(rules: Vec<super::RefusalRule>) -> Result<Vec<super::RefusalRule>, FieldError> {
+fn refusals(rules: Vec<RefusalRule>) -> Result<Vec<RefusalRule>, FieldError> {
     if rules.len() > 20 {
         return Err(FieldError::new(
             "oauth.refusals",
@@ -148,6 +233,92 @@ fn key_fields(
         .collect()
 }
 
+/// The provider's endpoints, each one Portico may call, and the org's client for it.
+fn oauth_client(
+    policy: &Policy,
+    oauth: CustomOAuthInput,
+) -> Result<(OAuthEndpoints, AppConfigInput), FieldError> {
+    let optional_endpoint =
+        |field: &str, url: Option<&str>| url.map(|url| endpoint(policy, field, url)).transpose();
+    let endpoints = OAuthEndpoints {
+        authorize_url: endpoint(policy, "oauth.authorize_url", &oauth.authorize_url)?,
+        token_url: endpoint(policy, "oauth.token_url", &oauth.token_url)?,
+        revoke_url: optional_endpoint("oauth.revoke_url", oauth.revoke_url.as_deref())?,
+        scopes: Vec::new(),
+        pkce: oauth.pkce,
+        client_auth: oauth.client_auth,
+        issuer: oauth
+            .issuer
+            .as_deref()
+            .map(|issuer| text_line("oauth.issuer", issuer, 2048))
+            .transpose()?,
+        params: Vec::new(),
+        identity_url: optional_endpoint("oauth.identity_url", oauth.identity_url.as_deref())?,
+        identifier: pointer("oauth.identifier", oauth.identifier.as_deref())?,
+        account_id: pointer("oauth.account_id", oauth.account_id.as_deref())?,
+        refusals: refusals(oauth.refusals)?,
+    };
+    let config = AppConfigInput::parse(
+        Some(&oauth.client_id),
+        oauth.client_secret.as_deref(),
+        Some(oauth.scopes),
+    )
+    .map_err(|error| FieldError::new(format!("oauth.{}", error.field), error.message))?;
+    Ok((endpoints, config))
+}
+
+/// The key form: 1 to 20 fields.
+fn key_form(
+    fields: Vec<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Vec<InputField>, FieldError> {
+    let fields = key_fields(fields)?;
+    if fields.is_empty() || fields.len() > 20 {
+        return Err(FieldError::new(
+            "auth_input_map",
+            "must list 1 to 20 fields",
+        ));
+    }
+    Ok(fields)
+}
+
+/// The definition's fields are well formed, and its verification request (if any) goes where
+/// Portico may send one, within the longest time an outbound request may take.
+fn check_definition(definition: &AppDefinition, policy: &Policy) -> Result<(), FieldError> {
+    definition.check_fields().map_err(|message| {
+        let field = if message.starts_with("verify") {
+            "verify"
+        } else {
+            "auth_input_map"
+        };
+        FieldError::new(field, message)
+    })?;
+    let Some(verify) = &definition.verify else {
+        return Ok(());
+    };
+    let most = crate::egress::TOTAL_TIMEOUT.as_secs();
+    match verify.timeout_seconds {
+        Some(0) => {
+            return Err(FieldError::new(
+                "verify.timeout_seconds",
+                "must be at least 1",
+            ));
+        }
+        Some(seconds) if u64::from(seconds) > most => {
+            return Err(FieldError::new(
+                "verify.timeout_seconds",
+                format!("must be at most {most}: no outbound request may take longer"),
+            ));
+        }
+        _ => {}
+    }
+    let url = verify
+        .sample_url(&definition.auth_input_map)
+        .map_err(|message| FieldError::new("verify", message))?;
+    policy
+        .check_url(&url)
+        .map_err(|why| FieldError::new("verify.url", why))
+}
+
 impl CustomAppInput {
     /// Checks every field and builds the definition plus the client settings to enable it with.
     fn check(
@@ -155,149 +326,54 @@ impl CustomAppInput {
         catalog: &Catalog,
         policy: &Policy,
     ) -> Result<(AppDefinition, AppConfigInput), FieldError> {
-        let slug = Slug::parse(&self.slug)?;
-        let name = text_line("name", &self.name, 100)?;
-        let description = self
-            .description
-            .as_deref()
-            .map(|text| text_line("description", text, 1000))
-            .transpose()?
-            .unwrap_or_default();
-        let tags = self.tags.unwrap_or_default();
-        if tags.len() > 10 {
-            return Err(FieldError::new("tags", "must list at most 10 tags"));
-        }
-        let tags = tags
-            .iter()
-            .map(|tag| text_line("tags", tag, 40))
-            .collect::<Result<Vec<_>, _>>()?;
-        let icon = match self.icon.as_deref() {
-            None => "custom.svg".to_owned(),
-            Some(icon) => {
-                let icon = endpoint(policy, "icon", icon)?;
-                if !icon.starts_with("https://") {
-                    return Err(FieldError::new("icon", "must be an https URL"));
-                }
-                icon
+        let (definition, config) = match self {
+            Self::OAuth2 {
+                slug,
+                name,
+                icon,
+                description,
+                tags,
+                oauth,
+            } => {
+                let about = About::check(
+                    policy,
+                    &slug,
+                    &name,
+                    icon.as_deref(),
+                    description.as_deref(),
+                    tags,
+                )?;
+                let (endpoints, config) = oauth_client(policy, oauth)?;
+                let definition =
+                    about.into_definition(AuthKind::OAuth2, Some(endpoints), Vec::new(), None);
+                (definition, config)
+            }
+            Self::KeyBased {
+                slug,
+                name,
+                icon,
+                description,
+                tags,
+                auth_input_map,
+                verify,
+            } => {
+                let about = About::check(
+                    policy,
+                    &slug,
+                    &name,
+                    icon.as_deref(),
+                    description.as_deref(),
+                    tags,
+                )?;
+                let fields = key_form(auth_input_map)?;
+                let definition = about.into_definition(AuthKind::KeyBased, None, fields, verify);
+                (definition, AppConfigInput::default())
             }
         };
-        let (auth_type, oauth, fields, config) = match (self.auth_type.as_str(), self.oauth) {
-            ("oauth2", Some(oauth)) => {
-                let endpoints = OAuthEndpoints {
-                    authorize_url: endpoint(policy, "oauth.authorize_url", &oauth.authorize_url)?,
-                    token_url: endpoint(policy, "oauth.token_url", &oauth.token_url)?,
-                    revoke_url: oauth
-                        .revoke_url
-                        .as_deref()
-                        .map(|url| endpoint(policy, "oauth.revoke_url", url))
-                        .transpose()?,
-                    scopes: Vec::new(),
-                    pkce: oauth.pkce,
-                    client_auth: match oauth.client_auth.as_deref() {
-                        None | Some("basic") => ClientAuth::Basic,
-                        Some("post") => ClientAuth::Post,
-                        Some(_) => {
-                            return Err(FieldError::new(
-                                "oauth.client_auth",
-                                "must be `basic` or `post`",
-                            ));
-                        }
-                    },
-                    issuer: oauth
-                        .issuer
-                        .as_deref()
-                        .map(|issuer| text_line("oauth.issuer", issuer, 2048))
-                        .transpose()?,
-                    params: Vec::new(),
-                    identity_url: oauth
-                        .identity_url
-                        .as_deref()
-                        .map(|url| endpoint(policy, "oauth.identity_url", url))
-                        .transpose()?,
-                    identifier: pointer("oauth.identifier", oauth.identifier.as_deref())?,
-                    account_id: pointer("oauth.account_id", oauth.account_id.as_deref())?,
-                    refusals: refusals(oauth.refusals)?,
-                };
-                let config = AppConfigInput::parse(
-                    Some(&oauth.client_id),
-                    oauth.client_secret.as_deref(),
-                    Some(oauth.scopes),
-                )
-                .map_err(|error| {
-                    FieldError::new(format!("oauth.{}", error.field), error.message)
-                })?;
-                (AuthKind::OAuth2, Some(endpoints), Vec::new(), config)
-            }
-            ("oauth2", None) => {
-                return Err(FieldError::new("oauth", "is required for an oauth2 app"));
-            }
-            ("keybased", None) => {
-                let fields = key_fields(self.auth_input_map.unwrap_or_default())?;
-                if fields.is_empty() || fields.len() > 20 {
-                    return Err(FieldError::new(
-                        "auth_input_map",
-                        "must list 1 to 20 fields",
-                    ));
-                }
-                (AuthKind::KeyBased, None, fields, AppConfigInput::default())
-            }
-            ("keybased", Some(_)) => {
-                return Err(FieldError::new("oauth", "is only for oauth2 apps"));
-            }
-            _ => {
-                return Err(FieldError::new(
-                    "auth_type",
-                    "must be `oauth2` or `keybased`",
-                ));
-            }
-        };
-        if catalog.get(slug.as_str()).is_some() {
+        if catalog.get(&definition.slug).is_some() {
             return Err(FieldError::new("slug", "is taken by a built-in app"));
         }
-        let definition = AppDefinition {
-            slug: slug.as_str().to_owned(),
-            name,
-            description,
-            tags,
-            version: "1.0.0".to_owned(),
-            auth_type,
-            icon,
-            oauth,
-            auth_input_map: fields,
-            verify: self.verify,
-        };
-        definition.check_fields().map_err(|message| {
-            let field = if message.starts_with("verify") {
-                "verify"
-            } else {
-                "auth_input_map"
-            };
-            FieldError::new(field, message)
-        })?;
-        if let Some(verify) = &definition.verify {
-            let most = crate::egress::TOTAL_TIMEOUT.as_secs();
-            match verify.timeout_seconds {
-                Some(0) => {
-                    return Err(FieldError::new(
-                        "verify.timeout_seconds",
-                        "must be at least 1",
-                    ));
-                }
-                Some(seconds) if u64::from(seconds) > most => {
-                    return Err(FieldError::new(
-                        "verify.timeout_seconds",
-                        format!("must be at most {most}: no outbound request may take longer"),
-                    ));
-                }
-                _ => {}
-            }
-            let url = verify
-                .sample_url(&definition.auth_input_map)
-                .map_err(|message| FieldError::new("verify", message))?;
-            policy
-                .check_url(&url)
-                .map_err(|why| FieldError::new("verify.url", why))?;
-        }
+        check_definition(&definition, policy)?;
         Ok((definition, config))
     }
 }

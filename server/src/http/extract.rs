@@ -178,7 +178,7 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
 pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("the body is not valid JSON".to_owned()))?;
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    serde_path_to_error::deserialize(&value).map_err(|error| {
         // The path names the offending field (`expires_in`, `udf.tags`); serde names a missing
         // one between backticks ("missing field `name`"); the body itself otherwise.
         let path = error.path().to_string();
@@ -187,6 +187,12 @@ pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
             .split('`')
             .nth(1)
             .filter(|name| !name.is_empty() && name.len() <= 64 && !name.contains(' '));
+        // Inside a tagged body serde loses the path, and "unknown variant `x`" names the value,
+        // not the field: the field is where the body holds that value.
+        let valued = named
+            .filter(|_| detail.starts_with("unknown variant"))
+            .and_then(|wanted| field_holding(&value, wanted));
+        let named = valued.as_deref().or(named);
         let field = match (path.as_str(), named) {
             ("." | "", Some(name)) => name.to_owned(),
             ("." | "", None) => "body".to_owned(),
@@ -195,4 +201,66 @@ pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         };
         ApiError::Validation(vec![FieldError::new(field, detail)])
     })
+}
+
+/// The dotted path of the first string in `value` equal to `wanted`.
+fn field_holding(value: &serde_json::Value, wanted: &str) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, inner)| match inner {
+            serde_json::Value::String(text) if text == wanted => Some(key.clone()),
+            _ => field_holding(inner, wanted).map(|path| format!("{key}.{path}")),
+        }),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(index, inner)| {
+            field_holding(inner, wanted).map(|path| format!("[{index}].{path}"))
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(tag = "kind", deny_unknown_fields)]
+    enum Tagged {
+        #[serde(rename = "a")]
+        A {
+            #[allow(dead_code)]
+            inner: Inner,
+        },
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Inner {
+        #[allow(dead_code)]
+        mode: Mode,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Mode {
+        Basic,
+    }
+
+    fn field_of(body: &str) -> String {
+        match parse_json::<Tagged>(body.as_bytes()) {
+            Err(ApiError::Validation(errors)) => errors[0].field.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_in_a_tagged_body_names_its_field() {
+        assert_eq!(field_of(r#"{"kind":"b"}"#), "kind");
+        assert_eq!(
+            field_of(r#"{"kind":"a","inner":{"mode":"zz"}}"#),
+            "inner.mode"
+        );
+        assert_eq!(field_of(r#"{"kind":"a"}"#), "inner");
+        assert_eq!(
+            field_of(r#"{"kind":"a","inner":{"mode":"basic"},"x":1}"#),
+            "x"
+        );
+    }
 }
