@@ -11,6 +11,8 @@ mod status;
 pub mod usage;
 
 pub use changes::{Changes, Listener};
-pub use listing::{AppWithConnections, apps_for_linked_account, of_app, of_linked_account};
+pub use listing::{
+    AppWithConnections, apps_for_linked_account, of_app, of_linked_account, to_refresh,
+};
 pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app};
 pub use status::{Connect, Status, display_identifier, record_connected, remove, store_active};

@@ -4,16 +4,17 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::catalog::Catalog;
-use crate::config::{RefreshSettings, WebhookSettings};
+use crate::catalog::{Catalog, CatalogError};
+use crate::config::{Config, RefreshSettings, WebhookSettings};
 use crate::connections::{
     self, Changes, Flag,
     refresh::{InFlight, Outcome},
     usage::Usage,
 };
+use crate::db;
 use crate::egress::Egress;
 use crate::entity::connection;
-use crate::vault::Vault;
+use crate::vault::{KeyringError, Vault};
 
 /// The database, the vault, the catalog, the one client for providers, and the public URL.
 #[derive(Clone)]
@@ -39,29 +40,40 @@ pub struct Services {
     pub signing_secrets: Arc<crate::vault::OpenedCache>,
 }
 
+/// Why the services could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+}
+
 impl Services {
-    pub fn new(
-        db: DatabaseConnection,
-        catalog: Arc<Catalog>,
-        vault: Arc<Vault>,
-        egress: Egress,
-        public_url: &str,
-        refresh: RefreshSettings,
-        webhooks: WebhookSettings,
-    ) -> Self {
-        Self {
+    /// Opens what the flows run on, as the settings say: the catalog, the keyring, the
+    /// database (migrated), and word of changes that reaches the other replicas. The server
+    /// and the command line both open them here.
+    pub async fn open(config: &Config, public_url: &str) -> Result<Self, OpenError> {
+        let catalog = Arc::new(Catalog::builtin()?);
+        let vault = Arc::new(config.keyring.open()?);
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let changes = Changes::across_replicas(&db, &config.database_url).await?;
+        Ok(Self {
             db,
             catalog,
             vault,
-            egress,
+            egress: Egress::new(config.egress.into()),
             public_url: public_url.into(),
-            refresh,
+            refresh: config.refresh,
             refreshes: Arc::default(),
             usage: Arc::default(),
-            webhooks,
-            changes: Changes::default(),
+            webhooks: config.webhooks,
+            changes,
             signing_secrets: Arc::default(),
-        }
+        })
     }
 
     /// What the webhook worker and sends use of these.

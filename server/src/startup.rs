@@ -5,13 +5,11 @@ use std::{net::SocketAddr, sync::Arc};
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
-use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
-use crate::db;
 use crate::http::{self, AppState};
 use crate::sandbox::Sandbox;
-use crate::services::Services;
-use crate::vault::{self, KeyringError};
+use crate::services::{OpenError, Services};
+use crate::vault;
 
 /// A bound, migrated, ready-to-serve Portico.
 pub struct Portico {
@@ -28,21 +26,13 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    #[error(transparent)]
-    Keyring(#[from] KeyringError),
+    Open(#[from] OpenError),
 }
 
 impl Portico {
     /// Connects and migrates the database, loads the catalog and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let catalog = Arc::new(Catalog::builtin()?);
-        let vault = Arc::new(config.keyring.open()?);
-        let db = db::connect(&config.database_url).await?;
-        db::migrate(&db).await?;
         let listener =
             TcpListener::bind(config.bind)
                 .await
@@ -64,21 +54,8 @@ impl Portico {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let changes =
-            crate::connections::Changes::across_replicas(&db, &config.database_url).await?;
         let state = AppState {
-            services: Services {
-                changes,
-                ..Services::new(
-                    db,
-                    catalog,
-                    vault,
-                    crate::egress::Egress::new(config.egress.into()),
-                    &public_url,
-                    config.refresh,
-                    config.webhooks,
-                )
-            },
+            services: Services::open(config, &public_url).await?,
             leptos_options,
             limits: http::Limits::new(config.limits),
             sandbox: config

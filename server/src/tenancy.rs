@@ -43,6 +43,22 @@ pub async fn create_org(
     Ok(org.insert(db).await?)
 }
 
+/// An org by its id.
+pub async fn find_org(db: &impl ConnectionTrait, id: &str) -> Result<Option<org::Model>, DbErr> {
+    org::Entity::find_by_id(id).one(db).await
+}
+
+/// The first org of a name (names are not unique; the demo finds its org by its name).
+pub async fn find_org_named(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<org::Model>, DbErr> {
+    org::Entity::find()
+        .filter(org::Column::Name.eq(name))
+        .one(db)
+        .await
+}
+
 /// The origins an org allows to call the SDK routes and embed its widget.
 pub fn allowed_origins(org: &org::Model) -> Vec<String> {
     serde_json::from_str(&org.allowed_origins).unwrap_or_default()

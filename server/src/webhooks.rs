@@ -10,7 +10,7 @@ mod send;
 pub mod sign;
 pub mod subscriptions;
 
-pub use send::send_signed;
+pub use send::send_test;
 
 /// What sending webhooks needs of the server: its database, the vault that opens signing
 /// secrets, the one client for outbound requests, and the delivery settings.

@@ -19,6 +19,20 @@ pub async fn of_linked_account(
         .await
 }
 
+/// The connection of an id, or every active connection when none is given: what an operator
+/// refreshes at once.
+pub async fn to_refresh(
+    db: &impl ConnectionTrait,
+    id: Option<&str>,
+) -> Result<Vec<connection::Model>, DbErr> {
+    let query = match id {
+        Some(id) => connection::Entity::find().filter(connection::Column::Id.eq(id)),
+        None => connection::Entity::find()
+            .filter(connection::Column::Status.eq(connection::State::Active)),
+    };
+    query.all(db).await
+}
+
 /// A linked account's connections of one app, oldest first.
 pub async fn of_app(
     db: &impl ConnectionTrait,

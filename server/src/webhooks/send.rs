@@ -2,12 +2,13 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use zeroize::Zeroizing;
 
 use super::Outbound;
 use super::sign::sign;
 use crate::entity::{webhook_delivery, webhook_subscription};
+use crate::vault::VaultError;
 
 /// What one attempt came to.
 #[derive(Debug)]
@@ -94,20 +95,35 @@ async fn post_signed(
     }
 }
 
-/// Sends an already signed message and says what came back, for `portico webhook test`.
-pub async fn send_signed(
+/// Sends a signed test message to a subscription now and says what came back, for
+/// `portico webhook test`.
+pub async fn send_test(
     outbound: &Outbound,
-    url: &str,
-    signed: &super::sign::Signed,
-    body: &str,
-) -> String {
-    let url = match allowed_url(outbound, url) {
+    subscription: &webhook_subscription::Model,
+    now: DateTime<Utc>,
+) -> Result<String, VaultError> {
+    let body = serde_json::json!({
+        "type": "General",
+        "event": "Test",
+        "org_id": subscription.org_id,
+        "environment": subscription.environment.as_str(),
+        "createdAt": super::log::rfc1123(now),
+    })
+    .to_string();
+    let keys = super::subscriptions::signing_secrets(&outbound.vault, subscription)?;
+    let signed = sign(
+        &format!("msg_test_{}", crate::secrets::random_id()),
+        now.timestamp(),
+        &body,
+        &keys,
+    );
+    let url = match allowed_url(outbound, &subscription.url) {
         Ok(url) => url,
-        Err(why) => return format!("nothing: {why}"),
+        Err(why) => return Ok(format!("nothing: {why}")),
     };
-    let sent = post_signed(outbound, url, signed, body).await;
-    match sent {
+    let sent = post_signed(outbound, url, &signed, &body).await;
+    Ok(match sent {
         Ok(answer) => format!("HTTP {}", answer.status),
         Err(error) => format!("nothing: {error}"),
-    }
+    })
 }

@@ -4,15 +4,19 @@
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
+use std::collections::HashMap;
+
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, Func},
 };
 use zeroize::Zeroizing;
 
 use super::event_names;
 use crate::egress::Policy;
-use crate::entity::webhook_subscription;
+use crate::entity::{webhook_delivery, webhook_subscription};
 use crate::input::FieldError;
 use crate::secrets;
 use crate::tenancy::Environment;
@@ -150,6 +154,65 @@ pub async fn list(
         .order_by_asc(webhook_subscription::Column::CreatedAt)
         .all(db)
         .await
+}
+
+/// Every subscription of every org, oldest first, with its deliveries counted by state: what
+/// an operator lists.
+pub async fn all_with_counts(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(webhook_subscription::Model, DeliveryCounts)>, DbErr> {
+    let all = webhook_subscription::Entity::find()
+        .order_by_asc(webhook_subscription::Column::CreatedAt)
+        .all(db)
+        .await?;
+    // Deliveries per subscription and state, counted by the database in one query.
+    let counted: Vec<(String, webhook_delivery::State, i64)> = webhook_delivery::Entity::find()
+        .select_only()
+        .column(webhook_delivery::Column::SubscriptionId)
+        .column(webhook_delivery::Column::State)
+        .column_as(
+            Expr::from(Func::count(Expr::col(webhook_delivery::Column::Id))),
+            "count",
+        )
+        .group_by(webhook_delivery::Column::SubscriptionId)
+        .group_by(webhook_delivery::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: HashMap<String, DeliveryCounts> = HashMap::new();
+    for (subscription, state, count) in counted {
+        let counts = counts.entry(subscription).or_default();
+        match state {
+            webhook_delivery::State::Delivered => counts.delivered = count,
+            webhook_delivery::State::Pending => counts.waiting = count,
+            webhook_delivery::State::Dead => counts.dead = count,
+            webhook_delivery::State::Disabled => counts.disabled = count,
+        }
+    }
+    Ok(all
+        .into_iter()
+        .map(|subscription| {
+            let counts = counts.remove(&subscription.id).unwrap_or_default();
+            (subscription, counts)
+        })
+        .collect())
+}
+
+/// A subscription's deliveries by state.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DeliveryCounts {
+    pub delivered: i64,
+    pub waiting: i64,
+    pub dead: i64,
+    pub disabled: i64,
+}
+
+/// A subscription by its id, whichever org it is of: for an operator.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<webhook_subscription::Model>, DbErr> {
+    webhook_subscription::Entity::find_by_id(id).one(db).await
 }
 
 /// One of the org's subscriptions.

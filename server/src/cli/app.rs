@@ -1,0 +1,41 @@
+//! `portico app enable`.
+
+use clap::Subcommand;
+
+use super::ctx::OrgArgs;
+use super::{CliError, Ctx};
+use crate::catalog::{self, AppConfigInput};
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Enable a catalog app for an org's environment.
+    Enable {
+        #[command(flatten)]
+        org: OrgArgs,
+        #[arg(long)]
+        slug: String,
+    },
+}
+
+pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    let Command::Enable { org, slug } = command;
+    let environment = org.environment;
+    let org = ctx.org(&org.org).await?;
+    let slug = ctx.catalog_slug(&slug)?;
+    catalog::enable_app(
+        ctx.db(),
+        &ctx.services.vault,
+        &org.id,
+        environment,
+        &slug,
+        &AppConfigInput::default(),
+    )
+    .await?;
+    println!(
+        "Enabled {} for {} ({}).",
+        slug.as_str(),
+        org.name,
+        environment.as_str()
+    );
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! `portico org create|allow-origin`.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::output::{Format, print};
+use super::{CliError, Ctx};
+use crate::input::HexColor;
+use crate::tenancy;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an org.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Accent colour of its hosted page, e.g. #1a73e8.
+        #[arg(long)]
+        brand_color: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Allow a browser origin to call the SDK routes with this org's session tokens.
+    AllowOrigin {
+        #[arg(long)]
+        org: String,
+        /// e.g. https://app.example.com
+        origin: String,
+    },
+}
+
+pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Create {
+            name,
+            brand_color,
+            format,
+        } => {
+            let color = brand_color
+                .map(|c| HexColor::parse("--brand-color", &c))
+                .transpose()?;
+            let org = tenancy::create_org(ctx.db(), &name, color.as_ref()).await?;
+            print(
+                format,
+                &format!("Created org {} ({})", org.name, org.id),
+                &[("org_id", json!(org.id))],
+            );
+        }
+        Command::AllowOrigin { org, origin } => {
+            let origin = tenancy::parse_origin(&origin)?;
+            let origins = tenancy::allow_origin(ctx.db(), &org, &origin)
+                .await?
+                .ok_or_else(|| CliError::new(format!("no org with id {org}")))?;
+            println!("Org {org} allows: {}", origins.join(", "));
+        }
+    }
+    Ok(())
+}
