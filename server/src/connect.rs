@@ -24,13 +24,9 @@ pub enum ConnectError {
     #[error("{0} could not be reached")]
     Unreachable(String),
     #[error("flow failed: {0}")]
-    Internal(String),
-}
-
-impl From<sea_orm::DbErr> for ConnectError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Internal(error.to_string())
-    }
+    Database(#[from] sea_orm::DbErr),
+    #[error("flow failed: {0}")]
+    Internal(#[from] anyhow::Error),
 }
 
 impl From<OAuthError> for ConnectError {
@@ -41,7 +37,8 @@ impl From<OAuthError> for ConnectError {
             OAuthError::MissingParam(name) => {
                 Self::Invalid(vec![crate::input::FieldError::new(name, "is required")])
             }
-            other => Self::Internal(other.to_string()),
+            OAuthError::Db(error) => Self::Database(error),
+            other => Self::Internal(other.into()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Connections: their state machine, their stored credentials, the single writer of flags,
 //! and how they are listed.
 
+mod app_gone;
 mod changes;
 pub mod credentials;
 pub mod events;
@@ -10,6 +11,7 @@ pub mod refresh;
 mod status;
 pub mod usage;
 
+pub use app_gone::{AppGone, app_gone};
 pub use changes::{Changes, Listener};
 pub use listing::{
     AppWithConnections, apps_for_linked_account, of_app, of_linked_account, to_refresh,

@@ -17,7 +17,6 @@ use crate::sandbox::Sandbox;
 use crate::services::Services;
 use portal::PortalBackend;
 
-mod accounts;
 mod api;
 mod application;
 mod callback;
@@ -32,7 +31,6 @@ mod limits;
 mod link;
 mod page;
 mod portal;
-mod public;
 mod same_site;
 mod sandbox;
 mod sdk;
@@ -114,7 +112,7 @@ pub fn router(state: AppState) -> Router {
     .with_path("/");
 
     let routes = Router::new()
-        .nest("/api", public::router().merge(sdk::router(state.clone())))
+        .nest("/api", api::router().merge(sdk::router(state.clone())))
         .merge(sandbox::router())
         .route(oauth::CALLBACK_PATH, get(callback::callback))
         .route(
@@ -213,8 +211,7 @@ async fn answer_panics(
         return response;
     }
     if api {
-        return ApiError::Internal(sea_orm::DbErr::Custom("a handler panicked".into()))
-            .into_response();
+        return ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response();
     }
     let (heading, sentence) = app::PortalError::Unavailable.words();
     page::message(

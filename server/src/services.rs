@@ -4,16 +4,17 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::catalog::{Catalog, CatalogError};
+use crate::catalog::{Catalog, CatalogError, Slug};
 use crate::config::{Config, RefreshSettings, WebhookSettings};
 use crate::connections::{
-    self, Changes, Flag,
+    self, AppGone, Changes, Flag,
     refresh::{InFlight, Outcome},
     usage::Usage,
 };
 use crate::db;
 use crate::egress::Egress;
 use crate::entity::connection;
+use crate::tenancy::Environment;
 use crate::vault::{KeyringError, Vault};
 
 /// The database, the vault, the catalog, the one client for providers, and the public URL.
@@ -84,6 +85,17 @@ impl Services {
             egress: self.egress.clone(),
             settings: self.webhooks,
         }
+    }
+
+    /// An app is gone for an org's environment (see [`connections::app_gone`]).
+    pub async fn app_gone(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        slug: &Slug,
+        how: AppGone,
+    ) -> Result<bool, DbErr> {
+        connections::app_gone(&self.db, &self.changes, org_id, environment, slug, how).await
     }
 
     /// Flags one connection (see [`connections::flag`]) and tells the widgets watching its

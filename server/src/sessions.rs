@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::entity::{linked_account, org, session_token};
 use crate::input::{FieldError, HexColor, text_line, web_url};
 use crate::secrets;
-use crate::tenancy::Environment;
+use crate::tenancy::{self, Environment, LinkedAccountInput};
 
 /// Default lifetime of session tokens and hosted links.
 pub const DEFAULT_TTL: Duration = Duration::hours(24);
@@ -109,6 +109,20 @@ impl std::fmt::Debug for IssuedToken {
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
+}
+
+/// A token of `purpose` for one of the org's linked accounts, which is created when it is new
+/// (a vendor asks for the customer signed in to its own app), with the org's own branding.
+pub async fn issue_for(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    input: &LinkedAccountInput,
+    purpose: Purpose,
+    ttl: Duration,
+) -> Result<IssuedToken, DbErr> {
+    let account = tenancy::upsert_linked_account(db, org_id, environment, input).await?;
+    issue(db, &account, purpose, &Branding::default(), ttl, None).await
 }
 
 /// Issues a token for a linked account. `not_after` caps its expiry (a link minted with a

@@ -267,12 +267,20 @@ pub enum Refresh {
 }
 
 /// Why a refresh could not be decided: Portico's own trouble, never the provider's answer.
+/// Every caller of one refresh shares it, so it is `Clone`: Portico's own trouble is behind
+/// an `Arc`.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum RefreshError {
     #[error("the database is unavailable: {0}")]
-    Database(String),
+    Database(#[source] DbErr),
     #[error("{0}")]
-    Internal(String),
+    Internal(Arc<anyhow::Error>),
+}
+
+impl RefreshError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(Arc::new(error.into()))
+    }
 }
 
 impl From<DbErr> for RefreshError {
@@ -280,9 +288,9 @@ impl From<DbErr> for RefreshError {
     /// other database error is Portico's own trouble.
     fn from(error: DbErr) -> Self {
         if crate::db::is_unavailable(&error) {
-            Self::Database(error.to_string())
+            Self::Database(error)
         } else {
-            Self::Internal(error.to_string())
+            Self::internal(error)
         }
     }
 }

@@ -1,15 +1,31 @@
-//! Vendor API resources beyond the seed's: one file per resource.
+//! The vendor API under `/api/v2/public`, authenticated by `x-api-key`: one file per resource.
 
 use axum::Router;
 
-use super::AppState;
+use super::{ApiError, AppState};
 
+mod app_config;
+mod application;
+mod connect_url;
 mod connection;
+mod custom_app;
 mod embed;
+mod event;
+mod linked_account;
+mod session_token;
 mod webhook;
 
-pub fn router() -> Router<AppState> {
-    connection::router()
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(linked_account::router())
+        .merge(session_token::router())
+        .merge(connect_url::router())
+        .merge(application::router())
+        .merge(app_config::router())
+        .merge(custom_app::router())
+        .merge(connection::router())
         .merge(embed::router())
         .merge(webhook::router())
+        .merge(event::router())
+        .fallback(|| async { ApiError::NotFound("endpoint") })
 }

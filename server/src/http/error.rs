@@ -7,6 +7,9 @@ use axum::{
 };
 use serde_json::{Map, Value, json};
 
+use crate::catalog::CustomAppError;
+use crate::connect::ConnectError;
+use crate::connections::refresh::RefreshError;
 use crate::input::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -47,9 +50,14 @@ pub enum ApiError {
     /// 409: the connection needs reauthentication; Portico did not call the provider.
     #[error("the connection needs reauthentication: {}", .0.as_str())]
     ReauthRequired(app::dto::ReauthReason),
-    /// 500: logged once here, shown to the caller as an opaque message.
+    /// 500 (503 when the database cannot be reached): logged once here, shown to the caller
+    /// as an opaque message.
     #[error("internal error")]
-    Internal(#[from] sea_orm::DbErr),
+    Database(#[from] sea_orm::DbErr),
+    /// 500: any other failure inside Portico (a secret that does not open, a task that
+    /// panicked): logged once here, shown to the caller as an opaque message.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
 }
 
 impl ApiError {
@@ -66,10 +74,10 @@ impl ApiError {
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::ProviderBackingOff(..) => StatusCode::SERVICE_UNAVAILABLE,
             Self::ReauthRequired(_) => StatusCode::CONFLICT,
-            Self::Internal(error) if crate::db::is_unavailable(error) => {
+            Self::Database(error) if crate::db::is_unavailable(error) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -86,16 +94,16 @@ impl ApiError {
             Self::RateLimited(_) => "rate_limited",
             Self::Unavailable(_) | Self::ProviderBackingOff(..) => "provider_unavailable",
             Self::ReauthRequired(_) => "reauth_required",
-            Self::Internal(error) if crate::db::is_unavailable(error) => "database_unavailable",
-            Self::Internal(_) => "internal",
+            Self::Database(error) if crate::db::is_unavailable(error) => "database_unavailable",
+            Self::Database(_) | Self::Internal(_) => "internal",
         }
     }
 }
 
 impl ApiError {
     /// A failure inside Portico (a secret that does not open, say): logged, never shown.
-    pub fn internal(error: impl std::fmt::Display) -> Self {
-        Self::Internal(sea_orm::DbErr::Custom(error.to_string()))
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
     }
 
     /// The provider is in backoff until `retry_at`: 503 with `Retry-After` (at least 1 s).
@@ -114,15 +122,56 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<ConnectError> for ApiError {
+    fn from(error: ConnectError) -> Self {
+        match error {
+            ConnectError::UnknownApp => Self::NotFound("application"),
+            ConnectError::NotOAuth => Self::NotFound("OAuth2 application"),
+            ConnectError::NotConfigured(_) => {
+                Self::Conflict("the org has not set this app's OAuth client up")
+            }
+            ConnectError::Invalid(fields) => Self::Validation(fields),
+            ConnectError::Unreachable(name) => {
+                Self::Unavailable(format!("could not reach {name}, try again"))
+            }
+            ConnectError::Database(error) => Self::Database(error),
+            ConnectError::Internal(error) => Self::Internal(error),
+        }
+    }
+}
+
+impl From<RefreshError> for ApiError {
+    fn from(error: RefreshError) -> Self {
+        match error {
+            RefreshError::Database(error) => Self::Database(error),
+            RefreshError::Internal(error) => Self::Internal(anyhow::anyhow!("{error:#}")),
+        }
+    }
+}
+
+impl From<CustomAppError> for ApiError {
+    fn from(error: CustomAppError) -> Self {
+        match error {
+            CustomAppError::Invalid(field) => field.into(),
+            CustomAppError::Exists => Self::Conflict("an app with this slug already exists"),
+            CustomAppError::Db(error) => error.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let message = match &self {
-            Self::Internal(error) if crate::db::is_unavailable(error) => {
+            Self::Database(error) if crate::db::is_unavailable(error) => {
                 tracing::warn!(%error, "database unavailable");
                 "the database is unavailable; try again shortly".to_owned()
             }
-            Self::Internal(error) => {
+            Self::Database(error) => {
                 tracing::error!(%error, "internal error");
+                self.to_string()
+            }
+            Self::Internal(error) => {
+                tracing::error!(error = %format!("{error:#}"), "internal error");
                 self.to_string()
             }
             _ => self.to_string(),
@@ -144,7 +193,7 @@ impl IntoResponse for ApiError {
             Self::Unavailable(_) => Some(30),
             Self::ProviderBackingOff(_, seconds) => Some((*seconds).max(1)),
             Self::RateLimited(seconds) => Some((*seconds).max(1)),
-            Self::Internal(error) if crate::db::is_unavailable(error) => Some(5),
+            Self::Database(error) if crate::db::is_unavailable(error) => Some(5),
             _ => None,
         };
         if let Some(seconds) = retry_after {

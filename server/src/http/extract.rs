@@ -2,18 +2,19 @@
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Request},
+    extract::{FromRequest, FromRequestParts, RawPathParams, Request},
     http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, AppState, BODY_LIMIT};
+use crate::entity::linked_account;
 use crate::input::FieldError;
 use crate::sessions::{self, Session, SessionError};
 use crate::tenancy::{self, ApiKeyPrincipal, LinkedAccountId};
 
 /// The org and environment behind a valid `x-api-key` header.
-pub struct ApiKey(pub ApiKeyPrincipal);
+pub(in crate::http) struct ApiKey(pub ApiKeyPrincipal);
 
 impl FromRequestParts<AppState> for ApiKey {
     type Rejection = ApiError;
@@ -55,7 +56,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// The session behind an `Authorization: Bearer` session token. The SDK's CORS layer resolves
 /// it once and leaves it in the request's extensions.
 #[derive(Clone)]
-pub struct SessionBearer(pub Session);
+pub(in crate::http) struct SessionBearer(pub Session);
 
 impl FromRequestParts<AppState> for SessionBearer {
     type Rejection = ApiError;
@@ -71,7 +72,7 @@ impl FromRequestParts<AppState> for SessionBearer {
 }
 
 /// Who is calling an endpoint that takes either a Bearer session token or an API key.
-pub enum Caller {
+pub(in crate::http) enum Caller {
     Session(Box<Session>),
     ApiKey(ApiKeyPrincipal),
 }
@@ -94,7 +95,7 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-pub(super) async fn session_from_bearer(
+pub(in crate::http) async fn session_from_bearer(
     headers: &HeaderMap,
     state: &AppState,
 ) -> Result<Session, ApiError> {
@@ -116,7 +117,7 @@ pub(super) async fn session_from_bearer(
 }
 
 /// The vendor's id of the linked account a request is about, from the `linked_account_id` header.
-pub struct LinkedAccountHeader(pub LinkedAccountId);
+pub(in crate::http) struct LinkedAccountHeader(pub LinkedAccountId);
 
 impl<S: Send + Sync> FromRequestParts<S> for LinkedAccountHeader {
     type Rejection = ApiError;
@@ -132,8 +133,55 @@ impl<S: Send + Sync> FromRequestParts<S> for LinkedAccountHeader {
     }
 }
 
+/// The key's linked account a request is about: named by the route's `{linked_account_id}`,
+/// else by the `linked_account_id` header. A foreign or unknown id is the same 404.
+pub(in crate::http) struct LinkedAccount {
+    pub key: ApiKeyPrincipal,
+    pub account: linked_account::Model,
+}
+
+impl FromRequestParts<AppState> for LinkedAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ApiKey(key) = ApiKey::from_request_parts(parts, state).await?;
+        let named = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == "linked_account_id")
+                    .map(|(_, value)| LinkedAccountId::parse(value))
+            });
+        let id = match named {
+            Some(id) => id?,
+            None => {
+                LinkedAccountHeader::from_request_parts(parts, state)
+                    .await?
+                    .0
+            }
+        };
+        let account = Self::find(state, &key, &id).await?;
+        Ok(Self { key, account })
+    }
+}
+
+impl LinkedAccount {
+    /// The key's linked account with this id, or 404.
+    pub(in crate::http) async fn find(
+        state: &AppState,
+        key: &ApiKeyPrincipal,
+        id: &LinkedAccountId,
+    ) -> Result<linked_account::Model, ApiError> {
+        tenancy::find_linked_account(&state.db, &key.org_id, key.environment, id)
+            .await?
+            .ok_or(ApiError::NotFound("linked account"))
+    }
+}
+
 /// A JSON body; every failure becomes a JSON [`ApiError`] that says what was wrong.
-pub struct ApiJson<T>(pub T);
+pub(in crate::http) struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -150,7 +198,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 /// A JSON body that may be left out, in which case it is `T::default()`.
-pub struct OptionalJson<T>(pub T);
+pub(in crate::http) struct OptionalJson<T>(pub T);
 
 impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     type Rejection = ApiError;
@@ -175,7 +223,7 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
 
 /// Parses JSON in two steps, so that malformed JSON (400) is told apart from well-formed JSON
 /// of the wrong shape (422, naming the field).
-pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(in crate::http) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("the body is not valid JSON".to_owned()))?;
     serde_path_to_error::deserialize(&value).map_err(|error| {

@@ -45,6 +45,6 @@ pub async fn receive(
             Json(json!({ "ok": false, "error": "malformed_event" })),
         )
             .into_response(),
-        Err(HookError::Db(error)) => super::ApiError::Internal(error).into_response(),
+        Err(HookError::Db(error)) => super::ApiError::Database(error).into_response(),
     }
 }

@@ -16,7 +16,6 @@ use serde::Serialize;
 use super::application::Application;
 use super::extract::{SessionBearer, session_from_bearer};
 use super::{ApiError, AppState};
-use crate::connect::ConnectError;
 use crate::entity::connection_event::Actor;
 use crate::oauth::{BrowserBinding, Mode};
 use crate::tenancy;
@@ -126,23 +125,6 @@ async fn get_application(
 #[derive(Serialize)]
 struct AuthUrl {
     auth_url: String,
-}
-
-impl From<ConnectError> for ApiError {
-    fn from(error: ConnectError) -> Self {
-        match error {
-            ConnectError::UnknownApp => Self::NotFound("application"),
-            ConnectError::NotOAuth => Self::NotFound("OAuth2 application"),
-            ConnectError::NotConfigured(_) => {
-                Self::Conflict("the org has not set this app's OAuth client up")
-            }
-            ConnectError::Invalid(fields) => Self::Validation(fields),
-            ConnectError::Unreachable(name) => {
-                Self::Unavailable(format!("could not reach {name}, try again"))
-            }
-            ConnectError::Internal(message) => Self::Internal(sea_orm::DbErr::Custom(message)),
-        }
-    }
 }
 
 /// `GET /api/v1/{slug}/integrate`: the URL for the SDK to open in a new window. It leads to

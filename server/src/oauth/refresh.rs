@@ -30,7 +30,7 @@ impl From<OAuthError> for RefreshError {
     fn from(error: OAuthError) -> Self {
         match error {
             OAuthError::Db(error) => error.into(),
-            other => Self::Internal(other.to_string()),
+            other => Self::internal(other),
         }
     }
 }
@@ -50,7 +50,7 @@ pub async fn refresh(
         .run(
             connection_id,
             move || async move { refresh_once(&owned, &id, due, actor).await },
-            |why| Err(RefreshError::Internal(why)),
+            |why| Err(RefreshError::internal(anyhow::anyhow!(why))),
         )
         .await
 }
@@ -71,7 +71,11 @@ async fn refresh_once(
                 Status::Active => Refresh::Fresh,
             });
         }
-        Claim::Gone => return Err(RefreshError::Internal("the connection is gone".into())),
+        Claim::Gone => {
+            return Err(RefreshError::internal(anyhow::anyhow!(
+                "the connection is gone"
+            )));
+        }
     };
     tracing::Span::current().record("slug", claimed.slug.as_str());
     let outcome = with_claim(services, &claimed, due, actor).await;
@@ -101,7 +105,7 @@ async fn with_claim(
     let account = linked_account::Entity::find_by_id(&claimed.linked_account_id)
         .one(db)
         .await?
-        .ok_or_else(|| RefreshError::Internal("the linked account is gone".into()))?;
+        .ok_or_else(|| RefreshError::internal(anyhow::anyhow!("the linked account is gone")))?;
     let Some(definition) = catalog::definition(
         db,
         &services.catalog,
@@ -113,8 +117,7 @@ async fn with_claim(
     .filter(|definition| definition.oauth.is_some()) else {
         return Ok(Refresh::NotRefreshable);
     };
-    let tokens = open_tokens(&services.vault, &account, claimed)
-        .map_err(|error| RefreshError::Internal(error.to_string()))?;
+    let tokens = open_tokens(&services.vault, &account, claimed).map_err(RefreshError::internal)?;
     let Some(tokens) = tokens.filter(|tokens| tokens.refresh_token.is_some()) else {
         return Ok(Refresh::NotRefreshable);
     };

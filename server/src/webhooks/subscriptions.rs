@@ -229,6 +229,14 @@ pub async fn find(
         .await
 }
 
+/// Deletes a subscription; its deliveries go with it.
+pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    webhook_subscription::Entity::delete_by_id(id)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Replaces where and what a subscription receives.
 pub async fn update(
     db: &impl ConnectionTrait,

@@ -100,8 +100,8 @@ pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOu
             Ok((id, Ok(outcome))) => done.push((id, outcome)),
             Ok((id, Err(error))) => {
                 tracing::warn!(connection = %id, %error, "proactive refresh failed");
-                if let RefreshError::Database(message) = error {
-                    return Err(DbErr::Custom(message));
+                if let RefreshError::Database(error) = error {
+                    return Err(error);
                 }
             }
             Err(error) => tracing::error!(%error, "a refresh task panicked"),

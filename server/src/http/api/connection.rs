@@ -18,15 +18,14 @@ use crate::connections::{
     refresh::{Due, Refresh},
 };
 use crate::entity::{connection, connection_event, connection_event::Actor, linked_account};
-use crate::http::accounts::linked_account_of;
-use crate::http::extract::{ApiKey, LinkedAccountHeader};
+use crate::http::extract::{ApiKey, LinkedAccount};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::keyauth::{self, Verdict};
 
 /// An access token expiring within this margin is refreshed before it is handed out.
 const ACCESS_MARGIN: Duration = Duration::seconds(60);
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/v2/public/connection/{key}/credentials", get(credentials))
         .route(
@@ -83,12 +82,10 @@ async fn pick(
 /// connection answers 409 without calling the provider.
 async fn credentials(
     State(state): State<AppState>,
-    ApiKey(key): ApiKey,
-    LinkedAccountHeader(id): LinkedAccountHeader,
+    LinkedAccount { account, .. }: LinkedAccount,
     Path(slug): Path<String>,
     Query(which): Query<Which>,
 ) -> Result<Json<Value>, ApiError> {
-    let account = linked_account_of(&state, &key, &id).await?;
     let mut record = pick(&state, &account, &slug, &which).await?;
     if let Status::ReauthRequired(reason) = Status::of(&record) {
         return Err(ApiError::ReauthRequired(reason));
@@ -125,9 +122,8 @@ async fn credentials(
         None
     };
     if let Some(due) = due {
-        let outcome = crate::oauth::refresh(&state.services, &record.id, due, Actor::Vendor)
-            .await
-            .map_err(refresh_failed)?;
+        let outcome =
+            crate::oauth::refresh(&state.services, &record.id, due, Actor::Vendor).await?;
         match outcome {
             Refresh::Flagged(reason) => return Err(ApiError::ReauthRequired(reason)),
             // A read may try again within a probe period, sooner than the worker.
@@ -189,16 +185,6 @@ fn still_valid(
     ))
 }
 
-fn refresh_failed(error: crate::connections::refresh::RefreshError) -> ApiError {
-    use crate::connections::refresh::RefreshError;
-    match error {
-        RefreshError::Database(message) => {
-            ApiError::Internal(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(message)))
-        }
-        RefreshError::Internal(message) => ApiError::Internal(sea_orm::DbErr::Custom(message)),
-    }
-}
-
 #[derive(Serialize)]
 struct CheckView {
     connection_id: String,
@@ -214,12 +200,10 @@ struct CheckView {
 /// the connection.
 async fn auth_failure(
     State(state): State<AppState>,
-    ApiKey(key): ApiKey,
-    LinkedAccountHeader(id): LinkedAccountHeader,
+    LinkedAccount { account, .. }: LinkedAccount,
     Path(slug): Path<String>,
     Query(which): Query<Which>,
 ) -> Result<Json<CheckView>, ApiError> {
-    let account = linked_account_of(&state, &key, &id).await?;
     let record = pick(&state, &account, &slug, &which).await?;
     let definition = state.enabled_app(&account, &slug).await?;
     if let Status::ReauthRequired(_) = Status::of(&record) {
@@ -231,9 +215,7 @@ async fn auth_failure(
     let checked = match definition.auth_type {
         AuthKind::OAuth2 => {
             let outcome =
-                crate::oauth::refresh(&state.services, &record.id, Due::Now, Actor::Vendor)
-                    .await
-                    .map_err(refresh_failed)?;
+                crate::oauth::refresh(&state.services, &record.id, Due::Now, Actor::Vendor).await?;
             match outcome {
                 Refresh::Transient { retry_at, .. } => {
                     return Err(ApiError::backing_off(
@@ -357,15 +339,13 @@ struct ExpiryBody {
 /// it on the card, and flags `credentials_expired` once it passes.
 async fn set_expiry(
     State(state): State<AppState>,
-    ApiKey(key): ApiKey,
-    LinkedAccountHeader(id): LinkedAccountHeader,
+    LinkedAccount { account, .. }: LinkedAccount,
     Path(slug): Path<String>,
     Query(which): Query<Which>,
     crate::http::extract::ApiJson(body): crate::http::extract::ApiJson<ExpiryBody>,
 ) -> Result<Json<Value>, ApiError> {
     use sea_orm::sea_query::Expr;
 
-    let account = linked_account_of(&state, &key, &id).await?;
     let record = pick(&state, &account, &slug, &which).await?;
     if state.enabled_app(&account, &slug).await?.auth_type == AuthKind::OAuth2 {
         return Err(crate::input::FieldError::new(

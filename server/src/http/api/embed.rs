@@ -3,12 +3,12 @@
 use axum::{Json, Router, extract::State, routing::post};
 use serde::{Deserialize, Serialize};
 
-use crate::http::accounts::issue_for;
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::sessions::{self, Purpose};
+use crate::tenancy::LinkedAccountInput;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/v2/public/embed-token", post(create))
 }
 
@@ -36,11 +36,12 @@ async fn create(
     ApiJson(body): ApiJson<EmbedTokenBody>,
 ) -> Result<Json<EmbedTokenView>, ApiError> {
     let ttl = sessions::lifetime(body.expires_in)?;
-    let issued = issue_for(
-        &state,
-        &key,
-        &body.linked_account_id,
-        body.name.as_deref(),
+    let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
+    let issued = sessions::issue_for(
+        &state.db,
+        &key.org_id,
+        key.environment,
+        &input,
         Purpose::Embed,
         ttl,
     )

@@ -19,8 +19,12 @@ pub(super) fn notice(error: ConnectError) -> Notice {
         ConnectError::NotConfigured(_) => Notice::NotConfigured,
         ConnectError::Invalid(_) => Notice::NeedsDetails,
         ConnectError::Unreachable(_) => Notice::Unavailable,
-        ConnectError::Internal(message) => {
-            tracing::error!(%message, "hosted page: button failed");
+        ConnectError::Database(error) => {
+            tracing::error!(%error, "hosted page: button failed");
+            Notice::Unavailable
+        }
+        ConnectError::Internal(error) => {
+            tracing::error!(error = %format!("{error:#}"), "hosted page: button failed");
             Notice::Unavailable
         }
     }

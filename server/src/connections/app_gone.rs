@@ -1,0 +1,49 @@
+//! An app gone for an org's environment: turned off, or the org's own app deleted. Its
+//! connections ask to be reconnected with reason `app_deleted`, committed with the removal.
+
+use app::dto::ReauthReason;
+use sea_orm::{DatabaseConnection, DbErr};
+
+use super::{Changes, Flag, flag_all_of_app};
+use crate::catalog::{self, Slug};
+use crate::entity::connection_event::Actor;
+use crate::tenancy::Environment;
+
+/// How the app went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppGone {
+    /// The org turned a catalog app (or its own) off.
+    TurnedOff,
+    /// The org deleted one of its own apps.
+    Deleted,
+}
+
+/// Takes the app away and flags every connection of it, in one transaction, then tells the
+/// widgets watching them. `false` when there was nothing to take away (nothing is flagged).
+pub async fn app_gone(
+    db: &DatabaseConnection,
+    changes: &Changes,
+    org_id: &str,
+    environment: Environment,
+    slug: &Slug,
+    how: AppGone,
+) -> Result<bool, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let removed = match how {
+        AppGone::TurnedOff => catalog::disable_app(&txn, org_id, environment, slug).await?,
+        AppGone::Deleted => catalog::delete_custom_app(&txn, org_id, environment, slug).await?,
+    };
+    if !removed {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let flag = Flag::new(
+        ReauthReason::AppDeleted,
+        Actor::Vendor,
+        "the vendor turned the app off",
+    );
+    let flagged = flag_all_of_app(&txn, org_id, environment, slug.as_str(), &flag).await?;
+    txn.commit().await?;
+    changes.connections(&flagged);
+    Ok(true)
+}

@@ -1,0 +1,90 @@
+//! `POST /api/v2/public/connect-url`: a hosted connect link.
+
+use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
+use serde::{Deserialize, Serialize};
+
+use crate::http::extract::{Caller, LinkedAccount, OptionalJson};
+use crate::http::{ApiError, AppState, timestamp};
+use crate::input::FieldError;
+use crate::sessions::{self, Branding, Purpose};
+use crate::tenancy::LinkedAccountId;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/v2/public/connect-url", post(create))
+}
+
+#[derive(Deserialize, Default)]
+struct ConnectUrlBody {
+    linked_account_id: Option<String>,
+    name: Option<String>,
+    color: Option<String>,
+    #[serde(rename = "bgColor")]
+    bg_color: Option<String>,
+    logo: Option<String>,
+    /// Lifetime of the link in seconds (default 24 hours, at most 30 days).
+    expires_in: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ConnectUrlView {
+    /// What `DELETE /api/v2/public/session-token/{id}` revokes the link by.
+    id: String,
+    hosted_url: String,
+    expires_at: String,
+}
+
+/// `POST /api/v2/public/connect-url`: a hosted link, for a Bearer session token's linked account
+/// or for `x-api-key` plus `linked_account_id` (header or body).
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    OptionalJson(body): OptionalJson<ConnectUrlBody>,
+) -> Result<Json<ConnectUrlView>, ApiError> {
+    // A link minted with a session token lives no longer than that token, and shows the
+    // org's own branding: the token is in the customer's browser, so what it asks for is the
+    // customer's word, not the vendor's.
+    let vendor = matches!(caller, Caller::ApiKey(_));
+    let (account, not_after) = match caller {
+        Caller::Session(session) => (session.linked_account, Some(session.expires_at)),
+        Caller::ApiKey(key) => {
+            let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
+                (Some(id), _) => id.clone(),
+                (None, Some(value)) => value
+                    .to_str()
+                    .map_err(|_| FieldError::new("linked_account_id", "must be text"))?
+                    .to_owned(),
+                (None, None) => {
+                    return Err(FieldError::new("linked_account_id", "is required").into());
+                }
+            };
+            let id = LinkedAccountId::parse(&id)?;
+            (LinkedAccount::find(&state, &key, &id).await?, None)
+        }
+    };
+    let branding = if vendor {
+        Branding::parse(
+            body.name.as_deref(),
+            body.color.as_deref(),
+            body.bg_color.as_deref(),
+            body.logo.as_deref(),
+        )?
+    } else {
+        Branding::default()
+    };
+    let ttl = sessions::lifetime(body.expires_in)?;
+    let issued = sessions::issue(
+        &state.db,
+        &account,
+        Purpose::Hosted,
+        &branding,
+        ttl,
+        not_after,
+    )
+    .await?;
+    Ok(Json(ConnectUrlView {
+        id: issued.id,
+        hosted_url: format!("{}/connect/{}", state.public_url, issued.token),
+        expires_at: timestamp(issued.expires_at),
+    }))
+}
