@@ -3,9 +3,16 @@
 
 mod app_gone;
 mod changes;
+pub mod check;
+mod context;
 pub mod credentials;
+mod due;
 pub mod events;
+pub mod expiry;
+mod in_flight;
+mod keys;
 mod listing;
+pub mod read;
 mod reauth;
 pub mod refresh;
 mod status;
@@ -13,6 +20,10 @@ pub mod usage;
 
 pub use app_gone::{AppGone, app_gone};
 pub use changes::{Changes, Listener};
+pub use context::Context;
+pub use due::{Due, failing};
+pub use in_flight::InFlight;
+pub use keys::{SaveError, save_keys};
 pub use listing::{
     AppWithConnections, apps_for_linked_account, of_app, of_linked_account, to_refresh,
 };

@@ -1,25 +1,20 @@
-//! Key-based connections: field validation at the edge, the optional verification request, and
-//! the sealed storage of what the end customer entered (each field sealed on its own).
+//! Key-based apps' forms: field validation at the edge, and the optional request that tells
+//! whether the credentials work.
 
 use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use zeroize::Zeroizing;
 
 use crate::catalog::{AppDefinition, FieldKind, InputField, Verification, VerifyMethod};
-use crate::connections::{self, Status, credentials::Credentials};
 use crate::egress::{Egress, EgressError};
-use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::input::FieldError;
-use crate::secrets;
-use crate::vault::{Vault, VaultError};
 
 /// Largest body a key form or the SDK's save may send.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// Checked values, by field name. Secret values are zeroized when dropped.
-pub use crate::connections::credentials::Fields as Values;
+/// Checked values of a key form, by field name. Secret values are zeroized when dropped.
+pub type Values = BTreeMap<String, Zeroizing<String>>;
 
 /// Checks what the end customer entered against an app's fields: unknown fields by name,
 /// required, control characters, length, type and pattern. Surrounding whitespace is trimmed;
@@ -49,7 +44,7 @@ pub fn validate(
         }
     }
     if errors.is_empty() {
-        Ok(Values(values))
+        Ok(values)
     } else {
         Err(errors)
     }
@@ -144,7 +139,7 @@ pub enum Verdict {
 pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> Verdict {
     let fill = |template: &str, encode: bool| {
         let mut text = template.to_owned();
-        for (name, value) in &values.0 {
+        for (name, value) in values {
             let value: String = if encode {
                 url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
             } else {
@@ -211,99 +206,6 @@ pub async fn verify(egress: &Egress, check: &Verification, values: &Values) -> V
             Verdict::Unreachable
         }
     }
-}
-
-/// Opens a key-based connection's fields (none for any other kind of connection).
-pub fn open_fields(
-    vault: &Vault,
-    account: &linked_account::Model,
-    record: &connection::Model,
-) -> Result<Values, VaultError> {
-    Ok(Credentials::open(vault, account, record)?
-        .and_then(Credentials::into_fields)
-        .unwrap_or_default())
-}
-
-/// How a key-based connection is named: its first non-secret value, else the app's name.
-fn identifier(app: &AppDefinition, values: &Values) -> Option<String> {
-    app.auth_input_map
-        .iter()
-        .filter(|field| !field.secret)
-        .find_map(|field| values.0.get(&field.name))
-        .map(|value| value.chars().take(512).collect())
-}
-
-/// Why a save stored nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum SaveError {
-    #[error("some fields are invalid")]
-    Invalid(Vec<FieldError>),
-    #[error("{0} could not be reached")]
-    Unreachable(String),
-    #[error(transparent)]
-    Db(#[from] DbErr),
-}
-
-/// Validates, verifies (when the app says how) and stores key-based credentials. A connection
-/// that needs reauthentication, or one with the same identifier, is updated in place.
-pub async fn save(
-    db: &DatabaseConnection,
-    vault: &Vault,
-    egress: &Egress,
-    app: &AppDefinition,
-    account: &linked_account::Model,
-    given: &BTreeMap<String, String>,
-) -> Result<connection::Model, SaveError> {
-    let values = validate(app, given).map_err(SaveError::Invalid)?;
-    if let Some(check) = &app.verify {
-        match verify(egress, check, &values).await {
-            Verdict::Valid => {}
-            Verdict::Rejected => {
-                let field = app
-                    .auth_input_map
-                    .iter()
-                    .find(|field| field.secret)
-                    .or(app.auth_input_map.first())
-                    .map(|field| field.name.clone())
-                    .unwrap_or_default();
-                return Err(SaveError::Invalid(vec![FieldError::new(
-                    field,
-                    format!("{} rejected these credentials", app.name),
-                )]));
-            }
-            Verdict::Unreachable => return Err(SaveError::Unreachable(app.name.clone())),
-        }
-    }
-    let identifier = identifier(app, &values);
-    let txn = crate::db::begin_write(db).await?;
-    let mine = connection::Entity::find()
-        .filter(connection::Column::LinkedAccountId.eq(&account.id))
-        .filter(connection::Column::Slug.eq(&app.slug))
-        .all(&txn)
-        .await?;
-    let existing = mine
-        .iter()
-        .find(|record| matches!(Status::of(record), Status::ReauthRequired(_)))
-        .or_else(|| {
-            mine.iter()
-                .find(|record| record.identifier.is_some() && record.identifier == identifier)
-        })
-        .cloned();
-    let id = existing
-        .as_ref()
-        .map_or_else(secrets::random_id, |record| record.id.clone());
-    let connect = connections::Connect {
-        identifier: identifier.as_deref(),
-        credentials: Some(
-            Credentials::Fields { fields: values }.seal(vault, account, &app.slug, &id),
-        ),
-        key_id: Some(vault.active_key_id()),
-        ..connections::Connect::by(Actor::EndCustomer)
-    };
-    let record = connections::store_active(&txn, account, &app.slug, id, existing, connect).await?;
-    txn.commit().await?;
-    tracing::info!(slug = %app.slug, connection = %record.id, "key-based connection saved");
-    Ok(record)
 }
 
 #[cfg(test)]

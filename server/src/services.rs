@@ -6,14 +6,9 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::catalog::{Catalog, CatalogError, Slug};
 use crate::config::{Config, RefreshSettings, WebhookSettings};
-use crate::connections::{
-    self, AppGone, Changes, Flag,
-    refresh::{InFlight, Outcome},
-    usage::Usage,
-};
+use crate::connections::{self, AppGone, Changes, InFlight, refresh::Outcome, usage::Usage};
 use crate::db;
 use crate::egress::Egress;
-use crate::entity::connection;
 use crate::tenancy::Environment;
 use crate::vault::{KeyringError, Vault};
 
@@ -98,18 +93,15 @@ impl Services {
         connections::app_gone(&self.db, &self.changes, org_id, environment, slug, how).await
     }
 
-    /// Flags one connection (see [`connections::flag`]) and tells the widgets watching its
-    /// account.
-    pub async fn flag(
-        &self,
-        connection_id: &str,
-        version: Option<i64>,
-        flag: &Flag,
-    ) -> Result<Option<connection::Model>, DbErr> {
-        let flagged = connections::flag(&self.db, connection_id, version, flag).await?;
-        if let Some(record) = &flagged {
-            self.changes.account(&record.linked_account_id);
+    /// What the connection use-cases run on.
+    pub fn connections(&self) -> connections::Context<'_> {
+        connections::Context {
+            db: &self.db,
+            vault: &self.vault,
+            egress: &self.egress,
+            changes: &self.changes,
+            usage: &self.usage,
+            refresh: &self.refresh,
         }
-        Ok(flagged)
     }
 }

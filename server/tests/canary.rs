@@ -151,7 +151,7 @@ async fn canary_secrets_appear_in_no_log_line_response_or_page() {
     let outcome = oauth::refresh(
         &app.services,
         &connection.id,
-        portico::connections::refresh::Due::Now,
+        portico::connections::Due::Now,
         helpers::OPERATOR,
     )
     .await

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::ctx::AccountArgs;
 use super::output::{Format, print};
 use super::{CliError, Ctx};
-use crate::connections::{self, refresh::Due};
+use crate::connections::{self, Due};
 use crate::entity::{connection, connection_event::Actor};
 
 #[derive(Subcommand, Debug)]
@@ -88,7 +88,13 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Refresh { id } => refresh(ctx, id.as_deref()).await?,
         Command::Flag { id, reason } => {
             let flag = connections::Flag::new(reason, Actor::Operator, "flagged by an operator");
-            if ctx.services.flag(&id, None, &flag).await?.is_none() {
+            if ctx
+                .services
+                .connections()
+                .flag(&id, None, &flag)
+                .await?
+                .is_none()
+            {
                 return Err(CliError::new(format!("no connection with id {id}")));
             }
             println!(

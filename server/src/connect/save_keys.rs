@@ -2,6 +2,7 @@
 
 use super::ConnectError;
 use crate::catalog::AppDefinition;
+use crate::connections::{SaveError, save_keys};
 use crate::entity::{connection, linked_account};
 use crate::services::Services;
 
@@ -13,12 +14,12 @@ impl Services {
         app: &AppDefinition,
         given: &std::collections::BTreeMap<String, String>,
     ) -> Result<connection::Model, ConnectError> {
-        let saved = crate::keyauth::save(&self.db, &self.vault, &self.egress, app, account, given)
+        let saved = save_keys(&self.db, &self.vault, &self.egress, app, account, given)
             .await
             .map_err(|error| match error {
-                crate::keyauth::SaveError::Invalid(fields) => ConnectError::Invalid(fields),
-                crate::keyauth::SaveError::Unreachable(name) => ConnectError::Unreachable(name),
-                crate::keyauth::SaveError::Db(error) => error.into(),
+                SaveError::Invalid(fields) => ConnectError::Invalid(fields),
+                SaveError::Unreachable(name) => ConnectError::Unreachable(name),
+                SaveError::Db(error) => error.into(),
             })?;
         self.changes.account(&account.id);
         Ok(saved)

@@ -142,6 +142,17 @@ fn reseal(
     vault.reseal(stored, &binding(account, &record.slug, &record.id))
 }
 
+/// Opens a key-based connection's fields (none for any other kind of connection).
+pub fn open_fields(
+    vault: &Vault,
+    account: &linked_account::Model,
+    record: &connection::Model,
+) -> Result<Fields, VaultError> {
+    Ok(Credentials::open(vault, account, record)?
+        .and_then(Credentials::into_fields)
+        .unwrap_or_default())
+}
+
 /// Re-seals every connection's credentials under the active key. Each update applies only if
 /// the row still holds the value read, so a concurrent refresh is never overwritten.
 pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<RotationReport, DbErr> {

@@ -3,13 +3,17 @@
 
 use app::dto::ReauthReason;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
 
 use crate::entity::{
     connection,
     connection_event::{self, Actor, Kind},
     linked_account,
 };
+use crate::tenancy::Environment;
 use crate::webhooks::outbox::Subscribers;
 
 /// What happened, who caused it and why.
@@ -75,4 +79,21 @@ pub async fn record_with(
     .await?;
     crate::webhooks::outbox::enqueue_with(db, &event, subscribers).await?;
     Ok(event)
+}
+
+/// Every transition of one of an org's connections in an environment, oldest first; kept after
+/// the connection is deleted.
+pub async fn trail(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    connection_id: &str,
+) -> Result<Vec<connection_event::Model>, DbErr> {
+    connection_event::Entity::find()
+        .filter(connection_event::Column::ConnectionId.eq(connection_id))
+        .filter(connection_event::Column::OrgId.eq(org_id))
+        .filter(connection_event::Column::Environment.eq(environment))
+        .order_by_asc(connection_event::Column::Id)
+        .all(db)
+        .await
 }

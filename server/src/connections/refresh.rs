@@ -5,21 +5,21 @@
 //! Every caller that does not win the claim waits for the holder's new version and reads it.
 //! A holder that dies leaves a lease that ends by itself after [`LEASE`].
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use futures_util::future::{BoxFuture, FutureExt, Shared};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
 use app::dto::ReauthReason;
 
 use super::events::{self, Transition};
+use super::{Due, InFlight};
 use crate::entity::{
     connection,
     connection_event::{Actor, Kind},
@@ -182,6 +182,28 @@ pub async fn store(
     Ok(Some(record))
 }
 
+/// Active connections whose access token expires within `ahead` and whose backoff, lease and
+/// last probe are over: what the proactive worker looks at, soonest expiry first.
+pub async fn due_soon(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    ahead: Duration,
+    probe: Duration,
+    limit: u64,
+) -> Result<Vec<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::Status.eq(connection::State::Active))
+        .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
+        .filter(unset_or_past(connection::Column::RetryAt, now))
+        .filter(unset_or_past(connection::Column::LeaseUntil, now))
+        // A read that just tried the failing provider counts as this try.
+        .filter(unset_or_past(connection::Column::ProbedAt, now - probe))
+        .order_by_asc(connection::Column::AccessExpiresAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// Takes the right to try a failing provider for a connection now, on behalf of a read whose
 /// access token has expired: granted at most once per `every` per connection, across
 /// replicas (a failed attempt of any kind counts as a try).
@@ -248,6 +270,84 @@ pub async fn release_unused(
 /// The outcome every caller of one refresh shares.
 pub type Outcome = Result<Refresh, RefreshError>;
 
+/// Who refreshes a connection with its provider (for OAuth2, `oauth`): the connection
+/// use-cases ask it, without knowing any provider.
+pub trait Refresher {
+    fn refresh(
+        &self,
+        connection_id: &str,
+        due: Due,
+        actor: Actor,
+    ) -> impl Future<Output = Outcome> + Send;
+}
+
+/// Runs one refresh of a connection under the lease protocol: callers in this process share
+/// it, callers elsewhere wait on the claim, and only the claim's holder calls `renew` (the
+/// provider call, which stores, flags or backs off through this module). The claim is
+/// released however `renew` ends.
+pub async fn run<F, Fut>(
+    db: &DatabaseConnection,
+    refreshes: &Arc<InFlight<Outcome>>,
+    connection_id: &str,
+    due: Due,
+    renew: F,
+) -> Outcome
+where
+    F: FnOnce(connection::Model) -> Fut + Send + 'static,
+    Fut: Future<Output = Outcome> + Send + 'static,
+{
+    let db = db.clone();
+    let id = connection_id.to_owned();
+    refreshes
+        .run(
+            connection_id,
+            move || async move { claimed(&db, &id, due, renew).await },
+            |why| Err(RefreshError::internal(anyhow::anyhow!(why))),
+        )
+        .await
+}
+
+async fn claimed<F, Fut>(
+    db: &DatabaseConnection,
+    connection_id: &str,
+    due: Due,
+    renew: F,
+) -> Outcome
+where
+    F: FnOnce(connection::Model) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let claimed = match claim(db, connection_id, |row| due.applies(row, Utc::now())).await? {
+        Claim::Won(row) => row,
+        Claim::Fresh => return Ok(Refresh::Fresh),
+        Claim::Flagged(row) => {
+            return Ok(match super::Status::of(&row) {
+                super::Status::ReauthRequired(reason) => Refresh::Flagged(reason),
+                super::Status::Active => Refresh::Fresh,
+            });
+        }
+        Claim::Gone => {
+            return Err(RefreshError::internal(anyhow::anyhow!(
+                "the connection is gone"
+            )));
+        }
+    };
+    let outcome = renew(claimed.clone()).await;
+    let release = match outcome {
+        // Whatever went wrong on our side, the lease must not outlive it.
+        Err(_) => Some(None),
+        // Nothing to refresh with: the worker need not look again for a day.
+        Ok(Refresh::NotRefreshable) => Some(Some(Utc::now() + Duration::days(1))),
+        Ok(_) => None,
+    };
+    if let Some(retry_at) = release
+        && let Err(error) = release_unused(db, &claimed, retry_at).await
+    {
+        tracing::warn!(%error, "cannot release a refresh claim; it ends by itself");
+    }
+    outcome
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refresh {
@@ -292,156 +392,5 @@ impl From<DbErr> for RefreshError {
         } else {
             Self::internal(error)
         }
-    }
-}
-
-/// When a connection is due for a refresh.
-#[derive(Debug, Clone, Copy)]
-pub enum Due {
-    /// When its access token expires within this margin.
-    Within(Duration),
-    /// Now, whatever the expiry (an operator asked).
-    Now,
-    /// While the provider is failing, when its access token has expired: a read tries the
-    /// provider before the worker's backoff is over. A failure leaves the backoff as it was.
-    Probe,
-}
-
-impl Due {
-    pub fn applies(self, record: &connection::Model) -> bool {
-        match self {
-            Self::Now => true,
-            Self::Probe => record.access_expires_at.is_some_and(|at| at <= Utc::now()),
-            Self::Within(margin) => record
-                .access_expires_at
-                .is_some_and(|at| at <= Utc::now() + margin),
-        }
-    }
-}
-
-/// One refresh future per connection inside this process: concurrent callers share it, and
-/// it runs to its end even when every caller has gone.
-pub struct InFlight<T: Clone> {
-    running: Mutex<HashMap<String, Shared<BoxFuture<'static, T>>>>,
-}
-
-impl<T: Clone> Default for InFlight<T> {
-    fn default() -> Self {
-        Self {
-            running: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-/// Takes a finished refresh out of the map however its future ends, a panic included, so the
-/// next caller starts afresh instead of joining a future that can never answer.
-struct Leave<T: Clone + Send + Sync + 'static> {
-    running: Arc<InFlight<T>>,
-    key: String,
-}
-
-impl<T: Clone + Send + Sync + 'static> Drop for Leave<T> {
-    fn drop(&mut self) {
-        // A poisoned map only means another caller panicked while holding it: the map itself
-        // is whole.
-        let mut running = self
-            .running
-            .running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        running.remove(&self.key);
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> InFlight<T> {
-    /// Joins the future running for `key`, or starts `make()` as it. A task that panics
-    /// answers `failed(why)` to everyone waiting on it.
-    pub async fn run<F>(
-        self: &Arc<Self>,
-        key: &str,
-        make: impl FnOnce() -> F,
-        failed: fn(String) -> T,
-    ) -> T
-    where
-        F: Future<Output = T> + Send + 'static,
-    {
-        let shared = {
-            let mut running = self
-                .running
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match running.get(key) {
-                Some(shared) => shared.clone(),
-                None => {
-                    let leave = Leave {
-                        running: Arc::clone(self),
-                        key: key.to_owned(),
-                    };
-                    // Spawned, so a caller that goes away never leaves rotated tokens unsaved.
-                    let work = tokio::spawn(make());
-                    let shared = async move {
-                        let output = match work.await {
-                            Ok(output) => output,
-                            Err(error) => {
-                                tracing::error!(%error, "a refresh task failed");
-                                failed(error.to_string())
-                            }
-                        };
-                        drop(leave);
-                        output
-                    }
-                    .boxed()
-                    .shared();
-                    running.insert(key.to_owned(), shared.clone());
-                    shared
-                }
-            }
-        };
-        shared.await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_refresh_that_panics_answers_an_error_and_the_next_one_runs() {
-        let running: Arc<InFlight<Result<u32, String>>> = Arc::default();
-        let failed = |why: String| Err(why);
-        let first = running
-            .run(
-                "conn_1",
-                || async {
-                    panic!("the provider's answer broke something");
-                },
-                failed,
-            )
-            .await;
-        assert!(first.is_err(), "{first:?}");
-        let second = running.run("conn_1", || async { Ok(7) }, failed).await;
-        assert_eq!(second, Ok(7));
-        assert!(running.running.lock().unwrap().is_empty());
-    }
-
-    #[tokio::test]
-    async fn callers_of_one_connection_share_one_run() {
-        let running: Arc<InFlight<u32>> = Arc::default();
-        let (release, hold) = tokio::sync::oneshot::channel::<()>();
-        let first = running.run(
-            "conn_1",
-            || async move {
-                let _ = hold.await;
-                1
-            },
-            |_| 0,
-        );
-        let second = running.run("conn_1", || async { 2 }, |_| 0);
-        let both = async {
-            tokio::task::yield_now().await;
-            let _ = release.send(());
-        };
-        let (first, second, ()) = tokio::join!(first, second, both);
-        assert_eq!((first, second), (1, 1));
     }
 }

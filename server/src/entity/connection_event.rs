@@ -43,6 +43,8 @@ pub enum Kind {
     Disconnected,
     /// The credentials will stop working soon (a known expiry is near); sent once.
     Expiring,
+    /// The vendor set (or cleared) when a key-based connection's credentials stop working.
+    ExpirySet,
 }
 
 /// Who caused it.
@@ -74,6 +76,7 @@ impl Kind {
             Self::Reconnected => "reconnected",
             Self::Disconnected => "disconnected",
             Self::Expiring => "expiring",
+            Self::ExpirySet => "expiry_set",
         }
     }
 }

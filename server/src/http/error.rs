@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog::CustomAppError;
 use crate::connect::ConnectError;
-use crate::connections::refresh::RefreshError;
+use crate::connections::{
+    check::CheckError, expiry::ExpiryError, read::ReadError, refresh::RefreshError,
+};
 use crate::input::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +147,54 @@ impl From<RefreshError> for ApiError {
         match error {
             RefreshError::Database(error) => Self::Database(error),
             RefreshError::Internal(error) => Self::Internal(anyhow::anyhow!("{error:#}")),
+        }
+    }
+}
+
+impl From<ReadError> for ApiError {
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::NotFound(what) => Self::NotFound(what),
+            ReadError::Ambiguous { count, identifiers } => FieldError::new(
+                "identifier",
+                format!(
+                    "this app has {count} connections: pass ?identifier= with one of {}",
+                    identifiers.join(", ")
+                ),
+            )
+            .into(),
+            ReadError::ReauthRequired(reason) => Self::ReauthRequired(reason),
+            ReadError::BackingOff(retry_at) => Self::backing_off(
+                "the provider cannot refresh this connection now; Portico will try again",
+                retry_at,
+            ),
+            ReadError::Refresh(error) => error.into(),
+            ReadError::Database(error) => Self::Database(error),
+            ReadError::Sealed(error) => Self::internal(error),
+        }
+    }
+}
+
+impl From<CheckError> for ApiError {
+    fn from(error: CheckError) -> Self {
+        match error {
+            CheckError::Refresh(error) => error.into(),
+            CheckError::Database(error) => Self::Database(error),
+            CheckError::Sealed(error) => Self::internal(error),
+        }
+    }
+}
+
+impl From<ExpiryError> for ApiError {
+    fn from(error: ExpiryError) -> Self {
+        match error {
+            ExpiryError::NotKeyBased => FieldError::new(
+                "credentials_expire_at",
+                "an OAuth2 connection's expiry comes from its provider",
+            )
+            .into(),
+            ExpiryError::Changed => Self::Conflict("the connection changed meanwhile; try again"),
+            ExpiryError::Database(error) => Self::Database(error),
         }
     }
 }

@@ -17,11 +17,9 @@ use super::tokens::{expiry_after, open_tokens};
 use super::{OAuthApp, OAuthError, Tokens, oauth_app};
 use crate::catalog::{self, Refusal};
 use crate::connections::{
-    self, Flag, Status,
+    self, Due, Flag,
     credentials::{Credentials, OAuth2Tokens},
-    refresh::{
-        Claim, Due, Refresh, RefreshError, Refreshed, claim, release, release_unused, store,
-    },
+    refresh::{Refresh, RefreshError, Refreshed, release, release_unused, store},
 };
 use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::services::Services;
@@ -35,8 +33,8 @@ impl From<OAuthError> for RefreshError {
     }
 }
 
-/// Refreshes a connection when it is due. Concurrent callers in this process share one
-/// refresh; callers elsewhere wait for its result through the claim.
+/// Refreshes a connection when it is due, under the lease protocol of
+/// [`connections::refresh::run`]: this module supplies only the call to the provider.
 pub async fn refresh(
     services: &Services,
     connection_id: &str,
@@ -44,57 +42,30 @@ pub async fn refresh(
     actor: Actor,
 ) -> Result<Refresh, RefreshError> {
     let owned = services.clone();
-    let id = connection_id.to_owned();
-    services
-        .refreshes
-        .run(
-            connection_id,
-            move || async move { refresh_once(&owned, &id, due, actor).await },
-            |why| Err(RefreshError::internal(anyhow::anyhow!(why))),
-        )
-        .await
+    connections::refresh::run(
+        &services.db,
+        &services.refreshes,
+        connection_id,
+        due,
+        move |claimed| async move { with_claim(&owned, &claimed, due, actor).await },
+    )
+    .await
 }
 
-#[tracing::instrument(skip(services), fields(slug))]
-async fn refresh_once(
-    services: &Services,
-    connection_id: &str,
-    due: Due,
-    actor: Actor,
-) -> Result<Refresh, RefreshError> {
-    let claimed = match claim(&services.db, connection_id, |row| due.applies(row)).await? {
-        Claim::Won(row) => row,
-        Claim::Fresh => return Ok(Refresh::Fresh),
-        Claim::Flagged(row) => {
-            return Ok(match Status::of(&row) {
-                Status::ReauthRequired(reason) => Refresh::Flagged(reason),
-                Status::Active => Refresh::Fresh,
-            });
-        }
-        Claim::Gone => {
-            return Err(RefreshError::internal(anyhow::anyhow!(
-                "the connection is gone"
-            )));
-        }
-    };
-    tracing::Span::current().record("slug", claimed.slug.as_str());
-    let outcome = with_claim(services, &claimed, due, actor).await;
-    let release = match outcome {
-        // Whatever went wrong on our side, the lease must not outlive it.
-        Err(_) => Some(None),
-        // Nothing to refresh with: the worker need not look again for a day.
-        Ok(Refresh::NotRefreshable) => Some(Some(Utc::now() + Duration::days(1))),
-        Ok(_) => None,
-    };
-    if let Some(retry_at) = release
-        && let Err(error) = release_unused(&services.db, &claimed, retry_at).await
-    {
-        tracing::warn!(%error, "cannot release a refresh claim; it ends by itself");
+impl connections::refresh::Refresher for Services {
+    fn refresh(
+        &self,
+        connection_id: &str,
+        due: Due,
+        actor: Actor,
+    ) -> impl std::future::Future<Output = connections::refresh::Outcome> + Send {
+        refresh(self, connection_id, due, actor)
     }
-    outcome
 }
 
-/// The part of a refresh that runs while holding the claim.
+/// The part of a refresh that runs while holding the claim: ask the provider, then store the
+/// new tokens, flag the connection, or back off.
+#[tracing::instrument(skip(services, due, actor), fields(slug = %claimed.slug))]
 async fn with_claim(
     services: &Services,
     claimed: &connection::Model,
@@ -320,6 +291,7 @@ async fn refused(
     };
     let flag = Flag::new(reason, Actor::Provider, detail);
     match services
+        .connections()
         .flag(&claimed.id, Some(claimed.version), &flag)
         .await?
     {

@@ -8,11 +8,14 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::DbErr;
 use tokio::sync::Semaphore;
 
-use crate::connections::refresh::{Due, Refresh, RefreshError, unset_or_past};
-use crate::entity::{connection, connection_event::Actor};
+use crate::connections::{
+    self, Due,
+    refresh::{Refresh, RefreshError},
+};
+use crate::entity::connection_event::Actor;
 use crate::services::Services;
 
 /// Refreshes running at once against one provider.
@@ -33,9 +36,6 @@ pub async fn run(services: Services) {
     .await;
 }
 
-/// A connection due a refresh: id, app, access token expiry, and when it was last written.
-type DueRow = (String, String, Option<DateTime<Utc>>, DateTime<Utc>);
-
 /// What one task of a pass did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecutionOutcome {
@@ -50,37 +50,19 @@ pub enum ExecutionOutcome {
 pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOutcome)>, DbErr> {
     let now = Utc::now();
     let ahead = services.refresh.ahead;
-    let due: Vec<DueRow> = connection::Entity::find()
-        .select_only()
-        .columns([
-            connection::Column::Id,
-            connection::Column::Slug,
-            connection::Column::AccessExpiresAt,
-            connection::Column::UpdatedAt,
-        ])
-        .filter(connection::Column::Status.eq(connection::State::Active))
-        .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
-        .filter(unset_or_past(connection::Column::RetryAt, now))
-        .filter(unset_or_past(connection::Column::LeaseUntil, now))
-        // A read that just tried the failing provider counts as this try.
-        .filter(unset_or_past(
-            connection::Column::ProbedAt,
-            now - services.refresh.probe,
-        ))
-        .order_by_asc(connection::Column::AccessExpiresAt)
-        .limit(BATCH)
-        .into_tuple()
-        .all(&services.db)
-        .await?;
+    let candidates =
+        connections::refresh::due_soon(&services.db, now, ahead, services.refresh.probe, BATCH)
+            .await?;
     let mut providers: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
-    for (id, slug, expires_at, issued_at) in due {
-        let margin = margin(ahead, expires_at, issued_at);
-        if expires_at.is_some_and(|at| at > now + margin) {
+    for row in candidates {
+        let margin = margin(ahead, row.access_expires_at, row.updated_at);
+        let Some(due) = Due::of(&row, now, margin) else {
             continue;
-        }
+        };
+        let id = row.id;
         let permits = providers
-            .entry(slug)
+            .entry(row.slug)
             .or_insert_with(|| Arc::new(Semaphore::new(PER_PROVIDER)))
             .clone();
         let services = services.clone();
@@ -90,7 +72,7 @@ pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOu
             let jitter = rand::rng().random_range(0..=spread.as_millis() as u64);
             tokio::time::sleep(StdDuration::from_millis(jitter)).await;
             let _permit = permits.acquire_owned().await;
-            let outcome = try_execute_task(&services, &id, margin).await;
+            let outcome = try_execute_task(&services, &id, due).await;
             (id, outcome)
         });
     }
@@ -127,10 +109,9 @@ fn margin(
 async fn try_execute_task(
     services: &Services,
     connection_id: &str,
-    margin: Duration,
+    due: Due,
 ) -> Result<ExecutionOutcome, RefreshError> {
-    let outcome =
-        crate::oauth::refresh(services, connection_id, Due::Within(margin), Actor::Portico).await?;
+    let outcome = crate::oauth::refresh(services, connection_id, due, Actor::Portico).await?;
     let outcome = match outcome {
         Refresh::Refreshed => ExecutionOutcome::Refreshed,
         Refresh::Flagged(_) => ExecutionOutcome::Flagged,

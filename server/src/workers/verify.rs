@@ -4,17 +4,13 @@
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
-use app::dto::ReauthReason;
 use chrono::Utc;
 use futures_util::{StreamExt, TryStreamExt};
-use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
-};
+use sea_orm::DbErr;
 
 use crate::catalog::{self, Verification};
-use crate::connections::{Flag, refresh::unset_or_past};
-use crate::entity::{connection, connection_event::Actor, linked_account};
-use crate::keyauth::{self, Verdict};
+use crate::connections::check::{self, Asker, CheckError, Checked};
+use crate::entity::{connection, linked_account};
 use crate::services::Services;
 use crate::tenancy::Environment;
 
@@ -49,16 +45,7 @@ pub async fn run(services: Services) {
 pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
     let now = Utc::now();
     let stale = now - services.refresh.verify_every;
-    let rows = connection::Entity::find()
-        .filter(connection::Column::Status.eq(connection::State::Active))
-        .filter(connection::Column::AccessExpiresAt.is_null())
-        .filter(connection::Column::Credentials.is_not_null())
-        .filter(unset_or_past(connection::Column::CheckedAt, stale))
-        .filter(unset_or_past(connection::Column::RetryAt, now))
-        .order_by_asc(connection::Column::CheckedAt)
-        .limit(CANDIDATES)
-        .all(&services.db)
-        .await?;
+    let rows = check::keys_due(&services.db, now, stale, CANDIDATES).await?;
     let accounts = crate::tenancy::linked_accounts_by_id(
         &services.db,
         rows.iter().map(|row| row.linked_account_id.as_str()),
@@ -132,52 +119,14 @@ async fn try_execute_task(
     record: &connection::Model,
     check: Option<Verification>,
 ) -> Result<bool, DbErr> {
-    let Some(check) = check else {
-        // Nothing to check with: look again after another period.
-        mark(services, record, connection::Column::CheckedAt).await?;
-        return Ok(false);
-    };
-    let fields = match keyauth::open_fields(&services.vault, account, record) {
-        Ok(fields) => fields,
+    let ctx = services.connections();
+    match check::keys(&ctx, account, record, check.as_ref(), Asker::Schedule).await {
+        Ok(Checked::Unchecked) => Ok(false),
+        Ok(_) => Ok(true),
+        Err(CheckError::Database(error)) => Err(error),
         Err(error) => {
-            tracing::warn!(%error, "cannot open the credentials to verify them");
-            mark(services, record, connection::Column::RetryAt).await?;
-            return Ok(false);
+            tracing::warn!(%error, "cannot verify the credentials");
+            Ok(false)
         }
-    };
-    match keyauth::verify(&services.egress, &check, &fields).await {
-        Verdict::Valid => mark(services, record, connection::Column::CheckedAt).await?,
-        Verdict::Rejected => {
-            let flag = Flag::new(
-                ReauthReason::CredentialsExpired,
-                Actor::Provider,
-                "the scheduled verification request was refused",
-            );
-            services
-                .flag(&record.id, Some(record.version), &flag)
-                .await?;
-        }
-        // Unreachable: not a refusal. Try again after the retry floor.
-        Verdict::Unreachable => mark(services, record, connection::Column::RetryAt).await?,
     }
-    Ok(true)
-}
-
-/// Sets `checked_at` to now, or `retry_at` to the retry floor from now.
-async fn mark(
-    services: &Services,
-    record: &connection::Model,
-    column: connection::Column,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let at = match column {
-        connection::Column::RetryAt => now + services.refresh.retry_floor,
-        _ => now,
-    };
-    connection::Entity::update_many()
-        .col_expr(column, Expr::value(at))
-        .filter(connection::Column::Id.eq(&record.id))
-        .exec(&services.db)
-        .await?;
-    Ok(())
 }

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use app::dto::ReauthReason;
 use axum::{extract::Query, http::HeaderMap, routing::get};
-use portico::keyauth;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestOrg, assert_error, session_token, spawn_app};
@@ -143,7 +142,8 @@ async fn twilio_credentials_are_checked_sealed_and_listed() {
     let records = portico::connections::of_linked_account(&app.db, &account.id)
         .await
         .unwrap();
-    let values = keyauth::open_fields(&app.vault, &account, &records[0]).unwrap();
+    let values =
+        portico::connections::credentials::open_fields(&app.vault, &account, &records[0]).unwrap();
     assert_eq!(values.0["sid"].as_str(), SID);
     assert_eq!(values.0["number"].as_str(), "+14155550100");
     app.assert_absent_from_database_file(&[SID]);

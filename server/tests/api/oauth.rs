@@ -3,7 +3,7 @@
 
 use app::dto::ReauthReason;
 use portico::catalog;
-use portico::connections::refresh::{Due, Refresh};
+use portico::connections::{Due, refresh::Refresh};
 use portico::entity::{connection, oauth_state};
 use portico::oauth;
 use portico::sandbox::{self, Target};
