@@ -276,37 +276,53 @@ impl Settings {
                 allow_http: dev,
                 allow_loopback: self.egress_allow_loopback.unwrap_or(dev),
             },
-            limits: RateLimits {
-                api_per_minute: self.rate_limit_api.max(1),
-                sdk_per_minute: self.rate_limit_sdk.max(1),
-                pages_per_minute: self.rate_limit_pages.max(1),
-                auth_failures_per_minute: self.rate_limit_auth_failures.max(1),
-                hooks_per_minute: self.rate_limit_hooks.max(1),
-            },
+            limits: self.limits(),
             trusted_proxies,
-            streams: StreamSettings {
-                per_token: self.embed_streams_per_token.max(1),
-                per_address: self.embed_streams_per_address.max(1),
-                max: self.embed_streams_max.max(1),
-                lifetime: std::time::Duration::from_secs(self.embed_stream_lifetime.max(1).into()),
-            },
-            refresh: RefreshSettings {
-                ahead: chrono::Duration::seconds(self.refresh_ahead.into()),
-                retry_floor: chrono::Duration::seconds(self.refresh_retry_floor.max(1).into()),
-                every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
-                verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
-                expiring_ahead: chrono::Duration::seconds(self.expiring_ahead.into()),
-                probe: chrono::Duration::seconds(self.refresh_probe.max(1).into()),
-            },
-            webhooks: WebhookSettings {
-                every: std::time::Duration::from_millis(self.webhook_every_ms.max(10)),
-                schedule_scale: if self.webhook_schedule_scale.is_finite() {
-                    self.webhook_schedule_scale.clamp(0.0, 100.0)
-                } else {
-                    1.0
-                },
-            },
+            streams: self.streams(),
+            refresh: self.refresh(),
+            webhooks: self.webhooks(),
         })
+    }
+
+    fn limits(&self) -> RateLimits {
+        RateLimits {
+            api_per_minute: self.rate_limit_api.max(1),
+            sdk_per_minute: self.rate_limit_sdk.max(1),
+            pages_per_minute: self.rate_limit_pages.max(1),
+            auth_failures_per_minute: self.rate_limit_auth_failures.max(1),
+            hooks_per_minute: self.rate_limit_hooks.max(1),
+        }
+    }
+
+    fn streams(&self) -> StreamSettings {
+        StreamSettings {
+            per_token: self.embed_streams_per_token.max(1),
+            per_address: self.embed_streams_per_address.max(1),
+            max: self.embed_streams_max.max(1),
+            lifetime: std::time::Duration::from_secs(self.embed_stream_lifetime.max(1).into()),
+        }
+    }
+
+    fn refresh(&self) -> RefreshSettings {
+        RefreshSettings {
+            ahead: chrono::Duration::seconds(self.refresh_ahead.into()),
+            retry_floor: chrono::Duration::seconds(self.refresh_retry_floor.max(1).into()),
+            every: std::time::Duration::from_secs(self.refresh_every.max(1).into()),
+            verify_every: chrono::Duration::seconds(self.verify_every.max(60).into()),
+            expiring_ahead: chrono::Duration::seconds(self.expiring_ahead.into()),
+            probe: chrono::Duration::seconds(self.refresh_probe.max(1).into()),
+        }
+    }
+
+    fn webhooks(&self) -> WebhookSettings {
+        WebhookSettings {
+            every: std::time::Duration::from_millis(self.webhook_every_ms.max(10)),
+            schedule_scale: if self.webhook_schedule_scale.is_finite() {
+                self.webhook_schedule_scale.clamp(0.0, 100.0)
+            } else {
+                1.0
+            },
+        }
     }
 }
 

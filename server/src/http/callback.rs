@@ -147,84 +147,8 @@ fn back_link(back: &Return) -> Option<(&str, &str)> {
 }
 
 fn failure(error: CallbackError) -> Response {
-    let start_again = "Go back to the app list and choose Connect again.";
     match error {
         CallbackError::OtherAccount(other) => choose_account(&other),
-        CallbackError::UnknownState => message(
-            StatusCode::BAD_REQUEST,
-            "This sign-in is not valid",
-            &[
-                "Portico did not start this sign-in, or its address was changed on the way.",
-                start_again,
-            ],
-            None,
-        ),
-        CallbackError::Replayed => message(
-            StatusCode::BAD_REQUEST,
-            "This sign-in was already used",
-            &[
-                "Each sign-in works once. If you reloaded this page, your app may already be connected.",
-                start_again,
-            ],
-            None,
-        ),
-        CallbackError::Expired => message(
-            StatusCode::BAD_REQUEST,
-            "This sign-in has expired",
-            &["Sign-ins must be finished within 10 minutes.", start_again],
-            None,
-        ),
-        CallbackError::OtherBrowser => message(
-            StatusCode::FORBIDDEN,
-            "This sign-in was started in another browser",
-            &[
-                "For your safety, a sign-in can only be finished in the browser that started it. Nothing was connected.",
-                "Open your connect link in this browser and choose Connect again.",
-            ],
-            None,
-        ),
-        CallbackError::WrongIssuer => message(
-            StatusCode::BAD_REQUEST,
-            "This answer came from a different app",
-            &[
-                "The sign-in was answered by a provider other than the app you chose, so Portico ignored it.",
-                start_again,
-            ],
-            None,
-        ),
-        CallbackError::MissingCode => message(
-            StatusCode::BAD_REQUEST,
-            "The app sent no authorization",
-            &[
-                "The provider returned without an authorization code.",
-                start_again,
-            ],
-            None,
-        ),
-        CallbackError::Cancelled(back) => message(
-            StatusCode::OK,
-            "You cancelled the connection",
-            &[&format!(
-                "Nothing was connected and {} received no access. You can connect it any time.",
-                back.app_name
-            )],
-            back_link(&back),
-        ),
-        CallbackError::Refused(reason, back) => message(
-            StatusCode::BAD_GATEWAY,
-            &format!("{} did not allow the connection", back.app_name),
-            &[&format!("It answered: {reason}"), start_again],
-            back_link(&back),
-        ),
-        CallbackError::Exchange(back) => message(
-            StatusCode::BAD_GATEWAY,
-            &format!("{} did not accept the sign-in", back.app_name),
-            &[
-                "Portico could not finish connecting. This is usually temporary.",
-                start_again,
-            ],
-            back_link(&back),
-        ),
         CallbackError::AppGone => message(
             StatusCode::GONE,
             "This app is no longer offered",
@@ -245,7 +169,78 @@ fn failure(error: CallbackError) -> Response {
             tracing::error!(%error, "oauth callback failed");
             unavailable()
         }
+        CallbackError::Cancelled(back) => message(
+            StatusCode::OK,
+            "You cancelled the connection",
+            &[&format!(
+                "Nothing was connected and {} received no access. You can connect it any time.",
+                back.app_name
+            )],
+            back_link(&back),
+        ),
+        CallbackError::Refused(reason, back) => message(
+            StatusCode::BAD_GATEWAY,
+            &format!("{} did not allow the connection", back.app_name),
+            &[&format!("It answered: {reason}"), START_AGAIN],
+            back_link(&back),
+        ),
+        CallbackError::Exchange(back) => message(
+            StatusCode::BAD_GATEWAY,
+            &format!("{} did not accept the sign-in", back.app_name),
+            &[
+                "Portico could not finish connecting. This is usually temporary.",
+                START_AGAIN,
+            ],
+            back_link(&back),
+        ),
+        other => unusable_sign_in(other),
     }
+}
+
+const START_AGAIN: &str = "Go back to the app list and choose Connect again.";
+
+/// A sign-in that cannot be finished as it came back: unknown, used, expired, from another
+/// browser or another provider, or without a code.
+fn unusable_sign_in(error: CallbackError) -> Response {
+    let (status, title, why) = match error {
+        CallbackError::OtherBrowser => {
+            return message(
+                StatusCode::FORBIDDEN,
+                "This sign-in was started in another browser",
+                &[
+                    "For your safety, a sign-in can only be finished in the browser that started it. Nothing was connected.",
+                    "Open your connect link in this browser and choose Connect again.",
+                ],
+                None,
+            );
+        }
+        CallbackError::Replayed => (
+            StatusCode::BAD_REQUEST,
+            "This sign-in was already used",
+            "Each sign-in works once. If you reloaded this page, your app may already be connected.",
+        ),
+        CallbackError::Expired => (
+            StatusCode::BAD_REQUEST,
+            "This sign-in has expired",
+            "Sign-ins must be finished within 10 minutes.",
+        ),
+        CallbackError::WrongIssuer => (
+            StatusCode::BAD_REQUEST,
+            "This answer came from a different app",
+            "The sign-in was answered by a provider other than the app you chose, so Portico ignored it.",
+        ),
+        CallbackError::MissingCode => (
+            StatusCode::BAD_REQUEST,
+            "The app sent no authorization",
+            "The provider returned without an authorization code.",
+        ),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            "This sign-in is not valid",
+            "Portico did not start this sign-in, or its address was changed on the way.",
+        ),
+    };
+    message(status, title, &[why, START_AGAIN], None)
 }
 
 fn unavailable() -> Response {

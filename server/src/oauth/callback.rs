@@ -99,12 +99,12 @@ pub struct CallbackContext<'a> {
     pub browser_nonce: Option<&'a str>,
 }
 
-/// Handles the provider's redirect: checks the state, exchanges the code, stores the tokens.
-/// Nothing is requested from the provider and nothing is written unless the state is valid.
-pub async fn complete(
+/// The sign-in state the callback names: started by Portico, not used, not expired, and
+/// coming back to the browser that started it.
+async fn live_state(
     cx: &CallbackContext<'_>,
     params: &CallbackParams,
-) -> Result<Connected, CallbackError> {
+) -> Result<oauth_state::Model, CallbackError> {
     let presented = params
         .state
         .as_deref()
@@ -128,6 +128,16 @@ pub async fn complete(
     if !same_browser {
         return Err(CallbackError::OtherBrowser);
     }
+    Ok(record)
+}
+
+/// Handles the provider's redirect: checks the state, exchanges the code, stores the tokens.
+/// Nothing is requested from the provider and nothing is written unless the state is valid.
+pub async fn complete(
+    cx: &CallbackContext<'_>,
+    params: &CallbackParams,
+) -> Result<Connected, CallbackError> {
+    let record = live_state(cx, params).await?;
     let account = linked_account::Entity::find_by_id(&record.linked_account_id)
         .one(cx.db)
         .await?
@@ -164,21 +174,17 @@ pub async fn complete(
     {
         return Err(CallbackError::WrongIssuer);
     }
+    if params.error.is_none() && params.code.is_none() {
+        return Err(CallbackError::MissingCode);
+    }
     let back = Return {
         mode: if record.mode == "popup" {
             Mode::Popup
         } else {
             Mode::Page
         },
-        return_to: None,
-        app_name: app.name.clone(),
-    };
-    if params.error.is_none() && params.code.is_none() {
-        return Err(CallbackError::MissingCode);
-    }
-    let back = Return {
         return_to: state_secrets.return_to.clone(),
-        ..back
+        app_name: app.name.clone(),
     };
 
     // Single use: whoever marks the state consumed first owns the callback.

@@ -179,69 +179,106 @@ pub async fn decide(
         return_to: held.return_to.clone(),
         app_name: held.app_name.clone(),
     };
+    let sign_in = HeldSignIn {
+        id,
+        row,
+        account,
+        held,
+        definition,
+        app,
+        back,
+    };
     match choice {
-        Choice::Keep => {
-            // Taken and stored together: a failure leaves the held sign-in for the purge.
-            let txn = crate::db::begin_write(db).await?;
-            take(&txn, &id).await?;
-            let existing = same_account(&txn, &account.id, &row.slug, &held.signed_in).await?;
-            let connection = store_tokens(
-                &txn,
-                &services.vault,
-                &account,
-                existing,
-                &held.signed_in,
-                &held.tokens,
-                &app,
-            )
-            .await?;
-            txn.commit().await?;
-            services.changes.account(&account.id);
-            Ok(Decided::Kept {
-                connection: Box::new(connection),
-                back,
-            })
-        }
-        Choice::SignInAgain => {
-            take(db, &id).await?;
-            revoke_tokens(
-                &services.egress,
-                &app,
-                &oauth2_tokens(&held.tokens, &held.params),
-            )
-            .await;
-            let original = connection::Entity::find_by_id(&row.reconnect_of)
-                .one(db)
-                .await?
-                .ok_or(PendingError::Unknown)?;
-            let reconnect_app = app_for_connection(
-                db,
-                &services.vault,
-                &services.public_url,
-                &definition,
-                &account,
-                &original,
-            )
-            .await?;
-            let url = authorization_url(
-                db,
-                &services.vault,
-                &services.public_url,
-                &reconnect_app,
-                Begin {
-                    linked_account: &account,
-                    reconnect: Some(&original),
-                    mode: back.mode,
-                    return_to: back.return_to,
-                    binding: BrowserBinding::Nonce(row.nonce_digest.clone()),
-                },
-            )
-            .await?;
-            // A new sign-in is in flight.
-            services.changes.account(&account.id);
-            Ok(Decided::SignInAgain(url))
-        }
+        Choice::Keep => keep(services, sign_in).await,
+        Choice::SignInAgain => sign_in_again(services, sign_in).await,
     }
+}
+
+/// A held sign-in, opened, with the app it is for.
+struct HeldSignIn {
+    id: String,
+    row: pending_connection::Model,
+    account: linked_account::Model,
+    held: Held,
+    definition: catalog::AppDefinition,
+    app: OAuthApp,
+    back: Return,
+}
+
+/// Stores the held tokens as the connection. Taken and stored together: a failure leaves the
+/// held sign-in for the purge.
+async fn keep(services: &Services, sign_in: HeldSignIn) -> Result<Decided, PendingError> {
+    let HeldSignIn { account, held, .. } = &sign_in;
+    let txn = crate::db::begin_write(&services.db).await?;
+    take(&txn, &sign_in.id).await?;
+    let existing = same_account(&txn, &account.id, &sign_in.row.slug, &held.signed_in).await?;
+    let connection = store_tokens(
+        &txn,
+        &services.vault,
+        account,
+        existing,
+        &held.signed_in,
+        &held.tokens,
+        &sign_in.app,
+    )
+    .await?;
+    txn.commit().await?;
+    services.changes.account(&account.id);
+    Ok(Decided::Kept {
+        connection: Box::new(connection),
+        back: sign_in.back,
+    })
+}
+
+/// Drops the held tokens (revoked at the provider) and begins a new sign-in in this browser.
+async fn sign_in_again(services: &Services, sign_in: HeldSignIn) -> Result<Decided, PendingError> {
+    let HeldSignIn {
+        id,
+        row,
+        account,
+        held,
+        definition,
+        app,
+        back,
+    } = sign_in;
+    let db = &services.db;
+    take(db, &id).await?;
+    revoke_tokens(
+        &services.egress,
+        &app,
+        &oauth2_tokens(&held.tokens, &held.params),
+    )
+    .await;
+    let original = connection::Entity::find_by_id(&row.reconnect_of)
+        .one(db)
+        .await?
+        .ok_or(PendingError::Unknown)?;
+    let reconnect_app = app_for_connection(
+        db,
+        &services.vault,
+        &services.public_url,
+        &definition,
+        &account,
+        &original,
+    )
+    .await?;
+    let url = authorization_url(
+        db,
+        &services.vault,
+        &services.public_url,
+        &reconnect_app,
+        Begin {
+            linked_account: &account,
+            reconnect: Some(&original),
+            mode: back.mode,
+            return_to: back.return_to,
+            binding: BrowserBinding::Nonce(row.nonce_digest.clone()),
+        },
+    )
+    .await?;
+    // A new sign-in is in flight.
+    services.changes.account(&account.id);
+    Ok(Decided::SignInAgain(url))
 }
 
 /// The app a held sign-in was made with, as its org uses it; `None` when the app is gone.
