@@ -8,20 +8,21 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::{Flash, HostedPage, KeyFormState, Notice, Visit, card_matches};
+use crate::dto::{Flash, HostedPage, KeyFormState, Notice};
 use crate::status_page::LinkError;
+use crate::visit::Visit;
+use search::card_matches;
 
-mod actions;
 mod app_card;
 mod bridge;
 mod key_form;
-mod load;
 pub(crate) mod search;
+mod visit_fields;
 
+use crate::serverfns::{load_embed_page, load_hosted_page};
 use app_card::AppCardView;
 use bridge::EmbedBridge;
 use key_form::KeyDialogs;
-pub use load::{load_embed_page, load_hosted_page};
 use search::AppSearch;
 
 /// The hosted connect page. Search and category filter work as a plain GET form without
@@ -138,30 +139,124 @@ fn AppList(
     banner: Banner,
     key_state: Option<KeyFormState>,
 ) -> impl IntoView {
-    let banner = banner.text(&page).map(|(text, good)| {
-        let class = if good {
-            "banner banner--ok"
-        } else {
-            "banner banner--warn"
-        };
+    let banner = banner.text(&page);
+    let branding = page.branding;
+    let mut style = format!(
+        "--accent: {}; --accent-ink: {}",
+        branding.accent, branding.accent_ink
+    );
+    if let Some(background) = &branding.background {
+        style.push_str(&format!("; --page-bg: {background}"));
+    }
+    let visit = page.embed.as_ref().map_or_else(
+        || Visit::Hosted(page.link_id.clone()),
+        |embed| Visit::Embed(embed.token.clone()),
+    );
+    let page_class = if page.embed.is_some() {
+        "page page--embed"
+    } else {
+        "page"
+    };
+    let title = crate::title_text(&format!("Connect your apps · {}", branding.name));
+    let list = view! {
+        {banner.map(|(text, good)| view! { <BannerView text good /> })}
+        <AppGrid apps=page.apps search tag key_state visit=visit.clone() />
+    };
+    let body = match page.embed {
+        // The widget: no header, lede or footer; the frame around it is the vendor's page.
+        Some(embed) => Either::Left(view! {
+            <main class="connect connect--embed" id="main">
+                <h1 class="visually-hidden">{format!("Connect your apps to {}", branding.name)}</h1>
+                {list}
+                <p class="visually-hidden" id="embed-live" role="status" aria-live="polite"></p>
+            </main>
+            <EmbedBridge
+                allowed_origins=embed.allowed_origins
+                events_url=format!("{}/events", visit.home())
+                announce=embed.announce
+            />
+        }),
+        None => Either::Right(view! {
+            <BrandHeader branding=branding.clone() who=page.linked_account_name />
+            <main class="connect" id="main">
+                <h1>"Connect your apps"</h1>
+                <p class="lede">
+                    {format!(
+                        "Choose the apps {} may use on your behalf. You can disconnect at any time.",
+                        branding.name,
+                    )}
+                </p>
+                {list}
+            </main>
+            <footer class="footer">"Secured by Portico"</footer>
+        }),
+    };
+    view! {
+        <Title text=title />
+        <div class=page_class style=style>
+            {body}
+            <KeyDialogs />
+        </div>
+    }
+}
+
+/// What the last button press came to, above the list.
+#[component]
+fn BannerView(text: String, good: bool) -> impl IntoView {
+    let class = if good {
+        "banner banner--ok"
+    } else {
+        "banner banner--warn"
+    };
+    view! {
+        <p class=class role="status" data-banner>
+            {text}
+        </p>
+    }
+}
+
+/// The vendor's name and logo, and whom the page is for.
+#[component]
+fn BrandHeader(branding: crate::dto::Branding, who: Option<String>) -> impl IntoView {
+    let logo = branding.logo_url.clone().map(|logo| {
         view! {
-            <p class=class role="status" data-banner>
-                {text}
-            </p>
+            <img
+                class="brand__logo"
+                src=logo
+                alt=format!("{} logo", branding.name)
+                width="40"
+                height="40"
+            />
         }
     });
-    let branding = page.branding;
-    let mut tags: Vec<String> = page
-        .apps
+    view! {
+        <header class="brand">
+            {logo}
+            <div>
+                <p class="brand__name">{branding.name.clone()}</p>
+                {who.map(|name| view! { <p class="brand__who">{format!("Signed in as {name}")}</p> })}
+            </div>
+        </header>
+    }
+}
+
+/// The search, the count and the cards, each shown when it matches the search.
+#[component]
+fn AppGrid(
+    apps: Vec<crate::dto::AppCard>,
+    search: String,
+    tag: String,
+    key_state: Option<KeyFormState>,
+    visit: Visit,
+) -> impl IntoView {
+    let mut tags: Vec<String> = apps
         .iter()
         .flat_map(|app| app.tags.iter().cloned())
         .collect();
     tags.sort();
     tags.dedup();
-
-    let total = page.apps.len();
-    let cards: Vec<_> = page
-        .apps
+    let total = apps.len();
+    let cards: Vec<_> = apps
         .into_iter()
         .map(|card| {
             let tag_refs: Vec<&str> = card.tags.iter().map(String::as_str).collect();
@@ -170,27 +265,16 @@ fn AppList(
         })
         .collect();
     let shown = cards.iter().filter(|(_, shown)| *shown).count();
-
-    let mut style = format!(
-        "--accent: {}; --accent-ink: {}",
-        branding.accent, branding.accent_ink
-    );
-    if let Some(background) = &branding.background {
-        style.push_str(&format!("; --page-bg: {background}"));
-    }
-    let greeting = page
-        .linked_account_name
-        .map(|name| format!("Signed in as {name}"));
-    let visit = page.embed.as_ref().map_or_else(
-        || Visit::Hosted(page.link_id.clone()),
-        |embed| Visit::Embed(embed.token.clone()),
-    );
-    let embed = page.embed;
-    let framed = embed.is_some();
-    let page_class = if framed { "page page--embed" } else { "page" };
-    let list = view! {
-        {banner}
-        <AppSearch query=search.clone() tag=tag.clone() tags total />
+    let cards = cards
+        .into_iter()
+        .map(|(card, shown)| {
+            let key_state = key_state.clone().filter(|state| state.slug == card.slug);
+            let visit = visit.clone();
+            view! { <AppCardView card hidden=!shown key_state visit /> }
+        })
+        .collect_view();
+    view! {
+        <AppSearch query=search tag tags total />
         <p class="result-count" id="result-count" aria-live="polite">
             {count_text(shown, total)}
         </p>
@@ -206,73 +290,8 @@ fn AppList(
             "No apps match your search. Try another word or category."
         </p>
         <ul class="apps" role="list" data-apps>
-            {cards
-                .into_iter()
-                .map(|(card, shown)| {
-                    let key_state = key_state.clone().filter(|state| state.slug == card.slug);
-                    let visit = visit.clone();
-                    view! { <AppCardView card hidden=!shown key_state visit /> }
-                })
-                .collect_view()}
+            {cards}
         </ul>
-    };
-    let title = crate::title_text(&format!("Connect your apps · {}", branding.name));
-
-    let body = match embed {
-        // The widget: no header, lede or footer; the frame around it is the vendor's page.
-        Some(embed) => Either::Left(view! {
-            <main class="connect connect--embed" id="main">
-                <h1 class="visually-hidden">{format!("Connect your apps to {}", branding.name)}</h1>
-                {list}
-                <p class="visually-hidden" id="embed-live" role="status" aria-live="polite"></p>
-            </main>
-            <EmbedBridge
-                allowed_origins=embed.allowed_origins
-                events_url=format!("{}/events", visit.home())
-                announce=embed.announce
-            />
-        }),
-        None => Either::Right(view! {
-            <header class="brand">
-                {branding
-                    .logo_url
-                    .clone()
-                    .map(|logo| {
-                        view! {
-                            <img
-                                class="brand__logo"
-                                src=logo
-                                alt=format!("{} logo", branding.name)
-                                width="40"
-                                height="40"
-                            />
-                        }
-                    })}
-                <div>
-                    <p class="brand__name">{branding.name.clone()}</p>
-                    {greeting.map(|text| view! { <p class="brand__who">{text}</p> })}
-                </div>
-            </header>
-            <main class="connect" id="main">
-                <h1>"Connect your apps"</h1>
-                <p class="lede">
-                    {format!(
-                        "Choose the apps {} may use on your behalf. You can disconnect at any time.",
-                        branding.name,
-                    )}
-                </p>
-                {list}
-            </main>
-            <footer class="footer">"Secured by Portico"</footer>
-        }),
-    };
-
-    view! {
-        <Title text=title />
-        <div class=page_class style=style>
-            {body}
-            <KeyDialogs />
-        </div>
     }
 }
 

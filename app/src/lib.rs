@@ -16,7 +16,10 @@ pub mod dto;
 mod error;
 #[cfg(feature = "ssr")]
 pub mod portal;
+mod serverfns;
 mod status_page;
+pub mod visit;
+mod widget;
 
 pub use error::PortalError;
 

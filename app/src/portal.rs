@@ -1,9 +1,6 @@
 //! The port between pages and the backend (server builds only).
 
-use crate::{
-    PortalError,
-    dto::{HostedPage, Visit},
-};
+use crate::{PortalError, dto::HostedPage, visit::Visit};
 
 /// What the pages need from the backend. The server crate implements it and provides it to
 /// every render as `Arc<dyn Portal>`. Whose page it is comes from the request itself: the

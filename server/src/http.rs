@@ -123,7 +123,7 @@ pub fn router(state: AppState) -> Router {
             "/connect/{token}",
             get(link::open_link).post(link::confirm_link),
         )
-        .route(app::dto::OUT_OF_DATE_PATH, get(link::out_of_date))
+        .route(app::visit::OUT_OF_DATE_PATH, get(link::out_of_date))
         .route("/embed/{token}/events", get(embed::events))
         .route("/embed/sign-in", get(embed::sign_in_refused))
         .route(

@@ -1,8 +1,12 @@
 use leptos::{either::EitherOf4, prelude::*};
 
-use super::actions::{Disconnect, StartConnect, VisitFields};
 use super::key_form::KeyForm;
-use crate::dto::{AppCard, AuthType, CardStatus, ConnectedAccount, Flow, KeyFormState, Visit};
+use super::visit_fields::VisitFields;
+use crate::dto::{
+    AppCard, AuthType, CardStatus, ConnectField, ConnectedAccount, Flow, KeyFormState,
+};
+use crate::serverfns::{Disconnect, StartConnect};
+use crate::visit::Visit;
 
 /// One application: icon, name, description, tags and where the end customer stands with it.
 #[component]
@@ -139,110 +143,136 @@ pub fn AppCardView(
 /// the sign-in opens in a new window (a popup once the bridge island runs), since providers
 /// refuse to be framed; every form carries the widget's token.
 fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
-    let popup = visit.embed_token().is_some();
     let (primary, another) = match (&card.status, card.auth_type) {
         (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
         (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
         (CardStatus::Connected(_), AuthType::OAuth2) => (Some("Connect another account"), true),
         _ => (None, false),
     };
-    let connected = !matches!(card.status, CardStatus::NotConnected);
     // A reconnect reuses the details the connection was made with.
     let fields = if matches!(card.status, CardStatus::ReauthRequired { .. }) {
         Vec::new()
     } else {
         card.connect_fields.clone()
     };
-    let (name, slug) = (card.name.clone(), card.slug.clone());
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
-    let open_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
-        let label = match card.status {
-            CardStatus::NotConnected => "Connect",
-            CardStatus::ReauthRequired { .. } | CardStatus::TurnedOff(_) => "Reconnect",
-            CardStatus::Connected(_) => "Update keys",
-        };
-        let class = if matches!(card.status, CardStatus::Connected(_)) {
-            "button button--quiet"
-        } else {
-            "button"
-        };
-        let dialog = format!("key-{slug}");
+    let open_form = (card.auth_type == AuthType::KeyBased && !turned_off)
+        .then(|| view! { <OpenKeyForm card=card.clone() /> });
+    let connect = primary.map(|label| {
         view! {
-            <a
-                class=class
-                href=format!("?connect={slug}")
-                data-opens=dialog
-                aria-label=format!("{label}: {name}")
-            >
-                {label}
-            </a>
+            <ConnectForm
+                name=card.name.clone()
+                slug=card.slug.clone()
+                label
+                another
+                fields
+                visit=visit.clone()
+            />
         }
     });
-    let connect = primary.map({
-        let (name, slug, visit) = (name.clone(), slug.clone(), visit.clone());
-        move |label| {
-            let action = ServerAction::<StartConnect>::new();
-            let field_prefix = format!("connect-{slug}");
-            let class = if another {
-                "button button--quiet"
-            } else {
-                "button"
-            };
-            view! {
-                <ActionForm
-                    action
-                    attr:target=popup.then_some("_blank")
-                >
-                    <input type="hidden" name="slug" value=slug />
-                    <VisitFields visit />
-                    {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
-                    {fields
-                        .into_iter()
-                        .map(|field| {
-                            let id = format!("{}-{}", field_prefix, field.name);
-                            view! {
-                                <div class="connect-field">
-                                    <label for=id.clone()>{field.label}</label>
-                                    <input
-                                        id=id
-                                        name=format!("params[{}]", field.name)
-                                        type="text"
-                                        placeholder=field.placeholder
-                                        required
-                                        maxlength="63"
-                                        autocomplete="off"
-                                        spellcheck="false"
-                                    />
-                                    {field.help.map(|help| view! { <p class="connect-field__help">{help}</p> })}
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                    <button class=class type="submit" aria-label=format!("{label}: {name}")>
-                        {label}
-                    </button>
-                </ActionForm>
-            }
-        }
-    });
-    let visit = visit.clone();
-    let disconnect = connected.then(move || {
-        let action = ServerAction::<Disconnect>::new();
-        view! {
-            <ActionForm action>
-                <input type="hidden" name="slug" value=slug />
-                <VisitFields visit />
-                <button
-                    class="button button--quiet"
-                    type="submit"
-                    aria-label=format!("Disconnect {name}")
-                >
-                    "Disconnect"
-                </button>
-            </ActionForm>
-        }
+    let disconnect = (!matches!(card.status, CardStatus::NotConnected)).then(|| {
+        view! { <DisconnectForm name=card.name.clone() slug=card.slug.clone() visit=visit.clone() /> }
     });
     view! { <div class="app-card__actions">{open_form} {connect} {disconnect}</div> }
+}
+
+/// The link that opens a key-based app's form (a dialog with JavaScript, a page without).
+#[component]
+fn OpenKeyForm(card: AppCard) -> impl IntoView {
+    let label = match card.status {
+        CardStatus::NotConnected => "Connect",
+        CardStatus::ReauthRequired { .. } | CardStatus::TurnedOff(_) => "Reconnect",
+        CardStatus::Connected(_) => "Update keys",
+    };
+    let class = if matches!(card.status, CardStatus::Connected(_)) {
+        "button button--quiet"
+    } else {
+        "button"
+    };
+    let slug = card.slug;
+    view! {
+        <a
+            class=class
+            href=format!("?connect={slug}")
+            data-opens=format!("key-{slug}")
+            aria-label=format!("{label}: {}", card.name)
+        >
+            {label}
+        </a>
+    }
+}
+
+/// Connect, Reconnect or Connect another account: starts a sign-in (in a new window from the
+/// widget), with the values the app asks first.
+#[component]
+fn ConnectForm(
+    name: String,
+    slug: String,
+    label: &'static str,
+    another: bool,
+    fields: Vec<ConnectField>,
+    visit: Visit,
+) -> impl IntoView {
+    let action = ServerAction::<StartConnect>::new();
+    let popup = visit.embed_token().is_some();
+    let prefix = format!("connect-{slug}");
+    let class = if another {
+        "button button--quiet"
+    } else {
+        "button"
+    };
+    let fields = fields
+        .into_iter()
+        .map(|field| view! { <ConnectParamField field prefix=prefix.clone() /> })
+        .collect_view();
+    view! {
+        <ActionForm action attr:target=popup.then_some("_blank")>
+            <input type="hidden" name="slug" value=slug />
+            <VisitFields visit />
+            {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
+            {fields}
+            <button class=class type="submit" aria-label=format!("{label}: {name}")>
+                {label}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// One value asked before a sign-in (a workspace's subdomain, say).
+#[component]
+fn ConnectParamField(field: ConnectField, prefix: String) -> impl IntoView {
+    let id = format!("{}-{}", prefix, field.name);
+    view! {
+        <div class="connect-field">
+            <label for=id.clone()>{field.label}</label>
+            <input
+                id=id
+                name=format!("params[{}]", field.name)
+                type="text"
+                placeholder=field.placeholder
+                required
+                maxlength="63"
+                autocomplete="off"
+                spellcheck="false"
+            />
+            {field.help.map(|help| view! { <p class="connect-field__help">{help}</p> })}
+        </div>
+    }
+}
+
+/// Disconnect: removes the app's connections.
+#[component]
+fn DisconnectForm(name: String, slug: String, visit: Visit) -> impl IntoView {
+    let action = ServerAction::<Disconnect>::new();
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="slug" value=slug />
+            <VisitFields visit />
+            <button class="button button--quiet" type="submit" aria-label=format!("Disconnect {name}")>
+                "Disconnect"
+            </button>
+        </ActionForm>
+    }
 }
 #[component]
 fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {

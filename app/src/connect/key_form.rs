@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::actions::{SaveKeys, VisitFields};
-use crate::dto::{KeyField, KeyFormState, Visit};
+use super::visit_fields::VisitFields;
+use crate::dto::{KeyField, KeyFormState};
+use crate::serverfns::SaveKeys;
+use crate::visit::Visit;
 
 /// The form of one key-based app.
 #[component]

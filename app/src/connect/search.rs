@@ -72,8 +72,8 @@ mod filter {
     use leptos::prelude::document;
     use wasm_bindgen::JsCast;
 
+    use super::card_matches;
     use crate::connect::count_text;
-    use crate::dto::card_matches;
 
     /// Applies the values the search inputs hold right now.
     pub fn apply_typed_before_hydration(total: usize) {
@@ -131,4 +131,35 @@ mod filter {
     pub fn apply(_search: &str, _category: &str, _total: usize) {}
 
     pub fn apply_typed_before_hydration(_total: usize) {}
+}
+
+/// Whether a card is shown for a search: every word of `query` must appear in the card's search
+/// text, and `tag`, when set, must be one of its tags. The server and the search island both use it.
+pub(crate) fn card_matches(search_text: &str, tags: &[&str], query: &str, tag: &str) -> bool {
+    let query = query.to_lowercase();
+    let words_match = query
+        .split_whitespace()
+        .all(|word| search_text.contains(word));
+    let tag_matches = tag.is_empty() || tags.contains(&tag);
+    words_match && tag_matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_needs_every_word_and_the_tag() {
+        let text = "slack slack team chat communication";
+        assert!(card_matches(text, &["Communication"], "", ""));
+        assert!(card_matches(text, &["Communication"], "TEAM chat", ""));
+        assert!(!card_matches(text, &["Communication"], "team crm", ""));
+        assert!(card_matches(
+            text,
+            &["Communication"],
+            "slack",
+            "Communication"
+        ));
+        assert!(!card_matches(text, &["Communication"], "slack", "CRM"));
+    }
 }

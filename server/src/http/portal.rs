@@ -3,8 +3,9 @@
 
 use app::{
     PortalError,
-    dto::{AppCard, CardStatus, EmbedView, Flash, HostedPage, Notice, Visit, WidgetState},
+    dto::{AppCard, CardStatus, EmbedView, Flash, HostedPage, Notice, WidgetState},
     portal::Portal,
+    visit::Visit,
 };
 use axum::http::{HeaderMap, header};
 

@@ -486,7 +486,7 @@ async fn an_open_page_cannot_be_re_targeted_to_another_customers_link() {
             );
             assert_eq!(
                 response.headers()["location"],
-                app::dto::OUT_OF_DATE_PATH,
+                app::visit::OUT_OF_DATE_PATH,
                 "{path} {link:?}"
             );
             assert_eq!(app.count("connection").await, 0, "{path} {link:?}");
@@ -495,7 +495,7 @@ async fn an_open_page_cannot_be_re_targeted_to_another_customers_link() {
     }
     let refused = app
         .client
-        .get(app.url(app::dto::OUT_OF_DATE_PATH))
+        .get(app.url(app::visit::OUT_OF_DATE_PATH))
         .send()
         .await
         .unwrap();
