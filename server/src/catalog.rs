@@ -12,7 +12,9 @@ pub use app_config::{
     AppConfigInput, client_secret_binding, disable_app, enable_app, enabled_slugs, reseal_all,
     signing_secret_binding,
 };
-pub use custom::{CustomAppError, CustomAppInput, create_custom_app, delete_custom_app};
+pub use custom::{
+    CheckedApp, CustomAppError, CustomAppInput, create_custom_app, delete_custom_app,
+};
 pub use definition::{
     AppDefinition, AuthKind, BasicAuth, ClientAuth, ConnectParam, FieldKind, InputField,
     OAuthEndpoints, Refusal, RefusalRule, Verification, VerifyMethod,

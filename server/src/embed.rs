@@ -22,8 +22,9 @@ const MESSAGE_TTL: Duration = Duration::minutes(5);
 pub(crate) async fn visitor(
     db: &impl ConnectionTrait,
     token: &str,
+    now: DateTime<Utc>,
 ) -> Result<Session, SessionError> {
-    sessions::resolve(db, token, Purpose::Embed).await
+    sessions::resolve(db, token, Purpose::Embed, now).await
 }
 
 /// Where a button's message is shown.
@@ -73,12 +74,13 @@ pub(crate) fn page_with(
     flash: &Flash,
     announce: Vec<WidgetEvent>,
     shown: Shown,
+    now: DateTime<Utc>,
 ) -> String {
     let sealed = Sealed {
         token_id: session.token_id.clone(),
         flash: flash.clone(),
         announce,
-        until: Utc::now() + MESSAGE_TTL,
+        until: now + MESSAGE_TTL,
     };
     let plain = serde_json::to_vec(&sealed).expect("messages serialize");
     let done = URL_SAFE_NO_PAD.encode(vault.seal(&plain, &shown.binding()));
@@ -89,11 +91,16 @@ pub(crate) fn page_with(
 }
 
 /// The message in `done`, if it was sealed for where it is shown and is still fresh.
-pub(crate) fn message(vault: &Vault, done: &str, shown: Shown) -> Option<Message> {
+pub(crate) fn message(
+    vault: &Vault,
+    done: &str,
+    shown: Shown,
+    now: DateTime<Utc>,
+) -> Option<Message> {
     let sealed = URL_SAFE_NO_PAD.decode(done).ok()?;
     let plain = vault.open(&sealed, &shown.binding()).ok()?;
     let message: Sealed = serde_json::from_slice(&plain).ok()?;
-    (message.until > Utc::now()).then_some(Message {
+    (message.until > now).then_some(Message {
         token_id: message.token_id,
         flash: message.flash,
         announce: message.announce,
@@ -101,14 +108,20 @@ pub(crate) fn message(vault: &Vault, done: &str, shown: Shown) -> Option<Message
 }
 
 /// The message a button left for this widget's list: one sealed for another token is none.
-pub(crate) fn message_for(vault: &Vault, session: &Session, done: &str) -> Option<Message> {
-    message(vault, done, Shown::InList).filter(|message| message.token_id == session.token_id)
+pub(crate) fn message_for(
+    vault: &Vault,
+    session: &Session,
+    done: &str,
+    now: DateTime<Utc>,
+) -> Option<Message> {
+    message(vault, done, Shown::InList, now).filter(|message| message.token_id == session.token_id)
 }
 
 /// What the widget watches: the linked account's connections and its sign-ins in flight.
 pub(crate) async fn state(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
+    now: DateTime<Utc>,
 ) -> Result<WidgetState, DbErr> {
     let connections = connections::of_linked_account(db, &account.id)
         .await?
@@ -122,7 +135,7 @@ pub(crate) async fn state(
         .collect();
     Ok(WidgetState {
         connections,
-        flows: oauth::flows_in_flight(db, &account.id, Utc::now()).await?,
+        flows: oauth::flows_in_flight(db, &account.id, now).await?,
     })
 }
 
@@ -170,19 +183,30 @@ mod tests {
             problem: None,
         });
         let mine = session("t1");
-        let address = page_with(&vault, "pst_abc", &mine, &flash, vec![], Shown::InList);
+        let address = page_with(
+            &vault,
+            "pst_abc",
+            &mine,
+            &flash,
+            vec![],
+            Shown::InList,
+            Utc::now(),
+        );
         assert!(address.starts_with("/embed/pst_abc?done="), "{address}");
         assert!(!address.contains("4155550123"), "{address}");
         let done = address.split("done=").nth(1).unwrap();
-        let opened = message_for(&vault, &mine, done).unwrap();
+        let opened = message_for(&vault, &mine, done, Utc::now()).unwrap();
         assert_eq!(
             (opened.flash, opened.token_id.as_str()),
             (flash.clone(), "t1")
         );
-        assert_eq!(message_for(&vault, &session("t2"), done), None);
-        assert_eq!(message_for(&vault, &mine, "not-sealed"), None);
+        assert_eq!(message_for(&vault, &session("t2"), done, Utc::now()), None);
+        assert_eq!(message_for(&vault, &mine, "not-sealed", Utc::now()), None);
         // A list's message is not a sign-in window's, nor the other way round.
-        assert_eq!(message(&vault, done, Shown::InSignInWindow), None);
+        assert_eq!(
+            message(&vault, done, Shown::InSignInWindow, Utc::now()),
+            None
+        );
         let window = page_with(
             &vault,
             "pst_abc",
@@ -190,11 +214,12 @@ mod tests {
             &flash,
             vec![],
             Shown::InSignInWindow,
+            Utc::now(),
         );
         assert!(window.starts_with("/embed/sign-in?done="), "{window}");
         assert!(!window.contains("pst_abc"), "{window}");
         let done = window.split("done=").nth(1).unwrap();
-        assert_eq!(message_for(&vault, &mine, done), None);
-        assert!(message(&vault, done, Shown::InSignInWindow).is_some());
+        assert_eq!(message_for(&vault, &mine, done, Utc::now()), None);
+        assert!(message(&vault, done, Shown::InSignInWindow, Utc::now()).is_some());
     }
 }

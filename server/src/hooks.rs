@@ -145,7 +145,7 @@ pub async fn receive(
     signature: &str,
     body: &[u8],
 ) -> Result<Receipt, HookError> {
-    let now = Utc::now();
+    let now = services.clock.now();
     let scope = signer(services, slug, timestamp, signature, body, now)
         .await?
         .ok_or(HookError::BadSignature)?;
@@ -159,7 +159,7 @@ pub async fn receive(
             what,
         } => (account_id, reason, what),
     };
-    let flag = Flag::new(reason, Actor::Provider, format!("{slug} sent {what}"));
+    let flag = Flag::new(reason, Actor::Provider, format!("{slug} sent {what}"), now);
     let org = match &scope {
         Scope::Org(org, environment) => Some((org.as_str(), *environment)),
         Scope::Sandbox => None,

@@ -71,13 +71,14 @@ pub async fn open(browser: &Session, link: &sessions::Session) -> Result<(), Vis
 pub async fn visitor(
     db: &impl ConnectionTrait,
     browser: &Session,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<sessions::Session, VisitError> {
     let link_id: Option<String> = browser
         .get(LINK_KEY)
         .await
         .map_err(|error| VisitError::Store(error.to_string()))?;
     let link_id = link_id.ok_or(VisitError::NoSession)?;
-    sessions::resolve_by_id(db, &link_id, Purpose::Hosted)
+    sessions::resolve_by_id(db, &link_id, Purpose::Hosted, now)
         .await
         .map_err(|error| match error {
             SessionError::Unknown | SessionError::WrongPurpose => VisitError::Revoked,

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let sessions = tower_sessions::SessionManagerLayer::new(crate::hosted::DbSessionStore::new(
         state.db.clone(),
+        state.clock.clone(),
     ))
     .with_name(crate::hosted::cookie_name(state.secure_cookies()))
     .with_secure(state.secure_cookies())

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
 
@@ -119,9 +119,9 @@ pub async fn approve(
     db: &impl ConnectionTrait,
     request: &AuthorizeRequest,
     account: &str,
+    now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
     let code = secrets::random_secret("sbx_code_");
-    let now = Utc::now();
     sandbox_grant::ActiveModel {
         id: Set(secrets::random_id()),
         client_id: Set(request.client_id.clone()),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::catalog::{Catalog, CatalogError, Slug};
+use crate::clock::Clock;
 use crate::config::{Config, RefreshSettings, WebhookSettings};
 use crate::connections::{self, AppGone, Changes, InFlight, refresh::Outcome, usage::Usage};
 use crate::db;
@@ -34,6 +35,8 @@ pub struct Services {
     pub changes: Changes,
     /// Providers' signing secrets, opened once.
     pub signing_secrets: Arc<crate::vault::OpenedCache>,
+    /// What time it is, for every flow.
+    pub clock: Clock,
 }
 
 /// Why the services could not open.
@@ -69,6 +72,7 @@ impl Services {
             webhooks: config.webhooks,
             changes,
             signing_secrets: Arc::default(),
+            clock: Clock::system(),
         })
     }
 
@@ -79,6 +83,7 @@ impl Services {
             vault: self.vault.clone(),
             egress: self.egress.clone(),
             settings: self.webhooks,
+            clock: self.clock.clone(),
         }
     }
 
@@ -90,7 +95,8 @@ impl Services {
         slug: &Slug,
         how: AppGone,
     ) -> Result<bool, DbErr> {
-        connections::app_gone(&self.db, &self.changes, org_id, environment, slug, how).await
+        let now = self.clock.now();
+        connections::app_gone(&self.db, &self.changes, org_id, environment, slug, how, now).await
     }
 
     /// What the connection use-cases run on.
@@ -102,6 +108,7 @@ impl Services {
             changes: &self.changes,
             usage: &self.usage,
             refresh: &self.refresh,
+            clock: &self.clock,
         }
     }
 }

@@ -120,9 +120,10 @@ pub async fn issue_for(
     input: &LinkedAccountInput,
     purpose: Purpose,
     ttl: Duration,
+    now: DateTime<Utc>,
 ) -> Result<IssuedToken, DbErr> {
-    let account = tenancy::upsert_linked_account(db, org_id, environment, input).await?;
-    issue(db, &account, purpose, &Branding::default(), ttl, None).await
+    let account = tenancy::upsert_linked_account(db, org_id, environment, input, now).await?;
+    issue(db, &account, purpose, &Branding::default(), ttl, None, now).await
 }
 
 /// Issues a token for a linked account. `not_after` caps its expiry (a link minted with a
@@ -134,9 +135,9 @@ pub async fn issue(
     branding: &Branding,
     ttl: Duration,
     not_after: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> Result<IssuedToken, DbErr> {
     let token = secrets::random_secret(TOKEN_PREFIX);
-    let now = Utc::now();
     let mut expires_at = now + ttl.clamp(Duration::seconds(1), MAX_TTL);
     if let Some(limit) = not_after {
         expires_at = expires_at.min(limit);
@@ -193,6 +194,7 @@ pub async fn resolve(
     db: &impl ConnectionTrait,
     presented: &str,
     purpose: Purpose,
+    now: DateTime<Utc>,
 ) -> Result<Session, SessionError> {
     let well_formed = presented
         .strip_prefix(TOKEN_PREFIX)
@@ -213,7 +215,7 @@ pub async fn resolve(
     {
         return Err(SessionError::WrongPurpose);
     }
-    session_of(db, found).await
+    session_of(db, found, now).await
 }
 
 /// Resolves a token by its id, as a hosted-page session remembers it; a revoked (deleted)
@@ -222,22 +224,24 @@ pub async fn resolve_by_id(
     db: &impl ConnectionTrait,
     id: &str,
     purpose: Purpose,
+    now: DateTime<Utc>,
 ) -> Result<Session, SessionError> {
     let found = session_token::Entity::find_by_id(id)
         .filter(session_token::Column::Purpose.eq(purpose.as_str()))
         .find_also_related(linked_account::Entity)
         .one(db)
         .await?;
-    session_of(db, found).await
+    session_of(db, found, now).await
 }
 
 async fn session_of(
     db: &impl ConnectionTrait,
     found: Option<(session_token::Model, Option<linked_account::Model>)>,
+    now: DateTime<Utc>,
 ) -> Result<Session, SessionError> {
     let (token, linked_account) = found.ok_or(SessionError::Unknown)?;
     let linked_account = linked_account.ok_or(SessionError::Unknown)?;
-    if token.expires_at <= Utc::now() {
+    if token.expires_at <= now {
         return Err(SessionError::Expired);
     }
     let org = org::Entity::find_by_id(&linked_account.org_id)

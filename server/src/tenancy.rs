@@ -1,6 +1,6 @@
 //! Orgs, their environments, API keys and linked accounts.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, sea_query::OnConflict,
@@ -29,6 +29,7 @@ pub async fn create_org(
     db: &impl ConnectionTrait,
     name: &str,
     brand_color: Option<&HexColor>,
+    now: DateTime<Utc>,
 ) -> Result<org::Model, CreateOrgError> {
     let name = text_line("name", name, 200)?;
     let brand_color = brand_color.map_or(DEFAULT_BRAND_COLOR, HexColor::as_str);
@@ -38,7 +39,7 @@ pub async fn create_org(
         brand_color: Set(brand_color.to_owned()),
         logo_url: Set(None),
         allowed_origins: Set("[]".to_owned()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     };
     Ok(org.insert(db).await?)
 }
@@ -158,6 +159,7 @@ pub async fn create_api_key(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
+    now: DateTime<Utc>,
 ) -> Result<IssuedApiKey, DbErr> {
     let key = secrets::random_secret(key_prefix(environment));
     let body = &key[key_prefix(environment).len()..];
@@ -167,7 +169,7 @@ pub async fn create_api_key(
         environment: Set(environment),
         prefix: Set(body[..KEY_LOOKUP_PREFIX_LEN].to_owned()),
         digest: Set(secrets::digest(&key)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
@@ -193,6 +195,7 @@ pub struct ApiKeyPrincipal {
 pub async fn authenticate_api_key(
     db: &impl ConnectionTrait,
     presented: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<ApiKeyPrincipal>, DbErr> {
     let Some((environment, body)) = [Environment::Test, Environment::Production]
         .into_iter()
@@ -215,7 +218,6 @@ pub async fn authenticate_api_key(
         return Ok(None);
     }
     // Record use at most once a minute, so authentication stays a read on the hot path.
-    let now = Utc::now();
     if record
         .last_used_at
         .is_none_or(|last| now - last > Duration::minutes(1))
@@ -232,12 +234,16 @@ pub async fn authenticate_api_key(
 }
 
 /// Revokes an API key; it is refused from then on. Returns whether the key existed.
-pub async fn revoke_api_key(db: &impl ConnectionTrait, key_id: &str) -> Result<bool, DbErr> {
+pub async fn revoke_api_key(
+    db: &impl ConnectionTrait,
+    key_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let Some(record) = api_key::Entity::find_by_id(key_id).one(db).await? else {
         return Ok(false);
     };
     let mut active: api_key::ActiveModel = record.into();
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(now));
     active.update(db).await?;
     Ok(true)
 }
@@ -292,8 +298,8 @@ pub async fn upsert_linked_account(
     org_id: &str,
     environment: Environment,
     input: &LinkedAccountInput,
+    now: DateTime<Utc>,
 ) -> Result<linked_account::Model, DbErr> {
-    let now = Utc::now();
     let udf = input
         .udf
         .as_ref()

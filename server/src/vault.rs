@@ -184,7 +184,8 @@ impl Vault {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(unreadable)?;
         }
-        let key = Self::generate_key(&format!("k{}", chrono::Utc::now().format("%Y%m%d")));
+        let today = crate::clock::Clock::system().now();
+        let key = Self::generate_key(&format!("k{}", today.format("%Y%m%d")));
         write_private(path, key.as_bytes()).map_err(unreadable)?;
         Ok((Self::from_keyring(&key)?, true))
     }

@@ -20,6 +20,7 @@ pub struct Outbound {
     pub vault: std::sync::Arc<crate::vault::Vault>,
     pub egress: crate::egress::Egress,
     pub settings: crate::config::WebhookSettings,
+    pub clock: crate::clock::Clock,
 }
 
 /// The events a subscription can ask for, as the seed names them.

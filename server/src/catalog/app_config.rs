@@ -1,7 +1,7 @@
 //! Which catalog apps an org has enabled per environment, with its OAuth client and signing
 //! secrets sealed by the vault.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -156,6 +156,7 @@ pub async fn enable_app(
     environment: Environment,
     slug: &Slug,
     input: &AppConfigInput,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let client_secret = input.client_secret.as_ref().map(|secret| {
         vault.seal(
@@ -179,7 +180,7 @@ pub async fn enable_app(
         client_secret: Set(client_secret.clone()),
         signing_secret: Set(signing_secret.clone()),
         scopes: Set(input.scopes.as_ref().map(|scopes| scopes.join(" "))),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(now),
     };
     let mut update = vec![app_config::Column::Enabled, app_config::Column::UpdatedAt];
     for (given, column) in [
@@ -213,10 +214,11 @@ pub async fn disable_app(
     org_id: &str,
     environment: Environment,
     slug: &Slug,
+    now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = app_config::Entity::update_many()
         .col_expr(app_config::Column::Enabled, Expr::value(false))
-        .col_expr(app_config::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(app_config::Column::UpdatedAt, Expr::value(now))
         .filter(app_config::Column::OrgId.eq(org_id))
         .filter(app_config::Column::Environment.eq(environment))
         .filter(app_config::Column::Slug.eq(slug.as_str()))

@@ -1,7 +1,7 @@
 //! An org's own applications (`POST /api/v2/public/custom-app`): stored as a definition beside
 //! the catalog, with their OAuth client in `app_config` like any enabled catalog app.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter,
@@ -9,10 +9,9 @@ use sea_orm::{
 
 mod input;
 
-pub use input::CustomAppInput;
+pub use input::{CheckedApp, CustomAppInput};
 
-use super::{AppDefinition, Catalog, Slug, enable_app};
-use crate::egress::Policy;
+use super::{AppDefinition, Slug, enable_app};
 use crate::entity::custom_app;
 use crate::input::FieldError;
 use crate::secrets;
@@ -34,13 +33,12 @@ pub enum CustomAppError {
 pub async fn create_custom_app(
     db: &DatabaseConnection,
     vault: &Vault,
-    catalog: &Catalog,
     org_id: &str,
     environment: Environment,
-    policy: &Policy,
-    input: CustomAppInput,
+    app: CheckedApp,
+    now: DateTime<Utc>,
 ) -> Result<AppDefinition, CustomAppError> {
-    let (definition, config) = input.check(catalog, policy)?;
+    let CheckedApp { definition, config } = app;
     let slug = Slug::parse(&definition.slug)?;
     let txn = crate::db::begin_write(db).await?;
     if find(&txn, org_id, environment, slug.as_str())
@@ -49,7 +47,6 @@ pub async fn create_custom_app(
     {
         return Err(CustomAppError::Exists);
     }
-    let now = Utc::now();
     custom_app::ActiveModel {
         id: Set(secrets::random_id()),
         org_id: Set(org_id.to_owned()),
@@ -61,7 +58,7 @@ pub async fn create_custom_app(
     }
     .insert(&txn)
     .await?;
-    enable_app(&txn, vault, org_id, environment, &slug, &config).await?;
+    enable_app(&txn, vault, org_id, environment, &slug, &config, now).await?;
     txn.commit().await?;
     Ok(definition)
 }
@@ -73,6 +70,7 @@ pub async fn delete_custom_app(
     org_id: &str,
     environment: Environment,
     slug: &Slug,
+    now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = custom_app::Entity::delete_many()
         .filter(custom_app::Column::OrgId.eq(org_id))
@@ -83,7 +81,7 @@ pub async fn delete_custom_app(
     if result.rows_affected == 0 {
         return Ok(false);
     }
-    super::disable_app(db, org_id, environment, slug).await?;
+    super::disable_app(db, org_id, environment, slug, now).await?;
     Ok(true)
 }
 

@@ -29,7 +29,9 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Create { org, format } => {
             let environment = org.environment;
             let org = ctx.org(&org.org).await?;
-            let issued = tenancy::create_api_key(ctx.db(), &org.id, environment).await?;
+            let issued =
+                tenancy::create_api_key(ctx.db(), &org.id, environment, ctx.services.clock.now())
+                    .await?;
             print(
                 format,
                 &format!(
@@ -45,7 +47,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             );
         }
         Command::Revoke { id } => {
-            if !tenancy::revoke_api_key(ctx.db(), &id).await? {
+            if !tenancy::revoke_api_key(ctx.db(), &id, ctx.services.clock.now()).await? {
                 return Err(CliError::new(format!("no API key with id {id}")));
             }
             println!("Revoked API key {id}.");

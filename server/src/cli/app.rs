@@ -29,6 +29,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         environment,
         &slug,
         &AppConfigInput::default(),
+        ctx.services.clock.now(),
     )
     .await?;
     println!(

@@ -71,6 +71,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                 slug.as_str(),
                 identifier.as_deref(),
                 Actor::Operator,
+                ctx.services.clock.now(),
             )
             .await?;
             ctx.services.changes.account(&account.id);
@@ -87,7 +88,9 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Refresh { id } => refresh(ctx, id.as_deref()).await?,
         Command::Flag { id, reason } => {
-            let flag = connections::Flag::new(reason, Actor::Operator, "flagged by an operator");
+            let now = ctx.services.clock.now();
+            let flag =
+                connections::Flag::new(reason, Actor::Operator, "flagged by an operator", now);
             if ctx
                 .services
                 .connections()

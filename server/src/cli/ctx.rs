@@ -110,6 +110,7 @@ impl Ctx {
             &Branding::default(),
             ttl,
             None,
+            self.services.clock.now(),
         )
         .await?;
         Ok(HostedLink {

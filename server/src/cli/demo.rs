@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<(), CliError> {
     let db = ctx.db();
     let org = match tenancy::find_org_named(db, DEMO_ORG).await? {
         Some(org) => org,
-        None => tenancy::create_org(db, DEMO_ORG, None).await?,
+        None => tenancy::create_org(db, DEMO_ORG, None, ctx.services.clock.now()).await?,
     };
     for app in ctx.services.catalog.apps() {
         let slug = Slug::parse(&app.slug)?;
@@ -33,12 +33,21 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<(), CliError> {
             Environment::Test,
             &slug,
             &AppConfigInput::default(),
+            ctx.services.clock.now(),
         )
         .await?;
     }
     let input = LinkedAccountInput::parse(DEMO_ACCOUNT, Some("Demo Customer"), None)?;
-    let account = tenancy::upsert_linked_account(db, &org.id, Environment::Test, &input).await?;
-    let key = tenancy::create_api_key(db, &org.id, Environment::Test).await?;
+    let account = tenancy::upsert_linked_account(
+        db,
+        &org.id,
+        Environment::Test,
+        &input,
+        ctx.services.clock.now(),
+    )
+    .await?;
+    let key =
+        tenancy::create_api_key(db, &org.id, Environment::Test, ctx.services.clock.now()).await?;
     let link = ctx.hosted_link(&account, sessions::DEFAULT_TTL).await?;
     let human = format!(
         "Demo org: {} ({})\nLinked account: {DEMO_ACCOUNT}\nTest API key (shown only now): {}\n\nOpen the hosted connect page (valid until {}):\n\n    {}\n",

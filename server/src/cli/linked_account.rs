@@ -34,7 +34,14 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let environment = org.environment;
     let org = ctx.org(&org.org).await?;
     let input = LinkedAccountInput::parse(&id, name.as_deref(), None)?;
-    let account = tenancy::upsert_linked_account(ctx.db(), &org.id, environment, &input).await?;
+    let account = tenancy::upsert_linked_account(
+        ctx.db(),
+        &org.id,
+        environment,
+        &input,
+        ctx.services.clock.now(),
+    )
+    .await?;
     print(
         format,
         &format!("Linked account {} saved", account.external_id),

@@ -39,7 +39,9 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             let color = brand_color
                 .map(|c| HexColor::parse("--brand-color", &c))
                 .transpose()?;
-            let org = tenancy::create_org(ctx.db(), &name, color.as_ref()).await?;
+            let org =
+                tenancy::create_org(ctx.db(), &name, color.as_ref(), ctx.services.clock.now())
+                    .await?;
             print(
                 format,
                 &format!("Created org {} ({})", org.name, org.id),

@@ -30,13 +30,14 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let db = ctx.db();
     match command {
         Command::Revoke { account } => {
-            let accounts = sandbox::revoke(db, &target(account)).await?;
+            let accounts = sandbox::revoke(db, &target(account), ctx.services.clock.now()).await?;
             let services = &ctx.services;
             let told = sandbox::notify_revoked(
                 &services.egress,
                 &services.vault,
                 ctx.public_url(),
                 &accounts,
+                ctx.services.clock.now(),
             )
             .await;
             println!(
@@ -56,7 +57,8 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             } else {
                 sandbox::Expiry::Access
             };
-            let count = sandbox::expire(db, &target(account), what).await?;
+            let count =
+                sandbox::expire(db, &target(account), what, ctx.services.clock.now()).await?;
             println!("Expired the tokens of {count} sandbox grant(s).");
         }
         Command::Grants => {

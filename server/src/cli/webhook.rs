@@ -52,19 +52,22 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Test { id } => {
             let subscription = find(ctx, &id).await?;
-            let answer =
-                crate::webhooks::send_test(&ctx.services.outbound(), &subscription, Utc::now())
-                    .await?;
+            let answer = crate::webhooks::send_test(
+                &ctx.services.outbound(),
+                &subscription,
+                ctx.services.clock.now(),
+            )
+            .await?;
             println!("{} answered {answer}", subscription.url);
         }
         Command::Replay { id, event, since } => {
             let subscription = find(ctx, &id).await?;
             let which = match (event, since) {
                 (Some(event), _) => Replay::Event(event),
-                (None, Some(since)) => Replay::Range(since, Utc::now()),
+                (None, Some(since)) => Replay::Range(since, ctx.services.clock.now()),
                 (None, None) => return Err(CliError::new("give --event N or --since TIME")),
             };
-            let queued = outbox::replay(db, &subscription, which).await?;
+            let queued = outbox::replay(db, &subscription, which, ctx.services.clock.now()).await?;
             println!("{}", replayed(queued, &subscription.url)?);
         }
     }

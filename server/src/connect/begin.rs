@@ -71,6 +71,7 @@ impl Services {
                 return_to,
                 binding,
             },
+            self.clock.now(),
         )
         .await?;
         // A widget of this account shows that a sign-in is waiting.

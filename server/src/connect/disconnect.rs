@@ -29,7 +29,8 @@ impl Services {
                 oauth::revoke_connection(self, &definition, account, record).await;
             }
         }
-        let removed = connections::remove(&self.db, account, &records, actor).await?;
+        let removed =
+            connections::remove(&self.db, account, &records, actor, self.clock.now()).await?;
         self.changes.account(&account.id);
         tracing::info!(%slug, connections = removed, "disconnected");
         Ok(removed)

@@ -14,13 +14,22 @@ impl Services {
         app: &AppDefinition,
         given: &std::collections::BTreeMap<String, String>,
     ) -> Result<connection::Model, ConnectError> {
-        let saved = save_keys(&self.db, &self.vault, &self.egress, app, account, given)
-            .await
-            .map_err(|error| match error {
-                SaveError::Invalid(fields) => ConnectError::Invalid(fields),
-                SaveError::Unreachable(name) => ConnectError::Unreachable(name),
-                SaveError::Db(error) => error.into(),
-            })?;
+        let now = self.clock.now();
+        let saved = save_keys(
+            &self.db,
+            &self.vault,
+            &self.egress,
+            app,
+            account,
+            given,
+            now,
+        )
+        .await
+        .map_err(|error| match error {
+            SaveError::Invalid(fields) => ConnectError::Invalid(fields),
+            SaveError::Unreachable(name) => ConnectError::Unreachable(name),
+            SaveError::Db(error) => error.into(),
+        })?;
         self.changes.account(&account.id);
         Ok(saved)
     }

@@ -2,6 +2,7 @@
 //! connections ask to be reconnected with reason `app_deleted`, committed with the removal.
 
 use app::dto::ReauthReason;
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::{Changes, Flag, flag_all_of_app};
@@ -27,11 +28,14 @@ pub async fn app_gone(
     environment: Environment,
     slug: &Slug,
     how: AppGone,
+    now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let removed = match how {
-        AppGone::TurnedOff => catalog::disable_app(&txn, org_id, environment, slug).await?,
-        AppGone::Deleted => catalog::delete_custom_app(&txn, org_id, environment, slug).await?,
+        AppGone::TurnedOff => catalog::disable_app(&txn, org_id, environment, slug, now).await?,
+        AppGone::Deleted => {
+            catalog::delete_custom_app(&txn, org_id, environment, slug, now).await?
+        }
     };
     if !removed {
         txn.rollback().await?;
@@ -41,6 +45,7 @@ pub async fn app_gone(
         ReauthReason::AppDeleted,
         Actor::Vendor,
         "the vendor turned the app off",
+        now,
     );
     let flagged = flag_all_of_app(&txn, org_id, environment, slug.as_str(), &flag).await?;
     txn.commit().await?;

@@ -3,7 +3,7 @@
 //! the provider's refusal flags a connection.
 
 use app::dto::ReauthReason;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
@@ -41,8 +41,8 @@ pub enum Checked {
     Unchecked,
     /// An OAuth2 connection without a refresh token: nothing to check with.
     NotRefreshable,
-    /// The provider could not be reached; nothing is flagged. Try again after `retry_at`.
-    Unreachable(Option<DateTime<Utc>>),
+    /// The provider could not be reached; nothing is flagged. Try again after this long.
+    Unreachable(Option<Duration>),
 }
 
 /// Why a check could not be made.
@@ -110,7 +110,9 @@ async fn check_reported(
                 .refresh(&record.id, Due::Now, Actor::Vendor)
                 .await?
             {
-                Refresh::Transient { retry_at, .. } => Checked::Unreachable(Some(retry_at)),
+                Refresh::Transient { retry_at, .. } => {
+                    Checked::Unreachable(Some(retry_at - ctx.clock.now()))
+                }
                 Refresh::NotRefreshable => Checked::NotRefreshable,
                 Refresh::Flagged(_) => Checked::Refused,
                 Refresh::Refreshed | Refresh::Fresh => Checked::Valid,
@@ -182,7 +184,12 @@ async fn flag(
     actor: Actor,
     why: &str,
 ) -> Result<(), DbErr> {
-    let flag = Flag::new(ReauthReason::CredentialsExpired, actor, why);
+    let flag = Flag::new(
+        ReauthReason::CredentialsExpired,
+        actor,
+        why,
+        ctx.clock.now(),
+    );
     ctx.flag(&record.id, Some(record.version), &flag).await?;
     Ok(())
 }
@@ -196,7 +203,7 @@ enum Mark {
 }
 
 async fn mark(ctx: &Context<'_>, record: &connection::Model, mark: Mark) -> Result<(), DbErr> {
-    let now = Utc::now();
+    let now = ctx.clock.now();
     let (column, at) = match mark {
         Mark::Checked => (connection::Column::CheckedAt, now),
         Mark::Retry => (connection::Column::RetryAt, now + ctx.refresh.retry_floor),

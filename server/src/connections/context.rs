@@ -3,6 +3,7 @@
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::{Changes, Flag, usage::Usage};
+use crate::clock::Clock;
 use crate::config::RefreshSettings;
 use crate::egress::Egress;
 use crate::entity::connection;
@@ -18,6 +19,7 @@ pub struct Context<'a> {
     pub changes: &'a Changes,
     pub usage: &'a Usage,
     pub refresh: &'a RefreshSettings,
+    pub clock: &'a Clock,
 }
 
 impl Context<'_> {

@@ -2,7 +2,7 @@
 //! as the change it describes.
 
 use app::dto::ReauthReason;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder,
@@ -24,15 +24,17 @@ pub struct Transition {
     pub actor: Actor,
     /// Why, in words; never a secret.
     pub detail: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 impl Transition {
-    pub fn new(kind: Kind, actor: Actor) -> Self {
+    pub fn new(kind: Kind, actor: Actor, at: DateTime<Utc>) -> Self {
         Self {
             kind,
             reason: None,
             actor,
             detail: None,
+            at,
         }
     }
 
@@ -72,7 +74,7 @@ pub async fn record_with(
         reason: Set(transition.reason.map(Into::into)),
         actor: Set(transition.actor),
         detail: Set(transition.detail),
-        created_at: Set(Utc::now()),
+        created_at: Set(transition.at),
         ..Default::default()
     }
     .insert(db)

@@ -72,7 +72,7 @@ pub async fn set(
         Some(at) => format!("expires at {}", at.to_rfc3339()),
         None => "does not expire".to_owned(),
     };
-    let transition = Transition::new(Kind::ExpirySet, Actor::Vendor).because(detail);
+    let transition = Transition::new(Kind::ExpirySet, Actor::Vendor, now).because(detail);
     events::record(&txn, account, &updated, transition).await?;
     txn.commit().await?;
     Ok(updated)
@@ -112,7 +112,7 @@ pub async fn warn_once(
     let warned = claimed.rows_affected == 1;
     if warned {
         let until = record.refresh_expires_at.map(|at| at.to_rfc3339());
-        let transition = Transition::new(Kind::Expiring, Actor::Portico)
+        let transition = Transition::new(Kind::Expiring, Actor::Portico, now)
             .because(format!("expires at {}", until.unwrap_or_default()));
         events::record(&txn, account, record, transition).await?;
     }

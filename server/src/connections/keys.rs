@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use super::credentials::{Credentials, Fields};
@@ -44,6 +46,7 @@ pub async fn save_keys(
     app: &AppDefinition,
     account: &linked_account::Model,
     given: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
 ) -> Result<connection::Model, SaveError> {
     let values = keyauth::validate(app, given).map_err(SaveError::Invalid)?;
     if let Some(check) = &app.verify {
@@ -92,7 +95,7 @@ pub async fn save_keys(
             .seal(vault, account, &app.slug, &id),
         ),
         key_id: Some(vault.active_key_id()),
-        ..Connect::by(Actor::EndCustomer)
+        ..Connect::by(Actor::EndCustomer, now)
     };
     let record = store_active(&txn, account, &app.slug, id, existing, connect).await?;
     txn.commit().await?;

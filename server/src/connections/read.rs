@@ -28,9 +28,10 @@ pub enum ReadError {
     },
     #[error("the connection needs reauthentication")]
     ReauthRequired(ReauthReason),
-    /// The provider cannot refresh the token now and the one in hand has expired.
+    /// The provider cannot refresh the token now and the one in hand has expired: try again
+    /// after this long.
     #[error("the provider cannot refresh this connection now")]
-    BackingOff(DateTime<Utc>),
+    BackingOff(Duration),
     #[error(transparent)]
     Refresh(#[from] RefreshError),
     #[error(transparent)]
@@ -70,7 +71,7 @@ pub async fn pick(
     }
 }
 
-/// Reads a connection's credentials at `now`. A flagged connection is refused without calling
+/// Reads a connection's credentials. A flagged connection is refused without calling
 /// the provider.
 pub async fn credentials(
     ctx: &Context<'_>,
@@ -78,8 +79,8 @@ pub async fn credentials(
     account: &linked_account::Model,
     slug: &str,
     identifier: Option<&str>,
-    now: DateTime<Utc>,
 ) -> Result<Read, ReadError> {
+    let now = ctx.clock.now();
     let mut record = pick(ctx.db, account, slug, identifier).await?;
     refuse_flagged(&record)?;
     if let Some(due) = Due::of(&record, now, ACCESS_MARGIN) {
@@ -100,7 +101,7 @@ pub async fn credentials(
                 Refresh::Flagged(reason) => return Err(ReadError::ReauthRequired(reason)),
                 // A read may try again within a probe period, sooner than the worker.
                 Refresh::Transient { retry_at, .. } => {
-                    let now = Utc::now();
+                    let now = ctx.clock.now();
                     still_valid(&record, now, retry_at.min(now + probe))?;
                 }
                 Refresh::Refreshed | Refresh::Fresh | Refresh::NotRefreshable => {}
@@ -138,6 +139,6 @@ fn still_valid(
     if record.access_expires_at.is_some_and(|at| at > now) {
         Ok(())
     } else {
-        Err(ReadError::BackingOff(retry_at))
+        Err(ReadError::BackingOff(retry_at - now))
     }
 }

@@ -3,7 +3,7 @@
 //! `flagged` event in the same transaction.
 
 use app::dto::ReauthReason;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QuerySelect,
@@ -26,14 +26,21 @@ pub struct Flag {
     pub actor: Actor,
     /// What was seen, in words; never a secret.
     pub detail: String,
+    pub at: DateTime<Utc>,
 }
 
 impl Flag {
-    pub fn new(reason: ReauthReason, actor: Actor, detail: impl Into<String>) -> Self {
+    pub fn new(
+        reason: ReauthReason,
+        actor: Actor,
+        detail: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Self {
         Self {
             reason,
             actor,
             detail: detail.into(),
+            at,
         }
     }
 }
@@ -81,7 +88,7 @@ async fn flag_in(
             connection::Column::LeaseUntil,
             Expr::value(None::<chrono::DateTime<Utc>>),
         )
-        .col_expr(connection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(connection::Column::UpdatedAt, Expr::value(flag.at))
         .filter(connection::Column::Id.eq(connection_id))
         .filter(flaggable(flag.reason));
     if let Some(version) = version {
@@ -100,7 +107,7 @@ async fn flag_in(
         .ok_or_else(|| DbErr::RecordNotFound(record.linked_account_id.clone()))?;
     let transition = Transition {
         reason: Some(flag.reason),
-        ..Transition::new(Kind::Flagged, flag.actor).because(flag.detail.clone())
+        ..Transition::new(Kind::Flagged, flag.actor, flag.at).because(flag.detail.clone())
     };
     events::record_with(txn, &account, &record, transition, subscribers).await?;
     tracing::info!(

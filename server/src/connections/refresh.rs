@@ -20,6 +20,7 @@ use app::dto::ReauthReason;
 
 use super::events::{self, Transition};
 use super::{Due, InFlight};
+use crate::clock::Clock;
 use crate::entity::{
     connection,
     connection_event::{Actor, Kind},
@@ -54,8 +55,9 @@ pub enum Claim {
 /// another caller holds the lease; when that caller finishes, its result is what counts.
 pub async fn claim(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     connection_id: &str,
-    needs: impl Fn(&connection::Model) -> bool,
+    needs: impl Fn(&connection::Model, DateTime<Utc>) -> bool,
 ) -> Result<Claim, DbErr> {
     let mut waited = false;
     loop {
@@ -68,14 +70,14 @@ pub async fn claim(
         if row.status != connection::State::Active {
             return Ok(Claim::Flagged(row));
         }
-        let now = Utc::now();
+        let now = clock.now();
         let held = row.lease_until.is_some_and(|until| until > now);
         if held {
             waited = true;
             tokio::time::sleep(POLL).await;
             continue;
         }
-        if waited || !needs(&row) {
+        if waited || !needs(&row, now) {
             return Ok(Claim::Fresh);
         }
         let until = now + LEASE;
@@ -120,9 +122,9 @@ pub async fn store(
     claimed: &connection::Model,
     refreshed: Refreshed,
     actor: Actor,
+    now: DateTime<Utc>,
 ) -> Result<Option<connection::Model>, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let now = Utc::now();
     // A new expiry is warned about afresh; the same one is not warned twice.
     let rearm = refreshed.refresh_expires_at != claimed.refresh_expires_at;
     let mut update = connection::Entity::update_many();
@@ -175,7 +177,7 @@ pub async fn store(
         &txn,
         account,
         &record,
-        Transition::new(Kind::Refreshed, actor),
+        Transition::new(Kind::Refreshed, actor, now),
     )
     .await?;
     txn.commit().await?;
@@ -227,6 +229,7 @@ pub async fn release(
     db: &impl ConnectionTrait,
     claimed: &connection::Model,
     retry_at: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     connection::Entity::update_many()
         .col_expr(
@@ -239,7 +242,7 @@ pub async fn release(
             Expr::col(connection::Column::Failures).add(1),
         )
         // The provider was just tried: a read's probe waits its period from here.
-        .col_expr(connection::Column::ProbedAt, Expr::value(Utc::now()))
+        .col_expr(connection::Column::ProbedAt, Expr::value(now))
         .filter(connection::Column::Id.eq(&claimed.id))
         .filter(connection::Column::Version.eq(claimed.version))
         .exec(db)
@@ -287,6 +290,7 @@ pub trait Refresher {
 /// released however `renew` ends.
 pub async fn run<F, Fut>(
     db: &DatabaseConnection,
+    clock: &Clock,
     refreshes: &Arc<InFlight<Outcome>>,
     connection_id: &str,
     due: Due,
@@ -296,12 +300,12 @@ where
     F: FnOnce(connection::Model) -> Fut + Send + 'static,
     Fut: Future<Output = Outcome> + Send + 'static,
 {
-    let db = db.clone();
+    let (db, clock) = (db.clone(), clock.clone());
     let id = connection_id.to_owned();
     refreshes
         .run(
             connection_id,
-            move || async move { claimed(&db, &id, due, renew).await },
+            move || async move { claimed(&db, &clock, &id, due, renew).await },
             |why| Err(RefreshError::internal(anyhow::anyhow!(why))),
         )
         .await
@@ -309,6 +313,7 @@ where
 
 async fn claimed<F, Fut>(
     db: &DatabaseConnection,
+    clock: &Clock,
     connection_id: &str,
     due: Due,
     renew: F,
@@ -317,7 +322,7 @@ where
     F: FnOnce(connection::Model) -> Fut,
     Fut: Future<Output = Outcome>,
 {
-    let claimed = match claim(db, connection_id, |row| due.applies(row, Utc::now())).await? {
+    let claimed = match claim(db, clock, connection_id, |row, now| due.applies(row, now)).await? {
         Claim::Won(row) => row,
         Claim::Fresh => return Ok(Refresh::Fresh),
         Claim::Flagged(row) => {
@@ -337,7 +342,7 @@ where
         // Whatever went wrong on our side, the lease must not outlive it.
         Err(_) => Some(None),
         // Nothing to refresh with: the worker need not look again for a day.
-        Ok(Refresh::NotRefreshable) => Some(Some(Utc::now() + Duration::days(1))),
+        Ok(Refresh::NotRefreshable) => Some(Some(clock.now() + Duration::days(1))),
         Ok(_) => None,
     };
     if let Some(retry_at) = release

@@ -68,12 +68,15 @@ pub struct Connect<'a> {
     pub refresh_expires_at: Option<DateTime<Utc>>,
     /// Who connected: recorded in the audit trail.
     pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 impl Connect<'_> {
-    /// A connect with nothing but who made it.
-    pub fn by(actor: Actor) -> Self {
+    /// A connect with nothing but who made it, and when.
+    pub fn by(actor: Actor, at: DateTime<Utc>) -> Self {
         Self {
+            at,
             identifier: None,
             account_id: None,
             credentials: None,
@@ -96,7 +99,7 @@ pub async fn store_active(
     existing: Option<connection::Model>,
     connect: Connect<'_>,
 ) -> Result<connection::Model, DbErr> {
-    let now = Utc::now();
+    let now = connect.at;
     let identifier = connect.identifier.map(str::to_owned);
     let account_id = connect.account_id.map(str::to_owned);
     let (record, kind) = match existing {
@@ -155,7 +158,7 @@ pub async fn store_active(
         db,
         linked_account,
         &record,
-        Transition::new(kind, connect.actor),
+        Transition::new(kind, connect.actor, now),
     )
     .await?;
     Ok(record)
@@ -168,10 +171,11 @@ pub async fn record_connected(
     slug: &str,
     identifier: Option<&str>,
     actor: Actor,
+    at: DateTime<Utc>,
 ) -> Result<connection::Model, DbErr> {
     let connect = Connect {
         identifier,
-        ..Connect::by(actor)
+        ..Connect::by(actor, at)
     };
     store_active(
         db,
@@ -191,6 +195,7 @@ pub async fn remove(
     linked_account: &linked_account::Model,
     records: &[connection::Model],
     actor: Actor,
+    at: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let mut removed = 0;
@@ -205,7 +210,7 @@ pub async fn remove(
                 &txn,
                 linked_account,
                 record,
-                Transition::new(Kind::Disconnected, actor),
+                Transition::new(Kind::Disconnected, actor, at),
             )
             .await?;
         }

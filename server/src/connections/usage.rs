@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::entity::connection;
@@ -26,11 +26,14 @@ impl Usage {
 
     /// Writes the noted reads as `last_used_at = now`. On failure they are kept for the next
     /// flush. Returns how many connections were written.
-    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    pub async fn flush(
+        &self,
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+    ) -> Result<usize, DbErr> {
         let ids: Vec<String> = std::mem::take(&mut *self.pending.lock().expect("usage set"))
             .into_iter()
             .collect();
-        let now = Utc::now();
         for (done, chunk) in ids.chunks(500).enumerate() {
             let written = connection::Entity::update_many()
                 .col_expr(connection::Column::LastUsedAt, Expr::value(now))

@@ -21,11 +21,12 @@ use crate::secrets;
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    clock: crate::clock::Clock,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, clock: crate::clock::Clock) -> Self {
+        Self { db, clock }
     }
 }
 
@@ -102,7 +103,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let Some(row) = hosted_session::Entity::find_by_id(key(id))
-            .filter(hosted_session::Column::ExpiresAt.gt(Utc::now()))
+            .filter(hosted_session::Column::ExpiresAt.gt(self.clock.now()))
             .one(&self.db)
             .await
             .map_err(backend)?

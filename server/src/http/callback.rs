@@ -31,6 +31,7 @@ pub async fn callback(
         catalog: &state.catalog,
         changes: &state.changes,
         browser_nonce: nonce.as_deref(),
+        clock: &state.clock,
     };
     match oauth::complete(&context, &params).await {
         Ok(connected) => done(&browser, &connected.connection.slug, &connected.back).await,

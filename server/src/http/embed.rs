@@ -80,7 +80,7 @@ pub async fn events(
     address: Option<axum::Extension<ClientAddress>>,
     Path(token): Path<String>,
 ) -> Response {
-    let session = match embed::visitor(&state.db, &token).await {
+    let session = match embed::visitor(&state.db, &token, state.clock.now()).await {
         Ok(session) => session,
         Err(error) => return status_of(&refusal(&error)).into_response(),
     };
@@ -121,9 +121,14 @@ pub async fn sign_in_refused(
     Query(query): Query<SealedMessage>,
 ) -> Response {
     let close = "You can close this window.";
-    let said = query
-        .done
-        .and_then(|done| embed::message(&state.vault, &done, Shown::InSignInWindow));
+    let said = query.done.and_then(|done| {
+        embed::message(
+            &state.vault,
+            &done,
+            Shown::InSignInWindow,
+            state.clock.now(),
+        )
+    });
     let Some(said) = said else {
         return message(
             StatusCode::NOT_FOUND,
@@ -132,7 +137,9 @@ pub async fn sign_in_refused(
             None,
         );
     };
-    if let Err(error) = sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed).await {
+    if let Err(error) =
+        sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed, state.clock.now()).await
+    {
         return refused(&refusal(&error), &[close]);
     }
     let explanation = match said.flash {
@@ -211,15 +218,17 @@ fn state_stream(
                 }
             }
             watch.slot.looked();
-            let current = match embed::state(&watch.state.db, &watch.session.linked_account).await {
-                Ok(current) => current,
-                // A database that is away for a moment: look again after the pause.
-                Err(error) => {
-                    tracing::warn!(%error, "widget events: state lookup failed");
-                    watch.wait = Some(LOOK_AFTER_FAILURE);
-                    continue;
-                }
-            };
+            let now = watch.state.clock.now();
+            let current =
+                match embed::state(&watch.state.db, &watch.session.linked_account, now).await {
+                    Ok(current) => current,
+                    // A database that is away for a moment: look again after the pause.
+                    Err(error) => {
+                        tracing::warn!(%error, "widget events: state lookup failed");
+                        watch.wait = Some(LOOK_AFTER_FAILURE);
+                        continue;
+                    }
+                };
             watch.wait = Some(look_after(&current));
             if watch.last.as_ref() == Some(&current) {
                 continue;
@@ -234,7 +243,13 @@ fn state_stream(
 /// Whether the widget's token is still good: not revoked, not expired.
 async fn still_valid(watch: &Watch) -> bool {
     !matches!(
-        sessions::resolve_by_id(&watch.state.db, &watch.session.token_id, Purpose::Embed).await,
+        sessions::resolve_by_id(
+            &watch.state.db,
+            &watch.session.token_id,
+            Purpose::Embed,
+            watch.state.clock.now(),
+        )
+        .await,
         Err(SessionError::Unknown | SessionError::Expired | SessionError::WrongPurpose)
     )
 }

@@ -108,12 +108,9 @@ impl ApiError {
         Self::Internal(error.into())
     }
 
-    /// The provider is in backoff until `retry_at`: 503 with `Retry-After` (at least 1 s).
-    pub fn backing_off(
-        message: impl Into<String>,
-        retry_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1) as u64;
+    /// The provider is in backoff for `wait` more: 503 with `Retry-After` (at least 1 s).
+    pub fn backing_off(message: impl Into<String>, wait: chrono::Duration) -> Self {
+        let seconds = wait.num_seconds().max(1) as u64;
         Self::ProviderBackingOff(message.into(), seconds)
     }
 }
@@ -164,9 +161,9 @@ impl From<ReadError> for ApiError {
             )
             .into(),
             ReadError::ReauthRequired(reason) => Self::ReauthRequired(reason),
-            ReadError::BackingOff(retry_at) => Self::backing_off(
+            ReadError::BackingOff(wait) => Self::backing_off(
                 "the provider cannot refresh this connection now; Portico will try again",
-                retry_at,
+                wait,
             ),
             ReadError::Refresh(error) => error.into(),
             ReadError::Database(error) => Self::Database(error),

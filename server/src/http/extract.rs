@@ -36,7 +36,7 @@ async fn api_key_from_headers(
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
     state.limits.looking_up();
-    let key = tenancy::authenticate_api_key(&state.db, presented.trim())
+    let key = tenancy::authenticate_api_key(&state.db, presented.trim(), state.clock.now())
         .await?
         .ok_or(ApiError::Unauthorized("the API key is not valid"))?;
     state.limits.api_key(&key.key_id)?;
@@ -103,7 +103,14 @@ pub(in crate::http) async fn session_from_bearer(
         "send Authorization: Bearer <session token>",
     ))?;
     state.limits.looking_up();
-    match sessions::resolve(&state.db, token, sessions::Purpose::Session).await {
+    match sessions::resolve(
+        &state.db,
+        token,
+        sessions::Purpose::Session,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(session) => {
             state.limits.session(&session.token_id)?;
             Ok(session)

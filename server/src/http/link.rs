@@ -27,7 +27,7 @@ pub async fn open_link(
         Err(refusal) => return refusal,
     };
     if from_another_site(&headers)
-        && let Ok(current) = hosted::visitor(&state.db, &browser).await
+        && let Ok(current) = hosted::visitor(&state.db, &browser, state.clock.now()).await
         && current.token_id != link.token_id
     {
         return ask_before_switching(&current, &token);
@@ -61,7 +61,7 @@ pub async fn out_of_date() -> Response {
 
 /// The hosted link behind `token`, or the page that says why it cannot be used.
 async fn resolve(state: &AppState, token: &str) -> Result<Session, Response> {
-    match sessions::resolve(&state.db, token, Purpose::Hosted).await {
+    match sessions::resolve(&state.db, token, Purpose::Hosted, state.clock.now()).await {
         Ok(link) => Ok(link),
         Err(SessionError::Unknown) => Err(refused(&app::PortalError::LinkInvalid, &[])),
         // A token made for the SDK opens no page: to its holder it is a link that no longer works.

@@ -61,7 +61,7 @@ impl PortalBackend {
                 }
                 Ok(Visitor::Hosted(browser, link))
             }
-            Visit::Embed(token) => embed::visitor(&self.state.db, token)
+            Visit::Embed(token) => embed::visitor(&self.state.db, token, self.state.clock.now())
                 .await
                 .map(|session| Visitor::Embed(token.clone(), session))
                 .map_err(|error| super::embed::refusal(&error)),
@@ -74,10 +74,14 @@ impl PortalBackend {
         let Visitor::Embed(_, session) = visitor else {
             return None;
         };
-        embed::state(&self.state.db, &session.linked_account)
-            .await
-            .inspect_err(|error| tracing::warn!(%error, "widget: state lookup failed"))
-            .ok()
+        embed::state(
+            &self.state.db,
+            &session.linked_account,
+            self.state.clock.now(),
+        )
+        .await
+        .inspect_err(|error| tracing::warn!(%error, "widget: state lookup failed"))
+        .ok()
     }
 
     /// This browser's session and the link behind it, checked again now.
@@ -88,18 +92,17 @@ impl PortalBackend {
                 tracing::error!(%error, "hosted page: no session layer");
                 PortalError::Unavailable
             })?;
-        let link =
-            hosted::visitor(&self.state.db, &browser)
-                .await
-                .map_err(|error| match error {
-                    VisitError::NoSession => PortalError::NoSession,
-                    VisitError::Revoked => PortalError::LinkInvalid,
-                    VisitError::Expired => PortalError::LinkExpired,
-                    other => {
-                        tracing::error!(error = %other, "hosted page: session lookup failed");
-                        PortalError::Unavailable
-                    }
-                })?;
+        let link = hosted::visitor(&self.state.db, &browser, self.state.clock.now())
+            .await
+            .map_err(|error| match error {
+                VisitError::NoSession => PortalError::NoSession,
+                VisitError::Revoked => PortalError::LinkInvalid,
+                VisitError::Expired => PortalError::LinkExpired,
+                other => {
+                    tracing::error!(error = %other, "hosted page: session lookup failed");
+                    PortalError::Unavailable
+                }
+            })?;
         Ok((browser, link))
     }
 
@@ -121,13 +124,25 @@ impl PortalBackend {
             Visitor::Embed(token, session) => {
                 // The widget's stream may not get to tell the host before the frame moves on.
                 let announce = match before {
-                    Some(before) => embed::state(&self.state.db, &session.linked_account)
-                        .await
-                        .map(|after| after.changes_since(&before))
-                        .unwrap_or_default(),
+                    Some(before) => embed::state(
+                        &self.state.db,
+                        &session.linked_account,
+                        self.state.clock.now(),
+                    )
+                    .await
+                    .map(|after| after.changes_since(&before))
+                    .unwrap_or_default(),
                     None => Vec::new(),
                 };
-                embed::page_with(&self.state.vault, token, session, flash, announce, shown)
+                embed::page_with(
+                    &self.state.vault,
+                    token,
+                    session,
+                    flash,
+                    announce,
+                    shown,
+                    self.state.clock.now(),
+                )
             }
         }
     }
@@ -245,7 +260,7 @@ impl Portal for PortalBackend {
         let flows = crate::oauth::flows_in_flight(
             &self.state.db,
             &session.linked_account.id,
-            chrono::Utc::now(),
+            self.state.clock.now(),
         )
         .await
         .map_err(unavailable)?;
@@ -257,7 +272,7 @@ impl Portal for PortalBackend {
                     .iter()
                     .find(|(slug, _)| *slug == entry.app.slug)
                     .map(|(_, flow)| *flow);
-                card(entry, warn_ahead, flow)
+                card(entry, warn_ahead, flow, self.state.clock.now())
             })
             .collect();
         // What needs the customer's attention comes first, then what they already use.
@@ -270,8 +285,9 @@ impl Portal for PortalBackend {
         let (flash, embed) = match &visitor {
             Visitor::Hosted(browser, _) => (hosted::flash(browser).await, None),
             Visitor::Embed(token, session) => {
-                let message =
-                    done.and_then(|done| embed::message_for(&self.state.vault, session, done));
+                let message = done.and_then(|done| {
+                    embed::message_for(&self.state.vault, session, done, self.state.clock.now())
+                });
                 let (flash, announce) = message
                     .map(|message| (Some(message.flash), message.announce))
                     .unwrap_or_default();

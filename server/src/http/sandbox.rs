@@ -9,7 +9,6 @@ use axum::{
     routing::{get, post},
 };
 use base64::Engine;
-use chrono::Utc;
 use serde::Deserialize;
 use url::Url;
 
@@ -158,7 +157,7 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
             } else {
                 account
             };
-            match sandbox::approve(&state.db, &request, &account).await {
+            match sandbox::approve(&state.db, &request, &account, state.clock.now()).await {
                 Ok(code) => Some(code),
                 Err(error) => {
                     tracing::error!(%error, "sandbox: cannot store the grant");
@@ -243,7 +242,7 @@ async fn token(
         refresh_token: form.refresh_token,
     };
     let no_store = [(header::CACHE_CONTROL, "no-store")];
-    match sandbox::token(&state.db, sandbox, &request).await {
+    match sandbox::token(&state.db, sandbox, &request, state.clock.now()).await {
         Ok(answer) => (no_store, Json(answer)).into_response(),
         Err(TokenError::Refused(refusal)) => {
             let status = if refusal.error == "invalid_client" {
@@ -281,7 +280,7 @@ async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> 
         )
             .into_response();
     };
-    match sandbox::revoke_token(&state.db, &token).await {
+    match sandbox::revoke_token(&state.db, &token, state.clock.now()).await {
         Ok(_) => StatusCode::OK.into_response(),
         Err(error) => {
             tracing::error!(%error, "sandbox: revocation failed");
@@ -306,7 +305,7 @@ async fn control_page(State(state): State<AppState>) -> Response {
             );
         }
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let rows: String = grants
         .iter()
         .map(|grant| {
@@ -367,7 +366,7 @@ async fn control(
     }
     let target = Target::Grant(id);
     let result = match action.as_str() {
-        "revoke" => match sandbox::revoke(&state.db, &target).await {
+        "revoke" => match sandbox::revoke(&state.db, &target, state.clock.now()).await {
             Ok(accounts) => {
                 // As a provider would: the event goes out over HTTP, after the answer.
                 let (egress, vault, public_url) = (
@@ -376,14 +375,23 @@ async fn control(
                     state.public_url.to_string(),
                 );
                 tokio::spawn(async move {
-                    sandbox::notify_revoked(&egress, &vault, &public_url, &accounts).await;
+                    sandbox::notify_revoked(
+                        &egress,
+                        &vault,
+                        &public_url,
+                        &accounts,
+                        state.clock.now(),
+                    )
+                    .await;
                 });
                 Ok(0)
             }
             Err(error) => Err(error),
         },
-        "expire" => sandbox::expire(&state.db, &target, Expiry::Access).await,
-        "expire-refresh" => sandbox::expire(&state.db, &target, Expiry::Refresh).await,
+        "expire" => sandbox::expire(&state.db, &target, Expiry::Access, state.clock.now()).await,
+        "expire-refresh" => {
+            sandbox::expire(&state.db, &target, Expiry::Refresh, state.clock.now()).await
+        }
         _ => {
             return message(
                 StatusCode::NOT_FOUND,

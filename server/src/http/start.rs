@@ -14,10 +14,11 @@ use super::page::{esc, message, render};
 use crate::oauth::{self, StartError};
 
 pub async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> Response {
-    let page = match oauth::describe_start(&state.db, &state.catalog, &handle).await {
-        Ok(page) => page,
-        Err(error) => return refused(error),
-    };
+    let page =
+        match oauth::describe_start(&state.db, &state.catalog, &handle, state.clock.now()).await {
+            Ok(page) => page,
+            Err(error) => return refused(error),
+        };
     let heading = format!("Connect {} to {}", page.app_name, page.org_name);
     let body = format!(
         r#"<main class="status" id="main">
@@ -44,7 +45,15 @@ pub async fn continue_to_provider(
     Path(handle): Path<String>,
 ) -> Response {
     let issued = state.flow_cookie().issue(&headers);
-    match oauth::bind_start(&state.db, &state.vault, &handle, &issued.nonce_digest).await {
+    match oauth::bind_start(
+        &state.db,
+        &state.vault,
+        &handle,
+        &issued.nonce_digest,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(url) => (
             [(header::SET_COOKIE, issued.set_cookie)],
             Redirect::to(url.as_str()),

@@ -4,7 +4,7 @@ use super::{Mode, OAuthApp, OAuthError, ParamValues, STATE_TTL, start_page_url};
 use crate::entity::{connection, linked_account, oauth_state};
 use crate::secrets;
 use crate::vault::{Binding, Vault};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,7 @@ pub async fn authorization_url(
     public_url: &str,
     app: &OAuthApp,
     begin: Begin<'_>,
+    now: DateTime<Utc>,
 ) -> Result<Url, OAuthError> {
     let Begin {
         linked_account,
@@ -100,7 +101,6 @@ pub async fn authorization_url(
         .expect("state secrets serialize"),
         &state_binding(&state_id, &linked_account.id, &app.slug),
     );
-    let now = Utc::now();
     oauth_state::ActiveModel {
         id: Set(state_id),
         linked_account_id: Set(linked_account.id.clone()),

@@ -1,6 +1,5 @@
 //! The provider's redirect back: state checks, code exchange, and the connection it makes.
 
-use chrono::Utc;
 use oauth2::{
     AuthorizationCode, PkceCodeVerifier, RequestTokenError, TokenResponse,
     basic::BasicErrorResponse,
@@ -97,6 +96,7 @@ pub struct CallbackContext<'a> {
     pub changes: &'a Changes,
     /// The flow nonce the browser at the callback presented.
     pub browser_nonce: Option<&'a str>,
+    pub clock: &'a crate::clock::Clock,
 }
 
 /// The sign-in state the callback names: started by Portico, not used, not expired, and
@@ -118,7 +118,7 @@ async fn live_state(
     if record.consumed_at.is_some() {
         return Err(CallbackError::Replayed);
     }
-    if record.expires_at <= Utc::now() {
+    if record.expires_at <= cx.clock.now() {
         return Err(CallbackError::Expired);
     }
     let same_browser = match (&record.nonce_digest, cx.browser_nonce) {
@@ -189,7 +189,7 @@ pub async fn complete(
 
     // Single use: whoever marks the state consumed first owns the callback.
     let claimed = oauth_state::Entity::update_many()
-        .col_expr(oauth_state::Column::ConsumedAt, Expr::value(Utc::now()))
+        .col_expr(oauth_state::Column::ConsumedAt, Expr::value(cx.clock.now()))
         .filter(oauth_state::Column::Id.eq(&record.id))
         .filter(oauth_state::Column::ConsumedAt.is_null())
         .exec(cx.db)
@@ -264,6 +264,7 @@ async fn finish(
                         &tokens,
                         app,
                         back,
+                        cx.clock.now(),
                     )
                     .await?;
                     txn.commit().await?;
@@ -275,8 +276,17 @@ async fn finish(
         None => same_account(&txn, &account.id, &app.slug, &signed_in).await?,
     };
     let reconnected = existing.is_some();
-    let connection =
-        store_tokens(&txn, cx.vault, account, existing, &signed_in, &tokens, app).await?;
+    let connection = store_tokens(
+        &txn,
+        cx.vault,
+        account,
+        existing,
+        &signed_in,
+        &tokens,
+        app,
+        cx.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(slug = %app.slug, connection = %connection.id, reconnected, "connected");
     Ok(Connected {

@@ -67,6 +67,7 @@ pub(super) async fn hold(
     tokens: &Tokens,
     app: &OAuthApp,
     back: Return,
+    now: DateTime<Utc>,
 ) -> Result<OtherAccount, DbErr> {
     let handle = secrets::random_secret("");
     let id = secrets::digest(&handle);
@@ -98,7 +99,7 @@ pub(super) async fn hold(
         reconnect_of: Set(reconnect_of.id.clone()),
         secrets: Set(vault.seal(&plaintext, &binding(&id, &account.id, &app.slug))),
         nonce_digest: Set(nonce_digest.to_owned()),
-        expires_at: Set(Utc::now() + STATE_TTL),
+        expires_at: Set(now + STATE_TTL),
     }
     .insert(db)
     .await?;
@@ -159,7 +160,7 @@ pub async fn decide(
     let row = pending_connection::Entity::find_by_id(&id)
         .one(db)
         .await?
-        .filter(|row| row.expires_at > Utc::now())
+        .filter(|row| row.expires_at > services.clock.now())
         .ok_or(PendingError::Unknown)?;
     let same_browser = browser_nonce
         .is_some_and(|nonce| secrets::digests_match(&row.nonce_digest, &secrets::digest(nonce)));
@@ -220,6 +221,7 @@ async fn keep(services: &Services, sign_in: HeldSignIn) -> Result<Decided, Pendi
         &held.signed_in,
         &held.tokens,
         &sign_in.app,
+        services.clock.now(),
     )
     .await?;
     txn.commit().await?;
@@ -274,6 +276,7 @@ async fn sign_in_again(services: &Services, sign_in: HeldSignIn) -> Result<Decid
             return_to: back.return_to,
             binding: BrowserBinding::Nonce(row.nonce_digest.clone()),
         },
+        services.clock.now(),
     )
     .await?;
     // A new sign-in is in flight.

@@ -5,7 +5,7 @@
 use std::time::Duration as StdDuration;
 
 use app::dto::ReauthReason;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use rand::Rng;
 use sea_orm::EntityTrait;
 use serde_json::Value;
@@ -44,6 +44,7 @@ pub async fn refresh(
     let owned = services.clone();
     connections::refresh::run(
         &services.db,
+        &services.clock,
         &services.refreshes,
         connection_id,
         due,
@@ -120,7 +121,7 @@ async fn with_claim(
             // A read's probe leaves the worker's backoff as it was; the next probe may come
             // one period from now.
             release_unused(db, claimed, claimed.retry_at).await?;
-            let retry_at = Utc::now() + services.refresh.probe;
+            let retry_at = services.clock.now() + services.refresh.probe;
             tracing::info!(connection = %claimed.id, %detail, "a read's probe found the provider still failing");
             Ok(Refresh::Transient { detail, retry_at })
         }
@@ -128,8 +129,9 @@ async fn with_claim(
             detail,
             retry_after,
         } => {
-            let retry_at = Utc::now() + backoff(services, claimed.failures, retry_after);
-            release(db, claimed, retry_at).await?;
+            let now = services.clock.now();
+            let retry_at = now + backoff(services, claimed.failures, retry_after);
+            release(db, claimed, retry_at, now).await?;
             tracing::info!(connection = %claimed.id, %detail, %retry_at, "refresh failed for now");
             Ok(Refresh::Transient { detail, retry_at })
         }
@@ -188,16 +190,16 @@ async fn store_new_tokens(
     actor: Actor,
 ) -> Result<Refresh, RefreshError> {
     let db = &services.db;
+    let now = services.clock.now();
     let Ok(answer) = serde_json::from_value::<Tokens>(json) else {
-        let retry_at = Utc::now() + backoff(services, claimed.failures, None);
-        release(db, claimed, retry_at).await?;
+        let retry_at = now + backoff(services, claimed.failures, None);
+        release(db, claimed, retry_at, now).await?;
         return Ok(Refresh::Transient {
             detail: "the provider's token response could not be read".into(),
             retry_at,
         });
     };
     use oauth2::TokenResponse;
-    let now = Utc::now();
     let rotated = answer.refresh_token().is_some();
     let refresh_expires_at = answer
         .extra_fields()
@@ -231,7 +233,7 @@ async fn store_new_tokens(
             .and_then(|lifetime| expiry_after(now, lifetime.as_secs())),
         refresh_expires_at,
     };
-    match store(db, account, claimed, refreshed, actor).await? {
+    match store(db, account, claimed, refreshed, actor, now).await? {
         Some(_) => {
             tracing::info!(connection = %claimed.id, "tokens refreshed");
             Ok(Refresh::Refreshed)
@@ -256,12 +258,11 @@ async fn refused(
     detail: &str,
 ) -> Result<Refresh, RefreshError> {
     let db = &services.db;
+    let now = services.clock.now();
     let detail = format!("the provider refused to refresh: {detail}");
     let reason = match refusal {
         Refusal::InvalidGrant => {
-            let expired = claimed
-                .refresh_expires_at
-                .is_some_and(|at| at <= Utc::now());
+            let expired = claimed.refresh_expires_at.is_some_and(|at| at <= now);
             if expired {
                 ReauthReason::RefreshTokenExpired
             } else {
@@ -274,7 +275,12 @@ async fn refused(
         Refusal::InvalidClient => {
             // The org's client credentials are gone: every connection of the app is stuck.
             let txn = crate::db::begin_write(db).await?;
-            let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Provider, detail);
+            let flag = Flag::new(
+                ReauthReason::CredentialsExpired,
+                Actor::Provider,
+                detail,
+                now,
+            );
             let flagged = connections::flag_all_of_app(
                 &txn,
                 &account.org_id,
@@ -289,7 +295,7 @@ async fn refused(
         }
         Refusal::Transient => unreachable!("classify answers transient refusals as Transient"),
     };
-    let flag = Flag::new(reason, Actor::Provider, detail);
+    let flag = Flag::new(reason, Actor::Provider, detail, now);
     match services
         .connections()
         .flag(&claimed.id, Some(claimed.version), &flag)

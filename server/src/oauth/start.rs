@@ -2,7 +2,7 @@
 //! `auth_url`): it says what is being connected and for whom, and only a click there, in the
 //! browser that will sign in, binds the flow to that browser and continues to the provider.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use url::Url;
 
@@ -45,7 +45,11 @@ impl From<sea_orm::DbErr> for StartError {
     }
 }
 
-async fn flow(db: &impl ConnectionTrait, handle: &str) -> Result<oauth_state::Model, StartError> {
+async fn flow(
+    db: &impl ConnectionTrait,
+    handle: &str,
+    now: DateTime<Utc>,
+) -> Result<oauth_state::Model, StartError> {
     if !secrets::is_secret_body(handle) {
         return Err(StartError::Unknown);
     }
@@ -54,7 +58,7 @@ async fn flow(db: &impl ConnectionTrait, handle: &str) -> Result<oauth_state::Mo
         .one(db)
         .await?
         .ok_or(StartError::Unknown)?;
-    if record.expires_at <= Utc::now() {
+    if record.expires_at <= now {
         return Err(StartError::Expired);
     }
     if record.nonce_digest.is_some() || record.consumed_at.is_some() {
@@ -68,8 +72,9 @@ pub async fn describe_start(
     db: &impl ConnectionTrait,
     catalog: &Catalog,
     handle: &str,
+    now: DateTime<Utc>,
 ) -> Result<StartPage, StartError> {
-    let record = flow(db, handle).await?;
+    let record = flow(db, handle, now).await?;
     let account = linked_account::Entity::find_by_id(&record.linked_account_id)
         .one(db)
         .await?
@@ -97,8 +102,9 @@ pub async fn bind_start(
     vault: &Vault,
     handle: &str,
     nonce_digest: &str,
+    now: DateTime<Utc>,
 ) -> Result<Url, StartError> {
-    let record = flow(db, handle).await?;
+    let record = flow(db, handle, now).await?;
     let bound = oauth_state::Entity::update_many()
         .col_expr(oauth_state::Column::NonceDigest, Expr::value(nonce_digest))
         .filter(oauth_state::Column::Id.eq(&record.id))

@@ -86,6 +86,7 @@ pub(super) fn oauth2_tokens(tokens: &Tokens, params: &super::ParamValues) -> OAu
 
 /// Seals new tokens into a connection: a new one, or `existing` updated in place (same id,
 /// same `connected_at`, flag cleared).
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn store_tokens(
     db: &impl ConnectionTrait,
     vault: &Vault,
@@ -94,8 +95,8 @@ pub(super) async fn store_tokens(
     signed_in: &SignedIn,
     tokens: &Tokens,
     app: &OAuthApp,
+    now: DateTime<Utc>,
 ) -> Result<connection::Model, DbErr> {
-    let now = Utc::now();
     let id = existing
         .as_ref()
         .map(|c| c.id.clone())
@@ -119,6 +120,7 @@ pub(super) async fn store_tokens(
         access_expires_at,
         refresh_expires_at,
         actor: Actor::EndCustomer,
+        at: now,
     };
     connections::store_active(db, account, &app.slug, id, existing, connect).await
 }

@@ -36,7 +36,11 @@ impl Target {
 
 /// Revokes grants, as if the user removed the app at the provider. Returns the accounts
 /// whose grants were revoked (each once).
-pub async fn revoke(db: &impl ConnectionTrait, target: &Target) -> Result<Vec<String>, DbErr> {
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    target: &Target,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
     let live = sandbox_grant::Entity::find()
         .filter(target.condition())
         .filter(sandbox_grant::Column::RevokedAt.is_null())
@@ -45,7 +49,7 @@ pub async fn revoke(db: &impl ConnectionTrait, target: &Target) -> Result<Vec<St
         .await?;
     // Exactly the grants read: the accounts told of are the accounts revoked.
     sandbox_grant::Entity::update_many()
-        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(now))
         .filter(sandbox_grant::Column::Id.is_in(live.iter().map(|grant| grant.id.clone())))
         .filter(sandbox_grant::Column::RevokedAt.is_null())
         .exec(db)
@@ -63,6 +67,7 @@ pub async fn notify_revoked(
     vault: &Vault,
     public_url: &str,
     accounts: &[String],
+    now: DateTime<Utc>,
 ) -> usize {
     let secret = vault.derive(hooks::SANDBOX_SECRET_LABEL);
     let mut delivered = 0;
@@ -73,11 +78,11 @@ pub async fn notify_revoked(
             "team_id": id,
             "api_app_id": "portico-sandbox",
             "event_id": secrets::random_id(),
-            "event_time": Utc::now().timestamp(),
+            "event_time": now.timestamp(),
             "event": {"type": "tokens_revoked", "tokens": {"oauth": [id]}},
         })
         .to_string();
-        let timestamp = Utc::now().timestamp();
+        let timestamp = now.timestamp();
         let request = egress
             .client()
             .post(format!("{public_url}/hooks/sandbox"))
@@ -118,8 +123,9 @@ pub async fn expire(
     db: &impl ConnectionTrait,
     target: &Target,
     what: Expiry,
+    now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let past = Utc::now() - Duration::seconds(1);
+    let past = now - Duration::seconds(1);
     let mut update = sandbox_grant::Entity::update_many()
         .col_expr(sandbox_grant::Column::AccessExpiresAt, Expr::value(past));
     if what == Expiry::Refresh {

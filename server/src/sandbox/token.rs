@@ -77,6 +77,7 @@ pub async fn token(
     db: &impl ConnectionTrait,
     sandbox: &Sandbox,
     request: &TokenRequest,
+    now: DateTime<Utc>,
 ) -> Result<TokenAnswer, TokenError> {
     sandbox.count_token_request();
     let client_id = request
@@ -84,7 +85,6 @@ pub async fn token(
         .as_deref()
         .filter(|id| !id.is_empty())
         .ok_or_else(|| refuse("invalid_client", "client authentication is missing"))?;
-    let now = Utc::now();
     let grant = match request.grant_type.as_deref() {
         Some("authorization_code") => code_grant(db, request, client_id, now).await?,
         Some("refresh_token") => refresh_grant(db, sandbox, request, client_id, now).await?,
@@ -168,7 +168,7 @@ async fn refresh_grant(
         .one(db)
         .await?
     else {
-        return Err(reused(db, sandbox, &digest).await?.into());
+        return Err(reused(db, sandbox, &digest, now).await?.into());
     };
     if grant.client_id != client_id {
         return Err(refuse("invalid_grant", "the token was issued to another client").into());
@@ -188,9 +188,10 @@ async fn reused(
     db: &impl ConnectionTrait,
     sandbox: &Sandbox,
     digest: &str,
+    now: DateTime<Utc>,
 ) -> Result<TokenRefusal, DbErr> {
     let revoked = sandbox_grant::Entity::update_many()
-        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(now))
         .filter(sandbox_grant::Column::PreviousRefreshDigest.eq(digest))
         .filter(sandbox_grant::Column::RevokedAt.is_null())
         .exec(db)
@@ -254,7 +255,7 @@ async fn issue_tokens(
         .await?;
     if rotated.rows_affected != 1 {
         let digest = current.unwrap_or_default();
-        return Err(reused(db, sandbox, &digest).await?.into());
+        return Err(reused(db, sandbox, &digest, now).await?.into());
     }
     Ok(TokenAnswer {
         access_token: access,
@@ -269,10 +270,14 @@ async fn issue_tokens(
 }
 
 /// RFC 7009: revokes the grant an access or refresh token belongs to. Unknown tokens are fine.
-pub async fn revoke_token(db: &impl ConnectionTrait, token: &str) -> Result<bool, DbErr> {
+pub async fn revoke_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let digest = secrets::digest(token);
     let result = sandbox_grant::Entity::update_many()
-        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sandbox_grant::Column::RevokedAt, Expr::value(now))
         .filter(
             Condition::any()
                 .add(sandbox_grant::Column::AccessDigest.eq(&digest))

@@ -34,8 +34,8 @@ const PAUSE_MOST: Duration = Duration::minutes(10);
 pub(super) async fn claim(
     db: &impl ConnectionTrait,
     batch: u64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<webhook_delivery::Model>, DbErr> {
-    let now = Utc::now();
     let backend = db.get_database_backend();
     // `{n}` stands for the n-th value; each backend numbers its parameters its own way.
     let turns = numbered(
@@ -166,7 +166,7 @@ pub(super) async fn count_for_breaker(
     webhook_subscription::Entity::update_many()
         .col_expr(
             webhook_subscription::Column::PausedUntil,
-            Expr::value(Utc::now() + pause),
+            Expr::value(outbound.clock.now() + pause),
         )
         .filter(webhook_subscription::Column::Id.eq(&subscription.id))
         .exec(db)

@@ -93,7 +93,7 @@ async fn dispatch(
     outcomes: &tokio::sync::mpsc::Sender<Outcome>,
     room: usize,
 ) -> Result<usize, DbErr> {
-    let claimed = claim(&outbound.db, room as u64).await?;
+    let claimed = claim(&outbound.db, room as u64, outbound.clock.now()).await?;
     let count = claimed.len();
     if count == 0 {
         return Ok(0);
@@ -188,7 +188,7 @@ impl Context {
         {
             // A secret that does not open (its key left the keyring) fails each attempt, which
             // is retried on the schedule, rather than sending unsigned.
-            let keys = signing_secrets(&outbound.vault, &subscription)
+            let keys = signing_secrets(&outbound.vault, &subscription, outbound.clock.now())
                 .inspect_err(|error| {
                     tracing::error!(webhook = %subscription.id, %error, "cannot open a signing secret");
                 })
@@ -230,7 +230,14 @@ async fn try_execute_task(
         context.events.get(&delivery.event_id),
     ) else {
         // The subscription was deleted or turned off meanwhile.
-        if let Err(error) = release(&outbound.db, &delivery, Next::End(State::Disabled), None).await
+        if let Err(error) = release(
+            &outbound.db,
+            &delivery,
+            Next::End(State::Disabled),
+            None,
+            outbound.clock.now(),
+        )
+        .await
         {
             tracing::warn!(%error, "a webhook delivery failed to record");
         }
@@ -250,9 +257,10 @@ async fn record(
     delivery: &webhook_delivery::Model,
     attempted: &Attempted,
 ) -> Result<(), DbErr> {
+    let now = outbound.clock.now();
     webhook_attempt::Entity::insert(webhook_attempt::ActiveModel {
         delivery_id: Set(delivery.id),
-        attempted_at: Set(Utc::now()),
+        attempted_at: Set(now),
         status: Set(attempted.status.map(i32::from)),
         latency_ms: Set(attempted.latency.as_millis().min(i32::MAX as u128) as i32),
         error: Set(attempted.error.clone()),
@@ -267,31 +275,42 @@ async fn record(
     match attempted.status {
         Some(status) if (200..300).contains(&status) => {
             tracing::info!(status, "webhook delivered");
-            release(db, delivery, Next::End(State::Delivered), Some(attempted)).await
+            release(
+                db,
+                delivery,
+                Next::End(State::Delivered),
+                Some(attempted),
+                now,
+            )
+            .await
         }
         Some(410) => {
             tracing::info!("webhook receiver answered 410 Gone; its subscription is turned off");
             webhook_subscription::Entity::update_many()
                 .col_expr(webhook_subscription::Column::Enabled, Expr::value(false))
-                .col_expr(
-                    webhook_subscription::Column::UpdatedAt,
-                    Expr::value(Utc::now()),
-                )
+                .col_expr(webhook_subscription::Column::UpdatedAt, Expr::value(now))
                 .filter(webhook_subscription::Column::Id.eq(&subscription.id))
                 .exec(db)
                 .await?;
-            release(db, delivery, Next::End(State::Disabled), Some(attempted)).await
+            release(
+                db,
+                delivery,
+                Next::End(State::Disabled),
+                Some(attempted),
+                now,
+            )
+            .await
         }
         _ => {
             let next = next_attempt(outbound, delivery.attempts, attempted.retry_after);
             match next {
                 Some(at) => {
                     tracing::info!(status = ?attempted.status, error = ?attempted.error, next = %at, "webhook not delivered; will retry");
-                    release(db, delivery, Next::RetryAt(at), Some(attempted)).await
+                    release(db, delivery, Next::RetryAt(at), Some(attempted), now).await
                 }
                 None => {
                     tracing::warn!(status = ?attempted.status, "webhook given up after its last attempt");
-                    release(db, delivery, Next::End(State::Dead), Some(attempted)).await
+                    release(db, delivery, Next::End(State::Dead), Some(attempted), now).await
                 }
             }
         }
@@ -313,7 +332,7 @@ fn next_attempt(
         0
     };
     let wait = (scaled + Duration::milliseconds(jitter)).max(retry_after.unwrap_or_default());
-    Some(Utc::now() + wait)
+    Some(outbound.clock.now() + wait)
 }
 
 /// What becomes of a claimed delivery after its attempt.
@@ -330,6 +349,7 @@ async fn release(
     delivery: &webhook_delivery::Model,
     next: Next,
     attempted: Option<&Attempted>,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let mut update = webhook_delivery::Entity::update_many().col_expr(
         webhook_delivery::Column::ClaimedUntil,
@@ -339,10 +359,7 @@ async fn release(
         Next::End(state) => {
             let update = update.col_expr(webhook_delivery::Column::State, Expr::value(state));
             if state == State::Delivered {
-                update.col_expr(
-                    webhook_delivery::Column::DeliveredAt,
-                    Expr::value(Utc::now()),
-                )
+                update.col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(now))
             } else {
                 update
             }

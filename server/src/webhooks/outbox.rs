@@ -63,7 +63,7 @@ pub async fn enqueue_with(
     let mut queued = 0;
     for subscription in subscriptions {
         if events_of(subscription).iter().any(|wanted| wanted == name) {
-            queue(txn, event.id, &subscription.id).await?;
+            queue(txn, event.id, &subscription.id, event.created_at).await?;
             queued += 1;
         }
     }
@@ -75,8 +75,8 @@ pub async fn queue(
     txn: &impl ConnectionTrait,
     event_id: i64,
     subscription_id: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let now = Utc::now();
     webhook_delivery::Entity::insert(webhook_delivery::ActiveModel {
         event_id: Set(event_id),
         subscription_id: Set(subscription_id.to_owned()),
@@ -130,6 +130,7 @@ pub async fn replay(
     db: &DatabaseConnection,
     subscription: &webhook_subscription::Model,
     which: Replay,
+    now: DateTime<Utc>,
 ) -> Result<Replayed, DbErr> {
     let mut query = connection_event::Entity::find()
         .filter(connection_event::Column::OrgId.eq(&subscription.org_id))
@@ -178,7 +179,7 @@ pub async fn replay(
         if waiting.contains(&event.id) {
             pending += 1;
         } else {
-            queue(&txn, event.id, &subscription.id).await?;
+            queue(&txn, event.id, &subscription.id, now).await?;
             queued += 1;
         }
     }

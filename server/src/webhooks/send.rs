@@ -42,7 +42,12 @@ pub(super) async fn send(
     if keys.is_empty() {
         return failed("cannot open the signing secret".into());
     }
-    let signed = sign(&delivery.message_id, Utc::now().timestamp(), body, keys);
+    let signed = sign(
+        &delivery.message_id,
+        outbound.clock.now().timestamp(),
+        body,
+        keys,
+    );
     let sent = post_signed(outbound, url, &signed, body).await;
     match sent {
         Ok(answer) => Attempted {
@@ -110,7 +115,7 @@ pub async fn send_test(
         "createdAt": super::log::rfc1123(now),
     })
     .to_string();
-    let keys = super::subscriptions::signing_secrets(&outbound.vault, subscription)?;
+    let keys = super::subscriptions::signing_secrets(&outbound.vault, subscription, now)?;
     let signed = sign(
         &format!("msg_test_{}", crate::secrets::random_id()),
         now.timestamp(),

@@ -2,7 +2,7 @@
 //! signs them (shown once). Rotating the secret keeps the old one signing for 24 hours.
 
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use std::collections::HashMap;
 
@@ -118,10 +118,11 @@ pub async fn create(
     org_id: &str,
     environment: Environment,
     input: &Subscription,
+    now: DateTime<Utc>,
 ) -> Result<(webhook_subscription::Model, Zeroizing<String>), DbErr> {
     let id = secrets::random_id();
     let secret = new_secret();
-    let now = Utc::now();
+
     let model = webhook_subscription::ActiveModel {
         id: Set(id.clone()),
         org_id: Set(org_id.to_owned()),
@@ -242,12 +243,13 @@ pub async fn update(
     db: &impl ConnectionTrait,
     existing: webhook_subscription::Model,
     input: &Subscription,
+    now: DateTime<Utc>,
 ) -> Result<webhook_subscription::Model, DbErr> {
     let mut model: webhook_subscription::ActiveModel = existing.into();
     model.url = Set(input.url.clone());
     model.events = Set(serde_json::to_string(&input.events).expect("events serialize"));
     model.enabled = Set(input.enabled);
-    model.updated_at = Set(Utc::now());
+    model.updated_at = Set(now);
     model.update(db).await
 }
 
@@ -257,6 +259,7 @@ pub async fn rotate_secret(
     db: &impl ConnectionTrait,
     vault: &Vault,
     existing: webhook_subscription::Model,
+    now: DateTime<Utc>,
 ) -> Result<(webhook_subscription::Model, Zeroizing<String>), RotateError> {
     let old = vault.open(&existing.secret, &binding(&existing.id, "secret"))?;
     let secret = new_secret();
@@ -264,8 +267,8 @@ pub async fn rotate_secret(
     let mut model: webhook_subscription::ActiveModel = existing.into();
     model.secret = Set(vault.seal(secret.as_bytes(), &binding(&id, "secret")));
     model.previous_secret = Set(Some(vault.seal(&old, &binding(&id, "previous_secret"))));
-    model.previous_until = Set(Some(Utc::now() + ROTATION_OVERLAP));
-    model.updated_at = Set(Utc::now());
+    model.previous_until = Set(Some(now + ROTATION_OVERLAP));
+    model.updated_at = Set(now);
     Ok((model.update(db).await?, secret))
 }
 
@@ -283,6 +286,7 @@ pub enum RotateError {
 pub fn signing_secrets(
     vault: &Vault,
     subscription: &webhook_subscription::Model,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Zeroizing<Vec<u8>>>, VaultError> {
     let key = |sealed: &[u8], field: &str| {
         let secret = vault.open_string(sealed, &binding(&subscription.id, field))?;
@@ -291,7 +295,7 @@ pub fn signing_secrets(
     let mut keys = vec![key(&subscription.secret, "secret")?];
     if let (Some(previous), Some(until)) =
         (&subscription.previous_secret, subscription.previous_until)
-        && until > Utc::now()
+        && until > now
     {
         keys.push(key(previous, "previous_secret")?);
     }

@@ -6,7 +6,6 @@
 use std::time::Duration as StdDuration;
 
 use app::dto::ReauthReason;
-use chrono::Utc;
 use sea_orm::DbErr;
 
 use crate::connections::{Flag, expiry};
@@ -30,7 +29,7 @@ pub async fn run(services: Services) {
 /// One pass: warns each connection whose known expiry is near, once, and flags key-based
 /// connections whose key has expired. Returns how many were warned or flagged.
 pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
-    let now = Utc::now();
+    let now = services.clock.now();
     let db = &services.db;
     let due = expiry::to_warn(db, now, services.refresh.expiring_ahead, BATCH).await?;
     let accounts = crate::tenancy::linked_accounts_by_id(
@@ -52,7 +51,12 @@ pub async fn warn_expiring(services: &Services) -> Result<usize, DbErr> {
             "the credentials expired at {}",
             at.map(|at| at.to_rfc3339()).unwrap_or_default()
         );
-        let flag = Flag::new(ReauthReason::CredentialsExpired, Actor::Portico, detail);
+        let flag = Flag::new(
+            ReauthReason::CredentialsExpired,
+            Actor::Portico,
+            detail,
+            now,
+        );
         if services
             .connections()
             .flag(&id, None, &flag)

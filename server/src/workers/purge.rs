@@ -15,7 +15,7 @@ pub async fn run(services: Services) {
 /// One pass: everything that ended before now.
 async fn purge(services: &Services) {
     let db = &services.db;
-    let now = chrono::Utc::now();
+    let now = services.clock.now();
     report(
         crate::oauth::purge_pending(services, now).await,
         "revoked sign-ins nobody chose to keep",

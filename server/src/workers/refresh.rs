@@ -48,7 +48,7 @@ pub enum ExecutionOutcome {
 /// One pass: every active connection whose access token expires within the refresh margin
 /// and whose backoff is over. Returns each connection's outcome.
 pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOutcome)>, DbErr> {
-    let now = Utc::now();
+    let now = services.clock.now();
     let ahead = services.refresh.ahead;
     let candidates =
         connections::refresh::due_soon(&services.db, now, ahead, services.refresh.probe, BATCH)

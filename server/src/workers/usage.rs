@@ -11,7 +11,11 @@ pub async fn run(services: Services) {
 }
 
 pub async fn flush(services: &Services) {
-    match services.usage.flush(&services.db).await {
+    match services
+        .usage
+        .flush(&services.db, services.clock.now())
+        .await
+    {
         Ok(0) => {}
         Ok(count) => tracing::debug!(count, "recorded credential reads"),
         Err(error) => tracing::warn!(%error, "cannot record credential reads; kept for later"),

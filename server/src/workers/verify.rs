@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
-use chrono::Utc;
 use futures_util::{StreamExt, TryStreamExt};
 use sea_orm::DbErr;
 
@@ -43,7 +42,7 @@ pub async fn run(services: Services) {
 /// org's share checked side by side with the others', a few at a time per org. Returns how
 /// many were checked.
 pub async fn verify_due(services: &Services) -> Result<usize, DbErr> {
-    let now = Utc::now();
+    let now = services.clock.now();
     let stale = now - services.refresh.verify_every;
     let rows = check::keys_due(&services.db, now, stale, CANDIDATES).await?;
     let accounts = crate::tenancy::linked_accounts_by_id(

@@ -521,10 +521,21 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
     );
 
     // The provider says the sandbox grant was revoked: the flag is told too.
-    let revoked = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
-        .await
-        .unwrap();
-    portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &revoked).await;
+    let revoked = portico::sandbox::revoke(
+        &app.db,
+        &portico::sandbox::Target::All,
+        app.services.clock.now(),
+    )
+    .await
+    .unwrap();
+    portico::sandbox::notify_revoked(
+        &app.services.egress,
+        &app.vault,
+        &app.base,
+        &revoked,
+        app.services.clock.now(),
+    )
+    .await;
     assert!(heard(), "flagged by the provider's event");
 }
 

@@ -45,9 +45,14 @@ async fn missing_wrong_and_revoked_api_keys_get_401() {
         assert_error(response, 401, "unauthorized").await;
     }
 
-    let key = tenancy::create_api_key(&app.db, &org.id, tenancy::Environment::Test)
-        .await
-        .unwrap();
+    let key = tenancy::create_api_key(
+        &app.db,
+        &org.id,
+        tenancy::Environment::Test,
+        app.services.clock.now(),
+    )
+    .await
+    .unwrap();
     let ok = app
         .client
         .get(&path)
@@ -57,7 +62,11 @@ async fn missing_wrong_and_revoked_api_keys_get_401() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
-    assert!(tenancy::revoke_api_key(&app.db, &key.id).await.unwrap());
+    assert!(
+        tenancy::revoke_api_key(&app.db, &key.id, app.services.clock.now())
+            .await
+            .unwrap()
+    );
     let revoked = app
         .client
         .get(&path)

@@ -179,10 +179,17 @@ impl TestApp {
 
     /// Creates an org with a test key and the given catalog apps enabled in `test`.
     pub async fn org(&self, name: &str, apps: &[&str]) -> TestOrg {
-        let org = tenancy::create_org(&self.db, name, None).await.unwrap();
-        let key = tenancy::create_api_key(&self.db, &org.id, Environment::Test)
+        let org = tenancy::create_org(&self.db, name, None, self.services.clock.now())
             .await
             .unwrap();
+        let key = tenancy::create_api_key(
+            &self.db,
+            &org.id,
+            Environment::Test,
+            self.services.clock.now(),
+        )
+        .await
+        .unwrap();
         for slug in apps {
             let slug = Slug::parse(slug).unwrap();
             catalog::enable_app(
@@ -192,6 +199,7 @@ impl TestApp {
                 Environment::Test,
                 &slug,
                 &AppConfigInput::default(),
+                self.services.clock.now(),
             )
             .await
             .unwrap();
@@ -224,10 +232,17 @@ impl TestApp {
         flag: Option<ReauthReason>,
     ) -> String {
         let account = self.linked_account(org, account).await;
-        let record =
-            connections::record_connected(&self.db, &account, slug, Some(identifier), OPERATOR)
-                .await
-                .unwrap();
+        let now = self.services.clock.now();
+        let record = connections::record_connected(
+            &self.db,
+            &account,
+            slug,
+            Some(identifier),
+            OPERATOR,
+            now,
+        )
+        .await
+        .unwrap();
         if let Some(reason) = flag {
             flag_connection(&self.db, &record.id, reason).await;
         }
@@ -578,7 +593,7 @@ pub const OPERATOR: portico::entity::connection_event::Actor =
 
 /// Flags a connection through the single writer of flags, as an operator would.
 pub async fn flag_connection(db: &DatabaseConnection, connection_id: &str, reason: ReauthReason) {
-    let flag = connections::Flag::new(reason, OPERATOR, "arranged by a test");
+    let flag = connections::Flag::new(reason, OPERATOR, "arranged by a test", chrono::Utc::now());
     assert!(
         connections::flag(db, connection_id, None, &flag)
             .await

@@ -105,6 +105,7 @@ async fn bad_links_get_readable_401_and_410_pages() {
         &portico::sessions::Branding::default(),
         chrono::Duration::seconds(1),
         None,
+        app.services.clock.now(),
     )
     .await
     .unwrap();

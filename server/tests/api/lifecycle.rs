@@ -176,12 +176,21 @@ async fn a_provider_revocation_event_flags_token_revoked_at_once() {
     connect_sandbox(&app, &org, "cust", "Sandbox user").await;
 
     // As `portico sandbox revoke` does: revoke at the provider, which tells Portico.
-    let accounts = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
-        .await
-        .unwrap();
-    let told =
-        portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &accounts)
-            .await;
+    let accounts = portico::sandbox::revoke(
+        &app.db,
+        &portico::sandbox::Target::All,
+        app.services.clock.now(),
+    )
+    .await
+    .unwrap();
+    let told = portico::sandbox::notify_revoked(
+        &app.services.egress,
+        &app.vault,
+        &app.base,
+        &accounts,
+        app.services.clock.now(),
+    )
+    .await;
     assert_eq!(told, 1);
     assert_flagged(&app, &org, "cust", "sandbox", ReauthReason::TokenRevoked).await;
 }
@@ -197,6 +206,7 @@ async fn an_expired_refresh_token_is_found_by_the_proactive_refresh() {
         &app.db,
         &portico::sandbox::Target::All,
         portico::sandbox::Expiry::Refresh,
+        app.services.clock.now(),
     )
     .await
     .unwrap();

@@ -119,9 +119,14 @@ async fn another_orgs_linked_account_is_indistinguishable_from_an_unknown_one() 
 async fn a_test_key_never_sees_production_accounts() {
     let app = spawn_app().await;
     let org = app.org("Env Co", &[]).await;
-    let live = tenancy::create_api_key(&app.db, &org.id, Environment::Production)
-        .await
-        .unwrap();
+    let live = tenancy::create_api_key(
+        &app.db,
+        &org.id,
+        Environment::Production,
+        app.services.clock.now(),
+    )
+    .await
+    .unwrap();
     let response = app
         .client
         .post(app.url("/api/v2/public/linked-account"))

@@ -70,7 +70,10 @@ async fn sandbox_sign_in_connects_reconnects_in_place_and_disconnects() {
 
     // The provider revokes access; the next refresh notices and flags the connection.
     assert_eq!(
-        sandbox::revoke(&app.db, &Target::All).await.unwrap().len(),
+        sandbox::revoke(&app.db, &Target::All, app.services.clock.now())
+            .await
+            .unwrap()
+            .len(),
         1
     );
     let outcome = oauth::refresh(&app.services, &first.id, Due::Now, crate::helpers::OPERATOR)

@@ -137,10 +137,21 @@ async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
     assert!(created.get("reason").is_none());
 
     // Revoked at the provider: one Connection Expired with its reason.
-    let accounts = portico::sandbox::revoke(&app.db, &portico::sandbox::Target::All)
-        .await
-        .unwrap();
-    portico::sandbox::notify_revoked(&app.services.egress, &app.vault, &app.base, &accounts).await;
+    let accounts = portico::sandbox::revoke(
+        &app.db,
+        &portico::sandbox::Target::All,
+        app.services.clock.now(),
+    )
+    .await
+    .unwrap();
+    portico::sandbox::notify_revoked(
+        &app.services.egress,
+        &app.vault,
+        &app.base,
+        &accounts,
+        app.services.clock.now(),
+    )
+    .await;
     let expired = verified(&secret, &wait_for(&received, 2).await[1]);
     assert_eq!(expired["event"], "Connection Expired");
     assert_eq!(expired["reason"], "token_revoked");
@@ -263,6 +274,7 @@ async fn production_refuses_loopback_receivers_and_sends_them_nothing() {
             events: vec!["Connection Created".into()],
             enabled: true,
         },
+        app.services.clock.now(),
     )
     .await
     .unwrap();
@@ -740,7 +752,7 @@ async fn queue_events(
     for chunk in ids.chunks(500) {
         let txn = portico::db::begin_write(&app.db).await.unwrap();
         for id in chunk {
-            portico::webhooks::outbox::queue(&txn, *id, subscription_id)
+            portico::webhooks::outbox::queue(&txn, *id, subscription_id, app.services.clock.now())
                 .await
                 .unwrap();
         }

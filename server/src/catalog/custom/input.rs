@@ -298,13 +298,15 @@ fn check_definition(definition: &AppDefinition, policy: &Policy) -> Result<(), F
         .map_err(|why| FieldError::new("verify.url", why))
 }
 
+/// A custom app that passed every check: its definition and the client to enable it with.
+pub struct CheckedApp {
+    pub definition: AppDefinition,
+    pub config: AppConfigInput,
+}
+
 impl CustomAppInput {
     /// Checks every field and builds the definition plus the client settings to enable it with.
-    pub(super) fn check(
-        self,
-        catalog: &Catalog,
-        policy: &Policy,
-    ) -> Result<(AppDefinition, AppConfigInput), FieldError> {
+    pub fn check(self, catalog: &Catalog, policy: &Policy) -> Result<CheckedApp, FieldError> {
         let (definition, config) = match self {
             Self::OAuth2 {
                 slug,
@@ -353,6 +355,6 @@ impl CustomAppInput {
             return Err(FieldError::new("slug", "is taken by a built-in app"));
         }
         check_definition(&definition, policy)?;
-        Ok((definition, config))
+        Ok(CheckedApp { definition, config })
     }
 }

@@ -68,6 +68,7 @@ async fn enable(
         key.environment,
         &slug,
         &input,
+        state.clock.now(),
     )
     .await?;
     Ok(Json(AppConfigView {

@@ -80,6 +80,7 @@ async fn create(
         &branding,
         ttl,
         not_after,
+        state.clock.now(),
     )
     .await?;
     Ok(Json(ConnectUrlView {

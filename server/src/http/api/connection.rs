@@ -54,7 +54,6 @@ async fn credentials(
         &account,
         &slug,
         which.identifier.as_deref(),
-        Utc::now(),
     )
     .await?;
     Ok(Json(credentials_view(read)))
@@ -120,7 +119,7 @@ async fn auth_failure(
         Checked::Unreachable(retry_at) => {
             let message = format!("{} could not be reached to check", app.name);
             return Err(match retry_at {
-                Some(retry_at) => ApiError::backing_off(message, retry_at),
+                Some(wait) => ApiError::backing_off(message, wait),
                 None => ApiError::Unavailable(message),
             });
         }
@@ -209,7 +208,8 @@ async fn set_expiry(
     let record = read::pick(&state.db, &account, &slug, which.identifier.as_deref()).await?;
     let app = state.enabled_app(&account, &slug).await?;
     let at = body.credentials_expire_at;
-    let record = expiry::set(&state.db, &account, &record, &app, at, Utc::now()).await?;
+    let now = state.clock.now();
+    let record = expiry::set(&state.db, &account, &record, &app, at, now).await?;
     Ok(Json(json!({
         "connection_id": record.id,
         "credentials_expire_at": at.map(timestamp),

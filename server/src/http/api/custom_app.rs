@@ -34,16 +34,10 @@ async fn create(
     ApiKey(key): ApiKey,
     ApiJson(body): ApiJson<catalog::CustomAppInput>,
 ) -> Result<(StatusCode, Json<CustomAppView>), ApiError> {
-    let app = catalog::create_custom_app(
-        &state.db,
-        &state.vault,
-        &state.catalog,
-        &key.org_id,
-        key.environment,
-        &state.egress.policy(),
-        body,
-    )
-    .await?;
+    let checked = body.check(&state.catalog, &state.egress.policy())?;
+    let (db, vault, now) = (&state.db, &state.vault, state.clock.now());
+    let app =
+        catalog::create_custom_app(db, vault, &key.org_id, key.environment, checked, now).await?;
     Ok((
         StatusCode::CREATED,
         Json(CustomAppView {

@@ -44,6 +44,7 @@ async fn create(
         &input,
         Purpose::Embed,
         ttl,
+        state.clock.now(),
     )
     .await?;
     Ok(Json(EmbedTokenView {

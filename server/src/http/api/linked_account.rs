@@ -60,8 +60,14 @@ async fn upsert(
     ApiJson(body): ApiJson<LinkedAccountBody>,
 ) -> Result<Json<LinkedAccountView>, ApiError> {
     let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), body.udf)?;
-    let record =
-        tenancy::upsert_linked_account(&state.db, &key.org_id, key.environment, &input).await?;
+    let record = tenancy::upsert_linked_account(
+        &state.db,
+        &key.org_id,
+        key.environment,
+        &input,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(record.into()))
 }
 

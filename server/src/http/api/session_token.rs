@@ -47,6 +47,7 @@ async fn create(
         &input,
         Purpose::Session,
         sessions::DEFAULT_TTL,
+        state.clock.now(),
     )
     .await?;
     Ok(Json(TokenView {

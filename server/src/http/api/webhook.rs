@@ -60,7 +60,7 @@ struct SubscriptionView {
 }
 
 impl SubscriptionView {
-    fn of(model: &webhook_subscription::Model, secret: Option<String>) -> Self {
+    fn of(model: &webhook_subscription::Model, secret: Option<String>, now: DateTime<Utc>) -> Self {
         Self {
             id: model.id.clone(),
             webhook_url: model.url.clone(),
@@ -69,7 +69,7 @@ impl SubscriptionView {
             secret,
             previous_secret_valid_until: model
                 .previous_until
-                .filter(|until| *until > Utc::now())
+                .filter(|until| *until > now)
                 .map(timestamp),
             created_at: timestamp(model.created_at),
             updated_at: timestamp(model.updated_at),
@@ -110,12 +110,17 @@ async fn create(
         &key.org_id,
         key.environment,
         &input,
+        state.clock.now(),
     )
     .await?;
     tracing::info!(webhook = %model.id, "webhook subscription created");
     Ok((
         StatusCode::CREATED,
-        Json(SubscriptionView::of(&model, Some(secret.to_string()))),
+        Json(SubscriptionView::of(
+            &model,
+            Some(secret.to_string()),
+            state.clock.now(),
+        )),
     ))
 }
 
@@ -126,7 +131,7 @@ async fn list(
     let all = subscriptions::list(&state.db, &key.org_id, key.environment).await?;
     Ok(Json(
         all.iter()
-            .map(|model| SubscriptionView::of(model, None))
+            .map(|model| SubscriptionView::of(model, None, state.clock.now()))
             .collect(),
     ))
 }
@@ -139,6 +144,7 @@ async fn show(
     Ok(Json(SubscriptionView::of(
         &mine(&state, &key, &id).await?,
         None,
+        state.clock.now(),
     )))
 }
 
@@ -150,8 +156,8 @@ async fn update(
 ) -> Result<Json<SubscriptionView>, ApiError> {
     let existing = mine(&state, &key, &id).await?;
     let input = checked(&state, &body)?;
-    let model = subscriptions::update(&state.db, existing, &input).await?;
-    Ok(Json(SubscriptionView::of(&model, None)))
+    let model = subscriptions::update(&state.db, existing, &input, state.clock.now()).await?;
+    Ok(Json(SubscriptionView::of(&model, None, state.clock.now())))
 }
 
 async fn remove(
@@ -172,10 +178,15 @@ async fn rotate(
     Path(id): Path<String>,
 ) -> Result<Json<SubscriptionView>, ApiError> {
     let existing = mine(&state, &key, &id).await?;
-    let (model, secret) = subscriptions::rotate_secret(&state.db, &state.vault, existing)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(Json(SubscriptionView::of(&model, Some(secret.to_string()))))
+    let (model, secret) =
+        subscriptions::rotate_secret(&state.db, &state.vault, existing, state.clock.now())
+            .await
+            .map_err(ApiError::internal)?;
+    Ok(Json(SubscriptionView::of(
+        &model,
+        Some(secret.to_string()),
+        state.clock.now(),
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -196,9 +207,10 @@ async fn replay(
     OptionalJson(body): OptionalJson<ReplayBody>,
 ) -> Result<Json<Value>, ApiError> {
     let subscription = mine(&state, &key, &id).await?;
+    let now = state.clock.now();
     let which = match (body.event_id, body.since) {
         (Some(event_id), _) => Replay::Event(event_id),
-        (None, Some(since)) => Replay::Range(since, body.until.unwrap_or_else(Utc::now)),
+        (None, Some(since)) => Replay::Range(since, body.until.unwrap_or(now)),
         (None, None) => {
             return Err(FieldError::new(
                 "event_id",
@@ -207,7 +219,7 @@ async fn replay(
             .into());
         }
     };
-    match outbox::replay(&state.db, &subscription, which).await? {
+    match outbox::replay(&state.db, &subscription, which, now).await? {
         Replayed::Queued { queued, pending } => {
             Ok(Json(json!({ "queued": queued, "already_pending": pending })))
         }

@@ -120,9 +120,9 @@ pub(super) fn card(
     entry: &AppWithConnections<'_>,
     warn_ahead: chrono::Duration,
     flow: Option<Flow>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppCard {
     let app = &*entry.app;
-    let now = chrono::Utc::now();
     let accounts: Vec<ConnectedAccount> = entry
         .connections
         .iter()
