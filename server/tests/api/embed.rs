@@ -521,21 +521,7 @@ async fn each_change_made_here_is_told_to_the_accounts_widgets_at_once() {
     );
 
     // The provider says the sandbox grant was revoked: the flag is told too.
-    let revoked = portico::sandbox::revoke(
-        &app.db,
-        &portico::sandbox::Target::All,
-        app.services.clock.now(),
-    )
-    .await
-    .unwrap();
-    portico::sandbox::notify_revoked(
-        &app.services.egress,
-        &app.vault,
-        &app.base,
-        &revoked,
-        app.services.clock.now(),
-    )
-    .await;
+    app.revoke_at_sandbox().await;
     assert!(heard(), "flagged by the provider's event");
 }
 

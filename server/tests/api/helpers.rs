@@ -177,6 +177,23 @@ impl TestApp {
         self.second_server(&keyring).await.0
     }
 
+    /// As `portico sandbox revoke` does: revokes every sandbox grant at the provider, which
+    /// tells this Portico. Returns how many accounts Portico was told of.
+    pub async fn revoke_at_sandbox(&self) -> usize {
+        let now = self.services.clock.now();
+        let revoked = portico::sandbox::revoke(&self.db, &portico::sandbox::Target::All, now)
+            .await
+            .unwrap();
+        portico::sandbox::notify_revoked(
+            &self.services.egress,
+            &self.vault,
+            &self.base,
+            &revoked,
+            now,
+        )
+        .await
+    }
+
     /// Creates an org with a test key and the given catalog apps enabled in `test`.
     pub async fn org(&self, name: &str, apps: &[&str]) -> TestOrg {
         let org = tenancy::create_org(&self.db, name, None, self.services.clock.now())

@@ -176,21 +176,7 @@ async fn a_provider_revocation_event_flags_token_revoked_at_once() {
     connect_sandbox(&app, &org, "cust", "Sandbox user").await;
 
     // As `portico sandbox revoke` does: revoke at the provider, which tells Portico.
-    let accounts = portico::sandbox::revoke(
-        &app.db,
-        &portico::sandbox::Target::All,
-        app.services.clock.now(),
-    )
-    .await
-    .unwrap();
-    let told = portico::sandbox::notify_revoked(
-        &app.services.egress,
-        &app.vault,
-        &app.base,
-        &accounts,
-        app.services.clock.now(),
-    )
-    .await;
+    let told = app.revoke_at_sandbox().await;
     assert_eq!(told, 1);
     assert_flagged(&app, &org, "cust", "sandbox", ReauthReason::TokenRevoked).await;
 }
@@ -463,15 +449,9 @@ async fn a_vendor_reported_401_flags_credentials_expired_only_when_verification_
     )
     .await;
 
-    // The other customer's key, which nobody reported, is found by the scheduled verification.
-    connection::Entity::update_many()
-        .col_expr(
-            connection::Column::CheckedAt,
-            Expr::value(Utc::now() - chrono::Duration::days(2)),
-        )
-        .exec(&app.db)
-        .await
-        .unwrap();
+    // The other customer's key, which nobody reported, is found by the scheduled verification
+    // two days on.
+    app.services.clock.advance(chrono::Duration::days(2));
     assert_eq!(
         portico::workers::verify_due(&app.services).await.unwrap(),
         1
@@ -1046,15 +1026,17 @@ async fn another_account_nobody_chose_to_keep_is_revoked_when_its_time_is_up() {
     assert_eq!(app.count("pending_connection").await, 1);
 
     // Not yet due: nothing happens.
+    let clock = &app.services.clock;
     assert_eq!(
-        portico::oauth::purge_pending(&app.services, Utc::now())
+        portico::oauth::purge_pending(&app.services, clock.now())
             .await
             .unwrap(),
         0
     );
-    let later = Utc::now() + chrono::Duration::minutes(11);
+    // Eleven minutes on, the held sign-in nobody chose is given back.
+    clock.advance(chrono::Duration::minutes(11));
     assert_eq!(
-        portico::oauth::purge_pending(&app.services, later)
+        portico::oauth::purge_pending(&app.services, clock.now())
             .await
             .unwrap(),
         1

@@ -566,7 +566,7 @@ async fn states_a_day_past_their_expiry_are_purged() {
         .exec(&app.db)
         .await
         .unwrap();
-    let purged = oauth::purge_states(&app.db, chrono::Utc::now())
+    let purged = oauth::purge_states(&app.db, app.services.clock.now())
         .await
         .unwrap();
     assert_eq!(purged, 1);

@@ -137,21 +137,7 @@ async fn each_change_is_delivered_once_signed_as_standard_webhooks_says() {
     assert!(created.get("reason").is_none());
 
     // Revoked at the provider: one Connection Expired with its reason.
-    let accounts = portico::sandbox::revoke(
-        &app.db,
-        &portico::sandbox::Target::All,
-        app.services.clock.now(),
-    )
-    .await
-    .unwrap();
-    portico::sandbox::notify_revoked(
-        &app.services.egress,
-        &app.vault,
-        &app.base,
-        &accounts,
-        app.services.clock.now(),
-    )
-    .await;
+    app.revoke_at_sandbox().await;
     let expired = verified(&secret, &wait_for(&received, 2).await[1]);
     assert_eq!(expired["event"], "Connection Expired");
     assert_eq!(expired["reason"], "token_revoked");
