@@ -9,7 +9,9 @@ use axum::{
 };
 
 use super::AppState;
-use super::page::{esc, message, render};
+use leptos::prelude::*;
+
+use super::page::{Status, message, render};
 use crate::hosted;
 use crate::oauth::{
     self, CallbackContext, CallbackError, CallbackParams, Choice, Decided, Mode, OtherAccount,
@@ -101,22 +103,40 @@ pub async fn choose(
 
 /// The page after a reconnect signed in as another account: nothing was overwritten.
 fn choose_account(other: &OtherAccount) -> Response {
-    let (expected, signed_in) = (esc(&other.expected), esc(&other.signed_in));
-    let action = format!("/oauth/pending/{}", esc(&other.handle));
-    let body = format!(
-        r#"<main class="status" id="main">
-<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
-<h1>Another account signed in</h1>
-<p>You signed in as <strong>{signed_in}</strong>; this connection is for <strong>{expected}</strong>. Sign in as {expected}, or keep {signed_in} as another connection.</p>
-<div class="status__actions">
-<form method="post" action="{action}"><input type="hidden" name="choice" value="again"><button class="button" type="submit">Sign in as {expected}</button></form>
-<form method="post" action="{action}"><input type="hidden" name="choice" value="keep"><button class="button button--quiet" type="submit">Keep {signed_in} as another connection</button></form>
-</div>
-<p class="status__note">{expected} still needs to be reconnected. Unless you keep {signed_in}, its access to {app} is given back in 10 minutes.</p>
-</main>"#,
-        app = esc(&other.back.app_name),
-    );
-    render(StatusCode::OK, "Another account signed in", &body)
+    let (expected, signed_in) = (other.expected.clone(), other.signed_in.clone());
+    let action = format!("/oauth/pending/{}", other.handle);
+    let app = other.back.app_name.clone();
+    let body = view! {
+        <Status heading="Another account signed in".to_owned()>
+            <p>
+                "You signed in as " <strong>{signed_in.clone()}</strong> "; this connection is for "
+                <strong>{expected.clone()}</strong>
+                {format!(
+                    ". Sign in as {expected}, or keep {signed_in} as another connection.",
+                )}
+            </p>
+            <div class="status__actions">
+                <form method="post" action=action.clone()>
+                    <input type="hidden" name="choice" value="again" />
+                    <button class="button" type="submit">
+                        {format!("Sign in as {expected}")}
+                    </button>
+                </form>
+                <form method="post" action=action>
+                    <input type="hidden" name="choice" value="keep" />
+                    <button class="button button--quiet" type="submit">
+                        {format!("Keep {signed_in} as another connection")}
+                    </button>
+                </form>
+            </div>
+            <p class="status__note">
+                {format!(
+                    "{expected} still needs to be reconnected. Unless you keep {signed_in}, its access to {app} is given back in 10 minutes.",
+                )}
+            </p>
+        </Status>
+    };
+    render(StatusCode::OK, "Another account signed in", body)
 }
 
 /// A return path that stays on this server: one leading slash, and no backslash a browser
@@ -127,17 +147,14 @@ fn local(path: Option<&str>) -> Option<&str> {
 
 /// The page a popup (or new tab) shows when it is done; it closes itself when it can.
 fn popup_done(app_name: &str) -> Response {
-    let body = format!(
-        r#"<main class="status" id="main">
-<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
-<h1>Connected</h1>
-<p>{} is connected. You can close this tab.</p>
-</main>
-<script>{}</script>"#,
-        esc(app_name),
-        super::headers::CLOSE_WINDOW_SCRIPT,
-    );
-    render(StatusCode::OK, "Connected", &body)
+    let said = format!("{app_name} is connected. You can close this tab.");
+    let body = view! {
+        <Status heading="Connected".to_owned()>
+            <p>{said}</p>
+        </Status>
+        <script inner_html=super::headers::CLOSE_WINDOW_SCRIPT></script>
+    };
+    render(StatusCode::OK, "Connected", body)
 }
 
 fn back_link(back: &Return) -> Option<(&str, &str)> {

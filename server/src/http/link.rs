@@ -9,7 +9,9 @@ use axum::{
 };
 
 use super::AppState;
-use super::page::{esc, message, refused, render};
+use leptos::prelude::*;
+
+use super::page::{Status, message, refused, render};
 use crate::hosted;
 use crate::sessions::{self, Purpose, Session, SessionError};
 
@@ -110,21 +112,26 @@ fn ask_before_switching(current: &Session, token: &str) -> Response {
         .name
         .clone()
         .unwrap_or_else(|| current.org.name.clone());
-    let body = format!(
-        r#"<main class="status" id="main">
-<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
-<h1>Open this connect link?</h1>
-<p>You are in the middle of connecting apps for {whom}.</p>
-<p>Another site sent you to a different connect link. If you open it, the page you have open for {whom} stops working in this browser.</p>
-<form method="post" action="/connect/{token}" class="status__actions">
-<button class="button" type="submit">Open this link</button>
-<a class="button button--quiet" href="/connect">Back to {whom}</a>
-</form>
-</main>"#,
-        whom = esc(&whom),
-        token = esc(token),
-    );
-    let mut response = render(StatusCode::OK, "Open this connect link?", &body);
+    let action = format!("/connect/{token}");
+    let body = view! {
+        <Status heading="Open this connect link?".to_owned()>
+            <p>{format!("You are in the middle of connecting apps for {whom}.")}</p>
+            <p>
+                {format!(
+                    "Another site sent you to a different connect link. If you open it, the page you have open for {whom} stops working in this browser.",
+                )}
+            </p>
+            <form method="post" action=action class="status__actions">
+                <button class="button" type="submit">
+                    "Open this link"
+                </button>
+                <a class="button button--quiet" href="/connect">
+                    {format!("Back to {whom}")}
+                </a>
+            </form>
+        </Status>
+    };
+    let mut response = render(StatusCode::OK, "Open this connect link?", body);
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),

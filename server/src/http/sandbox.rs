@@ -13,7 +13,11 @@ use serde::Deserialize;
 use url::Url;
 
 use super::AppState;
-use super::page::{esc, message, render};
+use leptos::prelude::*;
+
+use super::page::{message, render};
+
+mod view;
 use crate::oauth;
 use crate::sandbox::{self, AuthorizeParams, Expiry, Target, TokenError, TokenRequest};
 
@@ -64,7 +68,7 @@ async fn consent_page(
         Ok(request) => request,
         Err(reason) => return bad_request(reason),
     };
-    let hidden = [
+    let hidden: Vec<(&'static str, String)> = [
         ("response_type", Some("code")),
         ("client_id", Some(request.client_id.as_str())),
         ("redirect_uri", Some(request.redirect_uri.as_str())),
@@ -76,42 +80,16 @@ async fn consent_page(
             request.code_challenge.as_ref().map(|_| "S256"),
         ),
     ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value.map(|value| {
-            format!(
-                r#"<input type="hidden" name="{name}" value="{}">"#,
-                esc(value)
-            )
-        })
-    })
-    .collect::<String>();
+    .into_iter()
+    .filter_map(|(name, value)| value.map(|value| (name, value.to_owned())))
+    .collect();
     let scope = if request.scope.is_empty() {
         "your sandbox profile".to_owned()
     } else {
         request.scope.clone()
     };
-    let body = format!(
-        r#"<main class="status sandbox" id="main">
-<img class="status__mark" src="/icons/sandbox.svg" alt="" width="48" height="48">
-<p class="sandbox__tag">Portico Sandbox · practice provider</p>
-<h1>Allow access to your sandbox account?</h1>
-<p>The app <strong>{client}</strong> asks for: <strong>{scope}</strong>.</p>
-<form method="post" action="/sandbox/oauth/authorize" class="sandbox__form">
-{hidden}
-<label for="account">Account name</label>
-<input id="account" name="account" type="text" maxlength="200" value="Sandbox user" autocomplete="off" required>
-<p class="sandbox__help">Use another name to connect a second account.</p>
-<div class="sandbox__actions">
-<button class="button" type="submit" name="decision" value="approve">Approve</button>
-<button class="button button--quiet" type="submit" name="decision" value="deny">Deny</button>
-</div>
-</form>
-</main>"#,
-        client = esc(&request.client_id),
-        scope = esc(&scope),
-    );
-    let mut page = render(StatusCode::OK, "Sandbox sign-in", &body);
+    let body = view! { <view::Consent client=request.client_id.clone() scope hidden /> };
+    let mut page = render(StatusCode::OK, "Sandbox sign-in", body);
     if state
         .sandbox
         .as_ref()
@@ -306,55 +284,24 @@ async fn control_page(State(state): State<AppState>) -> Response {
         }
     };
     let now = state.clock.now();
-    let rows: String = grants
-        .iter()
-        .map(|grant| {
-            let status = sandbox::describe(grant, now);
-            let buttons = if grant.revoked_at.is_some() {
-                String::new()
-            } else {
-                ["revoke", "expire", "expire-refresh"]
-                    .iter()
-                    .zip(["Revoke", "Expire access token", "Expire refresh token"])
-                    .map(|(action, label)| {
-                        format!(
-                            r#"<form method="post" action="/sandbox/grants/{id}/{action}"><button class="button button--quiet" type="submit">{label}</button></form>"#,
-                            id = esc(&grant.id),
-                        )
-                    })
-                    .collect()
-            };
-            format!(
-                r#"<tr data-grant="{id}"><td>{account}</td><td>{client}</td><td>{created}</td><td data-status>{status}</td><td class="sandbox__controls">{buttons}</td></tr>"#,
-                id = esc(&grant.id),
-                account = esc(&grant.account),
-                client = esc(&grant.client_id),
-                created = grant.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
-            )
+    let grants: Vec<view::Grant> = grants
+        .into_iter()
+        .map(|grant| view::Grant {
+            status: sandbox::describe(&grant, now),
+            revoked: grant.revoked_at.is_some(),
+            created: grant.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            id: grant.id,
+            account: grant.account,
+            client: grant.client_id,
         })
         .collect();
-    let table = if grants.is_empty() {
-        r#"<p class="empty">Nothing has connected to the sandbox yet.</p>"#.to_owned()
-    } else {
-        format!(
-            r#"<table class="sandbox__grants"><thead><tr><th scope="col">Account</th><th scope="col">Client</th><th scope="col">Connected</th><th scope="col">Tokens</th><th scope="col"><span class="visually-hidden">Controls</span></th></tr></thead><tbody>{rows}</tbody></table>"#
-        )
-    };
     let settings = state
         .sandbox
         .as_ref()
         .map(|sandbox| sandbox.settings)
         .expect("checked above");
-    let body = format!(
-        r#"<main class="connect sandbox-admin" id="main">
-<h1>Portico Sandbox</h1>
-<p class="lede">A practice OAuth2 provider. Revoke or expire what it issued to watch a connection ask to be reconnected. Access tokens last {access} s, refresh tokens {refresh} s.</p>
-{table}
-</main>"#,
-        access = settings.access_ttl,
-        refresh = settings.refresh_ttl,
-    );
-    render(StatusCode::OK, "Sandbox", &body)
+    let body = view! { <view::Control grants settings /> };
+    render(StatusCode::OK, "Sandbox", body)
 }
 
 async fn control(

@@ -10,7 +10,9 @@ use axum::{
 };
 
 use super::AppState;
-use super::page::{esc, message, render};
+use leptos::prelude::*;
+
+use super::page::{Status, message, render};
 use crate::oauth::{self, StartError};
 
 pub async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> Response {
@@ -20,23 +22,28 @@ pub async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> 
             Err(error) => return refused(error),
         };
     let heading = format!("Connect {} to {}", page.app_name, page.org_name);
-    let body = format!(
-        r#"<main class="status" id="main">
-<img class="status__mark" src="/favicon.svg" alt="" width="48" height="48">
-<h1>{heading}</h1>
-<p>For <strong>{account}</strong>. {app} will ask you to sign in and to allow {org} access.</p>
-<form method="post" action="/oauth/start/{handle}">
-<p><button class="button" type="submit" autofocus>Continue to {app}</button></p>
-</form>
-<p class="status__note">If you did not ask to connect {app}, close this window: nothing will be connected.</p>
-</main>"#,
-        heading = esc(&heading),
-        account = esc(&page.account_name),
-        app = esc(&page.app_name),
-        org = esc(&page.org_name),
-        handle = esc(&handle),
-    );
-    render(StatusCode::OK, &heading, &body)
+    let (app, org) = (page.app_name, page.org_name);
+    let body = view! {
+        <Status heading=heading.clone()>
+            <p>
+                "For " <strong>{page.account_name}</strong>
+                {format!(". {app} will ask you to sign in and to allow {org} access.")}
+            </p>
+            <form method="post" action=format!("/oauth/start/{handle}")>
+                <p>
+                    <button class="button" type="submit" autofocus>
+                        {format!("Continue to {app}")}
+                    </button>
+                </p>
+            </form>
+            <p class="status__note">
+                {format!(
+                    "If you did not ask to connect {app}, close this window: nothing will be connected.",
+                )}
+            </p>
+        </Status>
+    };
+    render(StatusCode::OK, &heading, body)
 }
 
 pub async fn continue_to_provider(
