@@ -3,20 +3,20 @@
 
 mod app_gone;
 mod changes;
-pub mod check;
+pub(crate) mod check;
 mod context;
 pub mod credentials;
 mod due;
-pub mod events;
-pub mod expiry;
+pub(crate) mod events;
+pub(crate) mod expiry;
 mod in_flight;
 mod keys;
 mod listing;
-pub mod read;
+pub(crate) mod read;
 mod reauth;
 pub mod refresh;
 mod status;
-pub mod usage;
+pub(crate) mod usage;
 
 pub use app_gone::{AppGone, app_gone};
 pub use changes::{Changes, Listener};

@@ -13,7 +13,7 @@ use crate::sessions::{self, Purpose, SessionError};
 
 mod store;
 
-pub use store::DbSessionStore;
+pub(crate) use store::DbSessionStore;
 
 /// Where the session keeps the id of the link that opened it.
 const LINK_KEY: &str = "link";
@@ -24,7 +24,7 @@ const UNTIL_KEY: &str = "until";
 const FLASH_KEY: &str = "flash";
 
 /// Names of the session cookie: `__Host-` pins it to this exact origin over https.
-pub fn cookie_name(secure: bool) -> &'static str {
+pub(crate) fn cookie_name(secure: bool) -> &'static str {
     if secure {
         "__Host-portico_session"
     } else {
@@ -34,7 +34,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 /// Why the page cannot be shown to this browser.
 #[derive(Debug, thiserror::Error)]
-pub enum VisitError {
+pub(crate) enum VisitError {
     /// This browser never opened a link, or its session ended.
     #[error("no session")]
     NoSession,
@@ -51,7 +51,7 @@ pub enum VisitError {
 
 /// Starts a session for a valid hosted link: a fresh session id (so a session planted before
 /// cannot be taken over), the link remembered, and the link's expiry as the session's.
-pub async fn open(browser: &Session, link: &sessions::Session) -> Result<(), VisitError> {
+pub(crate) async fn open(browser: &Session, link: &sessions::Session) -> Result<(), VisitError> {
     let store_error = |error: tower_sessions::session::Error| VisitError::Store(error.to_string());
     browser.cycle_id().await.map_err(store_error)?;
     browser.clear().await;
@@ -68,7 +68,7 @@ pub async fn open(browser: &Session, link: &sessions::Session) -> Result<(), Vis
 }
 
 /// The link behind this browser's session, checked again now.
-pub async fn visitor(
+pub(crate) async fn visitor(
     db: &impl ConnectionTrait,
     browser: &Session,
     now: chrono::DateTime<chrono::Utc>,
@@ -88,7 +88,7 @@ pub async fn visitor(
 }
 
 /// Leaves a message for the next page this browser shows.
-pub async fn set_flash(browser: &Session, flash: &Flash) {
+pub(crate) async fn set_flash(browser: &Session, flash: &Flash) {
     if let Err(error) = browser.insert(FLASH_KEY, flash).await {
         tracing::warn!(%error, "cannot keep a message for the next page");
     }
@@ -96,17 +96,17 @@ pub async fn set_flash(browser: &Session, flash: &Flash) {
 
 /// The message the last button left, if any. Reading it changes nothing (a page render may
 /// ask more than once); [`clear_flash`] ends it once the page has been sent.
-pub async fn flash(browser: &Session) -> Option<Flash> {
+pub(crate) async fn flash(browser: &Session) -> Option<Flash> {
     browser.get(FLASH_KEY).await.ok().flatten()
 }
 
 /// Ends the message once a page has shown it.
-pub async fn clear_flash(browser: &Session) {
+pub(crate) async fn clear_flash(browser: &Session) {
     let _ = browser.remove::<Flash>(FLASH_KEY).await;
 }
 
 /// Deletes sessions that ended before `now`.
-pub async fn purge_expired(
+pub(crate) async fn purge_expired(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<u64, sea_orm::DbErr> {

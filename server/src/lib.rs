@@ -1,19 +1,21 @@
 //! Portico: a self-hostable connect portal. This crate holds the server: configuration, CLI,
 //! storage, the domain modules and the HTTP application that serves the `app` pages.
 
+#![warn(unreachable_pub)]
+
 pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod connect;
+pub(crate) mod connect;
 pub mod connections;
 pub mod db;
 pub mod egress;
-pub mod embed;
+pub(crate) mod embed;
 pub mod entity;
-pub mod flow_cookie;
+pub(crate) mod flow_cookie;
 pub mod hooks;
-pub mod hosted;
+pub(crate) mod hosted;
 pub mod http;
 pub mod input;
 pub mod keyauth;

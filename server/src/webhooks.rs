@@ -4,10 +4,10 @@
 
 mod claim;
 pub mod deliver;
-pub mod log;
+pub(crate) mod log;
 pub mod outbox;
 mod send;
-pub mod sign;
+pub(crate) mod sign;
 pub mod subscriptions;
 
 pub use send::send_test;

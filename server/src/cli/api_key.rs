@@ -24,7 +24,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     match command {
         Command::Create { org, format } => {
             let environment = org.environment;

@@ -17,7 +17,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let Command::Enable { org, slug } = command;
     let environment = org.environment;
     let org = ctx.org(&org.org).await?;

@@ -55,7 +55,7 @@ fn parse_reason(value: &str) -> Result<ReauthReason, String> {
     })
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     match command {
         Command::Record {
             account,

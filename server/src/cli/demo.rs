@@ -18,7 +18,7 @@ pub struct Args {
 const DEMO_ORG: &str = "Acme Demo";
 const DEMO_ACCOUNT: &str = "demo-customer";
 
-pub async fn run(ctx: &Ctx, args: Args) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, args: Args) -> Result<(), CliError> {
     let db = ctx.db();
     let org = match tenancy::find_org_named(db, DEMO_ORG).await? {
         Some(org) => org,

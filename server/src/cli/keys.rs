@@ -18,14 +18,14 @@ pub enum Command {
 }
 
 /// Prints a new key; it needs no settings, as it is how a production keyring is made.
-pub fn generate(id: &str) -> Result<(), CliError> {
+pub(super) fn generate(id: &str) -> Result<(), CliError> {
     let key = Vault::generate_key(id);
     Vault::from_keyring(&key)?;
     println!("{}", key.as_str());
     Ok(())
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     match command {
         Command::Generate { id } => generate(&id),
         Command::Rotate => {

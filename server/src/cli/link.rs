@@ -28,7 +28,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     match command {
         Command::Create {
             account,

@@ -24,7 +24,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let Command::Upsert {
         org,
         id,

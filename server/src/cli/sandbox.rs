@@ -24,7 +24,7 @@ pub enum Command {
     Grants,
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let target =
         |account: Option<String>| account.map_or(sandbox::Target::All, sandbox::Target::Account);
     let db = ctx.db();

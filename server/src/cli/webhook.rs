@@ -31,7 +31,7 @@ pub enum Command {
     },
 }
 
-pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let db = ctx.db();
     match command {
         Command::List => {

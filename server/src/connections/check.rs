@@ -19,7 +19,7 @@ use crate::vault::VaultError;
 
 /// Who asked for the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Asker {
+pub(crate) enum Asker {
     /// The vendor saw the provider refuse the credentials (`auth-failure`).
     Vendor,
     /// The worker's periodic check.
@@ -28,7 +28,7 @@ pub enum Asker {
 
 /// What a check came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checked {
+pub(crate) enum Checked {
     /// Nothing was done: the connection was already flagged.
     AlreadyFlagged,
     /// The credentials work (the verification request was accepted, or a token refreshed).
@@ -58,7 +58,7 @@ pub enum CheckError {
 
 /// Active key-based connections with credentials, not checked since `stale` and not waiting
 /// out a retry: the longest unchecked first.
-pub async fn keys_due(
+pub(crate) async fn keys_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     stale: DateTime<Utc>,
@@ -79,7 +79,7 @@ pub async fn keys_due(
 /// The vendor reports that the provider refused a connection's credentials: an OAuth2
 /// connection is refreshed now, a key-based one's verification request is run again. Returns
 /// what the check came to and the connection as it is after it.
-pub async fn reported(
+pub(crate) async fn reported(
     ctx: &Context<'_>,
     refresher: &impl Refresher,
     account: &linked_account::Model,
@@ -125,7 +125,7 @@ async fn check_reported(
 /// Runs a key-based connection's verification request again. A refusal flags it
 /// `credentials_expired`; a check that passes is noted (the next is a period away), one that
 /// cannot reach the provider waits the retry floor.
-pub async fn keys(
+pub(crate) async fn keys(
     ctx: &Context<'_>,
     account: &linked_account::Model,
     record: &connection::Model,

@@ -18,7 +18,7 @@ use crate::webhooks::outbox::Subscribers;
 
 /// What happened, who caused it and why.
 #[derive(Debug, Clone)]
-pub struct Transition {
+pub(crate) struct Transition {
     pub kind: Kind,
     pub reason: Option<ReauthReason>,
     pub actor: Actor,
@@ -28,7 +28,7 @@ pub struct Transition {
 }
 
 impl Transition {
-    pub fn new(kind: Kind, actor: Actor, at: DateTime<Utc>) -> Self {
+    pub(crate) fn new(kind: Kind, actor: Actor, at: DateTime<Utc>) -> Self {
         Self {
             kind,
             reason: None,
@@ -38,7 +38,7 @@ impl Transition {
         }
     }
 
-    pub fn because(mut self, detail: impl Into<String>) -> Self {
+    pub(crate) fn because(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into().chars().take(500).collect());
         self
     }
@@ -46,7 +46,7 @@ impl Transition {
 
 /// Writes the row for one transition of `record`, and queues its webhooks in the same
 /// transaction.
-pub async fn record(
+pub(crate) async fn record(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
     record: &connection::Model,
@@ -56,7 +56,7 @@ pub async fn record(
 }
 
 /// [`record`], for a transaction that records many: each org's subscriptions are read once.
-pub async fn record_with(
+pub(crate) async fn record_with(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
     record: &connection::Model,
@@ -85,7 +85,7 @@ pub async fn record_with(
 
 /// Every transition of one of an org's connections in an environment, oldest first; kept after
 /// the connection is deleted.
-pub async fn trail(
+pub(crate) async fn trail(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,

@@ -31,7 +31,7 @@ pub enum ExpiryError {
 /// Sets (or, with `None`, clears) when a key-based connection's credentials stop working, as
 /// its vendor says: the version is bumped, the warning re-armed, and the change is recorded
 /// as an `expiry_set` event, all in one transaction.
-pub async fn set(
+pub(crate) async fn set(
     db: &DatabaseConnection,
     account: &linked_account::Model,
     record: &connection::Model,
@@ -79,7 +79,7 @@ pub async fn set(
 }
 
 /// Active connections whose known expiry is within `ahead` and not yet warned about.
-pub async fn to_warn(
+pub(crate) async fn to_warn(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ahead: Duration,
@@ -96,7 +96,7 @@ pub async fn to_warn(
 
 /// Warns once that a connection's credentials expire soon: a `Connection Expiring` event,
 /// unless another pass (or replica) warned first. Returns whether this one did.
-pub async fn warn_once(
+pub(crate) async fn warn_once(
     db: &DatabaseConnection,
     account: &linked_account::Model,
     record: &connection::Model,
@@ -122,7 +122,7 @@ pub async fn warn_once(
 
 /// Active key-based connections (no access token) past the expiry their vendor set: id and
 /// that expiry.
-pub async fn past(
+pub(crate) async fn past(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     limit: u64,

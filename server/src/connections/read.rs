@@ -13,7 +13,7 @@ use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::vault::VaultError;
 
 /// An access token expiring within this margin is refreshed before it is handed out.
-pub const ACCESS_MARGIN: Duration = Duration::seconds(60);
+pub(crate) const ACCESS_MARGIN: Duration = Duration::seconds(60);
 
 /// Why no credentials were handed out.
 #[derive(Debug, thiserror::Error)]
@@ -41,13 +41,13 @@ pub enum ReadError {
 }
 
 /// What a read hands out.
-pub struct Read {
+pub(crate) struct Read {
     pub record: connection::Model,
     pub credentials: Credentials,
 }
 
 /// The linked account's connection of `slug`: the only one, or the one `identifier` names.
-pub async fn pick(
+pub(crate) async fn pick(
     db: &impl ConnectionTrait,
     account: &linked_account::Model,
     slug: &str,
@@ -73,7 +73,7 @@ pub async fn pick(
 
 /// Reads a connection's credentials. A flagged connection is refused without calling
 /// the provider.
-pub async fn credentials(
+pub(crate) async fn credentials(
     ctx: &Context<'_>,
     refresher: &impl Refresher,
     account: &linked_account::Model,

@@ -19,13 +19,13 @@ use crate::entity::hosted_session;
 use crate::secrets;
 
 #[derive(Debug, Clone)]
-pub struct DbSessionStore {
+pub(crate) struct DbSessionStore {
     db: DatabaseConnection,
     clock: crate::clock::Clock,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection, clock: crate::clock::Clock) -> Self {
+    pub(crate) fn new(db: DatabaseConnection, clock: crate::clock::Clock) -> Self {
         Self { db, clock }
     }
 }
@@ -130,7 +130,7 @@ impl SessionStore for DbSessionStore {
 }
 
 /// Deletes sessions that ended before `now`.
-pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub(super) async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = hosted_session::Entity::delete_many()
         .filter(hosted_session::Column::ExpiresAt.lt(now))
         .exec(db)

@@ -18,7 +18,7 @@ use crate::oauth::{
     PendingError, Return,
 };
 
-pub async fn callback(
+pub(super) async fn callback(
     State(state): State<AppState>,
     browser: tower_sessions::Session,
     headers: HeaderMap,
@@ -55,12 +55,12 @@ async fn done(browser: &tower_sessions::Session, slug: &str, back: &Return) -> R
 }
 
 #[derive(serde::Deserialize)]
-pub struct ChoiceForm {
+pub(super) struct ChoiceForm {
     choice: String,
 }
 
 /// `POST /oauth/pending/{handle}`: the choice after another account signed in.
-pub async fn choose(
+pub(super) async fn choose(
     State(state): State<AppState>,
     browser: tower_sessions::Session,
     headers: HeaderMap,

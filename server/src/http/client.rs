@@ -38,7 +38,7 @@ impl ClientAddress {
 /// The client behind `peer`: `peer` itself unless it is a trusted proxy, in which case the
 /// `X-Forwarded-For` hops are read from the right, past every trusted one. A hop that does
 /// not parse ends the walk at the last trusted address: it was written by someone untrusted.
-pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+pub(super) fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
     if !is_trusted(&peer) {
         return peer;
@@ -64,7 +64,11 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
 }
 
 /// Leaves the [`ClientAddress`] in the request for the limits and the widget's streams.
-pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub(super) async fn identify(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -75,7 +75,7 @@ pub(super) fn refusal(error: &SessionError) -> PortalError {
     }
 }
 
-pub async fn events(
+pub(super) async fn events(
     State(state): State<AppState>,
     address: Option<axum::Extension<ClientAddress>>,
     Path(token): Path<String>,
@@ -110,13 +110,13 @@ pub async fn events(
 }
 
 #[derive(serde::Deserialize)]
-pub struct SealedMessage {
+pub(super) struct SealedMessage {
     done: Option<String>,
 }
 
 /// The sign-in window of a Connect that could not start: why, in the widget's words. Its
 /// address holds no token: the sealed message names it.
-pub async fn sign_in_refused(
+pub(super) async fn sign_in_refused(
     State(state): State<AppState>,
     Query(query): Query<SealedMessage>,
 ) -> Response {

@@ -18,7 +18,7 @@ use super::AppState;
 use super::surface::Surface;
 
 /// The one inline script Portico's own small pages use (a finished popup closes itself).
-pub const CLOSE_WINDOW_SCRIPT: &str = "window.close();";
+pub(super) const CLOSE_WINDOW_SCRIPT: &str = "window.close();";
 
 /// The policy of pages rendered outside Leptos, framed by `ancestors`: only the close script
 /// above runs.
@@ -39,7 +39,11 @@ fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
     headers.entry(name).or_insert(value);
 }
 
-pub async fn per_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(super) async fn per_surface(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let surface = Surface::of(request.uri().path());
     // What the widget's frame loads: its page and the answers of its forms.
     let in_widget = Surface::in_widget(request.uri().path());

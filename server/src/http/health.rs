@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::AppState;
 
 /// `/health`: the process answers.
-pub async fn live() -> Json<Value> {
+pub(super) async fn live() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
@@ -17,7 +17,7 @@ pub async fn live() -> Json<Value> {
 const READY_WITHIN: Duration = Duration::from_millis(800);
 
 /// `/ready`: the database answers too, within a second.
-pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub(super) async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let ping = tokio::time::timeout(READY_WITHIN, state.db.execute_unprepared("SELECT 1")).await;
     match ping {
         Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready" }))),

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::AppState;
 use crate::hooks::{self, HookError, Receipt, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-pub async fn receive(
+pub(super) async fn receive(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,

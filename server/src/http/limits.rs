@@ -146,7 +146,11 @@ impl Limits {
     }
 }
 
-pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(super) async fn rate_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let limits = &state.limits;
     let path = request.uri().path();
     let surface = Surface::of(path);

@@ -18,7 +18,7 @@ use crate::sessions::{self, Purpose, Session, SessionError};
 /// `GET /connect/{token}`. A link opened from another site while this browser is connecting
 /// apps for another link asks first: otherwise any site could quietly move an open page's
 /// session to a link of its choosing, and the customer's next Connect would land there.
-pub async fn open_link(
+pub(super) async fn open_link(
     State(state): State<AppState>,
     browser: tower_sessions::Session,
     headers: HeaderMap,
@@ -39,7 +39,7 @@ pub async fn open_link(
 
 /// `POST /connect/{token}`: the choice page's button. Only Portico's own pages can post here
 /// (the cross-site guard), so only the person at the keyboard switches links.
-pub async fn confirm_link(
+pub(super) async fn confirm_link(
     State(state): State<AppState>,
     browser: tower_sessions::Session,
     Path(token): Path<String>,
@@ -51,7 +51,7 @@ pub async fn confirm_link(
 }
 
 /// `GET /connect/out-of-date`: where a button pressed on a page opened for another link lands.
-pub async fn out_of_date() -> Response {
+pub(super) async fn out_of_date() -> Response {
     let (heading, sentence) = app::PortalError::OutOfDate.words();
     message(
         StatusCode::CONFLICT,
@@ -141,7 +141,7 @@ fn ask_before_switching(current: &Session, token: &str) -> Response {
 
 /// A message left for the page is shown once: after `/connect` has been rendered and sent, it
 /// is removed. (The render itself only reads it, since it may ask for the page more than once.)
-pub async fn clear_shown_flash(
+pub(super) async fn clear_shown_flash(
     browser: tower_sessions::Session,
     request: Request,
     next: Next,

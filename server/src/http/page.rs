@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
 /// A page with `title` around `body`, never stored by a cache.
-pub fn render(status: StatusCode, title: &str, body: impl IntoView + 'static) -> Response {
+pub(super) fn render(status: StatusCode, title: &str, body: impl IntoView + 'static) -> Response {
     let title = format!("{title} · Portico");
     let html = Owner::new().with(|| {
         view! {
@@ -34,8 +34,10 @@ pub fn render(status: StatusCode, title: &str, body: impl IntoView + 'static) ->
 }
 
 /// The centred panel every such page shows: Portico's mark, a heading, then `children`.
+// The props struct the macro makes is as public as the component.
+#[allow(unreachable_pub)]
 #[component]
-pub fn Status(heading: String, children: Children) -> impl IntoView {
+pub(super) fn Status(heading: String, children: Children) -> impl IntoView {
     view! {
         <main class="status" id="main">
             <img class="status__mark" src="/favicon.svg" alt="" width="48" height="48" />
@@ -46,7 +48,7 @@ pub fn Status(heading: String, children: Children) -> impl IntoView {
 }
 
 /// A centred message: heading, paragraphs of text, and an optional link.
-pub fn message(
+pub(super) fn message(
     status: StatusCode,
     heading: &str,
     paragraphs: &[&str],
@@ -73,13 +75,13 @@ pub fn message(
 }
 
 /// The status of a portal refusal, as an HTTP status.
-pub fn status_of(error: &app::PortalError) -> StatusCode {
+pub(super) fn status_of(error: &app::PortalError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
 }
 
 /// The page for a link or widget that cannot be used, in the portal's own words, with `more`
 /// paragraphs after them.
-pub fn refused(error: &app::PortalError, more: &[&str]) -> Response {
+pub(super) fn refused(error: &app::PortalError, more: &[&str]) -> Response {
     let (heading, sentence) = error.words();
     let paragraphs: Vec<&str> = std::iter::once(sentence)
         .chain(more.iter().copied())

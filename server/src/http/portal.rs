@@ -21,7 +21,7 @@ mod view;
 
 use view::{branding, card, key_form_outcome, notice};
 
-pub struct PortalBackend {
+pub(super) struct PortalBackend {
     state: AppState,
 }
 
@@ -42,7 +42,7 @@ impl Visitor {
 }
 
 impl PortalBackend {
-    pub fn new(state: AppState) -> Self {
+    pub(super) fn new(state: AppState) -> Self {
         Self { state }
     }
 

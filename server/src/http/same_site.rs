@@ -22,7 +22,7 @@ const GUARDED: [&str; 5] = [
 
 /// Whether the browser says this request came from another site: `Sec-Fetch-Site` when it
 /// sends one, else `Origin`. A request with neither comes from no browser page at all.
-pub fn is_cross_site(headers: &HeaderMap, own_origin: &str) -> bool {
+pub(super) fn is_cross_site(headers: &HeaderMap, own_origin: &str) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         return !matches!(site.to_str(), Ok("same-origin" | "none"));
     }
@@ -32,7 +32,7 @@ pub fn is_cross_site(headers: &HeaderMap, own_origin: &str) -> bool {
     }
 }
 
-pub async fn refuse_cross_site(
+pub(super) async fn refuse_cross_site(
     State(state): State<AppState>,
     request: Request,
     next: Next,

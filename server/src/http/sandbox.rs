@@ -21,7 +21,7 @@ mod view;
 use crate::oauth;
 use crate::sandbox::{self, AuthorizeParams, Expiry, Target, TokenError, TokenRequest};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/sandbox", get(control_page))
         .route("/sandbox/grants/{id}/{action}", post(control))

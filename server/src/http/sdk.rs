@@ -20,7 +20,7 @@ use crate::entity::connection_event::Actor;
 use crate::oauth::{BrowserBinding, Mode};
 use crate::tenancy;
 
-pub fn router(state: AppState) -> Router<AppState> {
+pub(super) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/v2/f-sdk/application", get(list_applications))
         .route("/v2/f-sdk/application/{slug}", get(get_application))

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::page::{Status, message, render};
 use crate::oauth::{self, StartError};
 
-pub async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> Response {
+pub(super) async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> Response {
     let page =
         match oauth::describe_start(&state.db, &state.catalog, &handle, state.clock.now()).await {
             Ok(page) => page,
@@ -46,7 +46,7 @@ pub async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> 
     render(StatusCode::OK, &heading, body)
 }
 
-pub async fn continue_to_provider(
+pub(super) async fn continue_to_provider(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(handle): Path<String>,

@@ -13,7 +13,7 @@ use crate::catalog::{Refusal, RefusalRule};
 
 /// The meaning of one answer from a token endpoint.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+pub(super) enum Answer {
     /// A token response (RFC 6749 §5.1).
     Tokens(Value),
     /// The provider refused for good; `detail` names the provider's code, never a secret.
@@ -26,7 +26,7 @@ pub enum Answer {
 }
 
 /// Classifies a token endpoint's answer.
-pub fn classify(
+pub(super) fn classify(
     status: StatusCode,
     retry_after: Option<&str>,
     body: &[u8],

@@ -17,13 +17,13 @@ use crate::entity::{
 use crate::tenancy::Environment;
 
 /// `createdAt` as the seed writes it: RFC 1123, `Tue, 07 Nov 2023 08:38:33 GMT`.
-pub fn rfc1123(at: DateTime<Utc>) -> String {
+pub(crate) fn rfc1123(at: DateTime<Utc>) -> String {
     at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// The payload of an event: exactly the seed's fields, plus `connection_id`, `identifier`,
 /// and for `Connection Expired` the `reason`.
-pub fn payload(event: &connection_event::Model, linked_account_id: &str) -> Value {
+pub(crate) fn payload(event: &connection_event::Model, linked_account_id: &str) -> Value {
     let mut body = json!({
         "linked_account_id": linked_account_id,
         "org_id": event.org_id,
@@ -43,7 +43,7 @@ pub fn payload(event: &connection_event::Model, linked_account_id: &str) -> Valu
 
 /// The vendor's ids of the linked accounts `events` are about, read in one query, by
 /// Portico's id. A linked account deleted since is missing: callers use Portico's id instead.
-pub async fn external_ids(
+pub(crate) async fn external_ids(
     db: &impl ConnectionTrait,
     events: &[connection_event::Model],
 ) -> Result<HashMap<String, String>, DbErr> {
@@ -59,7 +59,7 @@ pub async fn external_ids(
 }
 
 /// The id an event names its linked account by: the vendor's, or Portico's for one deleted.
-pub fn vendor_id<'a>(
+pub(crate) fn vendor_id<'a>(
     ids: &'a HashMap<String, String>,
     event: &'a connection_event::Model,
 ) -> &'a str {
@@ -68,7 +68,7 @@ pub fn vendor_id<'a>(
 }
 
 /// The org's events after `cursor`, oldest first, at most `limit`.
-pub async fn after(
+pub(crate) async fn after(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
@@ -87,12 +87,12 @@ pub async fn after(
 }
 
 /// Deliveries the event log lists per event, the newest.
-pub const DELIVERIES_LISTED: i64 = 10;
+pub(crate) const DELIVERIES_LISTED: i64 = 10;
 /// Attempts the event log lists per delivery, the newest (`attempt_count` says how many).
-pub const ATTEMPTS_LISTED: i64 = 10;
+pub(crate) const ATTEMPTS_LISTED: i64 = 10;
 
 /// The newest [`DELIVERIES_LISTED`] deliveries of each of `events`, oldest first.
-pub async fn latest_deliveries(
+pub(crate) async fn latest_deliveries(
     db: &impl ConnectionTrait,
     events: &[i64],
 ) -> Result<Vec<webhook_delivery::Model>, DbErr> {
@@ -107,7 +107,7 @@ pub async fn latest_deliveries(
 }
 
 /// The newest [`ATTEMPTS_LISTED`] attempts of each of `deliveries`, oldest first.
-pub async fn latest_attempts(
+pub(crate) async fn latest_attempts(
     db: &impl ConnectionTrait,
     deliveries: &[i64],
 ) -> Result<Vec<webhook_attempt::Model>, DbErr> {

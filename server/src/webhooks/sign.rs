@@ -7,14 +7,14 @@ use zeroize::Zeroizing;
 
 /// The three headers of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signed {
+pub(crate) struct Signed {
     pub id: String,
     pub timestamp: i64,
     pub signature: String,
 }
 
 /// Signs `body` with every secret (raw key bytes, as after `whsec_` and base64).
-pub fn sign(id: &str, timestamp: i64, body: &str, secrets: &[Zeroizing<Vec<u8>>]) -> Signed {
+pub(crate) fn sign(id: &str, timestamp: i64, body: &str, secrets: &[Zeroizing<Vec<u8>>]) -> Signed {
     let signature = secrets
         .iter()
         .map(|secret| {
@@ -32,7 +32,7 @@ pub fn sign(id: &str, timestamp: i64, body: &str, secrets: &[Zeroizing<Vec<u8>>]
 }
 
 /// The key bytes of a `whsec_…` secret.
-pub fn key_of(secret: &str) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) fn key_of(secret: &str) -> Option<Zeroizing<Vec<u8>>> {
     base64::engine::general_purpose::STANDARD
         .decode(secret.strip_prefix("whsec_")?)
         .ok()

@@ -15,7 +15,7 @@ use crate::services::Services;
 const EVERY: StdDuration = StdDuration::from_secs(60);
 const BATCH: u64 = 500;
 
-pub async fn run(services: Services) {
+pub(super) async fn run(services: Services) {
     super::every(EVERY.min(services.refresh.every), || async {
         match warn_expiring(&services).await {
             Ok(0) => {}

@@ -8,7 +8,7 @@ use crate::services::Services;
 /// How often the purge runs.
 const EVERY: Duration = Duration::from_secs(300);
 
-pub async fn run(services: Services) {
+pub(super) async fn run(services: Services) {
     super::every(EVERY, || purge(&services)).await;
 }
 

@@ -23,7 +23,7 @@ const PER_PROVIDER: usize = 4;
 /// Connections looked at per pass.
 const BATCH: u64 = 500;
 
-pub async fn run(services: Services) {
+pub(super) async fn run(services: Services) {
     super::every(services.refresh.every, || async {
         match refresh_due(&services).await {
             Ok(done) if done.is_empty() => {}

@@ -6,11 +6,11 @@ use crate::services::Services;
 
 const EVERY: Duration = Duration::from_secs(5);
 
-pub async fn run(services: Services) {
+pub(super) async fn run(services: Services) {
     super::every(EVERY, || flush(&services)).await;
 }
 
-pub async fn flush(services: &Services) {
+pub(super) async fn flush(services: &Services) {
     match services
         .usage
         .flush(&services.db, services.clock.now())

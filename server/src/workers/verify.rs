@@ -27,7 +27,7 @@ const PER_ORG_AT_ONCE: usize = 2;
 /// Orgs checked side by side.
 const ORGS_AT_ONCE: usize = 16;
 
-pub async fn run(services: Services) {
+pub(super) async fn run(services: Services) {
     super::every(EVERY.min(services.refresh.every), || async {
         match verify_due(&services).await {
             Ok(0) => {}

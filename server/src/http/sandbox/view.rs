@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use crate::config::SandboxSettings;
 
 /// "Allow access to your sandbox account?", with the authorization request carried along.
+// The props struct the macro makes is as public as the component.
+#[allow(unreachable_pub)]
 #[component]
 pub(super) fn Consent(
     client: String,
@@ -57,6 +59,8 @@ pub(super) struct Grant {
 }
 
 /// The grants the sandbox issued, each with the buttons that revoke or expire it.
+// The props struct the macro makes is as public as the component.
+#[allow(unreachable_pub)]
 #[component]
 pub(super) fn Control(grants: Vec<Grant>, settings: SandboxSettings) -> impl IntoView {
     let lede = format!(
