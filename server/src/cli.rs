@@ -19,8 +19,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 use crate::startup::Portico;
 
-pub use ctx::Ctx;
-pub use output::Format;
+pub(crate) use ctx::Ctx;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -6,7 +6,7 @@ use crate::vault::{KeyringError, Vault};
 
 mod flags;
 
-pub use flags::Settings;
+pub(crate) use flags::Settings;
 
 /// How strict Portico is about its setup.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +197,7 @@ impl std::fmt::Debug for Keyring {
 
 impl Keyring {
     /// Opens the vault this keyring names, warning loudly when a development key is generated.
-    pub fn open(&self) -> Result<Vault, KeyringError> {
+    pub(crate) fn open(&self) -> Result<Vault, KeyringError> {
         match self {
             Self::Configured(spec) => Vault::from_keyring(spec),
             Self::DevFile(path) => {
@@ -222,7 +222,7 @@ pub struct ConfigError(String);
 
 impl Settings {
     /// Checks the settings and fills in defaults.
-    pub fn check(&self) -> Result<Config, ConfigError> {
+    pub(crate) fn check(&self) -> Result<Config, ConfigError> {
         let database_url = match &self.database_url {
             Some(url) => url.trim().to_owned(),
             None => format!(

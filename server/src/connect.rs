@@ -45,7 +45,7 @@ impl From<OAuthError> for ConnectError {
 
 impl Services {
     /// An app the linked account's org has enabled, or `UnknownApp`.
-    pub async fn enabled_app(
+    pub(crate) async fn enabled_app(
         &self,
         account: &linked_account::Model,
         slug: &str,

@@ -3,7 +3,7 @@
 
 mod app_gone;
 mod changes;
-pub(crate) mod check;
+pub mod check;
 mod context;
 pub mod credentials;
 mod due;
@@ -12,11 +12,11 @@ pub(crate) mod expiry;
 mod in_flight;
 mod keys;
 mod listing;
-pub(crate) mod read;
+pub mod read;
 mod reauth;
 pub mod refresh;
 mod status;
-pub(crate) mod usage;
+pub mod usage;
 
 pub use app_gone::{AppGone, app_gone};
 pub use changes::{Changes, Listener};

@@ -51,7 +51,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 
 /// Whether a database error means the database cannot be reached (for now), rather than a
 /// query that failed.
-pub fn is_unavailable(error: &sea_orm::DbErr) -> bool {
+pub(crate) fn is_unavailable(error: &sea_orm::DbErr) -> bool {
     use sea_orm::{DbErr, RuntimeErr, SqlxError};
     match error {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
@@ -70,7 +70,7 @@ pub fn is_unavailable(error: &sea_orm::DbErr) -> bool {
 }
 
 /// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+pub(crate) async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 

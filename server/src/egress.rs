@@ -15,10 +15,10 @@ use url::Url;
 use crate::config::EgressSettings;
 
 /// Largest answer Portico reads from a provider.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long one outbound request may take in all; no request may ask for longer.
-pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Why an address may not be reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Loopback => "a loopback address",
             Self::Private => "a private address",
@@ -74,7 +74,7 @@ pub enum EgressError {
 
 impl Policy {
     /// Checks one address.
-    pub fn check_address(&self, address: IpAddr) -> Result<(), Refusal> {
+    pub(crate) fn check_address(&self, address: IpAddr) -> Result<(), Refusal> {
         match classify(address) {
             None => Ok(()),
             Some(Refusal::Loopback) if self.allow_loopback => Ok(()),
@@ -84,7 +84,7 @@ impl Policy {
 
     /// Checks what a URL says before any lookup: its scheme, and its host when that is an
     /// address. Names are checked again after resolution, for every address they resolve to.
-    pub fn check_url(&self, url: &Url) -> Result<(), String> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), String> {
         let host = url.host().ok_or_else(|| "the URL has no host".to_owned())?;
         let address = match host {
             url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
@@ -111,7 +111,7 @@ impl Policy {
 }
 
 /// What an address is, when it is not a public one.
-pub fn classify(address: IpAddr) -> Option<Refusal> {
+pub(crate) fn classify(address: IpAddr) -> Option<Refusal> {
     match address {
         IpAddr::V4(v4) => classify_v4(v4),
         IpAddr::V6(v6) => classify_v6(v6),
@@ -236,7 +236,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
 struct RefusedAfterResolution;
 
 /// What a vendor is told of a request the policy refused after resolving its name.
-pub const OUTBOUND_REFUSAL: &str = "refused by the outbound policy";
+pub(crate) const OUTBOUND_REFUSAL: &str = "refused by the outbound policy";
 
 /// Whether `error` (or what caused it) is the resolver's refusal.
 fn refused_after_resolution(error: &reqwest::Error) -> bool {
@@ -259,7 +259,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_slice(&self.body).ok()
     }
 }

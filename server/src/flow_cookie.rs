@@ -13,22 +13,22 @@ const LIFETIME_MINUTES: i64 = 10;
 
 /// The cookie as this deployment sets it: `Secure` and `__Host-` when served over https.
 #[derive(Debug, Clone, Copy)]
-pub struct FlowCookie {
+pub(crate) struct FlowCookie {
     secure: bool,
 }
 
 /// A nonce to bind a flow with, and the `Set-Cookie` that gives it to the browser.
-pub struct Issued {
+pub(crate) struct Issued {
     pub nonce_digest: String,
     pub set_cookie: HeaderValue,
 }
 
 impl FlowCookie {
-    pub fn new(secure: bool) -> Self {
+    pub(crate) fn new(secure: bool) -> Self {
         Self { secure }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         if self.secure {
             "__Host-portico_flow"
         } else {
@@ -37,7 +37,7 @@ impl FlowCookie {
     }
 
     /// The nonce this browser presents, if any.
-    pub fn read(self, headers: &HeaderMap) -> Option<String> {
+    pub(crate) fn read(self, headers: &HeaderMap) -> Option<String> {
         headers
             .get_all(header::COOKIE)
             .iter()
@@ -51,7 +51,7 @@ impl FlowCookie {
 
     /// The browser's nonce (a new one when it has none) and the cookie that keeps it for the
     /// next ten minutes.
-    pub fn issue(self, headers: &HeaderMap) -> Issued {
+    pub(crate) fn issue(self, headers: &HeaderMap) -> Issued {
         let nonce = self
             .read(headers)
             .unwrap_or_else(|| secrets::random_secret(""));

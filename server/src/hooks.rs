@@ -20,9 +20,9 @@ use crate::services::Services;
 use crate::tenancy::Environment;
 
 /// The header carrying the signature, `v0=<hex HMAC-SHA256>`.
-pub const SIGNATURE_HEADER: &str = "x-slack-signature";
+pub(crate) const SIGNATURE_HEADER: &str = "x-slack-signature";
 /// The header carrying the request's Unix time.
-pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
+pub(crate) const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
 /// How old a signed request may be.
 const MAX_AGE_SECONDS: i64 = 5 * 60;
 /// What the sandbox signs its events with, derived from the keyring.
@@ -111,7 +111,7 @@ pub fn parse(body: &[u8]) -> Option<Event> {
 
 /// Why an event was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum HookError {
+pub(crate) enum HookError {
     #[error("the signature does not match any signing secret for this app")]
     BadSignature,
     #[error("the body is not an event")]
@@ -122,7 +122,7 @@ pub enum HookError {
 
 /// What receiving an event did.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Receipt {
+pub(crate) enum Receipt {
     Challenge(String),
     /// This many connections were flagged.
     Flagged(u64),
@@ -138,7 +138,7 @@ enum Scope {
 }
 
 /// Checks a provider's event and flags the connections it concerns.
-pub async fn receive(
+pub(crate) async fn receive(
     services: &Services,
     slug: &str,
     timestamp: &str,
@@ -207,7 +207,10 @@ async fn first_sight(
 }
 
 /// Forgets events older than any signature still accepted (its window either side of now).
-pub async fn purge_receipts(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub(crate) async fn purge_receipts(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     let before = now - chrono::Duration::seconds(2 * MAX_AGE_SECONDS);
     Ok(hook_receipt::Entity::delete_many()
         .filter(hook_receipt::Column::SeenAt.lt(before))

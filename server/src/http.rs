@@ -43,11 +43,11 @@ pub use error::ApiError;
 pub use limits::Limits;
 
 /// Largest request body the API reads.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
 /// What every handler may use.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     pub services: Services,
     pub leptos_options: LeptosOptions,
     /// The built-in practice provider, when it is turned on.
@@ -71,17 +71,17 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// Whether cookies get `Secure` and the `__Host-` prefix: when served over https.
-    pub fn secure_cookies(&self) -> bool {
+    pub(crate) fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
 
     /// The cookie that binds OAuth flows to the browser that started them.
-    pub fn flow_cookie(&self) -> crate::flow_cookie::FlowCookie {
+    pub(crate) fn flow_cookie(&self) -> crate::flow_cookie::FlowCookie {
         crate::flow_cookie::FlowCookie::new(self.secure_cookies())
     }
 
     /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
-    pub fn public_origin(&self) -> String {
+    pub(crate) fn public_origin(&self) -> String {
         url::Url::parse(&self.public_url)
             .map(|url| url.origin().ascii_serialization())
             .unwrap_or_default()
@@ -95,7 +95,7 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// The whole HTTP application.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
     let pages = generate_route_list(app::App);
     let shell_options = state.leptos_options.clone();

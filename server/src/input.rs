@@ -29,7 +29,7 @@ impl std::error::Error for FieldError {}
 
 /// Trims `value` and checks it is a non-empty line of at most `max_chars` characters without
 /// control characters. Any other Unicode is accepted as is.
-pub fn text_line(field: &str, value: &str, max_chars: usize) -> Result<String, FieldError> {
+pub(crate) fn text_line(field: &str, value: &str, max_chars: usize) -> Result<String, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
@@ -70,12 +70,12 @@ impl HexColor {
         Ok(Self(format!("#{full}")))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// `#000000` or `#ffffff`, whichever contrasts more with this colour (WCAG luminance).
-    pub fn ink(&self) -> &'static str {
+    pub(crate) fn ink(&self) -> &'static str {
         let channel = |i: usize| {
             let c = f64::from(u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0)) / 255.0;
             if c <= 0.039_28 {
@@ -95,7 +95,7 @@ impl HexColor {
 }
 
 /// An absolute `https` URL (or `http` on localhost) of at most 2048 characters.
-pub fn web_url(field: &str, value: &str) -> Result<url::Url, FieldError> {
+pub(crate) fn web_url(field: &str, value: &str) -> Result<url::Url, FieldError> {
     let value = value.trim();
     if value.len() > 2048 {
         return Err(FieldError::new(field, "must be at most 2048 characters"));

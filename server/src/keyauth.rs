@@ -19,7 +19,7 @@ pub type Values = BTreeMap<String, Zeroizing<String>>;
 /// Checks what the end customer entered against an app's fields: unknown fields by name,
 /// required, control characters, length, type and pattern. Surrounding whitespace is trimmed;
 /// any other Unicode is kept exactly. Every problem is reported, each under its field.
-pub fn validate(
+pub(crate) fn validate(
     app: &AppDefinition,
     given: &BTreeMap<String, String>,
 ) -> Result<Values, Vec<FieldError>> {
@@ -110,7 +110,7 @@ fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> 
 }
 
 /// A field pattern matched against the whole value, as the HTML `pattern` attribute does.
-pub fn whole_match(pattern: &str) -> Option<regex::Regex> {
+pub(crate) fn whole_match(pattern: &str) -> Option<regex::Regex> {
     regex::Regex::new(&format!("^(?:{pattern})$")).ok()
 }
 

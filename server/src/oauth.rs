@@ -47,15 +47,15 @@ pub use start::{StartError, StartPage, bind_start, describe_start, start_page_ur
 pub use tokens::{app_for_connection, open_tokens};
 
 /// How long a user has to finish at the provider.
-pub const STATE_TTL: Duration = Duration::minutes(10);
+pub(crate) const STATE_TTL: Duration = Duration::minutes(10);
 /// The path every provider redirects back to.
-pub const CALLBACK_PATH: &str = "/oauth/callback";
+pub(crate) const CALLBACK_PATH: &str = "/oauth/callback";
 /// The client id the built-in sandbox is used with when an org configured none.
-pub const SANDBOX_CLIENT_ID: &str = "portico-sandbox";
+pub(crate) const SANDBOX_CLIENT_ID: &str = "portico-sandbox";
 
 /// Everything a provider sends in its token response besides the standard fields.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ProviderFields {
+pub(crate) struct ProviderFields {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -114,7 +114,7 @@ pub enum OAuthError {
 }
 
 /// Values for an app's `{name}` URL placeholders, already checked by [`ConnectParam::parse`].
-pub type ParamValues = std::collections::BTreeMap<String, String>;
+pub(crate) type ParamValues = std::collections::BTreeMap<String, String>;
 
 /// Fills `{name}` placeholders; any left unfilled is an error naming it.
 fn fill(url: &str, values: &ParamValues) -> Result<String, OAuthError> {
@@ -131,7 +131,7 @@ fn fill(url: &str, values: &ParamValues) -> Result<String, OAuthError> {
 }
 
 /// Checks the values an end customer gave for an app's connect parameters.
-pub fn check_params(
+pub(crate) fn check_params(
     params: &[ConnectParam],
     given: &std::collections::HashMap<String, String>,
 ) -> Result<ParamValues, Vec<FieldError>> {
@@ -283,7 +283,7 @@ impl Mode {
 }
 
 /// Re-seals the secrets of every authorization in flight under the active key.
-pub async fn reseal_states(
+pub(crate) async fn reseal_states(
     db: &impl ConnectionTrait,
     vault: &Vault,
 ) -> Result<RotationReport, DbErr> {
@@ -314,7 +314,7 @@ const NOT_FINISHED_FOR: Duration = Duration::minutes(10);
 
 /// A linked account's sign-ins that were started and have not come back, by app. Only the
 /// latest sign-in of each app counts, so one that finished hides an earlier one left open.
-pub async fn flows_in_flight(
+pub(crate) async fn flows_in_flight(
     db: &impl ConnectionTrait,
     linked_account_id: &str,
     now: DateTime<Utc>,

@@ -17,7 +17,7 @@ mod control;
 mod token;
 
 pub use control::{Expiry, Target, describe, expire, grants, notify_revoked, revoke};
-pub use token::{TokenAnswer, TokenError, TokenRefusal, TokenRequest, revoke_token, token};
+pub(crate) use token::{TokenError, TokenRequest, revoke_token, token};
 
 /// How long an authorization code can be redeemed.
 const CODE_TTL: Duration = Duration::seconds(60);
@@ -58,7 +58,7 @@ impl Sandbox {
 
 /// The parameters of an authorization request, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizeRequest {
+pub(crate) struct AuthorizeRequest {
     pub client_id: String,
     pub redirect_uri: String,
     pub scope: String,
@@ -68,7 +68,7 @@ pub struct AuthorizeRequest {
 
 /// Raw authorization request parameters, as sent in the query or the consent form.
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct AuthorizeParams {
+pub(crate) struct AuthorizeParams {
     pub response_type: Option<String>,
     pub client_id: Option<String>,
     pub redirect_uri: Option<String>,
@@ -80,7 +80,7 @@ pub struct AuthorizeParams {
 
 impl AuthorizeParams {
     /// Checks the request. `callback` is the only redirect URI the sandbox accepts.
-    pub fn check(&self, callback: &str) -> Result<AuthorizeRequest, &'static str> {
+    pub(crate) fn check(&self, callback: &str) -> Result<AuthorizeRequest, &'static str> {
         if self.response_type.as_deref() != Some("code") {
             return Err("response_type must be `code`");
         }
@@ -115,7 +115,7 @@ impl AuthorizeParams {
 }
 
 /// Records the user's approval and returns the authorization code.
-pub async fn approve(
+pub(crate) async fn approve(
     db: &impl ConnectionTrait,
     request: &AuthorizeRequest,
     account: &str,

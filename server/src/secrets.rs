@@ -23,10 +23,10 @@ pub fn random_secret(prefix: &str) -> String {
 }
 
 /// Length of the random part of a [`random_secret`].
-pub const SECRET_BODY_LEN: usize = 43;
+pub(crate) const SECRET_BODY_LEN: usize = 43;
 
 /// Whether `body` looks like the random part of a [`random_secret`].
-pub fn is_secret_body(body: &str) -> bool {
+pub(crate) fn is_secret_body(body: &str) -> bool {
     body.len() == SECRET_BODY_LEN
         && body
             .bytes()
@@ -34,12 +34,12 @@ pub fn is_secret_body(body: &str) -> bool {
 }
 
 /// Hex SHA-256 of a secret, as stored.
-pub fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Compares two digests in constant time.
-pub fn digests_match(stored: &str, presented: &str) -> bool {
+pub(crate) fn digests_match(stored: &str, presented: &str) -> bool {
     stored.as_bytes().ct_eq(presented.as_bytes()).into()
 }
 

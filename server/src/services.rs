@@ -54,7 +54,7 @@ impl Services {
     /// Opens what the flows run on, as the settings say: the catalog, the keyring, the
     /// database (migrated), and word of changes that reaches the other replicas. The server
     /// and the command line both open them here.
-    pub async fn open(config: &Config, public_url: &str) -> Result<Self, OpenError> {
+    pub(crate) async fn open(config: &Config, public_url: &str) -> Result<Self, OpenError> {
         let catalog = Arc::new(Catalog::builtin()?);
         let vault = Arc::new(config.keyring.open()?);
         let db = db::connect(&config.database_url).await?;
@@ -100,7 +100,7 @@ impl Services {
     }
 
     /// What the connection use-cases run on.
-    pub fn connections(&self) -> connections::Context<'_> {
+    pub(crate) fn connections(&self) -> connections::Context<'_> {
         connections::Context {
             db: &self.db,
             vault: &self.vault,

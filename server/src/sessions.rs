@@ -15,7 +15,7 @@ use crate::secrets;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
 /// Default lifetime of session tokens and hosted links.
-pub const DEFAULT_TTL: Duration = Duration::hours(24);
+pub(crate) const DEFAULT_TTL: Duration = Duration::hours(24);
 
 /// Longest lifetime a caller may ask for.
 pub const MAX_TTL: Duration = Duration::days(30);
@@ -34,7 +34,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Session => "session",
             Self::Hosted => "hosted",
@@ -81,7 +81,7 @@ impl Branding {
 
 /// The lifetime a caller asked for in seconds (`expires_in`), or the default: between a
 /// minute and [`MAX_TTL`].
-pub fn lifetime(expires_in: Option<i64>) -> Result<Duration, FieldError> {
+pub(crate) fn lifetime(expires_in: Option<i64>) -> Result<Duration, FieldError> {
     match expires_in {
         None => Ok(DEFAULT_TTL),
         Some(seconds) if (60..=MAX_TTL.num_seconds()).contains(&seconds) => {
@@ -113,7 +113,7 @@ impl std::fmt::Debug for IssuedToken {
 
 /// A token of `purpose` for one of the org's linked accounts, which is created when it is new
 /// (a vendor asks for the customer signed in to its own app), with the org's own branding.
-pub async fn issue_for(
+pub(crate) async fn issue_for(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
@@ -163,7 +163,7 @@ pub async fn issue(
 
 /// Whom a valid token speaks for.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     /// The token's id (what revocation names).
     pub token_id: String,
     pub expires_at: DateTime<Utc>,
@@ -174,7 +174,7 @@ pub struct Session {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum SessionError {
+pub(crate) enum SessionError {
     /// Malformed, altered or never issued.
     #[error("unknown token")]
     Unknown,
@@ -190,7 +190,7 @@ pub enum SessionError {
 
 /// Resolves a presented token to its session. A token issued for another purpose is unknown
 /// here: a hosted link never works as an SDK token, nor the other way round.
-pub async fn resolve(
+pub(crate) async fn resolve(
     db: &impl ConnectionTrait,
     presented: &str,
     purpose: Purpose,
@@ -220,7 +220,7 @@ pub async fn resolve(
 
 /// Resolves a token by its id, as a hosted-page session remembers it; a revoked (deleted)
 /// token is unknown at once.
-pub async fn resolve_by_id(
+pub(crate) async fn resolve_by_id(
     db: &impl ConnectionTrait,
     id: &str,
     purpose: Purpose,
@@ -281,13 +281,16 @@ pub async fn revoke(
 }
 
 /// Revokes any token by id (for operators); `false` when there is none.
-pub async fn revoke_by_id(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+pub(crate) async fn revoke_by_id(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
     let result = session_token::Entity::delete_by_id(id).exec(db).await?;
     Ok(result.rows_affected == 1)
 }
 
 /// Deletes tokens that expired before `now`.
-pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub(crate) async fn purge_expired(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     let result = session_token::Entity::delete_many()
         .filter(session_token::Column::ExpiresAt.lt(now))
         .exec(db)

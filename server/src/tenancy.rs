@@ -45,12 +45,15 @@ pub async fn create_org(
 }
 
 /// An org by its id.
-pub async fn find_org(db: &impl ConnectionTrait, id: &str) -> Result<Option<org::Model>, DbErr> {
+pub(crate) async fn find_org(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<org::Model>, DbErr> {
     org::Entity::find_by_id(id).one(db).await
 }
 
 /// The first org of a name (names are not unique; the demo finds its org by its name).
-pub async fn find_org_named(
+pub(crate) async fn find_org_named(
     db: &impl ConnectionTrait,
     name: &str,
 ) -> Result<Option<org::Model>, DbErr> {
@@ -61,12 +64,12 @@ pub async fn find_org_named(
 }
 
 /// The origins an org allows to call the SDK routes and embed its widget.
-pub fn allowed_origins(org: &org::Model) -> Vec<String> {
+pub(crate) fn allowed_origins(org: &org::Model) -> Vec<String> {
     serde_json::from_str(&org.allowed_origins).unwrap_or_default()
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, nothing else.
-pub fn parse_origin(value: &str) -> Result<String, FieldError> {
+pub(crate) fn parse_origin(value: &str) -> Result<String, FieldError> {
     let invalid = || {
         FieldError::new(
             "origin",
@@ -184,7 +187,7 @@ pub async fn create_api_key(
 
 /// Who an accepted API key speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiKeyPrincipal {
+pub(crate) struct ApiKeyPrincipal {
     pub key_id: String,
     pub org_id: String,
     pub environment: Environment,
@@ -192,7 +195,7 @@ pub struct ApiKeyPrincipal {
 
 /// Checks a presented API key: found by its prefix, compared by digest in constant time, not
 /// revoked. `None` for anything else, without saying which.
-pub async fn authenticate_api_key(
+pub(crate) async fn authenticate_api_key(
     db: &impl ConnectionTrait,
     presented: &str,
     now: DateTime<Utc>,
@@ -257,17 +260,17 @@ impl LinkedAccountId {
         text_line("linked_account_id", value, 255).map(Self)
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 /// Most bytes a linked account's `udf` object may take as JSON.
-pub const MAX_UDF_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_UDF_BYTES: usize = 16 * 1024;
 
 /// What a vendor may say about a linked account.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LinkedAccountInput {
+pub(crate) struct LinkedAccountInput {
     pub id: LinkedAccountId,
     pub name: Option<String>,
     pub udf: Option<serde_json::Map<String, Value>>,
@@ -275,7 +278,11 @@ pub struct LinkedAccountInput {
 
 impl LinkedAccountInput {
     /// Parses the fields of an upsert; `name` and `udf` are kept as they are when absent.
-    pub fn parse(id: &str, name: Option<&str>, udf: Option<Value>) -> Result<Self, FieldError> {
+    pub(crate) fn parse(
+        id: &str,
+        name: Option<&str>,
+        udf: Option<Value>,
+    ) -> Result<Self, FieldError> {
         let id = LinkedAccountId::parse(id)?;
         let name = name.map(|name| text_line("name", name, 255)).transpose()?;
         let udf = match udf {
@@ -293,7 +300,7 @@ impl LinkedAccountInput {
 }
 
 /// Creates the linked account or updates the fields given; safe against concurrent upserts.
-pub async fn upsert_linked_account(
+pub(crate) async fn upsert_linked_account(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
@@ -355,7 +362,7 @@ pub async fn find_linked_account(
 
 /// The linked accounts with these ids, by id, read a few hundred at a time (a database takes
 /// only so many bound values in one query). An id deleted since is missing from the map.
-pub async fn linked_accounts_by_id<'a>(
+pub(crate) async fn linked_accounts_by_id<'a>(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<std::collections::HashMap<String, linked_account::Model>, DbErr> {
@@ -380,7 +387,7 @@ pub async fn linked_accounts_by_id<'a>(
 }
 
 /// Deletes a linked account with its connections and tokens. Returns whether it existed.
-pub async fn delete_linked_account(
+pub(crate) async fn delete_linked_account(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,

@@ -51,7 +51,7 @@ type Opened = (Vec<u8>, Arc<Zeroizing<Vec<u8>>>);
 
 impl OpenedCache {
     /// The value sealed as `sealed` under `binding`, opened now or earlier.
-    pub fn open(
+    pub(crate) fn open(
         &self,
         vault: &Vault,
         sealed: &[u8],
@@ -154,7 +154,7 @@ impl Vault {
 
     /// A secret for `label` derived from the active key (HMAC-SHA256): every process with the
     /// same keyring derives the same one, and no two labels share it.
-    pub fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
+    pub(crate) fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
         use hmac::{Hmac, Mac};
         let key = &self.keys[&self.active];
         let mut mac =
@@ -173,7 +173,7 @@ impl Vault {
 
     /// The keyring in `path`, created with a fresh key (mode 0600) when the file is missing.
     /// Returns the vault and whether the file was created.
-    pub fn from_file_or_create(path: &Path) -> Result<(Self, bool), KeyringError> {
+    pub(crate) fn from_file_or_create(path: &Path) -> Result<(Self, bool), KeyringError> {
         let unreadable = |error: std::io::Error| {
             KeyringError(format!("cannot use key file {}: {error}", path.display()))
         };
@@ -191,12 +191,12 @@ impl Vault {
     }
 
     /// The id of the key new values are sealed with.
-    pub fn active_key_id(&self) -> &str {
+    pub(crate) fn active_key_id(&self) -> &str {
         &self.active
     }
 
     /// Seals `plaintext` for the place `binding` names.
-    pub fn seal(&self, plaintext: &[u8], binding: &Binding) -> Vec<u8> {
+    pub(crate) fn seal(&self, plaintext: &[u8], binding: &Binding) -> Vec<u8> {
         let key = &self.keys[&self.active];
         let mut nonce = [0u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
@@ -221,7 +221,11 @@ impl Vault {
     }
 
     /// Opens a sealed value, checking it belongs where `binding` says.
-    pub fn open(&self, sealed: &[u8], binding: &Binding) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    pub(crate) fn open(
+        &self,
+        sealed: &[u8],
+        binding: &Binding,
+    ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let (key_id, nonce, ciphertext) = split(sealed)?;
         let key = self
             .keys
@@ -257,7 +261,11 @@ impl Vault {
     }
 
     /// Re-seals a value under the active key; `None` when it already is.
-    pub fn reseal(&self, sealed: &[u8], binding: &Binding) -> Result<Option<Vec<u8>>, VaultError> {
+    pub(crate) fn reseal(
+        &self,
+        sealed: &[u8],
+        binding: &Binding,
+    ) -> Result<Option<Vec<u8>>, VaultError> {
         if Self::key_id_of(sealed)? == self.active {
             return Ok(None);
         }
@@ -294,7 +302,7 @@ pub struct RotationReport {
 
 impl RotationReport {
     /// Counts one [`Vault::reseal`] result and passes the new value on.
-    pub fn count(
+    pub(crate) fn count(
         &mut self,
         result: Result<Option<Vec<u8>>, VaultError>,
     ) -> Result<Option<Vec<u8>>, VaultError> {

@@ -4,10 +4,10 @@
 
 mod claim;
 pub mod deliver;
-pub(crate) mod log;
+pub mod log;
 pub mod outbox;
 mod send;
-pub(crate) mod sign;
+pub mod sign;
 pub mod subscriptions;
 
 pub use send::send_test;
@@ -24,7 +24,7 @@ pub struct Outbound {
 }
 
 /// The events a subscription can ask for, as the seed names them.
-pub fn event_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn event_names() -> impl Iterator<Item = &'static str> {
     crate::entity::connection_event::WEBHOOK_EVENTS
         .iter()
         .map(|(_, name)| *name)

@@ -29,7 +29,7 @@ where
 }
 
 /// Starts every loop; they end with the runtime.
-pub fn spawn(services: &Services) {
+pub(crate) fn spawn(services: &Services) {
     tokio::spawn(purge::run(services.clone()));
     tokio::spawn(refresh::run(services.clone()));
     tokio::spawn(verify::run(services.clone()));

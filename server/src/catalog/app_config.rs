@@ -79,7 +79,7 @@ impl AppConfigInput {
     }
 
     /// Adds the secret the provider signs its events with.
-    pub fn with_signing_secret(mut self, secret: Option<&str>) -> Result<Self, FieldError> {
+    pub(crate) fn with_signing_secret(mut self, secret: Option<&str>) -> Result<Self, FieldError> {
         self.signing_secret = secret
             .map(|secret| text_line("signing_secret", secret, 1024).map(Zeroizing::new))
             .transpose()?;

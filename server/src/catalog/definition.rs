@@ -67,7 +67,7 @@ pub enum VerifyMethod {
 impl Verification {
     /// The URL with every placeholder filled with a dummy value, after checking that no
     /// placeholder sits in the scheme or host (a customer's value must not choose the host).
-    pub fn sample_url(&self, fields: &[InputField]) -> Result<url::Url, String> {
+    pub(crate) fn sample_url(&self, fields: &[InputField]) -> Result<url::Url, String> {
         let authority_end = self
             .url
             .find("://")
@@ -91,7 +91,7 @@ impl Verification {
 
     /// The template's scheme and host are fixed (placeholders only in its path and query),
     /// and the URL is https (http only on localhost) once its placeholders are filled.
-    pub fn check(&self, fields: &[InputField]) -> Result<(), String> {
+    pub(crate) fn check(&self, fields: &[InputField]) -> Result<(), String> {
         let url = self.sample_url(fields)?;
         let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if !(url.scheme() == "https" || (url.scheme() == "http" && loopback)) {
@@ -114,7 +114,7 @@ pub enum AuthKind {
 }
 
 impl AuthKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::OAuth2 => "oauth2",
             Self::KeyBased => "keybased",
@@ -304,7 +304,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Text => "text",
             Self::Password => "password",
@@ -318,7 +318,7 @@ impl FieldKind {
 
 impl AppDefinition {
     /// The icon's URL: absolute for an org's own icon, else under `base` (may be empty).
-    pub fn icon_url(&self, base: &str) -> String {
+    pub(crate) fn icon_url(&self, base: &str) -> String {
         if self.icon.starts_with("https://") {
             self.icon.clone()
         } else {

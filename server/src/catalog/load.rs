@@ -69,7 +69,7 @@ impl Catalog {
         self.by_slug.get(slug).map(|&index| &self.apps[index])
     }
 
-    pub fn apps(&self) -> &[AppDefinition] {
+    pub(crate) fn apps(&self) -> &[AppDefinition] {
         &self.apps
     }
 }

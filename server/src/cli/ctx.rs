@@ -29,9 +29,8 @@ pub struct AccountArgs {
     pub linked_account: String,
 }
 
-/// The settings and the services, opened once per command.
-pub struct Ctx {
-    pub config: Config,
+/// The services, opened once per command as the server opens them.
+pub(crate) struct Ctx {
     pub services: Services,
 }
 
@@ -44,20 +43,20 @@ pub(super) struct HostedLink {
 
 impl Ctx {
     /// Opens the services as the server does (its public URL, else the address it binds).
-    pub async fn open(config: Config) -> Result<Self, CliError> {
+    pub(crate) async fn open(config: Config) -> Result<Self, CliError> {
         let public_url = config
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", config.bind));
         let services = Services::open(&config, &public_url).await?;
-        Ok(Self { config, services })
+        Ok(Self { services })
     }
 
-    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+    pub(crate) fn db(&self) -> &sea_orm::DatabaseConnection {
         &self.services.db
     }
 
-    pub fn public_url(&self) -> &str {
+    pub(crate) fn public_url(&self) -> &str {
         &self.services.public_url
     }
 

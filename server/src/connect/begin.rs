@@ -13,7 +13,7 @@ impl Services {
     /// needs reauthentication is reconnected in place unless `another` asks for a new one.
     /// `given` holds the values the user typed for the app's connect parameters.
     #[allow(clippy::too_many_arguments)]
-    pub async fn begin_oauth(
+    pub(crate) async fn begin_oauth(
         &self,
         account: &linked_account::Model,
         slug: &str,

@@ -10,7 +10,7 @@ use crate::services::Services;
 impl Services {
     /// Disconnects every connection of an app: revokes at the provider where it can (failures
     /// are logged), then deletes the credentials, recording who did. Returns how many went.
-    pub async fn disconnect(
+    pub(crate) async fn disconnect(
         &self,
         account: &linked_account::Model,
         slug: &str,

@@ -79,7 +79,7 @@ impl Changes {
     /// An announcer whose word also reaches the other replicas on the same PostgreSQL
     /// database, and which hears theirs. On SQLite it is this process's alone.
     /// The listening connection is its own, outside the pool.
-    pub async fn across_replicas(db: &DatabaseConnection, url: &str) -> Result<Self, DbErr> {
+    pub(crate) async fn across_replicas(db: &DatabaseConnection, url: &str) -> Result<Self, DbErr> {
         let mut changes = Self::default();
         if db.get_database_backend() != DbBackend::Postgres {
             return Ok(changes);
@@ -115,7 +115,7 @@ impl Changes {
     }
 
     /// These connections changed: each of their accounts did.
-    pub fn connections(&self, records: &[connection::Model]) {
+    pub(crate) fn connections(&self, records: &[connection::Model]) {
         let accounts: std::collections::BTreeSet<&str> = records
             .iter()
             .map(|record| record.linked_account_id.as_str())

@@ -47,7 +47,7 @@ pub(crate) enum Checked {
 
 /// Why a check could not be made.
 #[derive(Debug, thiserror::Error)]
-pub enum CheckError {
+pub(crate) enum CheckError {
     #[error(transparent)]
     Refresh(#[from] RefreshError),
     #[error(transparent)]

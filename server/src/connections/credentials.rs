@@ -58,7 +58,7 @@ impl std::fmt::Debug for Credentials {
 }
 
 /// Where a connection's credentials are sealed.
-pub fn binding(account: &linked_account::Model, slug: &str, connection_id: &str) -> Binding {
+pub(crate) fn binding(account: &linked_account::Model, slug: &str, connection_id: &str) -> Binding {
     Binding::new(
         "connection",
         &[
@@ -74,7 +74,7 @@ pub fn binding(account: &linked_account::Model, slug: &str, connection_id: &str)
 
 impl Credentials {
     /// Seals these credentials for connection `connection_id` of `slug`.
-    pub fn seal(
+    pub(crate) fn seal(
         &self,
         vault: &Vault,
         account: &linked_account::Model,
@@ -86,7 +86,7 @@ impl Credentials {
     }
 
     /// Opens a connection's credentials; `None` for a connection recorded without any.
-    pub fn open(
+    pub(crate) fn open(
         vault: &Vault,
         account: &linked_account::Model,
         record: &connection::Model,
@@ -104,7 +104,7 @@ impl Credentials {
     }
 
     /// The tokens of an OAuth2 connection.
-    pub fn into_oauth2(self) -> Option<OAuth2Tokens> {
+    pub(crate) fn into_oauth2(self) -> Option<OAuth2Tokens> {
         match self {
             Self::OAuth2(tokens) => Some(tokens),
             Self::Fields { .. } => None,
@@ -112,7 +112,7 @@ impl Credentials {
     }
 
     /// The values of a key-based connection.
-    pub fn into_fields(self) -> Option<Fields> {
+    pub(crate) fn into_fields(self) -> Option<Fields> {
         match self {
             Self::Fields { fields } => Some(fields),
             Self::OAuth2(_) => None,

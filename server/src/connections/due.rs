@@ -22,7 +22,11 @@ impl Due {
     /// its token is good for longer (or never expires), nor while a failing provider's
     /// backoff runs and the token in hand still works; a probe once that token has expired
     /// inside the backoff; else a refresh within the margin.
-    pub fn of(record: &connection::Model, now: DateTime<Utc>, margin: Duration) -> Option<Self> {
+    pub(crate) fn of(
+        record: &connection::Model,
+        now: DateTime<Utc>,
+        margin: Duration,
+    ) -> Option<Self> {
         let expires = record.access_expires_at?;
         if expires > now + margin {
             return None;
@@ -37,7 +41,7 @@ impl Due {
 
     /// Whether the refresh is still needed, asked again under the claim (another caller may
     /// have refreshed in the meantime).
-    pub fn applies(self, record: &connection::Model, now: DateTime<Utc>) -> bool {
+    pub(crate) fn applies(self, record: &connection::Model, now: DateTime<Utc>) -> bool {
         match self {
             Self::Now => true,
             Self::Probe => record.access_expires_at.is_some_and(|at| at <= now),

@@ -17,7 +17,7 @@ use crate::entity::{
 
 /// Why an expiry was not set.
 #[derive(Debug, thiserror::Error)]
-pub enum ExpiryError {
+pub(crate) enum ExpiryError {
     /// An OAuth2 connection's expiry comes from its provider.
     #[error("an OAuth2 connection's expiry comes from its provider")]
     NotKeyBased,

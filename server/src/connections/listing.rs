@@ -58,7 +58,7 @@ pub struct AppWithConnections<'a> {
 
 impl AppWithConnections<'_> {
     /// The first reason any of its connections needs reauthentication, if one does.
-    pub fn reauth_reason(&self) -> Option<ReauthReason> {
+    pub(crate) fn reauth_reason(&self) -> Option<ReauthReason> {
         self.connections.iter().find_map(Status::reauth_reason)
     }
 }

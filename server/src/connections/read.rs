@@ -41,7 +41,7 @@ pub enum ReadError {
 }
 
 /// What a read hands out.
-pub(crate) struct Read {
+pub struct Read {
     pub record: connection::Model,
     pub credentials: Credentials,
 }
@@ -73,7 +73,7 @@ pub(crate) async fn pick(
 
 /// Reads a connection's credentials. A flagged connection is refused without calling
 /// the provider.
-pub(crate) async fn credentials(
+pub async fn credentials(
     ctx: &Context<'_>,
     refresher: &impl Refresher,
     account: &linked_account::Model,

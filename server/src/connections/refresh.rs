@@ -34,13 +34,13 @@ pub(crate) fn unset_or_past(column: connection::Column, at: DateTime<Utc>) -> Co
 
 /// How long a claim holds: longer than any provider call may take (the egress client gives up
 /// after 15 s).
-pub const LEASE: Duration = Duration::seconds(30);
+pub(crate) const LEASE: Duration = Duration::seconds(30);
 /// How often a waiter looks for the holder's new version.
 const POLL: StdDuration = StdDuration::from_millis(50);
 
 /// What [`claim`] found.
 #[derive(Debug)]
-pub enum Claim {
+pub(crate) enum Claim {
     /// This caller holds the lease; the row is as the claim left it (version bumped).
     Won(connection::Model),
     /// No refresh is needed (any more): another caller refreshed, or the tokens are fresh.
@@ -53,7 +53,7 @@ pub enum Claim {
 
 /// Claims the right to refresh a connection while `needs` says it needs it. Waits while
 /// another caller holds the lease; when that caller finishes, its result is what counts.
-pub async fn claim(
+pub(crate) async fn claim(
     db: &impl ConnectionTrait,
     clock: &Clock,
     connection_id: &str,
@@ -106,7 +106,7 @@ pub async fn claim(
 
 /// New tokens from the provider, sealed for the connection.
 #[derive(Debug)]
-pub struct Refreshed {
+pub(crate) struct Refreshed {
     pub credentials: Vec<u8>,
     pub key_id: String,
     pub access_expires_at: Option<DateTime<Utc>>,
@@ -116,7 +116,7 @@ pub struct Refreshed {
 /// Writes the rotated tokens of a claim and releases it, with one `refreshed` event. Returns
 /// the new row, or `None` when the claim was lost (its lease ran out and another caller took
 /// over): nothing is written then.
-pub async fn store(
+pub(crate) async fn store(
     db: &DatabaseConnection,
     account: &linked_account::Model,
     claimed: &connection::Model,
@@ -186,7 +186,7 @@ pub async fn store(
 
 /// Active connections whose access token expires within `ahead` and whose backoff, lease and
 /// last probe are over: what the proactive worker looks at, soonest expiry first.
-pub async fn due_soon(
+pub(crate) async fn due_soon(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     ahead: Duration,
@@ -209,7 +209,7 @@ pub async fn due_soon(
 /// Takes the right to try a failing provider for a connection now, on behalf of a read whose
 /// access token has expired: granted at most once per `every` per connection, across
 /// replicas (a failed attempt of any kind counts as a try).
-pub async fn take_probe(
+pub(crate) async fn take_probe(
     db: &impl ConnectionTrait,
     connection_id: &str,
     every: Duration,
@@ -225,7 +225,7 @@ pub async fn take_probe(
 }
 
 /// Releases a claim after a failure that may pass: the next try waits until `retry_at`.
-pub async fn release(
+pub(crate) async fn release(
     db: &impl ConnectionTrait,
     claimed: &connection::Model,
     retry_at: DateTime<Utc>,
@@ -252,7 +252,7 @@ pub async fn release(
 
 /// Releases a claim that did not reach the provider; with `retry_at`, the worker leaves the
 /// connection alone until then (nothing to refresh with).
-pub async fn release_unused(
+pub(crate) async fn release_unused(
     db: &impl ConnectionTrait,
     claimed: &connection::Model,
     retry_at: Option<DateTime<Utc>>,
@@ -271,7 +271,7 @@ pub async fn release_unused(
 }
 
 /// The outcome every caller of one refresh shares.
-pub type Outcome = Result<Refresh, RefreshError>;
+pub(crate) type Outcome = Result<Refresh, RefreshError>;
 
 /// Who refreshes a connection with its provider (for OAuth2, `oauth`): the connection
 /// use-cases ask it, without knowing any provider.
@@ -383,7 +383,7 @@ pub enum RefreshError {
 }
 
 impl RefreshError {
-    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn internal(error: impl Into<anyhow::Error>) -> Self {
         Self::Internal(Arc::new(error.into()))
     }
 }

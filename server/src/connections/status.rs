@@ -26,7 +26,7 @@ pub enum Status {
 
 impl Status {
     /// Reads the stored status; a flag without a known reason is reported as revoked access.
-    pub fn of(record: &connection::Model) -> Self {
+    pub(crate) fn of(record: &connection::Model) -> Self {
         match record.status {
             connection::State::ReauthRequired => Self::ReauthRequired(
                 record
@@ -38,7 +38,7 @@ impl Status {
     }
 
     /// Why a connection needs reconnecting; `None` while it works.
-    pub fn reauth_reason(record: &connection::Model) -> Option<ReauthReason> {
+    pub(crate) fn reauth_reason(record: &connection::Model) -> Option<ReauthReason> {
         match Self::of(record) {
             Self::ReauthRequired(reason) => Some(reason),
             Self::Active => None,
@@ -74,7 +74,7 @@ pub struct Connect<'a> {
 
 impl Connect<'_> {
     /// A connect with nothing but who made it, and when.
-    pub fn by(actor: Actor, at: DateTime<Utc>) -> Self {
+    pub(crate) fn by(actor: Actor, at: DateTime<Utc>) -> Self {
         Self {
             at,
             identifier: None,

@@ -17,7 +17,7 @@ pub struct Usage {
 
 impl Usage {
     /// Notes that a connection's credentials were handed out.
-    pub fn touch(&self, connection_id: &str) {
+    pub(crate) fn touch(&self, connection_id: &str) {
         let mut pending = self.pending.lock().expect("usage set");
         if !pending.contains(connection_id) {
             pending.insert(connection_id.to_owned());
@@ -26,7 +26,7 @@ impl Usage {
 
     /// Writes the noted reads as `last_used_at = now`. On failure they are kept for the next
     /// flush. Returns how many connections were written.
-    pub async fn flush(
+    pub(crate) async fn flush(
         &self,
         db: &impl ConnectionTrait,
         now: DateTime<Utc>,

@@ -7,7 +7,7 @@ use crate::catalog::InputField;
 use crate::connections::AppWithConnections;
 
 #[derive(Debug, Serialize)]
-pub struct Application {
+pub(crate) struct Application {
     pub name: String,
     pub icon: String,
     pub description: String,
@@ -28,14 +28,14 @@ pub struct Application {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Version {
+pub(crate) struct Version {
     #[serde(rename = "_v")]
     pub number: String,
     pub description: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ConnectedAccount {
+pub(crate) struct ConnectedAccount {
     pub identifier: String,
     #[serde(rename = "connectedAt")]
     pub connected_at: String,
@@ -47,7 +47,7 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 impl Application {
-    pub fn new(entry: &AppWithConnections<'_>, public_url: &str) -> Self {
+    pub(crate) fn new(entry: &AppWithConnections<'_>, public_url: &str) -> Self {
         let app = &*entry.app;
         // A turned-off app cannot be used whatever its connections say.
         let reason = if entry.enabled {
@@ -87,7 +87,7 @@ impl Application {
 impl super::AppState {
     /// Every enabled app as `Application` JSON for a linked account, then the turned-off apps
     /// it still has connections of (`enabled: false`, `app_deleted`).
-    pub async fn applications(
+    pub(crate) async fn applications(
         &self,
         account: &crate::entity::linked_account::Model,
     ) -> Result<Vec<Application>, super::ApiError> {
@@ -101,7 +101,7 @@ impl super::AppState {
     }
 
     /// One app as `Application` JSON (a turned-off one only while it has connections), or 404.
-    pub async fn application(
+    pub(crate) async fn application(
         &self,
         account: &crate::entity::linked_account::Model,
         slug: &str,

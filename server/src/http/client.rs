@@ -17,11 +17,11 @@ use super::AppState;
 
 /// The client's address as limits count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClientAddress(pub IpAddr);
+pub(crate) struct ClientAddress(pub IpAddr);
 
 impl ClientAddress {
     /// The bucket of `address`: itself for IPv4, its /64 for IPv6.
-    pub fn of(address: IpAddr) -> Self {
+    pub(crate) fn of(address: IpAddr) -> Self {
         match address {
             IpAddr::V4(_) => Self(address),
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

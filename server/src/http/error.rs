@@ -104,12 +104,12 @@ impl ApiError {
 
 impl ApiError {
     /// A failure inside Portico (a secret that does not open, say): logged, never shown.
-    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+    pub(crate) fn internal(error: impl Into<anyhow::Error>) -> Self {
         Self::Internal(error.into())
     }
 
     /// The provider is in backoff for `wait` more: 503 with `Retry-After` (at least 1 s).
-    pub fn backing_off(message: impl Into<String>, wait: chrono::Duration) -> Self {
+    pub(crate) fn backing_off(message: impl Into<String>, wait: chrono::Duration) -> Self {
         let seconds = wait.num_seconds().max(1) as u64;
         Self::ProviderBackingOff(message.into(), seconds)
     }

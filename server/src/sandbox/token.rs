@@ -15,9 +15,11 @@ use crate::secrets;
 
 /// A token request, after client authentication was read from the header or the body.
 #[derive(Debug, Default)]
-pub struct TokenRequest {
+pub(crate) struct TokenRequest {
     pub grant_type: Option<String>,
     pub client_id: Option<String>,
+    /// Read as a real provider would; the sandbox accepts any client, so it is never checked.
+    #[allow(dead_code)]
     pub client_secret: Option<String>,
     pub code: Option<String>,
     pub redirect_uri: Option<String>,
@@ -27,7 +29,7 @@ pub struct TokenRequest {
 
 /// A successful token response (RFC 6749 §5.1) plus the account name.
 #[derive(Debug, Serialize)]
-pub struct TokenAnswer {
+pub(crate) struct TokenAnswer {
     pub access_token: String,
     pub token_type: &'static str,
     pub expires_in: u32,
@@ -41,7 +43,7 @@ pub struct TokenAnswer {
 
 /// An error response (RFC 6749 §5.2).
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct TokenRefusal {
+pub(crate) struct TokenRefusal {
     pub error: &'static str,
     pub error_description: &'static str,
 }
@@ -55,7 +57,7 @@ fn refuse(error: &'static str, error_description: &'static str) -> TokenRefusal 
 
 /// Why a token request failed: refused (400/401 JSON) or the database failed.
 #[derive(Debug)]
-pub enum TokenError {
+pub(crate) enum TokenError {
     Refused(TokenRefusal),
     Db(DbErr),
 }
@@ -73,7 +75,7 @@ impl From<TokenRefusal> for TokenError {
 }
 
 /// The token endpoint: `authorization_code` and `refresh_token` grants.
-pub async fn token(
+pub(crate) async fn token(
     db: &impl ConnectionTrait,
     sandbox: &Sandbox,
     request: &TokenRequest,
@@ -270,7 +272,7 @@ async fn issue_tokens(
 }
 
 /// RFC 7009: revokes the grant an access or refresh token belongs to. Unknown tokens are fine.
-pub async fn revoke_token(
+pub(crate) async fn revoke_token(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,

@@ -29,7 +29,7 @@ use crate::entity::{
 
 /// The retry schedule of Standard Webhooks: after each failed attempt, wait this long (about
 /// 27 hours in all), then give up.
-pub const SCHEDULE: [Duration; 7] = [
+pub(crate) const SCHEDULE: [Duration; 7] = [
     Duration::seconds(5),
     Duration::minutes(5),
     Duration::minutes(30),

@@ -15,7 +15,7 @@ use crate::tenancy::Environment;
 
 /// The `webhook-id` of an event for a subscription: the same on every attempt and every
 /// replay, so a receiver can drop what it already has.
-pub fn message_id(event_id: i64, subscription_id: &str) -> String {
+pub(crate) fn message_id(event_id: i64, subscription_id: &str) -> String {
     let digest = crate::secrets::digest(&format!("{event_id}:{subscription_id}"));
     format!("msg_{}", &digest[..32])
 }
@@ -23,7 +23,7 @@ pub fn message_id(event_id: i64, subscription_id: &str) -> String {
 /// The enabled subscriptions of each org and environment, read once per transaction that
 /// records events (a bulk flag reads them once, not once per connection).
 #[derive(Default)]
-pub struct Subscribers(HashMap<(String, Environment), Vec<webhook_subscription::Model>>);
+pub(crate) struct Subscribers(HashMap<(String, Environment), Vec<webhook_subscription::Model>>);
 
 impl Subscribers {
     async fn of(
@@ -49,7 +49,7 @@ impl Subscribers {
 /// Queues `event` for every enabled subscription of its org and environment that asked for
 /// it, with the subscriptions read earlier in the same transaction. Returns how many
 /// deliveries were queued.
-pub async fn enqueue_with(
+pub(crate) async fn enqueue_with(
     txn: &impl ConnectionTrait,
     event: &connection_event::Model,
     subscribers: &mut Subscribers,
@@ -98,7 +98,7 @@ pub async fn queue(
 
 /// Which events a replay sends again.
 #[derive(Debug, Clone, Copy)]
-pub enum Replay {
+pub(crate) enum Replay {
     /// One event, by its cursor.
     Event(i64),
     /// Every event from `since` to `until`.
@@ -106,13 +106,13 @@ pub enum Replay {
 }
 
 /// The longest time range one replay covers.
-pub const REPLAY_SPAN: chrono::Duration = chrono::Duration::days(7);
+pub(crate) const REPLAY_SPAN: chrono::Duration = chrono::Duration::days(7);
 /// The most events one replay queues.
-pub const REPLAY_MOST: u64 = 10_000;
+pub(crate) const REPLAY_MOST: u64 = 10_000;
 
 /// What a replay did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replayed {
+pub(crate) enum Replayed {
     /// This many were queued; this many were already waiting to be sent, and were left so.
     Queued { queued: u64, pending: u64 },
     /// The one event asked for is not the org's.
@@ -126,7 +126,7 @@ pub enum Replayed {
 /// Queues events of the subscription's org and environment for it again (with their
 /// original `webhook-id`), those it asks for; a message already waiting to be sent is not
 /// queued twice. A range is at most [`REPLAY_SPAN`] and [`REPLAY_MOST`] events.
-pub async fn replay(
+pub(crate) async fn replay(
     db: &DatabaseConnection,
     subscription: &webhook_subscription::Model,
     which: Replay,

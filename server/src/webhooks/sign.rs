@@ -7,14 +7,14 @@ use zeroize::Zeroizing;
 
 /// The three headers of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Signed {
+pub struct Signed {
     pub id: String,
     pub timestamp: i64,
     pub signature: String,
 }
 
 /// Signs `body` with every secret (raw key bytes, as after `whsec_` and base64).
-pub(crate) fn sign(id: &str, timestamp: i64, body: &str, secrets: &[Zeroizing<Vec<u8>>]) -> Signed {
+pub fn sign(id: &str, timestamp: i64, body: &str, secrets: &[Zeroizing<Vec<u8>>]) -> Signed {
     let signature = secrets
         .iter()
         .map(|secret| {

@@ -159,7 +159,7 @@ pub async fn list(
 
 /// Every subscription of every org, oldest first, with its deliveries counted by state: what
 /// an operator lists.
-pub async fn all_with_counts(
+pub(crate) async fn all_with_counts(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(webhook_subscription::Model, DeliveryCounts)>, DbErr> {
     let all = webhook_subscription::Entity::find()
@@ -201,7 +201,7 @@ pub async fn all_with_counts(
 
 /// A subscription's deliveries by state.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct DeliveryCounts {
+pub(crate) struct DeliveryCounts {
     pub delivered: i64,
     pub waiting: i64,
     pub dead: i64,
@@ -209,7 +209,7 @@ pub struct DeliveryCounts {
 }
 
 /// A subscription by its id, whichever org it is of: for an operator.
-pub async fn by_id(
+pub(crate) async fn by_id(
     db: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<webhook_subscription::Model>, DbErr> {
@@ -217,7 +217,7 @@ pub async fn by_id(
 }
 
 /// One of the org's subscriptions.
-pub async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
@@ -231,7 +231,7 @@ pub async fn find(
 }
 
 /// Deletes a subscription; its deliveries go with it.
-pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+pub(crate) async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
     webhook_subscription::Entity::delete_by_id(id)
         .exec(db)
         .await?;
@@ -239,7 +239,7 @@ pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
 }
 
 /// Replaces where and what a subscription receives.
-pub async fn update(
+pub(crate) async fn update(
     db: &impl ConnectionTrait,
     existing: webhook_subscription::Model,
     input: &Subscription,
@@ -255,7 +255,7 @@ pub async fn update(
 
 /// A new secret for a subscription; the old one keeps signing for [`ROTATION_OVERLAP`], so
 /// receivers can switch without missing an event.
-pub async fn rotate_secret(
+pub(crate) async fn rotate_secret(
     db: &impl ConnectionTrait,
     vault: &Vault,
     existing: webhook_subscription::Model,
@@ -274,7 +274,7 @@ pub async fn rotate_secret(
 
 /// Why a secret was not rotated.
 #[derive(Debug, thiserror::Error)]
-pub enum RotateError {
+pub(crate) enum RotateError {
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
@@ -283,7 +283,7 @@ pub enum RotateError {
 
 /// The keys that sign a delivery now: the current secret's, and the previous one's while
 /// its overlap lasts.
-pub fn signing_secrets(
+pub(crate) fn signing_secrets(
     vault: &Vault,
     subscription: &webhook_subscription::Model,
     now: DateTime<Utc>,

@@ -306,7 +306,11 @@ pub struct CheckedApp {
 
 impl CustomAppInput {
     /// Checks every field and builds the definition plus the client settings to enable it with.
-    pub fn check(self, catalog: &Catalog, policy: &Policy) -> Result<CheckedApp, FieldError> {
+    pub(crate) fn check(
+        self,
+        catalog: &Catalog,
+        policy: &Policy,
+    ) -> Result<CheckedApp, FieldError> {
         let (definition, config) = match self {
             Self::OAuth2 {
                 slug,

@@ -10,7 +10,7 @@ use crate::http::client::ClientAddress;
 
 /// Why a stream was not opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// This token has its streams open already.
     Token,
     /// This address has its streams open already.
@@ -37,7 +37,7 @@ pub struct StreamSlots {
 
 /// One open stream's place; given back on drop.
 #[derive(Debug)]
-pub struct Slot {
+pub(crate) struct Slot {
     slots: Arc<StreamSlots>,
     token_id: String,
     address: Option<ClientAddress>,
@@ -52,12 +52,12 @@ impl StreamSlots {
     }
 
     /// How long one stream may last.
-    pub fn lifetime(&self) -> std::time::Duration {
+    pub(crate) fn lifetime(&self) -> std::time::Duration {
         self.settings.lifetime
     }
 
     /// Takes a place for a stream of `token_id` from `address`, if one is free.
-    pub fn take(
+    pub(crate) fn take(
         self: &Arc<Self>,
         token_id: &str,
         address: Option<ClientAddress>,
@@ -98,14 +98,15 @@ impl StreamSlots {
     }
 
     /// How many streams are open now.
-    pub fn open(&self) -> u32 {
+    #[cfg(test)]
+    fn open(&self) -> u32 {
         self.open.lock().expect("open streams").total
     }
 }
 
 impl Slot {
     /// Counts one look at the database by this stream.
-    pub fn looked(&self) {
+    pub(crate) fn looked(&self) {
         let mut open = self.slots.open.lock().expect("open streams");
         *open.looks.entry(self.token_id.clone()).or_default() += 1;
     }
