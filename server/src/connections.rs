@@ -21,6 +21,7 @@ pub mod usage;
 pub use app_gone::{AppGone, app_gone};
 pub use changes::{Changes, Listener};
 pub use context::Context;
+pub(crate) use due::due_soon;
 pub use due::{Due, failing};
 pub use in_flight::InFlight;
 pub use keys::{SaveError, save_keys};

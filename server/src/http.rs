@@ -94,27 +94,10 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The whole HTTP application.
-pub(crate) fn router(state: AppState) -> Router {
-    let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
-    let pages = generate_route_list(app::App);
-    let shell_options = state.leptos_options.clone();
-    // Served here rather than by the Leptos file handler, which builds each response inside a
-    // reactive owner that can inherit another request's response options (status, headers).
-    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let sessions = tower_sessions::SessionManagerLayer::new(crate::hosted::DbSessionStore::new(
-        state.db.clone(),
-        state.clock.clone(),
-    ))
-    .with_name(crate::hosted::cookie_name(state.secure_cookies()))
-    .with_secure(state.secure_cookies())
-    .with_http_only(true)
-    .with_same_site(tower_sessions::cookie::SameSite::Lax)
-    .with_path("/");
-
-    let routes = Router::new()
-        .nest("/api", api::router().merge(sdk::router(state.clone())))
-        .merge(sandbox::router())
+/// The routes of the sign-in flows, the links and the widget's own pages, the providers'
+/// events and the health checks.
+fn flows() -> Router<AppState> {
+    Router::new()
         .route(oauth::CALLBACK_PATH, get(callback::callback))
         .route(
             "/oauth/pending/{handle}",
@@ -134,6 +117,33 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/hooks/{slug}", axum::routing::post(hooks::receive))
         .route("/health", get(health::live))
         .route("/ready", get(health::ready))
+}
+
+/// The hosted page's browser sessions: a cookie naming a row of the session table.
+fn browser_sessions(
+    state: &AppState,
+) -> tower_sessions::SessionManagerLayer<crate::hosted::DbSessionStore> {
+    let store = crate::hosted::DbSessionStore::new(state.db.clone(), state.clock.clone());
+    tower_sessions::SessionManagerLayer::new(store)
+        .with_name(crate::hosted::cookie_name(state.secure_cookies()))
+        .with_secure(state.secure_cookies())
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_path("/")
+}
+
+/// The whole HTTP application.
+pub(crate) fn router(state: AppState) -> Router {
+    let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
+    let pages = generate_route_list(app::App);
+    let shell_options = state.leptos_options.clone();
+    // Served here rather than by the Leptos file handler, which builds each response inside a
+    // reactive owner that can inherit another request's response options (status, headers).
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let routes = Router::new()
+        .nest("/api", api::router().merge(sdk::router(state.clone())))
+        .merge(sandbox::router())
+        .merge(flows())
         .leptos_routes_with_context(
             &state,
             pages,
@@ -160,7 +170,7 @@ pub(crate) fn router(state: AppState) -> Router {
             state.clone(),
             same_site::refuse_cross_site,
         ))
-        .layer(sessions)
+        .layer(browser_sessions(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

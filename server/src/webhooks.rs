@@ -3,7 +3,7 @@
 //! on a schedule, and an event log a vendor can read from a cursor.
 
 mod claim;
-pub mod deliver;
+pub(crate) mod deliver;
 pub mod log;
 pub mod outbox;
 mod send;

@@ -3,12 +3,14 @@
 
 use crate::services::Services;
 
+mod deliver;
 mod expiring;
 mod purge;
 mod refresh;
 mod usage;
 mod verify;
 
+pub use deliver::run as deliver_webhooks;
 pub use expiring::warn_expiring;
 pub use refresh::refresh_due;
 pub use verify::verify_due;
@@ -35,7 +37,7 @@ pub(crate) fn spawn(services: &Services) {
     tokio::spawn(verify::run(services.clone()));
     tokio::spawn(usage::run(services.clone()));
     tokio::spawn(expiring::run(services.clone()));
-    tokio::spawn(crate::webhooks::deliver::run(services.outbound()));
+    tokio::spawn(deliver::run(services.outbound()));
 }
 
 /// Writes what is still in memory before the process ends.

@@ -2,6 +2,11 @@
 //! and the refresh claim all ask.
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::refresh::unset_or_past;
 
 use crate::entity::connection;
 
@@ -56,4 +61,26 @@ impl Due {
 /// still running.
 pub fn failing(record: &connection::Model, now: DateTime<Utc>) -> bool {
     record.failures > 0 || record.retry_at.is_some_and(|at| at > now)
+}
+
+/// Active connections whose access token expires within `ahead` and whose backoff, lease and
+/// last probe are over: what the proactive worker looks at, soonest expiry first.
+pub(crate) async fn due_soon(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    ahead: Duration,
+    probe: Duration,
+    limit: u64,
+) -> Result<Vec<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::Status.eq(connection::State::Active))
+        .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
+        .filter(unset_or_past(connection::Column::RetryAt, now))
+        .filter(unset_or_past(connection::Column::LeaseUntil, now))
+        // A read that just tried the failing provider counts as this try.
+        .filter(unset_or_past(connection::Column::ProbedAt, now - probe))
+        .order_by_asc(connection::Column::AccessExpiresAt)
+        .limit(limit)
+        .all(db)
+        .await
 }

@@ -12,7 +12,6 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -182,28 +181,6 @@ pub(crate) async fn store(
     .await?;
     txn.commit().await?;
     Ok(Some(record))
-}
-
-/// Active connections whose access token expires within `ahead` and whose backoff, lease and
-/// last probe are over: what the proactive worker looks at, soonest expiry first.
-pub(crate) async fn due_soon(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    ahead: Duration,
-    probe: Duration,
-    limit: u64,
-) -> Result<Vec<connection::Model>, DbErr> {
-    connection::Entity::find()
-        .filter(connection::Column::Status.eq(connection::State::Active))
-        .filter(connection::Column::AccessExpiresAt.lte(now + ahead))
-        .filter(unset_or_past(connection::Column::RetryAt, now))
-        .filter(unset_or_past(connection::Column::LeaseUntil, now))
-        // A read that just tried the failing provider counts as this try.
-        .filter(unset_or_past(connection::Column::ProbedAt, now - probe))
-        .order_by_asc(connection::Column::AccessExpiresAt)
-        .limit(limit)
-        .all(db)
-        .await
 }
 
 /// Takes the right to try a failing provider for a connection now, on behalf of a read whose

@@ -203,17 +203,14 @@ pub async fn complete(
     outcome
 }
 
-/// The rest of a callback whose state this request claimed: the provider's answer, the code
-/// exchange, and the stored connection (or the other account held for a choice).
-async fn finish(
+/// The provider's answer at the callback: a refusal, or a code exchanged for tokens.
+async fn exchange(
     cx: &CallbackContext<'_>,
     params: &CallbackParams,
-    record: &oauth_state::Model,
-    account: &linked_account::Model,
     app: &OAuthApp,
     back: Return,
-    state_secrets: StateSecrets,
-) -> Result<Connected, CallbackError> {
+    verifier: Option<String>,
+) -> Result<Tokens, CallbackError> {
     if let Some(error) = &params.error {
         return Err(if error == "access_denied" {
             CallbackError::Cancelled(back)
@@ -227,19 +224,29 @@ async fn finish(
         });
     }
     let code = params.code.clone().ok_or(CallbackError::MissingCode)?;
-
     let client = app.client(cx.public_url);
     let mut request = client.exchange_code(AuthorizationCode::new(code));
-    if let Some(verifier) = state_secrets.verifier {
+    if let Some(verifier) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
     }
-    let tokens = match request.request_async(cx.egress).await {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            tracing::warn!(slug = %app.slug, error = %describe(&error), "code exchange failed");
-            return Err(CallbackError::Exchange(back));
-        }
-    };
+    request.request_async(cx.egress).await.map_err(|error| {
+        tracing::warn!(slug = %app.slug, error = %describe(&error), "code exchange failed");
+        CallbackError::Exchange(back)
+    })
+}
+
+/// The rest of a callback whose state this request claimed: the provider's answer, the code
+/// exchange, and the stored connection (or the other account held for a choice).
+async fn finish(
+    cx: &CallbackContext<'_>,
+    params: &CallbackParams,
+    record: &oauth_state::Model,
+    account: &linked_account::Model,
+    app: &OAuthApp,
+    back: Return,
+    state_secrets: StateSecrets,
+) -> Result<Connected, CallbackError> {
+    let tokens = exchange(cx, params, app, back.clone(), state_secrets.verifier).await?;
     let signed_in = signed_in(cx.egress, app, &tokens).await;
 
     let txn = crate::db::begin_write(cx.db).await?;

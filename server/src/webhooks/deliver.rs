@@ -1,5 +1,6 @@
-//! Delivery: a worker claims due outbox rows (safe with several replicas), signs each, sends
-//! it through the egress policy, records the attempt, and schedules the next one.
+//! Delivery: due outbox rows are claimed (safe with several replicas), each signed, sent
+//! through the egress policy, its attempt recorded and the next one scheduled. The loop that
+//! drives it is `workers::deliver`.
 //!
 //! Delivery is at least once: a replica that dies after sending but before recording sends
 //! again, with the same `webhook-id`, once its claim lapses.
@@ -41,53 +42,15 @@ pub(crate) const SCHEDULE: [Duration; 7] = [
 /// Deliveries in flight at once in this process, every receiver together: a delivery waiting
 /// on a slow receiver costs a socket and a task, so there is room for many receivers to hang
 /// at once before the others wait.
-const IN_FLIGHT: usize = 256;
+pub(crate) const IN_FLIGHT: usize = 256;
 /// Outcomes written in one transaction at most: one writer records what the sends came to,
 /// in batches, so the worker holds one connection of the pool and commits once per batch.
 const RECORD_BATCH: usize = 64;
 /// How many free places make a finished delivery worth claiming more for, before the tick.
-const REFILL: usize = IN_FLIGHT / 4;
-
-/// The delivery loop: claims what is due, fairly across receivers, as places free up, and
-/// never waits for one receiver before sending to another.
-pub async fn run(outbound: Outbound) {
-    let every = outbound.settings.every;
-    let places = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let finished = Arc::new(tokio::sync::Notify::new());
-    let (outcomes, recorded) = tokio::sync::mpsc::channel(IN_FLIGHT);
-    tokio::spawn(record_outcomes(
-        outbound.clone(),
-        recorded,
-        finished.clone(),
-    ));
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticks.tick().await;
-    loop {
-        let free = places.available_permits();
-        if free > 0 {
-            match dispatch(&outbound, &places, &outcomes, free).await {
-                // As many as there was room for: more may be waiting.
-                Ok(count) if count == free => continue,
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "webhook delivery pass failed"),
-            }
-        }
-        loop {
-            tokio::select! {
-                _ = ticks.tick() => break,
-                () = finished.notified() => {
-                    if places.available_permits() >= REFILL {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-}
+pub(crate) const REFILL: usize = IN_FLIGHT / 4;
 
 /// Claims up to `room` due deliveries and starts sending each; returns how many.
-async fn dispatch(
+pub(crate) async fn dispatch(
     outbound: &Outbound,
     places: &Arc<tokio::sync::Semaphore>,
     outcomes: &tokio::sync::mpsc::Sender<Outcome>,
@@ -120,7 +83,7 @@ async fn dispatch(
 }
 
 /// What one delivery came to, waiting to be written, and its place among those in flight.
-struct Outcome {
+pub(crate) struct Outcome {
     outcome: Option<(
         webhook_delivery::Model,
         webhook_subscription::Model,
@@ -131,7 +94,7 @@ struct Outcome {
 
 /// Writes what the sends came to, as many as are waiting (up to [`RECORD_BATCH`]) in one
 /// transaction. A batch that cannot be written is sent again once its claims lapse.
-async fn record_outcomes(
+pub(crate) async fn record_outcomes(
     outbound: Outbound,
     mut waiting: tokio::sync::mpsc::Receiver<Outcome>,
     finished: Arc<tokio::sync::Notify>,

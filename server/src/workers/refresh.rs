@@ -51,8 +51,7 @@ pub async fn refresh_due(services: &Services) -> Result<Vec<(String, ExecutionOu
     let now = services.clock.now();
     let ahead = services.refresh.ahead;
     let candidates =
-        connections::refresh::due_soon(&services.db, now, ahead, services.refresh.probe, BATCH)
-            .await?;
+        connections::due_soon(&services.db, now, ahead, services.refresh.probe, BATCH).await?;
     let mut providers: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
     for row in candidates {

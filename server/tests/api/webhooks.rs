@@ -380,7 +380,7 @@ async fn drain_ten_thousand_events() {
     queue_events(&app, &account, &subscription.id, EVENTS).await;
     let started = std::time::Instant::now();
     let worker = app.services.outbound();
-    tokio::spawn(portico::webhooks::deliver::run(
+    tokio::spawn(portico::workers::deliver_webhooks(
         portico::webhooks::Outbound {
             settings: portico::config::WebhookSettings {
                 every: Duration::from_millis(10),
