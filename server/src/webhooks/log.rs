@@ -145,3 +145,35 @@ async fn latest_per<E: EntityTrait>(
         .all(db)
         .await
 }
+
+/// One page of the event log after a cursor: the events, their latest deliveries, those
+/// deliveries' latest attempts, and the vendor's ids of the linked accounts (replays add
+/// deliveries and retries add attempts: each list is bounded, newest kept).
+pub(crate) struct Page {
+    pub events: Vec<connection_event::Model>,
+    pub deliveries: Vec<webhook_delivery::Model>,
+    pub attempts: Vec<webhook_attempt::Model>,
+    pub vendor_ids: HashMap<String, String>,
+}
+
+/// The page of the org's event log after `cursor`, at most `limit` events.
+pub(crate) async fn page(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    cursor: i64,
+    limit: u64,
+) -> Result<Page, DbErr> {
+    let events = after(db, org_id, environment, cursor, limit).await?;
+    let ids: Vec<i64> = events.iter().map(|event| event.id).collect();
+    let deliveries = latest_deliveries(db, &ids).await?;
+    let delivery_ids: Vec<i64> = deliveries.iter().map(|delivery| delivery.id).collect();
+    let attempts = latest_attempts(db, &delivery_ids).await?;
+    let vendor_ids = external_ids(db, &events).await?;
+    Ok(Page {
+        events,
+        deliveries,
+        attempts,
+        vendor_ids,
+    })
+}

@@ -3,6 +3,9 @@
 use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
 use serde::{Deserialize, Serialize};
 
+use chrono::{DateTime, Utc};
+
+use crate::entity::linked_account;
 use crate::http::extract::{Caller, LinkedAccount, OptionalJson};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::input::FieldError;
@@ -41,51 +44,49 @@ async fn create(
     headers: HeaderMap,
     OptionalJson(body): OptionalJson<ConnectUrlBody>,
 ) -> Result<Json<ConnectUrlView>, ApiError> {
-    // A link minted with a session token lives no longer than that token, and shows the
-    // org's own branding: the token is in the customer's browser, so what it asks for is the
-    // customer's word, not the vendor's.
-    let vendor = matches!(caller, Caller::ApiKey(_));
-    let (account, not_after) = match caller {
-        Caller::Session(session) => (session.linked_account, Some(session.expires_at)),
-        Caller::ApiKey(key) => {
-            let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
-                (Some(id), _) => id.clone(),
-                (None, Some(value)) => value
-                    .to_str()
-                    .map_err(|_| FieldError::new("linked_account_id", "must be text"))?
-                    .to_owned(),
-                (None, None) => {
-                    return Err(FieldError::new("linked_account_id", "is required").into());
-                }
-            };
-            let id = LinkedAccountId::parse(&id)?;
-            (LinkedAccount::find(&state, &key, &id).await?, None)
-        }
-    };
-    let branding = if vendor {
-        Branding::parse(
-            body.name.as_deref(),
-            body.color.as_deref(),
-            body.bg_color.as_deref(),
-            body.logo.as_deref(),
-        )?
-    } else {
-        Branding::default()
-    };
+    let (account, branding, not_after) = whose(&state, caller, &headers, &body).await?;
     let ttl = sessions::lifetime(body.expires_in)?;
-    let issued = sessions::issue(
-        &state.db,
-        &account,
-        Purpose::Hosted,
-        &branding,
-        ttl,
-        not_after,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let hosted = Purpose::Hosted;
+    let issued =
+        sessions::issue(&state.db, &account, hosted, &branding, ttl, not_after, now).await?;
     Ok(Json(ConnectUrlView {
         id: issued.id,
         hosted_url: format!("{}/connect/{}", state.public_url, issued.token),
         expires_at: timestamp(issued.expires_at),
     }))
+}
+
+/// Whose link it is, how it looks and how long it may live at most. A link minted with a
+/// session token lives no longer than that token, and shows the org's own branding: the token
+/// is in the customer's browser, so what it asks for is the customer's word, not the vendor's.
+async fn whose(
+    state: &AppState,
+    caller: Caller,
+    headers: &HeaderMap,
+    body: &ConnectUrlBody,
+) -> Result<(linked_account::Model, Branding, Option<DateTime<Utc>>), ApiError> {
+    let key = match caller {
+        Caller::Session(session) => {
+            let until = Some(session.expires_at);
+            return Ok((session.linked_account, Branding::default(), until));
+        }
+        Caller::ApiKey(key) => key,
+    };
+    let id = match (&body.linked_account_id, headers.get("linked_account_id")) {
+        (Some(id), _) => id.clone(),
+        (None, Some(value)) => value
+            .to_str()
+            .map_err(|_| FieldError::new("linked_account_id", "must be text"))?
+            .to_owned(),
+        (None, None) => return Err(FieldError::new("linked_account_id", "is required").into()),
+    };
+    let account = LinkedAccount::find(state, &key, &LinkedAccountId::parse(&id)?).await?;
+    let branding = Branding::parse(
+        body.name.as_deref(),
+        body.color.as_deref(),
+        body.bg_color.as_deref(),
+        body.logo.as_deref(),
+    )?;
+    Ok((account, branding, None))
 }
