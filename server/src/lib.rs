@@ -1,5 +1,30 @@
 //! Portico: a self-hostable connect portal. This crate holds the server: configuration, CLI,
 //! storage, the domain modules and the HTTP application that serves the `app` pages.
+//!
+//! # Inside Portico
+//!
+//! The modules stand in layers; each uses only the ones below it (no module, and no file,
+//! imports one that imports it back: `../shared/tools/module-cycles` checks).
+//!
+//! | layer | modules | what each owns |
+//! |---|---|---|
+//! | entry | [`cli`], [`startup`] | the `portico` command (one file per command group over one `Ctx`); building and running the server |
+//! | HTTP | `http` | routes, extractors, [`http::ApiError`] and every `From` into it; the vendor API one file per resource under `http/api`; the server's own pages as Leptos components. Handlers parse, call a use-case, shape the answer |
+//! | loops | [`workers`] | the background loops, one per file over `workers::every`, and the webhook delivery loop |
+//! | front doors | `connect`, [`oauth`], [`hooks`], `embed`, `hosted`, `flow_cookie`, [`sandbox`], [`rotation`] | beginning sign-ins, saving key forms and disconnecting for the page, the widget and the SDK; the OAuth2 flows and the provider's side of a refresh; providers' signed events; the widget's and the hosted page's sessions; the built-in practice provider; re-sealing under a new key |
+//! | services | [`services`] | [`services::Services`]: the database, vault, catalog, egress client, settings, clock and word of changes every flow runs on, opened once by the server and the command line alike |
+//! | connections | [`connections`] | the connection state machine and the only writer of the connection table: reads (`read`), checks (`check`), expiries (`expiry`), the refresh lease protocol ([`connections::refresh::run`]) and [`connections::Due`], flags (the single writer of `reauth_required`), the audit trail, and word of changes to widgets |
+//! | outbox | [`webhooks`] | subscriptions, the durable outbox, signing, claiming fairly across receivers, sending and recording |
+//! | definitions | [`catalog`], [`keyauth`] | app definitions (built-in and the org's own) and which an org enabled; key forms and their verification request |
+//! | tenants | [`tenancy`], [`sessions`] | orgs, API keys, linked accounts; session tokens, hosted links and widget tokens |
+//! | edges | [`egress`], [`config`], [`vault`] | every outbound request and the policy it passes; the settings; sealing secrets at rest |
+//! | leaves | [`clock`], [`db`], [`entity`], [`input`], [`secrets`] | what time it is; connecting and migrating; the tables; checked input; random ids and digests |
+//!
+//! Arrows point down: `http` calls `connections::read` and shapes what it returns; `oauth`
+//! supplies the provider call that `connections::refresh::run` makes while holding the lease;
+//! `connections` queues webhooks in the same transaction as the change; nothing below
+//! `services` knows it, and what a lower module needs it is handed (`connections::Context`,
+//! `webhooks::Outbound`).
 
 #![warn(unreachable_pub)]
 
