@@ -1105,3 +1105,65 @@ async fn the_audit_trail_says_who_did_what_and_outlives_the_connection() {
         .await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn a_vendors_expiry_is_in_the_audit_trail_and_moves_the_version() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["twilio"]).await;
+    let token = session_token(&app, &org, "cust").await;
+    let saved = app
+        .client
+        .post(app.url("/api/v2/app/twilio/save"))
+        .bearer_auth(&token)
+        .json(&json!({"number": "+14155550100", "sid": "AC0123456789abcdef0123456789abcdef"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let before = records(&app, "twilio").await.remove(0);
+
+    let at = app.services.clock.now() + chrono::Duration::days(3);
+    let set = app
+        .client
+        .put(app.url("/api/v2/public/connection/twilio/expiry"))
+        .header("x-api-key", &org.key)
+        .header("linked_account_id", "cust")
+        .json(&json!({"credentials_expire_at": at.to_rfc3339()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200, "{}", set.text().await.unwrap());
+
+    let after = records(&app, "twilio").await.remove(0);
+    assert_eq!(
+        after.version,
+        before.version + 1,
+        "a vendor's expiry is a change"
+    );
+    assert_eq!(
+        after.refresh_expires_at.map(|at| at.timestamp()),
+        Some(at.timestamp())
+    );
+    let trail: Value = app
+        .client
+        .get(app.url(&format!("/api/v2/public/connection/{}/events", after.id)))
+        .header("x-api-key", &org.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = trail["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["actor"].as_str()),
+        (Some("expiry_set"), Some("vendor")),
+        "{trail}"
+    );
+    assert!(
+        last["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.starts_with("expires at ")),
+        "{last}"
+    );
+}
