@@ -1144,16 +1144,8 @@ async fn a_vendors_expiry_is_in_the_audit_trail_and_moves_the_version() {
         after.refresh_expires_at.map(|at| at.timestamp()),
         Some(at.timestamp())
     );
-    let trail: Value = app
-        .client
-        .get(app.url(&format!("/api/v2/public/connection/{}/events", after.id)))
-        .header("x-api-key", &org.key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = format!("/api/v2/public/connection/{}/events", after.id);
+    let trail = app.get_json(&org, &events, None).await;
     let last = trail["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         (last["kind"].as_str(), last["actor"].as_str()),
