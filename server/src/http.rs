@@ -45,9 +45,27 @@ pub use limits::Limits;
 /// Largest request body the API reads.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
-/// What every handler may use.
+/// What every handler may use, behind one `Arc`: each layer and extractor that takes the
+/// state clones a pointer.
 #[derive(Clone)]
-pub(crate) struct AppState {
+pub(crate) struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The services, the Leptos options and what only the HTTP side holds.
+pub(crate) struct Shared {
     pub services: Services,
     pub leptos_options: LeptosOptions,
     /// The built-in practice provider, when it is turned on.
@@ -61,7 +79,7 @@ pub(crate) struct AppState {
     pub streams: Arc<embed::StreamSlots>,
 }
 
-impl std::ops::Deref for AppState {
+impl std::ops::Deref for Shared {
     type Target = Services;
 
     fn deref(&self) -> &Services {

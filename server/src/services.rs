@@ -13,9 +13,21 @@ use crate::egress::Egress;
 use crate::tenancy::Environment;
 use crate::vault::{KeyringError, Vault};
 
-/// The database, the vault, the catalog, the one client for providers, and the public URL.
+/// What the flows run on, behind one `Arc`: cloning the services (every task, loop and
+/// request does) copies a pointer.
 #[derive(Clone)]
-pub struct Services {
+pub struct Services(Arc<ServiceParts>);
+
+impl std::ops::Deref for Services {
+    type Target = ServiceParts;
+
+    fn deref(&self) -> &ServiceParts {
+        &self.0
+    }
+}
+
+/// The database, the vault, the catalog, the one client for providers, and the public URL.
+pub struct ServiceParts {
     pub db: DatabaseConnection,
     pub catalog: Arc<Catalog>,
     pub vault: Arc<Vault>,
@@ -60,7 +72,7 @@ impl Services {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
         let changes = Changes::across_replicas(&db, &config.database_url).await?;
-        Ok(Self {
+        Ok(Self(Arc::new(ServiceParts {
             db,
             catalog,
             vault,
@@ -73,7 +85,7 @@ impl Services {
             changes,
             signing_secrets: Arc::default(),
             clock: Clock::system(),
-        })
+        })))
     }
 
     /// What the webhook worker and sends use of these.

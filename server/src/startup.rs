@@ -54,7 +54,7 @@ impl Portico {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState {
+        let state = AppState::new(http::Shared {
             services: Services::open(config, &public_url).await?,
             leptos_options,
             limits: http::Limits::new(config.limits),
@@ -64,7 +64,7 @@ impl Portico {
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             trusted_proxies: config.trusted_proxies.clone().into(),
             streams: http::StreamSlots::new(config.streams),
-        };
+        });
         Ok(Self {
             listener,
             router: http::router(state.clone()),
