@@ -215,22 +215,20 @@ def seed(base, env):
 
 def first_load(base, cookie):
     """Bytes on the wire for the hosted page and what it loads, asking for compression."""
-    def fetch(url, extra=None):
-        headers = {"accept-encoding": "br, gzip", "cookie": cookie}
-        headers.update(extra or {})
+    def fetch(url, encodings):
+        headers = {"accept-encoding": encodings, "cookie": cookie}
         request = urllib.request.Request(base + url, headers=headers)
         with urllib.request.urlopen(request) as answer:
-            return answer.read(), dict(answer.headers)
+            return answer.read()
 
-    page, _ = fetch("/connect")
-    text = page.decode("utf-8", "replace") if not page[:2] == b"\x1f\x8b" else ""
+    # The page as it is, to find what it loads; then everything as a browser takes it.
+    text = fetch("/connect", "identity").decode("utf-8", "replace")
     assets = set(re.findall(r'(?:href|src)="(/pkg/[^"]+)"', text))
     wasm = [a[:-3] + ending for a in assets if a.endswith(".js") for ending in (".wasm", "_bg.wasm")]
-    total = len(page)
+    total = len(fetch("/connect", "br, gzip"))
     for asset in sorted(assets | set(wasm)):
         try:
-            body, _ = fetch(asset)
-            total += len(body)
+            total += len(fetch(asset, "br, gzip"))
         except urllib.error.HTTPError:
             pass
     return total
