@@ -187,7 +187,8 @@ pub(crate) async fn all_with_counts(
             webhook_delivery::State::Delivered => counts.delivered = count,
             webhook_delivery::State::Pending => counts.waiting = count,
             webhook_delivery::State::Dead => counts.dead = count,
-            webhook_delivery::State::Disabled => counts.disabled = count,
+            // A delivery ended because its subscription was turned off is not listed.
+            webhook_delivery::State::Disabled => {}
         }
     }
     Ok(all
@@ -205,7 +206,6 @@ pub(crate) struct DeliveryCounts {
     pub delivered: i64,
     pub waiting: i64,
     pub dead: i64,
-    pub disabled: i64,
 }
 
 /// A subscription by its id, whichever org it is of: for an operator.

@@ -33,6 +33,18 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Saves a key-based app's form through the SDK with a session token.
+pub async fn save(app: &TestApp, token: &str, slug: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v2/app/{slug}/save")))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
 /// An org with a test API key and some enabled apps.
 pub struct TestOrg {
     pub id: String,

@@ -8,20 +8,9 @@ use app::dto::ReauthReason;
 use axum::{extract::Query, http::HeaderMap, routing::get};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestOrg, assert_error, session_token, spawn_app};
+use crate::helpers::{TestApp, TestOrg, assert_error, save, session_token, spawn_app};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
-
-async fn save(app: &TestApp, token: &str, slug: &str, body: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v2/app/{slug}/save")))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn twilio_credentials_are_checked_sealed_and_listed() {
