@@ -4,6 +4,7 @@
 //! cards compactly inside a vendor's frame, with no cookies: its token rides in the address
 //! and the forms.
 
+use futures::FutureExt;
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -49,18 +50,25 @@ fn list_page(embed: Option<String>) -> impl IntoView {
     // `?connect=<slug>` opens a key form in place when there is no JavaScript.
     let open_form = query.read_untracked().get("connect");
     let done = query.read_untracked().get("done");
+    let framed = embed.is_some();
+    // The list is loaded once per page: `Suspense` walks its children more than once on the
+    // server (to find what they wait for), and each walk may start the load anew.
+    let loading = async move {
+        match embed {
+            Some(token) => load_embed_page(token, done).await,
+            None => load_hosted_page().await,
+        }
+    }
+    .boxed()
+    .shared();
 
     view! {
         <Suspense>
             {move || {
                 let (search, tag) = (search.clone(), tag.clone());
-                let (open_form, embed, done) = (open_form.clone(), embed.clone(), done.clone());
+                let (open_form, loading) = (open_form.clone(), loading.clone());
                 Suspend::new(async move {
-                    let framed = embed.is_some();
-                    let loaded = match embed {
-                        Some(token) => load_embed_page(token, done).await,
-                        None => load_hosted_page().await,
-                    };
+                    let loaded = loading.await;
                     #[cfg(feature = "ssr")]
                     if framed {
                         crate::allow_framing(loaded.as_ref().ok().and_then(|page| page.embed.as_ref()));

@@ -51,7 +51,13 @@ impl Services {
         slug: &str,
     ) -> Result<AppDefinition, ConnectError> {
         let environment = account.environment;
-        let enabled = catalog::enabled_slugs(&self.db, &account.org_id, environment).await?;
+        let enabled = catalog::enabled_slugs(
+            &self.db,
+            self.changes.lookups(),
+            &account.org_id,
+            environment,
+        )
+        .await?;
         if !enabled.iter().any(|enabled| enabled == slug) {
             return Err(ConnectError::UnknownApp);
         }

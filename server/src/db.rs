@@ -1,15 +1,35 @@
 //! Opening the database and applying migrations.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, TransactionTrait,
 };
 
+/// How many statements a database connection has run, for counting the queries a request
+/// makes. Clones share the count.
+#[derive(Clone, Debug, Default)]
+pub struct Queries(Arc<AtomicU64>);
+
+impl Queries {
+    /// The statements run so far.
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Opens the database, creating the SQLite file and its directory when needed.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_counting(url, &Queries::default()).await
+}
+
+/// Opens the database as [`connect`] does, adding each statement it runs to `queries`.
+pub async fn connect_counting(url: &str, queries: &Queries) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url)
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -21,17 +41,29 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if sqlite_path(url).is_some() {
         // sea-orm gives SQLite a single connection by default, which serialises every request;
         // in WAL mode readers run side by side and writers queue on the busy timeout.
-        options.max_connections(8).min_connections(2);
+        options
+            .max_connections(8)
+            .min_connections(2)
+            .map_sqlx_sqlite_opts(|sqlite| {
+                // WAL: readers never wait for the writer (the setting persists in the file).
+                // NORMAL: a commit syncs the log, not the database, at each checkpoint; in WAL
+                // mode that keeps every committed transaction through a crash of Portico, and
+                // loses at most the last ones on a power cut.
+                sqlite
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+            });
     }
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5));
-    let db = Database::connect(options).await?;
-    if sqlite_path(url).is_some() {
-        // Readers never wait for the writer; the setting persists in the file.
-        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
-    }
+    let mut db = Database::connect(options).await?;
+    let count = queries.0.clone();
+    db.set_metric_callback(move |_| {
+        count.fetch_add(1, Ordering::Relaxed);
+    });
     Ok(db)
 }
 

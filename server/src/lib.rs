@@ -18,7 +18,7 @@
 //! | definitions | [`catalog`], [`keyauth`] | app definitions (built-in and the org's own) and which an org enabled; key forms and their verification request |
 //! | tenants | [`tenancy`], [`sessions`] | orgs, API keys, linked accounts; session tokens, hosted links and widget tokens |
 //! | edges | [`egress`], [`config`], [`vault`] | every outbound request and the policy it passes; the settings; sealing secrets at rest |
-//! | leaves | [`clock`], [`db`], [`entity`], [`input`], [`secrets`] | what time it is; connecting and migrating; the tables; checked input; random ids and digests |
+//! | leaves | [`cache`], [`clock`], [`db`], [`entity`], [`input`], [`secrets`] | what hot requests look up, held for seconds; what time it is; connecting and migrating; the tables; checked input; random ids and digests |
 //!
 //! Arrows point down: `http` calls `connections::read` and shapes what it returns; `oauth`
 //! supplies the provider call that `connections::refresh::run` makes while holding the lease;
@@ -28,6 +28,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

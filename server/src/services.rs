@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::catalog::{Catalog, CatalogError, Slug};
+use crate::catalog::{self, AppConfigInput, Catalog, CatalogError, Slug};
 use crate::clock::Clock;
 use crate::config::{Config, RefreshSettings, WebhookSettings};
 use crate::connections::{self, AppGone, Changes, InFlight, refresh::Outcome, usage::Usage};
@@ -49,6 +49,8 @@ pub struct ServiceParts {
     pub signing_secrets: Arc<crate::vault::OpenedCache>,
     /// What time it is, for every flow.
     pub clock: Clock,
+    /// The statements run on `db` so far.
+    pub queries: db::Queries,
 }
 
 /// Why the services could not open.
@@ -69,7 +71,8 @@ impl Services {
     pub(crate) async fn open(config: &Config, public_url: &str) -> Result<Self, OpenError> {
         let catalog = Arc::new(Catalog::builtin()?);
         let vault = Arc::new(config.keyring.open()?);
-        let db = db::connect(&config.database_url).await?;
+        let queries = db::Queries::default();
+        let db = db::connect_counting(&config.database_url, &queries).await?;
         db::migrate(&db).await?;
         let changes = Changes::across_replicas(&db, &config.database_url).await?;
         Ok(Self(Arc::new(ServiceParts {
@@ -85,6 +88,7 @@ impl Services {
             changes,
             signing_secrets: Arc::default(),
             clock: Clock::system(),
+            queries,
         })))
     }
 
@@ -108,7 +112,36 @@ impl Services {
         how: AppGone,
     ) -> Result<bool, DbErr> {
         let now = self.clock.now();
-        connections::app_gone(&self.db, &self.changes, org_id, environment, slug, how, now).await
+        let changes = &self.changes;
+        let gone = connections::app_gone(&self.db, changes, org_id, environment, slug, how, now);
+        let gone = gone.await;
+        changes.org(org_id);
+        gone
+    }
+
+    /// Enables a catalog app for an org's environment with its settings (see
+    /// [`catalog::enable_app`]); every replica lists it from then on.
+    pub async fn enable_app(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        slug: &Slug,
+        input: &AppConfigInput,
+    ) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        catalog::enable_app(&self.db, &self.vault, org_id, environment, slug, input, now).await?;
+        self.changes.org(org_id);
+        Ok(())
+    }
+
+    /// Revokes an API key; this replica refuses it at once and the others on hearing it.
+    /// `false` when there is no such key.
+    pub async fn revoke_api_key(&self, key_id: &str) -> Result<bool, DbErr> {
+        let revoked = crate::tenancy::revoke_api_key(&self.db, key_id, self.clock.now()).await?;
+        if let Some(org_id) = &revoked {
+            self.changes.org(org_id);
+        }
+        Ok(revoked.is_some())
     }
 
     /// What the connection use-cases run on.

@@ -207,15 +207,16 @@ pub(crate) async fn resolve(
     let found = session_token::Entity::find()
         .filter(session_token::Column::Digest.eq(secrets::digest(presented)))
         .find_also_related(linked_account::Entity)
+        .and_also_related(org::Entity)
         .one(db)
         .await?;
     if found
         .as_ref()
-        .is_some_and(|(token, _)| token.purpose != purpose.as_str())
+        .is_some_and(|(token, _, _)| token.purpose != purpose.as_str())
     {
         return Err(SessionError::WrongPurpose);
     }
-    session_of(db, found, now).await
+    session_of(found, now)
 }
 
 /// Resolves a token by its id, as a hosted-page session remembers it; a revoked (deleted)
@@ -229,25 +230,26 @@ pub(crate) async fn resolve_by_id(
     let found = session_token::Entity::find_by_id(id)
         .filter(session_token::Column::Purpose.eq(purpose.as_str()))
         .find_also_related(linked_account::Entity)
+        .and_also_related(org::Entity)
         .one(db)
         .await?;
-    session_of(db, found, now).await
+    session_of(found, now)
 }
 
-async fn session_of(
-    db: &impl ConnectionTrait,
-    found: Option<(session_token::Model, Option<linked_account::Model>)>,
-    now: DateTime<Utc>,
-) -> Result<Session, SessionError> {
-    let (token, linked_account) = found.ok_or(SessionError::Unknown)?;
+/// A token, its linked account and its org, read in one query.
+type Found = (
+    session_token::Model,
+    Option<linked_account::Model>,
+    Option<org::Model>,
+);
+
+fn session_of(found: Option<Found>, now: DateTime<Utc>) -> Result<Session, SessionError> {
+    let (token, linked_account, org) = found.ok_or(SessionError::Unknown)?;
     let linked_account = linked_account.ok_or(SessionError::Unknown)?;
+    let org = org.ok_or(SessionError::Unknown)?;
     if token.expires_at <= now {
         return Err(SessionError::Expired);
     }
-    let org = org::Entity::find_by_id(&linked_account.org_id)
-        .one(db)
-        .await?
-        .ok_or(SessionError::Unknown)?;
     let environment = linked_account.environment;
     Ok(Session {
         token_id: token.id,

@@ -6,6 +6,7 @@ use sea_orm::{
     QueryFilter,
 };
 
+use crate::cache::Lookups;
 use crate::entity::{allowed_origin, api_key, org};
 use crate::input::{FieldError, HexColor, text_line};
 use crate::secrets;
@@ -192,10 +193,12 @@ pub(crate) struct ApiKeyPrincipal {
     pub environment: Environment,
 }
 
-/// Checks a presented API key: found by its prefix, compared by digest in constant time, not
-/// revoked. `None` for anything else, without saying which.
+/// Checks a presented API key: found by its prefix (as `lookups` holds it, or else as
+/// stored), compared by digest in constant time, not revoked. `None` for anything else,
+/// without saying which.
 pub(crate) async fn authenticate_api_key(
     db: &impl ConnectionTrait,
+    lookups: &Lookups,
     presented: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ApiKeyPrincipal>, DbErr> {
@@ -208,12 +211,21 @@ pub(crate) async fn authenticate_api_key(
     if !secrets::is_secret_body(body) {
         return Ok(None);
     }
-    let Some(record) = api_key::Entity::find()
-        .filter(api_key::Column::Prefix.eq(&body[..KEY_LOOKUP_PREFIX_LEN]))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
+    let prefix = &body[..KEY_LOOKUP_PREFIX_LEN];
+    let record = match lookups.api_key(prefix) {
+        Some(record) => record,
+        None => {
+            let reading = lookups.reading();
+            let Some(record) = api_key::Entity::find()
+                .filter(api_key::Column::Prefix.eq(prefix))
+                .one(db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            lookups.keep_api_key(reading, prefix, record.clone());
+            record
+        }
     };
     let matches = secrets::digests_match(&record.digest, &secrets::digest(presented));
     if !matches || record.revoked_at.is_some() || record.environment != environment {
@@ -224,9 +236,11 @@ pub(crate) async fn authenticate_api_key(
         .last_used_at
         .is_none_or(|last| now - last > Duration::minutes(1))
     {
+        let reading = lookups.reading();
         let mut active: api_key::ActiveModel = record.clone().into();
         active.last_used_at = Set(Some(now));
-        active.update(db).await?;
+        let updated = active.update(db).await?;
+        lookups.keep_api_key(reading, prefix, updated);
     }
     Ok(Some(ApiKeyPrincipal {
         key_id: record.id,
@@ -235,19 +249,22 @@ pub(crate) async fn authenticate_api_key(
     }))
 }
 
-/// Revokes an API key; it is refused from then on. Returns whether the key existed.
-pub async fn revoke_api_key(
+/// Revokes an API key; it is refused from then on by whoever reads it from the database
+/// ([`crate::services::Services::revoke_api_key`] also tells the replicas holding it).
+/// Returns the org whose key it was, if it existed.
+pub(crate) async fn revoke_api_key(
     db: &impl ConnectionTrait,
     key_id: &str,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<String>, DbErr> {
     let Some(record) = api_key::Entity::find_by_id(key_id).one(db).await? else {
-        return Ok(false);
+        return Ok(None);
     };
+    let org_id = record.org_id.clone();
     let mut active: api_key::ActiveModel = record.into();
     active.revoked_at = Set(Some(now));
     active.update(db).await?;
-    Ok(true)
+    Ok(Some(org_id))
 }
 
 mod linked_accounts;

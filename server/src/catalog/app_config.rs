@@ -1,15 +1,18 @@
 //! Which catalog apps an org has enabled per environment, with its OAuth client and signing
 //! secrets sealed by the vault.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 use zeroize::Zeroizing;
 
 use super::Slug;
+use crate::cache::Lookups;
 use crate::entity::app_config;
 use crate::input::{FieldError, text_line};
 use crate::secrets;
@@ -228,17 +231,28 @@ pub async fn disable_app(
     Ok(result.rows_affected > 0)
 }
 
-/// Slugs of the apps an org has enabled in an environment.
+/// Slugs of the apps an org has enabled in an environment, as `lookups` holds them or else
+/// as stored.
 pub async fn enabled_slugs(
     db: &impl ConnectionTrait,
+    lookups: &Lookups,
     org_id: &str,
     environment: Environment,
-) -> Result<Vec<String>, DbErr> {
-    let configs = app_config::Entity::find()
+) -> Result<Arc<[String]>, DbErr> {
+    if let Some(slugs) = lookups.enabled(org_id, environment) {
+        return Ok(slugs);
+    }
+    let reading = lookups.reading();
+    let slugs: Arc<[String]> = app_config::Entity::find()
+        .select_only()
+        .column(app_config::Column::Slug)
         .filter(app_config::Column::OrgId.eq(org_id))
         .filter(app_config::Column::Environment.eq(environment))
         .filter(app_config::Column::Enabled.eq(true))
+        .into_tuple::<String>()
         .all(db)
-        .await?;
-    Ok(configs.into_iter().map(|config| config.slug).collect())
+        .await?
+        .into();
+    lookups.keep_enabled(reading, org_id, environment, slugs.clone());
+    Ok(slugs)
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{AppDefinition, Catalog, app_config::enabled_slugs, custom};
+use crate::cache::Lookups;
 use crate::tenancy::Environment;
 
 /// An app by slug for an org's environment: built in, or the org's own.
@@ -25,11 +26,12 @@ pub async fn definition(
 /// own apps by name.
 pub async fn enabled_apps<'a>(
     db: &impl ConnectionTrait,
+    lookups: &Lookups,
     catalog: &'a Catalog,
     org_id: &str,
     environment: Environment,
 ) -> Result<Vec<Cow<'a, AppDefinition>>, DbErr> {
-    let enabled = enabled_slugs(db, org_id, environment).await?;
+    let enabled = enabled_slugs(db, lookups, org_id, environment).await?;
     let mut apps: Vec<_> = catalog
         .apps()
         .iter()

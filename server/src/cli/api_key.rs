@@ -47,7 +47,7 @@ pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             );
         }
         Command::Revoke { id } => {
-            if !tenancy::revoke_api_key(ctx.db(), &id, ctx.services.clock.now()).await? {
+            if !ctx.services.revoke_api_key(&id).await? {
                 return Err(CliError::new(format!("no API key with id {id}")));
             }
             println!("Revoked API key {id}.");

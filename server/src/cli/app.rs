@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::ctx::OrgArgs;
 use super::{CliError, Ctx};
-use crate::catalog::{self, AppConfigInput};
+use crate::catalog::AppConfigInput;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -22,16 +22,9 @@ pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let environment = org.environment;
     let org = ctx.org(&org.org).await?;
     let slug = ctx.catalog_slug(&slug)?;
-    catalog::enable_app(
-        ctx.db(),
-        &ctx.services.vault,
-        &org.id,
-        environment,
-        &slug,
-        &AppConfigInput::default(),
-        ctx.services.clock.now(),
-    )
-    .await?;
+    ctx.services
+        .enable_app(&org.id, environment, &slug, &AppConfigInput::default())
+        .await?;
     println!(
         "Enabled {} for {} ({}).",
         slug.as_str(),

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::output::{Format, print};
 use super::{CliError, Ctx};
-use crate::catalog::{self, AppConfigInput, Slug};
+use crate::catalog::{AppConfigInput, Slug};
 use crate::sessions;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
@@ -26,16 +26,14 @@ pub(super) async fn run(ctx: &Ctx, args: Args) -> Result<(), CliError> {
     };
     for app in ctx.services.catalog.apps() {
         let slug = Slug::parse(&app.slug)?;
-        catalog::enable_app(
-            db,
-            &ctx.services.vault,
-            &org.id,
-            Environment::Test,
-            &slug,
-            &AppConfigInput::default(),
-            ctx.services.clock.now(),
-        )
-        .await?;
+        ctx.services
+            .enable_app(
+                &org.id,
+                Environment::Test,
+                &slug,
+                &AppConfigInput::default(),
+            )
+            .await?;
     }
     let input = LinkedAccountInput::parse(DEMO_ACCOUNT, Some("Demo Customer"), None)?;
     let account = tenancy::upsert_linked_account(

@@ -10,6 +10,7 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
+use crate::cache::Lookups;
 use crate::entity::connection;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx::postgres::PgListener,
@@ -21,6 +22,9 @@ const BACKLOG: usize = 256;
 
 /// The PostgreSQL channel replicas tell each other on.
 const CHANNEL: &str = "portico_changes";
+
+/// What marks word of an org rather than of a linked account (ids never hold a colon).
+const ORG_PREFIX: &str = "org:";
 
 /// How long the relay waits after the database refused it, before it listens again.
 const RELAY_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -71,6 +75,8 @@ impl Registry {
 #[derive(Debug, Clone, Default)]
 pub struct Changes {
     here: Arc<Registry>,
+    /// What this process holds of orgs, forgotten on word of their change.
+    lookups: Arc<Lookups>,
     /// Word for the other replicas (account ids), when the database can carry it.
     replicas: Option<mpsc::Sender<Arc<str>>>,
 }
@@ -94,7 +100,12 @@ impl Changes {
         // This process's own word comes back on the channel too; the origin tells it apart.
         let origin: Arc<str> = crate::secrets::random_id().into();
         let (outbound, queued) = mpsc::channel(BACKLOG);
-        tokio::spawn(relay(listener, changes.here.clone(), origin.clone()));
+        tokio::spawn(relay(
+            listener,
+            changes.here.clone(),
+            changes.lookups.clone(),
+            origin.clone(),
+        ));
         tokio::spawn(tell_replicas(db.clone(), queued, origin));
         changes.replicas = Some(outbound);
         Ok(changes)
@@ -103,6 +114,21 @@ impl Changes {
     /// Whether word crosses to other replicas.
     pub fn crosses_replicas(&self) -> bool {
         self.replicas.is_some()
+    }
+
+    /// What this process holds of orgs.
+    pub fn lookups(&self) -> &Lookups {
+        &self.lookups
+    }
+
+    /// An org's settings, keys or apps changed: this process forgets what it held of them at
+    /// once, and the other replicas on hearing it.
+    pub fn org(&self, org_id: &str) {
+        self.lookups.forget_org(org_id);
+        if let Some(replicas) = &self.replicas {
+            // Word that cannot be queued is left to the time limit of what replicas hold.
+            let _ = replicas.try_send(format!("{ORG_PREFIX}{org_id}").into());
+        }
     }
 
     /// One linked account changed.
@@ -168,24 +194,37 @@ async fn tell_replicas(
 
 /// Passes the other replicas' word on to this process's listeners. Word may be lost while
 /// the connection is down, so every listener looks again once it is back.
-async fn relay(mut listener: PgListener, here: Arc<Registry>, origin: Arc<str>) {
+async fn relay(
+    mut listener: PgListener,
+    here: Arc<Registry>,
+    lookups: Arc<Lookups>,
+    origin: Arc<str>,
+) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
-                let Some((from, account)) = notification.payload().split_once(' ') else {
+                let Some((from, subject)) = notification.payload().split_once(' ') else {
                     continue;
                 };
-                if from != &*origin {
-                    here.tell(account);
+                if from == &*origin {
+                    continue;
+                }
+                match subject.strip_prefix(ORG_PREFIX) {
+                    Some(org_id) => lookups.forget_org(org_id),
+                    None => here.tell(subject),
                 }
             }
             // The connection was lost; it is made again on the next call.
-            Ok(None) => here.tell_all(),
+            Ok(None) => {
+                here.tell_all();
+                lookups.forget_all();
+            }
             Err(sea_orm::sqlx::Error::PoolClosed) => return,
             Err(error) => {
                 tracing::debug!(%error, "cannot hear the other replicas; listening again shortly");
                 tokio::time::sleep(RELAY_PAUSE).await;
                 here.tell_all();
+                lookups.forget_all();
             }
         }
     }

@@ -4,6 +4,7 @@ use app::dto::ReauthReason;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::Status;
+use crate::cache::Lookups;
 use crate::catalog::{AppDefinition, Catalog, enabled_apps};
 use crate::entity::{connection, linked_account};
 
@@ -69,11 +70,12 @@ impl AppWithConnections<'_> {
 /// they wait.
 pub async fn apps_for_linked_account<'a>(
     db: &impl ConnectionTrait,
+    lookups: &Lookups,
     catalog: &'a Catalog,
     linked_account: &linked_account::Model,
 ) -> Result<Vec<AppWithConnections<'a>>, DbErr> {
     let environment = linked_account.environment;
-    let apps = enabled_apps(db, catalog, &linked_account.org_id, environment).await?;
+    let apps = enabled_apps(db, lookups, catalog, &linked_account.org_id, environment).await?;
     let mut connections = of_linked_account(db, &linked_account.id).await?;
     let mut listed: Vec<AppWithConnections<'a>> = apps
         .into_iter()

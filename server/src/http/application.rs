@@ -91,8 +91,13 @@ impl super::AppState {
         &self,
         account: &crate::entity::linked_account::Model,
     ) -> Result<Vec<Application>, super::ApiError> {
-        let apps =
-            crate::connections::apps_for_linked_account(&self.db, &self.catalog, account).await?;
+        let apps = crate::connections::apps_for_linked_account(
+            &self.db,
+            self.changes.lookups(),
+            &self.catalog,
+            account,
+        )
+        .await?;
         Ok(apps
             .iter()
             .filter(|entry| entry.enabled || !entry.connections.is_empty())

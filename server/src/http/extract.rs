@@ -36,9 +36,14 @@ async fn api_key_from_headers(
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the API key is not valid"))?;
     state.limits.looking_up();
-    let key = tenancy::authenticate_api_key(&state.db, presented.trim(), state.clock.now())
-        .await?
-        .ok_or(ApiError::Unauthorized("the API key is not valid"))?;
+    let key = tenancy::authenticate_api_key(
+        &state.db,
+        state.changes.lookups(),
+        presented.trim(),
+        state.clock.now(),
+    )
+    .await?
+    .ok_or(ApiError::Unauthorized("the API key is not valid"))?;
     state.limits.api_key(&key.key_id)?;
     Ok(ApiKey(key))
 }

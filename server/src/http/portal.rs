@@ -252,6 +252,7 @@ impl Portal for PortalBackend {
         };
         let apps = crate::connections::apps_for_linked_account(
             &self.state.db,
+            self.state.changes.lookups(),
             &self.state.catalog,
             &session.linked_account,
         )

@@ -62,11 +62,7 @@ async fn missing_wrong_and_revoked_api_keys_get_401() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
-    assert!(
-        tenancy::revoke_api_key(&app.db, &key.id, app.services.clock.now())
-            .await
-            .unwrap()
-    );
+    assert!(app.services.revoke_api_key(&key.id).await.unwrap());
     let revoked = app
         .client
         .get(&path)

@@ -49,6 +49,7 @@ pub async fn save(app: &TestApp, token: &str, slug: &str, body: &str) -> reqwest
 pub struct TestOrg {
     pub id: String,
     pub key: String,
+    pub key_id: String,
 }
 
 /// Which database the suite runs on: `PORTICO_TEST_POSTGRES_URL` (an admin URL; each test gets
@@ -236,6 +237,7 @@ impl TestApp {
         TestOrg {
             id: org.id,
             key: key.key,
+            key_id: key.id,
         }
     }
 

@@ -15,5 +15,6 @@ mod linked_accounts;
 mod oauth;
 mod processes;
 mod provider;
+mod queries;
 mod startup;
 mod webhooks;

@@ -61,16 +61,9 @@ async fn enable(
         body.scopes,
     )?
     .with_signing_secret(body.signing_secret.as_deref())?;
-    catalog::enable_app(
-        &state.db,
-        &state.vault,
-        &key.org_id,
-        key.environment,
-        &slug,
-        &input,
-        state.clock.now(),
-    )
-    .await?;
+    state
+        .enable_app(&key.org_id, key.environment, &slug, &input)
+        .await?;
     Ok(Json(AppConfigView {
         slug: slug.as_str().to_owned(),
         environment: key.environment.as_str(),
