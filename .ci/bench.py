@@ -1,15 +1,29 @@
 #!/usr/bin/env python3
-"""Portico's benchmark: a release `portico serve` on SQLite and on PostgreSQL, seeded with
-linked accounts that each have a key-based connection (and the first an OAuth2 one through the
-built-in sandbox), measured with `wrk` beside an nginx `return 200` floor on the same machine.
+"""Portico's benchmark: a release `portico serve` on SQLite and on PostgreSQL, measured with
+`wrk` beside an nginx `return 200` floor on the same machine, at each scale of linked accounts.
 
     bash .ci/bench            (builds release, then runs this)
     python3 .ci/bench.py      (with target/release/portico and target/site already built)
 
-Settings: PORTICO_BENCH_ACCOUNTS (100), PORTICO_BENCH_SECONDS (10 per path),
-PORTICO_BENCH_CONNECTIONS (64), PORTICO_BENCH_DATABASES ("sqlite postgres").
-Prints one table per database: req/s, p50, p99, each path's req/s as a share of the floor, the
-RSS idle and under load, and the first load's bytes on the wire.
+The smallest scale is seeded through the API: linked accounts that each have a key-based
+connection (twilio), the first also an OAuth2 one through the built-in sandbox. Each larger
+scale is made from it with the server stopped, by copying those rows in SQL: more linked
+accounts, and three connections each (twilio and stripe, key-based; slack, OAuth2), with
+their connection events, expiries spread over the next 90 days (some never expire) and
+checks spread over the last day. The copies keep their sealed credentials as they are: sealed
+for another row, they never open, so no copy calls a provider; the measured requests read only
+bench-0's. `portico serve` then starts again on the same database and the same paths are
+measured.
+
+Settings: PORTICO_BENCH_SCALES ("100 1000000" linked accounts; the first seeded through the
+API, each larger one copied from it, three connections an account),
+PORTICO_BENCH_SECONDS (10 per path), PORTICO_BENCH_CONNECTIONS (64),
+PORTICO_BENCH_IDLE_SECONDS (60), PORTICO_BENCH_DATABASES ("sqlite postgres").
+Prints per database and scale one table: req/s, p50, p99, each path's req/s as a share of the
+floor; then the server's CPU while idle (after a settle pause, over the idle window, as % of
+one core; on PostgreSQL also the database's backends), the RSS idle and under load and the
+first load's bytes on the wire. Last, per path, p50 and p99 at the largest scale ÷ at the
+smallest.
 """
 import html
 import http.cookiejar
@@ -19,6 +33,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,10 +43,14 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target/release/portico")
-ACCOUNTS = int(os.environ.get("PORTICO_BENCH_ACCOUNTS", "100"))
+SCALES = sorted({int(n) for n in os.environ.get("PORTICO_BENCH_SCALES", "100 1000000").split()})
 SECONDS = int(os.environ.get("PORTICO_BENCH_SECONDS", "10"))
 CONNS = int(os.environ.get("PORTICO_BENCH_CONNECTIONS", "64"))
+IDLE_SECONDS = int(os.environ.get("PORTICO_BENCH_IDLE_SECONDS", "60"))
 DATABASES = os.environ.get("PORTICO_BENCH_DATABASES", "sqlite postgres").split()
+# After seeding or a start, before the idle window.
+SETTLE_SECONDS = 5
+DAY = 86400
 
 
 def free_port():
@@ -105,6 +124,43 @@ def rss_kb(pid):
     return 0
 
 
+def cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def backend_ticks(database):
+    """Clock ticks used so far by each PostgreSQL backend connected to `database`."""
+    ticks = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().decode("utf-8", "replace")
+            if command.startswith("postgres: ") and f" {database} " in command:
+                ticks[pid] = cpu_ticks(pid)
+        except OSError:
+            pass
+    return ticks
+
+
+def idle_cpu(pid, database=None):
+    """% of one core the server used over the idle window, and on PostgreSQL the database's
+    backends (one that ends within the window is not counted)."""
+    if IDLE_SECONDS <= 0:
+        return None, None
+    backends = backend_ticks(database) if database else {}
+    ticks, started = cpu_ticks(pid), time.monotonic()
+    time.sleep(IDLE_SECONDS)
+    used = cpu_ticks(pid) - ticks
+    per_cent = 100 / os.sysconf("SC_CLK_TCK") / (time.monotonic() - started)
+    if not database:
+        return used * per_cent, None
+    after = backend_ticks(database)
+    return used * per_cent, sum(now - backends.get(p, 0) for p, now in after.items()) * per_cent
+
+
 def wrk(url, headers=()):
     args = ["wrk", "-t2", f"-c{CONNS}", f"-d{SECONDS}s", "--latency"]
     for header in headers:
@@ -173,7 +229,9 @@ def sandbox_connect(client, base, session_token):
     assert status == 200, status
 
 
-def seed(base, env):
+def seed(base, env, accounts):
+    """Seeds `accounts` linked accounts through the API; returns what the measured requests
+    present, and the demo's own linked account."""
     demo = json.loads(
         subprocess.run([BIN, "demo", "--format", "json"], env=env, capture_output=True,
                        text=True, check=True).stdout
@@ -181,7 +239,7 @@ def seed(base, env):
     key = demo["api_key"]
     client = Client(base)
     tokens = []
-    for index in range(ACCOUNTS):
+    for index in range(accounts):
         status, _, body = client.call(
             "POST", "/api/v2/public/session-token",
             body={"linked_account_id": f"bench-{index}", "name": f"Bench customer {index}"},
@@ -210,7 +268,8 @@ def seed(base, env):
     browser = Client(base)
     browser.follow(hosted)
     cookie = "; ".join(f"{c.name}={c.value}" for c in browser.jar)
-    return key, tokens[0], embed, cookie
+    return {"key": key, "session": tokens[0], "embed": embed, "cookie": cookie,
+            "demo_account": demo["linked_account_id"]}
 
 
 def first_load(base, cookie):
@@ -234,7 +293,236 @@ def first_load(base, cookie):
     return total
 
 
-def run_database(kind, floor, workdir):
+def sqlite_at(offset):
+    """SQLite: the instant `offset` seconds from :now, written as Portico writes timestamps."""
+    return f"strftime('%Y-%m-%dT%H:%M:%f+00:00', :now + ({offset}), 'unixepoch')"
+
+
+def postgres_at(offset):
+    return f"now() + ({offset}) * interval '1 second'"
+
+
+def copy_plan(first, low, scale, series, at):
+    """The SELECT of the connections copied for linked accounts `low` to `scale` - 1: slot 0
+    twilio (the first accounts were made with theirs), 1 stripe, 2 slack (OAuth2, copied from
+    bench-0's sandbox connection). Expiries, creation and last check are spread by the row
+    number: a third of the keys and four fifths of the expiring OAuth2 connections have a
+    known expiry within 90 days, a quarter of the OAuth2 tokens never expire; one within
+    Portico's default 7 days is already warned about, as a running server would have."""
+    return f"""
+    WITH plan AS (
+        SELECT i, slot, slug, 3 * i + slot AS n, s.id AS original,
+            s.identifier, s.credentials, s.key_id,
+            CASE WHEN slot = 2 AND i % 4 <> 0
+                 THEN 3600 + (3 * i + slot) * 2654435761 % {90 * DAY - 3600} END AS access_in,
+            CASE WHEN slot < 2 AND (i + slot) % 3 = 0 OR slot = 2 AND i % 4 <> 0 AND i % 5 <> 0
+                 THEN (3 * i + slot) * 40503 % {90 * DAY} END AS refresh_in,
+            i * 7919 % {365 * DAY} * (3 - slot) / 3 AS age,
+            (3 * i + slot) * 104729 % {DAY} AS checked_ago
+        FROM {series(low, scale - 1)} JOIN source s ON s.k = i % {first}
+        CROSS JOIN (SELECT 0 AS slot, 'twilio' AS slug UNION ALL SELECT 1, 'stripe'
+                    UNION ALL SELECT 2, 'slack') AS slots
+        WHERE i >= {first} OR slot > 0)
+    SELECT {{connection_id}},
+        CASE WHEN i < {first} THEN original ELSE {{account_id}} END, slug,
+        CASE slot WHEN 0 THEN plan.identifier WHEN 2 THEN o.identifier END, 'active',
+        CASE WHEN slot = 2 THEN o.credentials ELSE plan.credentials END,
+        CASE WHEN slot = 2 THEN o.key_id ELSE plan.key_id END,
+        CASE WHEN access_in IS NOT NULL THEN {at("access_in")} END,
+        CASE WHEN refresh_in IS NOT NULL THEN {at("refresh_in")} END,
+        1, {at("-age")}, {at("-age")}, CASE WHEN slot = 2 THEN {{account}} END, 0,
+        {at("{least}(checked_ago, age)")},
+        CASE WHEN refresh_in < {7 * DAY} THEN {at(-3600)} END
+    FROM plan CROSS JOIN oauth o"""
+
+
+CONNECTION_COLUMNS = """id, linked_account_id, slug, identifier, status, credentials, key_id,
+    access_expires_at, refresh_expires_at, version, connected_at, updated_at, account_id,
+    failures, checked_at, expiring_sent_at"""
+EVENT_COLUMNS = """org_id, environment, linked_account_id, connection_id, slug, identifier, kind,
+    actor, created_at"""
+
+
+def grow_sqlite(path, first, previous, scale, demo_account):
+    """Copies rows in the SQLite file so that it holds `scale` linked accounts with three
+    connections each, from `previous`; the rows Portico made are the first `first`, which (but
+    bench-0) get their other two connections at the first copy. Not analyzed: Portico never
+    runs ANALYZE on SQLite."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = DELETE", "synchronous = OFF", "cache_size = -524288",
+                   "temp_store = MEMORY"):
+        db.execute(f"PRAGMA {pragma}")
+    low = 1 if previous == first else previous
+    params = {"first": first, "previous": previous, "scale": scale, "now": time.time(),
+              "demo": demo_account}
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("""CREATE TEMP TABLE source AS
+        SELECT CAST(substr(la.external_id, 7) AS INTEGER) AS k, la.id, la.org_id,
+               la.environment, la.udf, c.identifier, c.credentials, c.key_id
+        FROM linked_account la
+        JOIN connection c ON c.linked_account_id = la.id AND c.slug = 'twilio'
+        WHERE la.external_id LIKE 'bench-%'
+          AND CAST(substr(la.external_id, 7) AS INTEGER) < :first""",
+               params)
+    db.execute("""CREATE TEMP TABLE oauth AS SELECT c.identifier, c.credentials, c.key_id
+        FROM linked_account la JOIN connection c ON c.linked_account_id = la.id
+        WHERE la.external_id = 'bench-0' AND c.slug = 'sandbox'""")
+    def series(low, high):
+        return (f"(WITH RECURSIVE seq(i) AS (SELECT {low} UNION ALL "
+                f"SELECT i + 1 FROM seq WHERE i < {high}) SELECT i FROM seq) AS seq")
+
+    created = sqlite_at(f"-(i * 7919 % {365 * DAY})")
+    db.execute(f"""INSERT INTO linked_account (id, org_id, environment, external_id, name, udf,
+            created_at, updated_at)
+        SELECT printf('a0%022x', i), s.org_id, s.environment, 'bench-' || i,
+               'Bench customer ' || i, s.udf, {created}, {created}
+        FROM {series(previous, scale - 1)} JOIN source s ON s.k = i % :first""", params)
+    # Each connection made has its `connected` event, as through the API.
+    mark = db.execute("SELECT coalesce(max(rowid), 0) FROM connection").fetchone()[0]
+    plan = copy_plan(first, low, scale, series, sqlite_at).format(
+        connection_id="printf('c0%022x', n)", account_id="printf('a0%022x', i)",
+        account="printf('acct_%016x', n)", least="min")
+    db.execute(f"INSERT INTO connection ({CONNECTION_COLUMNS}) {plan}", params)
+    if previous == first:
+        # The demo's own linked account gets a twilio connection too: bench-0 keeps the two
+        # the measured requests read, and the connections come to three an account.
+        db.execute(f"""INSERT INTO connection ({CONNECTION_COLUMNS})
+            SELECT printf('d0%022x', :scale), la.id, 'twilio', s.identifier, 'active',
+                   s.credentials, s.key_id, NULL, NULL, 1, {sqlite_at(0)}, {sqlite_at(0)},
+                   NULL, 0, {sqlite_at(0)}, NULL
+            FROM source s JOIN linked_account la ON la.org_id = s.org_id
+                 AND la.environment = s.environment AND la.external_id = :demo
+            WHERE s.k = 0""", params)
+    db.execute(f"""INSERT INTO connection_event ({EVENT_COLUMNS})
+        SELECT s.org_id, s.environment, c.linked_account_id, c.id, c.slug, c.identifier,
+               'connected', 'end_customer', c.connected_at
+        FROM connection c CROSS JOIN (SELECT org_id, environment FROM source WHERE k = 0) s
+        WHERE c.rowid > :mark ORDER BY c.rowid""", dict(params, mark=mark))
+    db.execute("COMMIT")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.close()
+
+
+def psql(database, sql):
+    """Runs `sql` on `database` as the postgres user; returns what it printed."""
+    command = f"psql -X -q -At -v ON_ERROR_STOP=1 -d {database}"
+    return subprocess.run(["su", "postgres", "-c", command], input=sql, stdout=subprocess.PIPE,
+                          text=True, check=True).stdout
+
+
+def grow_postgres(database, first, previous, scale, demo_account):
+    """As `grow_sqlite`, on PostgreSQL; then vacuums and analyzes, as autovacuum would soon."""
+    low = 1 if previous == first else previous
+    def series(low, high):
+        return f"generate_series({low}::bigint, {high}) AS seq (i)"
+
+    created = postgres_at(f"-(i * 7919 % {365 * DAY})")
+    plan = copy_plan(first, low, scale, series, postgres_at).format(
+        connection_id="'c0' || lpad(to_hex(n), 22, '0')",
+        account_id="'a0' || lpad(to_hex(i), 22, '0')",
+        account="'acct_' || lpad(to_hex(n), 16, '0')", least="least")
+    demo = ""
+    if previous == first:
+        demo = f"""
+        UNION ALL
+        SELECT 'd0' || lpad(to_hex({scale}), 22, '0'), la.id, 'twilio', s.identifier, 'active',
+               s.credentials, s.key_id, NULL, NULL, 1, now(), now(), NULL, 0, now(), NULL
+        FROM source s JOIN linked_account la ON la.org_id = s.org_id
+             AND la.environment = s.environment AND la.external_id = '{demo_account}'
+        WHERE s.k = 0"""
+    psql(database, f"""
+SET synchronous_commit = off;
+BEGIN;
+CREATE TEMP TABLE source ON COMMIT DROP AS
+    SELECT substr(la.external_id, 7)::bigint AS k, la.id, la.org_id, la.environment, la.udf,
+           c.identifier, c.credentials, c.key_id
+    FROM linked_account la JOIN connection c ON c.linked_account_id = la.id AND c.slug = 'twilio'
+    WHERE la.external_id ~ '^bench-[0-9]+$' AND substr(la.external_id, 7)::bigint < {first};
+CREATE TEMP TABLE oauth ON COMMIT DROP AS
+    SELECT c.identifier, c.credentials, c.key_id
+    FROM linked_account la JOIN connection c ON c.linked_account_id = la.id
+    WHERE la.external_id = 'bench-0' AND c.slug = 'sandbox';
+INSERT INTO linked_account (id, org_id, environment, external_id, name, udf, created_at, updated_at)
+    SELECT 'a0' || lpad(to_hex(i), 22, '0'), s.org_id, s.environment, 'bench-' || i,
+           'Bench customer ' || i, s.udf, {created}, {created}
+    FROM {series(previous, scale - 1)} JOIN source s ON s.k = i % {first};
+WITH made AS (
+    INSERT INTO connection ({CONNECTION_COLUMNS})
+    {plan}{demo}
+    RETURNING linked_account_id, id, slug, identifier, connected_at)
+INSERT INTO connection_event ({EVENT_COLUMNS})
+    SELECT s.org_id, s.environment, made.linked_account_id, made.id, made.slug,
+           made.identifier, 'connected', 'end_customer', made.connected_at
+    FROM made CROSS JOIN (SELECT org_id, environment FROM source WHERE k = 0) s;
+COMMIT;
+VACUUM ANALYZE linked_account;
+VACUUM ANALYZE connection;
+VACUUM ANALYZE connection_event;
+""")
+
+
+def counts(kind, target):
+    """Rows in linked_account and connection."""
+    sql = "SELECT (SELECT count(*) FROM linked_account), (SELECT count(*) FROM connection)"
+    if kind == "postgres":
+        return tuple(int(n) for n in psql(target, sql).split("|"))
+    db = sqlite3.connect(target)
+    try:
+        return db.execute(sql).fetchone()
+    finally:
+        db.close()
+
+
+def start(base, env, data):
+    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(os.path.join(data, "log"), "a"))
+    try:
+        wait_ready(base, server)
+    except Exception:
+        stop(server)
+        raise
+    return server
+
+
+def stop(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def measure(base, server, seeded, database):
+    """Idle CPU and RSS after a settle pause, then each path under wrk, then the first load."""
+    time.sleep(SETTLE_SECONDS)
+    cpu, backends = idle_cpu(server.pid, database)
+    idle = rss_kb(server.pid)
+    vendor = [f"x-api-key: {seeded['key']}", "linked_account_id: bench-0"]
+    paths = [
+        ("/health", base + "/health", []),
+        ("credentials (key-based)", base + "/api/v2/public/connection/twilio/credentials", vendor),
+        ("credentials (OAuth2)", base + "/api/v2/public/connection/sandbox/credentials", vendor),
+        ("vendor application list", base + "/api/v2/public/application", vendor),
+        ("SDK application list", base + "/api/v2/f-sdk/application",
+         [f"authorization: Bearer {seeded['session']}"]),
+        ("hosted page /connect", base + "/connect", [f"cookie: {seeded['cookie']}"]),
+        ("widget /embed/{token}", seeded["embed"], []),
+    ]
+    rows = []
+    peak = idle
+    for name, url, headers in paths:
+        result = wrk(url, headers)
+        peak = max(peak, rss_kb(server.pid))
+        rows.append((name, result))
+    wire = first_load(base, seeded["cookie"])
+    return {"rows": rows, "idle": idle, "peak": peak, "wire": wire, "cpu": cpu,
+            "backends": backends}
+
+
+def run_database(kind, workdir):
+    """Every scale on one database: the first seeded through the API, each next one copied
+    from it with the server stopped. Returns one result per scale."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = tempfile.mkdtemp(dir=workdir, prefix=f"{kind}-")
@@ -243,51 +531,77 @@ def run_database(kind, floor, workdir):
         PORTICO_MODE="dev",
         PORTICO_BIND=f"127.0.0.1:{port}",
         PORTICO_DATA_DIR=data,
-        PORTICO_SITE_ROOT=os.path.join(ROOT, "target/site"),
         PORTICO_RATE_LIMIT_API="1000000000",
         PORTICO_RATE_LIMIT_SDK="1000000000",
         PORTICO_RATE_LIMIT_PAGES="1000000000",
         PORTICO_SANDBOX_ACCESS_TTL="86400",
         PORTICO_LOG="warn",
     )
+    database, target = None, os.path.join(data, "portico.db")
     if kind == "postgres":
         admin = subprocess.run(["bash", os.path.join(ROOT, ".ci/postgres")], capture_output=True,
                                text=True, check=True).stdout.strip()
-        name = "portico_bench"
-        subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {name}; createdb {name}"],
+        database = target = "portico_bench"
+        subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {database}; createdb {database}"],
                        check=True, capture_output=True)
-        env["PORTICO_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + name
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(os.path.join(data, "log"), "w"))
+        env["PORTICO_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + database
+    results = []
     try:
-        wait_ready(base, server)
-        key, session, embed, cookie = seed(base, env)
-        time.sleep(2)
-        idle = rss_kb(server.pid)
-        vendor = [f"x-api-key: {key}", "linked_account_id: bench-0"]
-        paths = [
-            ("/health", base + "/health", []),
-            ("credentials (key-based)", base + "/api/v2/public/connection/twilio/credentials", vendor),
-            ("credentials (OAuth2)", base + "/api/v2/public/connection/sandbox/credentials", vendor),
-            ("vendor application list", base + "/api/v2/public/application", vendor),
-            ("SDK application list", base + "/api/v2/f-sdk/application", [f"authorization: Bearer {session}"]),
-            ("hosted page /connect", base + "/connect", [f"cookie: {cookie}"]),
-            ("widget /embed/{token}", embed, []),
-        ]
-        rows = []
-        peak = idle
-        for name, url, headers in paths:
-            result = wrk(url, headers)
-            peak = max(peak, rss_kb(server.pid))
-            rows.append((name, result))
-        wire = first_load(base, cookie)
-        return rows, idle, peak, wire
-    finally:
-        server.send_signal(signal.SIGTERM)
+        server = start(base, env, data)
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            seeded = seed(base, env, SCALES[0])
+            result = measure(base, server, seeded, database)
+        finally:
+            stop(server)
+        results.append(dict(result, scale=SCALES[0], copied=None, rows_now=counts(kind, target)))
+        for previous, scale in zip(SCALES, SCALES[1:]):
+            began = time.monotonic()
+            grow = grow_postgres if kind == "postgres" else grow_sqlite
+            grow(target, SCALES[0], previous, scale, seeded["demo_account"])
+            copied = time.monotonic() - began
+            server = start(base, env, data)
+            try:
+                result = measure(base, server, seeded, database)
+            finally:
+                stop(server)
+            results.append(dict(result, scale=scale, copied=copied, rows_now=counts(kind, target)))
+        return results
+    finally:
+        if database:
+            subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {database}"],
+                           capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def report(kind, floor, result):
+    accounts, connections = result["rows_now"]
+    made = ("seeded through the API" if result["copied"] is None
+            else f"copied in SQL in {result['copied']:.0f} s")
+    print(f"\n## {kind}, {result['scale']:,} linked accounts\n")
+    print(f"{accounts:,} linked_account rows, {connections:,} connection rows, {made}\n")
+    print("| path | req/s | p50 ms | p99 ms | ÷ floor | non-2xx |")
+    print("|---|---|---|---|---|---|")
+    for name, r in result["rows"]:
+        print(f"| {name} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+              f"{r['rate'] / floor['rate']:.4f} | {r['errors']} |")
+    if result["cpu"] is None:
+        cpu = "not measured"
+    else:
+        cpu = f"{result['cpu']:.1f} % of a core"
+        if result["backends"] is not None:
+            cpu += f" (PostgreSQL's backends {result['backends']:.1f} %)"
+    print(f"\nIdle CPU over {IDLE_SECONDS} s: {cpu}; RSS idle {result['idle'] / 1024:.1f} MB, "
+          f"under load {result['peak'] / 1024:.1f} MB; first load of the hosted page "
+          f"{result['wire'] / 1024:.0f} KB on the wire")
+
+
+def compare(kind, results):
+    """Per path: p50 and p99 at the largest scale ÷ at the smallest."""
+    small, large = results[0], results[-1]
+    print(f"\n### {kind}: {large['scale']:,} ÷ {small['scale']:,} linked accounts\n")
+    for (name, before), (_, after) in zip(small["rows"], large["rows"]):
+        print(f"- {name}: p50 ×{after['p50'] / before['p50']:.2f}, "
+              f"p99 ×{after['p99'] / before['p99']:.2f}")
 
 
 def main():
@@ -296,20 +610,18 @@ def main():
             sys.exit(f"{tool} is missing: bash .ci/bench installs it")
     workdir = tempfile.mkdtemp(prefix="portico-bench-")
     floor = nginx_floor(workdir)
-    print(f"# Portico benchmark: {ACCOUNTS} linked accounts, wrk -t2 -c{CONNS} -d{SECONDS}s, "
+    scales = ", ".join(f"{n:,}" for n in SCALES)
+    print(f"# Portico benchmark: {scales} linked accounts, wrk -t2 -c{CONNS} -d{SECONDS}s, "
           f"{os.cpu_count()} cores")
     print(f"\nnginx `return 200` floor: {floor['rate']:,.0f} req/s, p50 {floor['p50']:.2f} ms, "
           f"p99 {floor['p99']:.2f} ms")
     for kind in DATABASES:
-        rows, idle, peak, wire = run_database(kind, floor, workdir)
-        print(f"\n## {kind}\n")
-        print("| path | req/s | p50 ms | p99 ms | ÷ floor | non-2xx |")
-        print("|---|---|---|---|---|---|")
-        for name, r in rows:
-            print(f"| {name} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['rate'] / floor['rate']:.4f} | {r['errors']} |")
-        print(f"\nRSS idle {idle / 1024:.1f} MB, under load {peak / 1024:.1f} MB; "
-              f"first load of the hosted page {wire / 1024:.0f} KB on the wire")
+        results = run_database(kind, workdir)
+        for result in results:
+            report(kind, floor, result)
+        if len(results) > 1:
+            compare(kind, results)
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ export default async function globalSetup() {
     PORTICO_DATA_DIR: dataDir,
     PORTICO_BIND: `127.0.0.1:${port}`,
     PORTICO_PUBLIC_URL: base,
-    PORTICO_SITE_ROOT: path.join(repo, 'target/site'),
     // The sandbox provider and the generated key are dev-mode conveniences, opted into here.
     PORTICO_MODE: 'dev',
     // Every browser here shares one client address; the limits have tests of their own.

@@ -5,7 +5,7 @@
 //! depends on the database, crypto or HTTP clients.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -47,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" id="portico" href=format!("/{}/portico.css", options.site_pkg_dir) />
                 <script nonce=leptos::nonce::use_nonce() inner_html=HYDRATE_SOON></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />
@@ -107,7 +108,6 @@ fn set_policy(ancestors: &str) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="portico" href="/pkg/portico.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Meta name="referrer" content="same-origin" />
         <Title text="Portico" />

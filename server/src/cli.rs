@@ -131,13 +131,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 async fn serve(config: &crate::config::Config) -> Result<(), CliError> {
-    let site = config.site_root.join("pkg");
-    if !site.is_dir() {
-        tracing::warn!(
-            site_root = %config.site_root.display(),
-            "no built site here: pages render, but styles and islands are missing (run the build first)"
-        );
-    }
     let portico = Portico::build(config).await?;
     tracing::info!(addr = %portico.local_addr(), public_url = portico.public_url(), "Portico is listening");
     portico.run_until_stopped().await?;

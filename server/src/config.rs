@@ -25,7 +25,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Without a trailing slash. `None` means "derive from the bound address".
     pub public_url: Option<String>,
-    pub site_root: PathBuf,
+    /// The built site's directory; `None` serves the site built into the binary.
+    pub site_root: Option<PathBuf>,
     pub data_dir: PathBuf,
     pub keyring: Keyring,
     pub sandbox: Option<SandboxSettings>,

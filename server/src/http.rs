@@ -10,12 +10,12 @@ use axum::{
 };
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::oauth;
 use crate::sandbox::Sandbox;
 use crate::services::Services;
 use portal::PortalBackend;
+pub(crate) use site::Site;
 
 mod api;
 mod application;
@@ -34,6 +34,7 @@ mod portal;
 mod same_site;
 mod sandbox;
 mod sdk;
+mod site;
 mod start;
 mod surface;
 
@@ -77,6 +78,8 @@ pub(crate) struct Shared {
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// The widgets' open state streams.
     pub streams: Arc<embed::StreamSlots>,
+    /// The built site the pages load.
+    pub site: site::Site,
 }
 
 impl std::ops::Deref for Shared {
@@ -155,9 +158,6 @@ pub(crate) fn router(state: AppState) -> Router {
     let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
     let pages = generate_route_list(app::App);
     let shell_options = state.leptos_options.clone();
-    // Served here rather than by the Leptos file handler, which builds each response inside a
-    // reactive owner that can inherit another request's response options (status, headers).
-    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let routes = Router::new()
         .nest("/api", api::router().merge(sdk::router(state.clone())))
         .merge(sandbox::router())
@@ -172,16 +172,13 @@ pub(crate) fn router(state: AppState) -> Router {
             },
             move || app::shell(shell_options.clone()),
         )
-        // Built assets are plain files; only unknown paths reach the app's not-found page.
-        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
-        .nest_service("/icons", ServeDir::new(site_root.join("icons")))
-        .route_service(
-            "/favicon.svg",
-            ServeFile::new(site_root.join("favicon.svg")),
-        )
-        .route_service("/portico.js", ServeFile::new(site_root.join("portico.js")))
+        // Served here rather than by the Leptos file handler, which builds each response
+        // inside a reactive owner that can inherit another request's response options; only
+        // unknown paths reach the app's not-found page.
+        .merge(state.site.routes())
         .fallback(file_and_error_handler::<AppState, _>(app::shell));
     guard_panics(routes)
+        .layer(site::compress_pages())
         .layer(axum::middleware::from_fn(link::clear_shown_flash))
         .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(

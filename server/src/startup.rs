@@ -6,7 +6,7 @@ use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, Site};
 use crate::sandbox::Sandbox;
 use crate::services::{OpenError, Services};
 use crate::vault;
@@ -48,10 +48,22 @@ impl Portico {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        let site = Site::choose(config.site_root.as_deref());
+        if site.is_built() {
+            tracing::info!(site = site.describe(), "serving the site");
+        } else {
+            tracing::warn!(
+                site = site.describe(),
+                "no built site here: pages render, but styles and islands are missing (run the build first)"
+            );
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name("portico")
-            .site_root(config.site_root.display().to_string())
-            .site_pkg_dir("pkg")
+            .site_root(match &site {
+                Site::Disk(root) => root.display().to_string(),
+                Site::Embedded(_) => String::new(),
+            })
+            .site_pkg_dir(site.pkg_dir())
             .site_addr(addr)
             .build();
         let state = AppState::new(http::Shared {
@@ -64,6 +76,7 @@ impl Portico {
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             trusted_proxies: config.trusted_proxies.clone().into(),
             streams: http::StreamSlots::new(config.streams),
+            site,
         });
         Ok(Self {
             listener,

@@ -194,8 +194,13 @@ mod dialogs {
         handler.forget();
     }
 
+    /// Opens key forms in place from here on; the page says so on `<html data-key-dialogs>`,
+    /// for whoever needs to know the links no longer navigate.
     pub fn wire() {
         on_clicks();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-key-dialogs", "ready");
+        }
         if let Ok(open) = document().query_selector_all("dialog.key-dialog[open]") {
             for index in 0..open.length() {
                 if let Some(dialog) = open

@@ -32,14 +32,10 @@ pub struct Settings {
     /// [default: http://<bind>]
     #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// Directory holding the built site (`pkg/` bundle, icons).
-    #[arg(
-        long,
-        env = "PORTICO_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
-    pub site_root: PathBuf,
+    /// Directory holding the built site (`pkg/` bundle, icons), read instead of the site
+    /// built into the binary [default: the built-in site, else target/site]
+    #[arg(long, env = "PORTICO_SITE_ROOT", global = true)]
+    pub site_root: Option<PathBuf>,
     /// Encryption keyring `id:base64key[,id:base64key…]`; the first key seals new values
     /// (required in production; dev mode generates one into the data directory)
     #[arg(

@@ -83,7 +83,7 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
         database_url,
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
-        site_root: dir.join("site"),
+        site_root: Some(dir.join("site")),
         data_dir: dir.to_owned(),
         keyring: Keyring::Configured(zeroize::Zeroizing::new(keyring.to_owned())),
         sandbox: Some(SandboxSettings {
