@@ -9,6 +9,7 @@ mod m20261129_000003_browser_binding;
 mod m20261129_000004_lifecycle;
 mod m20261129_000005_webhooks;
 mod m20261206_000006_hardening;
+mod m20261206_000007_worker_indexes;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_lifecycle::Migration),
             Box::new(m20261129_000005_webhooks::Migration),
             Box::new(m20261206_000006_hardening::Migration),
+            Box::new(m20261206_000007_worker_indexes::Migration),
         ]
     }
 }

@@ -57,7 +57,9 @@ pub(crate) enum CheckError {
 }
 
 /// Active key-based connections with credentials, not checked since `stale` and not waiting
-/// out a retry: the longest unchecked first.
+/// out a retry: the longest unchecked first. Every connection is stamped checked when it is
+/// made, so `checked_at <= stale` alone reads through the verify index
+/// (`connection_verify_due`), only as far as what is due.
 pub(crate) async fn keys_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -68,7 +70,7 @@ pub(crate) async fn keys_due(
         .filter(connection::Column::Status.eq(connection::State::Active))
         .filter(connection::Column::AccessExpiresAt.is_null())
         .filter(connection::Column::Credentials.is_not_null())
-        .filter(unset_or_past(connection::Column::CheckedAt, stale))
+        .filter(connection::Column::CheckedAt.lte(stale))
         .filter(unset_or_past(connection::Column::RetryAt, now))
         .order_by_asc(connection::Column::CheckedAt)
         .limit(limit)

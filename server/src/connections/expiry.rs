@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -78,7 +78,8 @@ pub(crate) async fn set(
     Ok(updated)
 }
 
-/// Active connections whose known expiry is within `ahead` and not yet warned about.
+/// Active connections whose known expiry is within `ahead` and not yet warned about, the
+/// soonest first (read through `connection_expiring_due`).
 pub(crate) async fn to_warn(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -89,6 +90,7 @@ pub(crate) async fn to_warn(
         .filter(connection::Column::Status.eq(connection::State::Active))
         .filter(connection::Column::RefreshExpiresAt.lte(now + ahead))
         .filter(connection::Column::ExpiringSentAt.is_null())
+        .order_by_asc(connection::Column::RefreshExpiresAt)
         .limit(limit)
         .all(db)
         .await

@@ -49,7 +49,7 @@ pub(super) async fn claim(
            FROM webhook_delivery d \
            LEFT JOIN webhook_subscription s ON s.id = d.subscription_id \
            LEFT JOIN (SELECT subscription_id, COUNT(*) AS sending FROM webhook_delivery \
-             WHERE state = 'pending' AND claimed_until > {1} \
+             WHERE state = 'pending' AND next_attempt_at <= {1} AND claimed_until > {1} \
              GROUP BY subscription_id) busy ON busy.subscription_id = d.subscription_id \
            WHERE d.state = 'pending' AND d.next_attempt_at <= {1} \
              AND (d.claimed_until IS NULL OR d.claimed_until <= {1}) \
@@ -79,10 +79,16 @@ pub(super) async fn claim(
     }
     // The ids are numbers the database just answered, written into the statement as such.
     let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let table = match backend {
+        // The ids are row ids, looked up directly: without statistics SQLite would otherwise
+        // read every pending delivery through the index on `state`.
+        DbBackend::Sqlite => "webhook_delivery NOT INDEXED",
+        _ => "webhook_delivery",
+    };
     let take = numbered(
         backend,
         &format!(
-            "UPDATE webhook_delivery SET claimed_until = {{1}}, attempts = attempts + 1 \
+            "UPDATE {table} SET claimed_until = {{1}}, attempts = attempts + 1 \
              WHERE id IN ({}) AND state = 'pending' \
              AND (claimed_until IS NULL OR claimed_until <= {{2}}) RETURNING *",
             listed.join(",")
