@@ -8,7 +8,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, TransactionTrait,
+    DbErr, ExecResult, QueryResult, Statement, TransactionTrait,
 };
 
 /// How many statements a database connection has run, for counting the queries a request
@@ -67,18 +67,97 @@ pub async fn connect_counting(url: &str, queries: &Queries) -> Result<DatabaseCo
     Ok(db)
 }
 
-/// Begins a transaction that writes. On SQLite it takes the write lock with its first
-/// statement: a transaction that read first can only start writing if nobody wrote since, and
-/// otherwise fails at once ("database is locked") instead of waiting its turn, so concurrent
-/// writers must queue on the busy timeout from the start. On PostgreSQL it is a plain `BEGIN`.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+/// How long a writer waits for its turn on SQLite before the database counts as unavailable.
+/// Writers queue here in order, holding no pooled connection, so a burst of them (a hundred
+/// token refreshes at once) is served in turn rather than refused.
+const WRITE_TURN: Duration = Duration::from_secs(30);
+
+/// A transaction that writes. On SQLite it holds this process's one turn to write on that
+/// database file until it ends, so writers queue for the turn without holding a pooled
+/// connection, and readers always find one.
+pub struct Writing {
+    txn: DatabaseTransaction,
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Writing {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Writing {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
+
+/// The turn to write on each SQLite file this process opened.
+fn turn_of(file: &std::path::Path) -> Arc<tokio::sync::Semaphore> {
+    static TURNS: std::sync::OnceLock<
+        std::sync::Mutex<
+            std::collections::HashMap<std::path::PathBuf, Arc<tokio::sync::Semaphore>>,
+        >,
+    > = std::sync::OnceLock::new();
+    TURNS
+        .get_or_init(Default::default)
+        .lock()
+        .expect("write turns")
+        .entry(file.to_owned())
+        .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(1)))
+        .clone()
+}
+
+/// Begins a transaction that writes. On SQLite it first waits for this process's turn to
+/// write, then takes the write lock with its first statement: a transaction that read first
+/// can only start writing if nobody wrote since, and otherwise fails at once ("database is
+/// locked") instead of waiting its turn. Another process (the command line) still queues on
+/// the busy timeout. On PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<Writing, DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let file = db
+                .get_sqlite_connection_pool()
+                .connect_options()
+                .get_filename()
+                .to_owned();
+            let waiting = turn_of(&file).acquire_owned();
+            let turn = tokio::time::timeout(WRITE_TURN, waiting)
+                .await
+                .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?
+                .map_err(|error| DbErr::Custom(error.to_string()))?;
+            Some(turn)
+        }
+        _ => None,
+    };
     let txn = db.begin().await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // Any write statement takes the lock, even one that changes nothing.
         txn.execute_unprepared("UPDATE org SET id = id WHERE 0")
             .await?;
     }
-    Ok(txn)
+    Ok(Writing { txn, _turn: turn })
 }
 
 /// Whether a database error means the database cannot be reached (for now), rather than a

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, sea_query::Expr,
 };
 
 use crate::cache::Lookups;
@@ -231,16 +231,20 @@ pub(crate) async fn authenticate_api_key(
     if !matches || record.revoked_at.is_some() || record.environment != environment {
         return Ok(None);
     }
-    // Record use at most once a minute, so authentication stays a read on the hot path.
+    // Record use at most once a minute, so authentication stays a read on the hot path. The
+    // held key is marked used first, so a burst of requests records it once, not once each.
     if record
         .last_used_at
         .is_none_or(|last| now - last > Duration::minutes(1))
     {
-        let reading = lookups.reading();
-        let mut active: api_key::ActiveModel = record.clone().into();
-        active.last_used_at = Set(Some(now));
-        let updated = active.update(db).await?;
-        lookups.keep_api_key(reading, prefix, updated);
+        let mut used = record.clone();
+        used.last_used_at = Some(now);
+        lookups.keep_api_key(lookups.reading(), prefix, used);
+        api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+            .filter(api_key::Column::Id.eq(&record.id))
+            .exec(db)
+            .await?;
     }
     Ok(Some(ApiKeyPrincipal {
         key_id: record.id,

@@ -7,6 +7,7 @@ use super::Status;
 use crate::cache::Lookups;
 use crate::catalog::{AppDefinition, Catalog, enabled_apps};
 use crate::entity::{connection, linked_account};
+use crate::tenancy::{Environment, LinkedAccountId};
 
 /// A linked account's connections, oldest first.
 pub async fn of_linked_account(
@@ -46,6 +47,33 @@ pub async fn of_app(
         .order_by_asc(connection::Column::ConnectedAt)
         .all(db)
         .await
+}
+
+/// An org's linked account, by the vendor's id, with its connections of one app, read in one
+/// query; `None` when the account has none of that app (or does not exist).
+pub(crate) async fn of_app_named(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    external_id: &LinkedAccountId,
+    slug: &str,
+) -> Result<Option<(linked_account::Model, Vec<connection::Model>)>, DbErr> {
+    let rows = connection::Entity::find()
+        .find_also_related(linked_account::Entity)
+        .filter(linked_account::Column::OrgId.eq(org_id))
+        .filter(linked_account::Column::Environment.eq(environment))
+        .filter(linked_account::Column::ExternalId.eq(external_id.as_str()))
+        .filter(connection::Column::Slug.eq(slug))
+        .order_by_asc(connection::Column::ConnectedAt)
+        .all(db)
+        .await?;
+    let mut account = None;
+    let mut mine = Vec::with_capacity(rows.len());
+    for (record, owner) in rows {
+        account = account.or(owner);
+        mine.push(record);
+    }
+    Ok(account.map(|account| (account, mine)))
 }
 
 /// An app with the linked account's connections of it.

@@ -7,9 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use super::credentials::Credentials;
+use super::listing::of_app_named;
 use super::refresh::{Refresh, RefreshError, Refresher, take_probe};
 use super::{Context, Due, Status, failing, of_app};
 use crate::entity::{connection, connection_event::Actor, linked_account};
+use crate::tenancy::{Environment, LinkedAccountId, find_linked_account};
 use crate::vault::VaultError;
 
 /// An access token expiring within this margin is refreshed before it is handed out.
@@ -53,7 +55,14 @@ pub(crate) async fn pick(
     slug: &str,
     identifier: Option<&str>,
 ) -> Result<connection::Model, ReadError> {
-    let mine = of_app(db, &account.id, slug).await?;
+    choose(of_app(db, &account.id, slug).await?, identifier)
+}
+
+/// The only connection, or the one `identifier` names.
+fn choose(
+    mine: Vec<connection::Model>,
+    identifier: Option<&str>,
+) -> Result<connection::Model, ReadError> {
     match (identifier, mine.len()) {
         (_, 0) => Err(ReadError::NotFound("connection")),
         (None, 1) => Ok(mine.into_iter().next().expect("one connection")),
@@ -71,17 +80,38 @@ pub(crate) async fn pick(
     }
 }
 
-/// Reads a connection's credentials. A flagged connection is refused without calling
-/// the provider.
-pub async fn credentials(
+/// Reads the credentials of an org's linked account, named by the vendor's id, for one app:
+/// the account and its connections come in one query. An unknown account and an account
+/// without the app are told apart only when nothing was found.
+pub async fn credentials_named(
     ctx: &Context<'_>,
     refresher: &impl Refresher,
-    account: &linked_account::Model,
+    (org_id, environment): (&str, Environment),
+    external_id: &LinkedAccountId,
     slug: &str,
     identifier: Option<&str>,
 ) -> Result<Read, ReadError> {
+    let Some((account, mine)) =
+        of_app_named(ctx.db, org_id, environment, external_id, slug).await?
+    else {
+        let known = find_linked_account(ctx.db, org_id, environment, external_id).await?;
+        return Err(ReadError::NotFound(match known {
+            Some(_) => "connection",
+            None => "linked account",
+        }));
+    };
+    let record = choose(mine, identifier)?;
+    hand_out(ctx, refresher, &account, record).await
+}
+
+/// Hands out a connection's credentials, refreshing its token first when due.
+async fn hand_out(
+    ctx: &Context<'_>,
+    refresher: &impl Refresher,
+    account: &linked_account::Model,
+    mut record: connection::Model,
+) -> Result<Read, ReadError> {
     let now = ctx.clock.now();
-    let mut record = pick(ctx.db, account, slug, identifier).await?;
     refuse_flagged(&record)?;
     if let Some(due) = Due::of(&record, now, ACCESS_MARGIN) {
         // While the provider keeps failing, reads try it at most once per probe period per

@@ -39,7 +39,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::linked_account::Entity",
+        from = "Column::LinkedAccountId",
+        to = "super::linked_account::Column::Id"
+    )]
+    LinkedAccount,
+}
+
+impl Related<super::linked_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LinkedAccount.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 

@@ -217,6 +217,32 @@ async fn unknown_slugs_and_paths_are_404_json() {
     assert_error(missing_header, 400, "bad_request").await;
 }
 
+/// Credentials read in one query still say which was missing: the linked account (also when it
+/// is another org's) or its connection of the app.
+#[tokio::test]
+async fn credentials_of_an_unknown_account_or_a_missing_connection_say_which() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", &["slack"]).await;
+    let other = app.org("Other", &["slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    app.upsert_account(&other, "theirs").await;
+    let path = "/api/v2/public/connection/slack/credentials";
+    for account in ["nobody", "theirs"] {
+        let body = assert_error(
+            app.get_as(&org, path, Some(account)).await,
+            404,
+            "not_found",
+        )
+        .await;
+        assert_eq!(
+            body["error"]["message"], "linked account not found",
+            "{body}"
+        );
+    }
+    let body = assert_error(app.get_as(&org, path, Some("cust")).await, 404, "not_found").await;
+    assert_eq!(body["error"]["message"], "connection not found", "{body}");
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = spawn_app().await;

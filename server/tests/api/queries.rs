@@ -65,7 +65,7 @@ async fn each_hot_request_runs_no_more_statements_than_its_budget() {
     ));
 
     // The API key and the apps the org enabled are held in memory; a session token is read
-    // with its linked account and org in one query.
+    // with its linked account and org in one query, a linked account with its connections.
     let budgets = [
         (
             "key-based credentials",
@@ -73,7 +73,7 @@ async fn each_hot_request_runs_no_more_statements_than_its_budget() {
                 vendor("/api/v2/public/connection/twilio/credentials")
             })
             .await,
-            2,
+            1,
         ),
         (
             "OAuth2 credentials",
@@ -81,7 +81,7 @@ async fn each_hot_request_runs_no_more_statements_than_its_budget() {
                 vendor("/api/v2/public/connection/sandbox/credentials")
             })
             .await,
-            2,
+            1,
         ),
         (
             "vendor application list",

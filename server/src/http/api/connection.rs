@@ -19,7 +19,7 @@ use crate::connections::{
     read::{self, Read},
 };
 use crate::entity::connection;
-use crate::http::extract::{ApiJson, ApiKey, LinkedAccount};
+use crate::http::extract::{ApiJson, ApiKey, LinkedAccount, LinkedAccountHeader};
 use crate::http::{ApiError, AppState, timestamp};
 
 pub(super) fn router() -> Router<AppState> {
@@ -44,14 +44,16 @@ struct Which {
 /// connection answers 409 without calling the provider.
 async fn credentials(
     State(state): State<AppState>,
-    LinkedAccount { account, .. }: LinkedAccount,
+    ApiKey(key): ApiKey,
+    LinkedAccountHeader(id): LinkedAccountHeader,
     Path(slug): Path<String>,
     Query(which): Query<Which>,
 ) -> Result<Json<Value>, ApiError> {
-    let read = read::credentials(
+    let read = read::credentials_named(
         &state.connections(),
         &state.services,
-        &account,
+        (&key.org_id, key.environment),
+        &id,
         &slug,
         which.identifier.as_deref(),
     )
