@@ -273,24 +273,31 @@ def seed(base, env, accounts):
 
 
 def first_load(base, cookie):
-    """Bytes on the wire for the hosted page and what it loads, asking for compression."""
-    def fetch(url, encodings):
+    """Bytes on the wire for the hosted page and what it loads, as a browser takes them:
+    compressed on a first visit; on a repeat visit the page again, files kept as immutable not
+    asked for, the others asked with their ETag (a 304 has no body)."""
+    def fetch(url, encodings, etag=None):
         headers = {"accept-encoding": encodings, "cookie": cookie}
+        if etag:
+            headers["if-none-match"] = etag
         request = urllib.request.Request(base + url, headers=headers)
-        with urllib.request.urlopen(request) as answer:
-            return answer.read()
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.read(), answer.headers
+        except urllib.error.HTTPError as error:
+            return error.read(), error.headers
 
     # The page as it is, to find what it loads; then everything as a browser takes it.
-    text = fetch("/connect", "identity").decode("utf-8", "replace")
-    assets = set(re.findall(r'(?:href|src)="(/pkg/[^"]+)"', text))
-    wasm = [a[:-3] + ending for a in assets if a.endswith(".js") for ending in (".wasm", "_bg.wasm")]
-    total = len(fetch("/connect", "br, gzip"))
-    for asset in sorted(assets | set(wasm)):
-        try:
-            total += len(fetch(asset, "br, gzip"))
-        except urllib.error.HTTPError:
-            pass
-    return total
+    text = fetch("/connect", "identity")[0].decode("utf-8", "replace")
+    assets = set(re.findall(r'(?:href|src)="(/pkg/[^"]+|/favicon\.svg)"', text))
+    page = len(fetch("/connect", "br, gzip")[0])
+    first, repeat = page, page
+    for asset in sorted(assets):
+        body, headers = fetch(asset, "br, gzip")
+        first += len(body)
+        if "immutable" not in (headers.get("cache-control") or ""):
+            repeat += len(fetch(asset, "br, gzip", headers.get("etag"))[0])
+    return first, repeat
 
 
 def sqlite_at(offset):
@@ -592,7 +599,8 @@ def report(kind, floor, result):
             cpu += f" (PostgreSQL's backends {result['backends']:.1f} %)"
     print(f"\nIdle CPU over {IDLE_SECONDS} s: {cpu}; RSS idle {result['idle'] / 1024:.1f} MB, "
           f"under load {result['peak'] / 1024:.1f} MB; first load of the hosted page "
-          f"{result['wire'] / 1024:.0f} KB on the wire")
+          f"{result['wire'][0] / 1024:.0f} KB on the wire, a repeat visit "
+          f"{result['wire'][1] / 1024:.1f} KB")
 
 
 def compare(kind, results):
