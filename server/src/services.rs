@@ -115,7 +115,7 @@ impl Services {
         let changes = &self.changes;
         let gone = connections::app_gone(&self.db, changes, org_id, environment, slug, how, now);
         let gone = gone.await;
-        changes.org(org_id);
+        changes.org(org_id).await;
         gone
     }
 
@@ -130,7 +130,7 @@ impl Services {
     ) -> Result<(), DbErr> {
         let now = self.clock.now();
         catalog::enable_app(&self.db, &self.vault, org_id, environment, slug, input, now).await?;
-        self.changes.org(org_id);
+        self.changes.org(org_id).await;
         Ok(())
     }
 
@@ -139,7 +139,7 @@ impl Services {
     pub async fn revoke_api_key(&self, key_id: &str) -> Result<bool, DbErr> {
         let revoked = crate::tenancy::revoke_api_key(&self.db, key_id, self.clock.now()).await?;
         if let Some(org_id) = &revoked {
-            self.changes.org(org_id);
+            self.changes.org(org_id).await;
         }
         Ok(revoked.is_some())
     }

@@ -79,6 +79,8 @@ pub struct Changes {
     lookups: Arc<Lookups>,
     /// Word for the other replicas (account ids), when the database can carry it.
     replicas: Option<mpsc::Sender<Arc<str>>>,
+    /// Where word of an org is said at once, and who says it, on PostgreSQL.
+    notifier: Option<(DatabaseConnection, Arc<str>)>,
 }
 
 impl Changes {
@@ -106,8 +108,9 @@ impl Changes {
             changes.lookups.clone(),
             origin.clone(),
         ));
-        tokio::spawn(tell_replicas(db.clone(), queued, origin));
+        tokio::spawn(tell_replicas(db.clone(), queued, origin.clone()));
         changes.replicas = Some(outbound);
+        changes.notifier = Some((db.clone(), origin));
         Ok(changes)
     }
 
@@ -122,12 +125,13 @@ impl Changes {
     }
 
     /// An org's settings, keys or apps changed: this process forgets what it held of them at
-    /// once, and the other replicas on hearing it.
-    pub fn org(&self, org_id: &str) {
+    /// once, and the other replicas on hearing it. The word is said before this returns, so a
+    /// command that exits next (revoking a key from the command line) still says it; word
+    /// that cannot be said is left to the time limit of what replicas hold.
+    pub async fn org(&self, org_id: &str) {
         self.lookups.forget_org(org_id);
-        if let Some(replicas) = &self.replicas {
-            // Word that cannot be queued is left to the time limit of what replicas hold.
-            let _ = replicas.try_send(format!("{ORG_PREFIX}{org_id}").into());
+        if let Some((db, origin)) = &self.notifier {
+            notify(db, origin, &format!("{ORG_PREFIX}{org_id}")).await;
         }
     }
 
@@ -179,16 +183,21 @@ async fn tell_replicas(
     origin: Arc<str>,
 ) {
     while let Some(account) = queued.recv().await {
-        // Our ids never hold a space.
-        let payload = format!("{origin} {account}");
-        let notify = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), payload.into()],
-        );
-        if let Err(error) = db.execute_raw(notify).await {
-            tracing::debug!(%error, "cannot tell the other replicas of a change");
-        }
+        notify(&db, &origin, &account).await;
+    }
+}
+
+/// One `NOTIFY` of `subject` (an account id, or an org's) from this process.
+async fn notify(db: &DatabaseConnection, origin: &str, subject: &str) {
+    // Our ids never hold a space.
+    let payload = format!("{origin} {subject}");
+    let statement = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), payload.into()],
+    );
+    if let Err(error) = db.execute_raw(statement).await {
+        tracing::debug!(%error, "cannot tell the other replicas of a change");
     }
 }
 

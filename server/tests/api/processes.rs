@@ -480,3 +480,36 @@ async fn a_server_told_to_stop_ends_the_widgets_streams_and_exits() {
         .unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// A key revoked with `portico api-key revoke` is refused by a running server at once: on
+/// PostgreSQL the command says so before it exits, and the server forgets the key it held
+/// (on SQLite the server holds it at most a few seconds, so this is a PostgreSQL test).
+#[tokio::test]
+async fn a_key_revoked_from_the_command_line_is_refused_by_a_running_server_at_once() {
+    let app = spawn_app_with(|_| {}).await;
+    if !app.services.changes.crosses_replicas() {
+        return;
+    }
+    let org = app.org("Acme", &["slack"]).await;
+    app.upsert_account(&org, "cust").await;
+    let list = || app.get_as(&org, "/api/v2/public/application", Some("cust"));
+    assert_eq!(list().await.status(), 200);
+
+    let revoked = command(&app, &["api-key", "revoke", "--id", &org.key_id])
+        .output()
+        .await
+        .unwrap();
+    assert!(revoked.status.success(), "{revoked:?}");
+    let mut refused = false;
+    for _ in 0..30 {
+        if list().await.status() == 401 {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        refused,
+        "the server still takes a key the command line revoked"
+    );
+}

@@ -38,7 +38,7 @@ async fn create(
     let (db, vault, now) = (&state.db, &state.vault, state.clock.now());
     let app =
         catalog::create_custom_app(db, vault, &key.org_id, key.environment, checked, now).await?;
-    state.changes.org(&key.org_id);
+    state.changes.org(&key.org_id).await;
     Ok((
         StatusCode::CREATED,
         Json(CustomAppView {
