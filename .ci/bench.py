@@ -532,12 +532,11 @@ def measure(base, server, seeded, database):
             "backends": backends}
 
 
-def run_database(kind, workdir):
-    """Every scale on one database: the first seeded through the API, each next one copied
-    from it with the server stopped. Returns one result per scale."""
+def server_settings(workdir, prefix, **settings):
+    """Where a dev-mode `portico serve` will listen and keep its data, and its settings, with
+    the rate limits out of the way so the work is measured: base URL, data directory, env."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    data = tempfile.mkdtemp(dir=workdir, prefix=f"{kind}-")
+    data = tempfile.mkdtemp(dir=workdir, prefix=prefix)
     env = dict(
         os.environ,
         PORTICO_MODE="dev",
@@ -546,17 +545,29 @@ def run_database(kind, workdir):
         PORTICO_RATE_LIMIT_API="1000000000",
         PORTICO_RATE_LIMIT_SDK="1000000000",
         PORTICO_RATE_LIMIT_PAGES="1000000000",
-        PORTICO_SANDBOX_ACCESS_TTL="86400",
         PORTICO_LOG="warn",
+        **settings,
     )
+    return f"http://127.0.0.1:{port}", data, env
+
+
+def postgres_url(database):
+    """The URL of `database` on the test PostgreSQL server (started when it is not)."""
+    admin = subprocess.run(["bash", os.path.join(ROOT, ".ci/postgres")], capture_output=True,
+                           text=True, check=True).stdout.strip()
+    return admin.rsplit("/", 1)[0] + "/" + database
+
+
+def run_database(kind, workdir):
+    """Every scale on one database: the first seeded through the API, each next one copied
+    from it with the server stopped. Returns one result per scale."""
+    base, data, env = server_settings(workdir, f"{kind}-", PORTICO_SANDBOX_ACCESS_TTL="86400")
     database, target = None, os.path.join(data, "portico.db")
     if kind == "postgres":
-        admin = subprocess.run(["bash", os.path.join(ROOT, ".ci/postgres")], capture_output=True,
-                               text=True, check=True).stdout.strip()
         database = target = "portico_bench"
+        env["PORTICO_DATABASE_URL"] = postgres_url(database)
         subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {database}; createdb {database}"],
                        check=True, capture_output=True)
-        env["PORTICO_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + database
     results = []
     try:
         server = start(base, env, data)

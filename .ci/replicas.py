@@ -71,7 +71,7 @@ def wrk_spread(urls, headers, connections, seconds):
     }
 
 
-def run(count, admin, workdir):
+def run(count, url, workdir):
     bench.psql("postgres", f"DROP DATABASE IF EXISTS {DATABASE}")
     bench.psql("postgres", f"CREATE DATABASE {DATABASE}")
     keyring = subprocess.run([bench.BIN, "keys", "generate", "--id", "replicas"],
@@ -82,21 +82,11 @@ def run(count, admin, workdir):
     servers, bases, envs = [], [], []
     try:
         for index in range(count):
-            port = bench.free_port()
-            base = f"http://127.0.0.1:{port}"
-            data = tempfile.mkdtemp(dir=workdir, prefix=f"replica-{index}-")
-            env = dict(
-                os.environ,
-                PORTICO_MODE="dev",
-                PORTICO_BIND=f"127.0.0.1:{port}",
-                PORTICO_DATA_DIR=data,
-                PORTICO_DATABASE_URL=admin.rsplit("/", 1)[0] + "/" + DATABASE,
+            base, data, env = bench.server_settings(
+                workdir, f"replica-{index}-",
+                PORTICO_DATABASE_URL=url,
                 PORTICO_ENCRYPTION_KEYS=keyring,
-                PORTICO_RATE_LIMIT_API="1000000000",
-                PORTICO_RATE_LIMIT_SDK="1000000000",
-                PORTICO_RATE_LIMIT_PAGES="1000000000",
                 PORTICO_SANDBOX_ACCESS_TTL="75",
-                PORTICO_LOG="warn",
             )
             servers.append(bench.start(base, env, data))
             bases.append(base)
@@ -162,8 +152,7 @@ def run(count, admin, workdir):
 
 
 def main():
-    admin = subprocess.run(["bash", os.path.join(bench.ROOT, ".ci/postgres")],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    url = bench.postgres_url(DATABASE)
     workdir = tempfile.mkdtemp(prefix="portico-replicas-")
     print(f"# Portico replicas on one PostgreSQL: wrk -c{bench.CONNS} shared out, "
           f"{bench.SECONDS} s per path, {os.cpu_count()} cores")
@@ -171,7 +160,7 @@ def main():
           f"{FLIGHT_SECONDS} s | shortest gap s | connection | deliveries of {DELETED} | twice |")
     print("|---|---|---|---|---|---|---|---|")
     for count in REPLICAS:
-        r = run(count, admin, workdir)
+        r = run(count, url, workdir)
         cell = lambda row: f"{row['rate']:,.0f} ({row['p99']:.1f})" + (
             f", {row['errors']} non-2xx" if row["errors"] else "")
         gap = "—" if r["min_gap"] is None else f"{r['min_gap']:.1f}"

@@ -34,23 +34,11 @@ def paced(workdir, rate):
 
 def soak(kind, workdir):
     rate = int(os.environ.get("PORTICO_SOAK_RATE", RATES[kind]))
-    port = bench.free_port()
-    base = f"http://127.0.0.1:{port}"
-    data = tempfile.mkdtemp(dir=workdir, prefix=f"{kind}-")
-    env = dict(
-        os.environ,
-        PORTICO_MODE="dev",
-        PORTICO_BIND=f"127.0.0.1:{port}",
-        PORTICO_DATA_DIR=data,
-        PORTICO_RATE_LIMIT_API="1000000000",
-        PORTICO_LOG="warn",
-    )
+    base, data, env = bench.server_settings(workdir, f"{kind}-")
     if kind == "postgres":
-        admin = subprocess.run(["bash", os.path.join(bench.ROOT, ".ci/postgres")],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        env["PORTICO_DATABASE_URL"] = bench.postgres_url("portico_soak")
         bench.psql("postgres", "DROP DATABASE IF EXISTS portico_soak")
         bench.psql("postgres", "CREATE DATABASE portico_soak")
-        env["PORTICO_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/portico_soak"
     server = bench.start(base, env, data)
     try:
         seeded = bench.seed(base, env, 100)

@@ -35,7 +35,10 @@ impl<K, V> Default for Held<K, V> {
 }
 
 impl<K: Eq + Hash, V: Clone> Held<K, V> {
-    fn get(&self, key: &K) -> Option<V> {
+    fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         let entries = self.entries.lock().expect("cache");
         let (since, value) = entries.get(key)?;
         (since.elapsed() < HELD_FOR).then(|| value.clone())
@@ -91,7 +94,7 @@ impl Lookups {
 
     /// An API key by its lookup prefix.
     pub(crate) fn api_key(&self, prefix: &str) -> Option<api_key::Model> {
-        self.api_keys.get(&prefix.to_owned())
+        self.api_keys.get(prefix)
     }
 
     pub(crate) fn keep_api_key(&self, since: Reading, prefix: &str, record: api_key::Model) {

@@ -45,6 +45,17 @@ pub async fn save(app: &TestApp, token: &str, slug: &str, body: &str) -> reqwest
         .unwrap()
 }
 
+/// Saves a valid Twilio key form through the SDK with a session token.
+pub async fn save_twilio(app: &TestApp, token: &str) -> reqwest::Response {
+    save(
+        app,
+        token,
+        "twilio",
+        r#"{"number": "+14155550100", "sid": "AC0123456789abcdef0123456789abcdef"}"#,
+    )
+    .await
+}
+
 /// An org with a test API key and some enabled apps.
 pub struct TestOrg {
     pub id: String,

@@ -1111,13 +1111,7 @@ async fn a_vendors_expiry_is_in_the_audit_trail_and_moves_the_version() {
     let app = spawn_app().await;
     let org = app.org("Acme", &["twilio"]).await;
     let token = session_token(&app, &org, "cust").await;
-    let saved = crate::helpers::save(
-        &app,
-        &token,
-        "twilio",
-        r#"{"number": "+14155550100", "sid": "AC0123456789abcdef0123456789abcdef"}"#,
-    )
-    .await;
+    let saved = crate::helpers::save_twilio(&app, &token).await;
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
     let before = records(&app, "twilio").await.remove(0);
 

@@ -3,7 +3,7 @@
 //! because the background passes share the connection and only ever add to it.
 
 use crate::helpers::{
-    TestApp, TestOrg, browser, connect_sandbox, save, session_token, spawn_app, widget_token,
+    TestApp, TestOrg, browser, connect_sandbox, save_twilio, session_token, spawn_app, widget_token,
 };
 
 /// The statements `request` runs once whatever it warms has been warmed.
@@ -33,13 +33,7 @@ where
 async fn seeded(app: &TestApp) -> (TestOrg, String) {
     let org = app.org("Acme", &["twilio", "sandbox", "slack"]).await;
     let token = session_token(app, &org, "bench-0").await;
-    let saved = save(
-        app,
-        &token,
-        "twilio",
-        r#"{"number":"+14155550100","sid":"AC0123456789abcdef0123456789abcdef"}"#,
-    )
-    .await;
+    let saved = save_twilio(app, &token).await;
     assert_eq!(saved.status(), 200);
     connect_sandbox(app, &org, "bench-0", "Bench user").await;
     (org, token)

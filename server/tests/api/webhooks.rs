@@ -582,13 +582,7 @@ async fn a_known_expiry_is_warned_once_ahead_and_a_key_past_it_is_flagged() {
     assert!(page.contains("Expires in 3 days — reconnect now"), "{page}");
 
     // A key whose expiry the vendor set: warned, then flagged once it passes.
-    let saved = crate::helpers::save(
-        &app,
-        &token,
-        "twilio",
-        r#"{"number": "+14155550100", "sid": "AC0123456789abcdef0123456789abcdef"}"#,
-    )
-    .await;
+    let saved = crate::helpers::save_twilio(&app, &token).await;
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
     let set = |at: chrono::DateTime<chrono::Utc>| {
         app.client
