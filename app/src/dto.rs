@@ -182,63 +182,7 @@ pub struct ConnectedAccount {
     pub expires_in_days: Option<i64>,
 }
 
-/// Why Portico can no longer authenticate a connection: exactly one per cause the product knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReauthReason {
-    CredentialsExpired,
-    TokenRevoked,
-    RefreshTokenExpired,
-    AppUninstalled,
-    AppDeleted,
-}
-
-impl ReauthReason {
-    pub const ALL: [Self; 5] = [
-        Self::CredentialsExpired,
-        Self::TokenRevoked,
-        Self::RefreshTokenExpired,
-        Self::AppUninstalled,
-        Self::AppDeleted,
-    ];
-
-    /// The wire value used in the API, the database and webhooks.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CredentialsExpired => "credentials_expired",
-            Self::TokenRevoked => "token_revoked",
-            Self::RefreshTokenExpired => "refresh_token_expired",
-            Self::AppUninstalled => "app_uninstalled",
-            Self::AppDeleted => "app_deleted",
-        }
-    }
-
-    /// Parses the wire value.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|reason| reason.as_str() == value)
-    }
-
-    /// The reason in plain words for the end customer.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            Self::CredentialsExpired => {
-                "The credentials you entered have expired. Enter new ones to keep this app working."
-            }
-            Self::TokenRevoked => {
-                "Access to your account was revoked. Reconnect to grant access again."
-            }
-            Self::RefreshTokenExpired => {
-                "Your sign-in has expired. Reconnect to keep this app working."
-            }
-            Self::AppUninstalled => {
-                "The app was uninstalled from your account. Reconnect to install it again."
-            }
-            Self::AppDeleted => "This app was removed and set up again. Reconnect to use it.",
-        }
-    }
-}
+pub use crate::reason::{ReasonRow, ReauthAction, ReauthReason};
 
 /// Why a Connect or Disconnect button did not go through, shown as a banner on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,20 +248,13 @@ pub struct WidgetEvent {
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReauthReason>,
+    /// With `reason`: what the customer should do, from the reason table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reauth_action: Option<ReauthAction>,
+    /// With `reason`: whether a reconnect can fix it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retryable: Option<bool>,
     /// What went wrong, for `portico:error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<Cow<'static, str>>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reauth_reasons_round_trip_through_their_wire_values() {
-        for reason in ReauthReason::ALL {
-            assert_eq!(ReauthReason::parse(reason.as_str()), Some(reason));
-        }
-        assert_eq!(ReauthReason::parse("expired"), None);
-    }
 }

@@ -16,6 +16,7 @@ pub mod dto;
 mod error;
 #[cfg(feature = "ssr")]
 pub mod portal;
+mod reason;
 mod serverfns;
 mod status_page;
 pub mod visit;

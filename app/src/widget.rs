@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::dto::{Flow, WidgetConnection, WidgetEvent, WidgetState};
+use crate::dto::{Flow, ReauthReason, WidgetConnection, WidgetEvent, WidgetState};
 
 impl WidgetEvent {
     fn about(kind: &'static str, connection: &WidgetConnection) -> Self {
@@ -12,6 +12,8 @@ impl WidgetEvent {
             connection_id: Some(connection.id.clone()),
             identifier: connection.identifier.clone(),
             reason: connection.reason,
+            reauth_action: connection.reason.map(ReauthReason::action),
+            retryable: connection.reason.map(ReauthReason::retryable),
             code: None,
         }
     }
@@ -36,8 +38,13 @@ impl WidgetState {
         }
         for was in &before.connections {
             if !self.connections.iter().any(|now| now.id == was.id) {
-                let mut gone = WidgetEvent::about("portico:disconnected", was);
-                gone.reason = None;
+                let gone = WidgetEvent::about(
+                    "portico:disconnected",
+                    &WidgetConnection {
+                        reason: None,
+                        ..was.clone()
+                    },
+                );
                 events.push(gone);
             }
         }
@@ -50,6 +57,8 @@ impl WidgetState {
                     connection_id: None,
                     identifier: None,
                     reason: None,
+                    reauth_action: None,
+                    retryable: None,
                     code: Some(Cow::Borrowed("not_finished")),
                 });
             }
@@ -61,7 +70,6 @@ impl WidgetState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::ReauthReason;
 
     fn connection(id: &str, reason: Option<ReauthReason>) -> WidgetConnection {
         WidgetConnection {
@@ -99,6 +107,11 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, "portico:reauth_required");
         assert_eq!(events[0].reason, Some(ReauthReason::TokenRevoked));
+        assert_eq!(
+            events[0].reauth_action,
+            Some(ReauthReason::TokenRevoked.action())
+        );
+        assert_eq!(events[0].retryable, Some(true));
         assert_eq!(events[0].connection_id.as_deref(), Some("c1"));
         assert_eq!(
             kinds(connected.changes_since(&flagged)),
@@ -108,6 +121,7 @@ mod tests {
         let gone = empty.changes_since(&flagged);
         assert_eq!(kinds(gone.clone()), ["portico:disconnected"]);
         assert_eq!(gone[0].reason, None);
+        assert_eq!(gone[0].reauth_action, None);
         assert_eq!(gone[0].identifier.as_deref(), Some("account c1"));
 
         let waiting = WidgetState {

@@ -78,7 +78,12 @@ pub fn AppCardView(
                     <span aria-hidden="true">"! "</span>
                     "Reconnect needed"
                 </span>
-                <p class="reason" data-reason=reason.as_str()>
+                <p
+                    class="reason"
+                    data-reason=reason.as_str()
+                    data-action=reason.action().as_str()
+                    data-retryable=reason.retryable().to_string()
+                >
                     {reason.explanation()}
                 </p>
                 {flow}
@@ -145,7 +150,9 @@ pub fn AppCardView(
 fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
     let (primary, another) = match (&card.status, card.auth_type) {
         (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
-        (CardStatus::ReauthRequired { .. }, AuthType::OAuth2) => (Some("Reconnect"), false),
+        (CardStatus::ReauthRequired { reason, .. }, AuthType::OAuth2) => {
+            (Some(reason.action().label()), false)
+        }
         (CardStatus::Connected(_), AuthType::OAuth2) => (Some("Connect another account"), true),
         _ => (None, false),
     };
@@ -181,7 +188,8 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
 fn OpenKeyForm(card: AppCard) -> impl IntoView {
     let label = match card.status {
         CardStatus::NotConnected => "Connect",
-        CardStatus::ReauthRequired { .. } | CardStatus::TurnedOff(_) => "Reconnect",
+        CardStatus::ReauthRequired { reason, .. } => reason.action().label(),
+        CardStatus::TurnedOff(_) => "Reconnect",
         CardStatus::Connected(_) => "Update keys",
     };
     let class = if matches!(card.status, CardStatus::Connected(_)) {

@@ -19,6 +19,10 @@ pub(crate) struct Application {
     pub slug: String,
     pub reauth_required: bool,
     pub reauth_reason: Option<&'static str>,
+    /// What the end customer should do, from the reason table; null while it works.
+    pub reauth_action: Option<&'static str>,
+    /// Whether sending the customer through Connect again can fix it; null while it works.
+    pub retryable: Option<bool>,
     #[serde(rename = "type")]
     pub kind: String,
     pub auth_input_map: Vec<InputField>,
@@ -77,6 +81,8 @@ impl Application {
             slug: app.slug.clone(),
             reauth_required: reason.is_some(),
             reauth_reason: reason.map(|reason| reason.as_str()),
+            reauth_action: reason.map(|reason| reason.action().as_str()),
+            retryable: reason.map(|reason| reason.retryable()),
             kind: app.slug.clone(),
             auth_input_map: app.auth_input_map.clone(),
             enabled: entry.enabled,

@@ -227,6 +227,8 @@ impl IntoResponse for ApiError {
         if let Self::ReauthRequired(reason) = &self {
             body["reason"] = Value::String(reason.as_str().to_owned());
             body["explanation"] = Value::String(reason.explanation().to_owned());
+            body["reauth_action"] = Value::String(reason.action().as_str().to_owned());
+            body["retryable"] = Value::Bool(reason.retryable());
         }
         if let Self::Validation(fields) = &self {
             let fields: Map<String, Value> = fields

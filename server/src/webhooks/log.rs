@@ -10,7 +10,6 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::entity::{
-    connection::Reason,
     connection_event::{self, Kind, WEBHOOK_EVENTS},
     webhook_attempt, webhook_delivery,
 };
@@ -22,7 +21,7 @@ pub(crate) fn rfc1123(at: DateTime<Utc>) -> String {
 }
 
 /// The payload of an event: exactly the seed's fields, plus `connection_id`, `identifier`,
-/// and for `Connection Expired` the `reason`.
+/// and for `Connection Expired` the `reason` with its `reauth_action` and `retryable`.
 pub(crate) fn payload(event: &connection_event::Model, linked_account_id: &str) -> Value {
     let mut body = json!({
         "linked_account_id": linked_account_id,
@@ -36,7 +35,10 @@ pub(crate) fn payload(event: &connection_event::Model, linked_account_id: &str) 
         "identifier": event.identifier,
     });
     if event.kind == Kind::Flagged {
-        body["reason"] = json!(event.reason.map(Reason::as_str));
+        let reason = event.reason.map(app::dto::ReauthReason::from);
+        body["reason"] = json!(reason.map(|reason| reason.as_str()));
+        body["reauth_action"] = json!(reason.map(|reason| reason.action().as_str()));
+        body["retryable"] = json!(reason.map(|reason| reason.retryable()));
     }
     body
 }

@@ -335,13 +335,13 @@ async fn run_out_sign_ins(app: &TestApp) {
 }
 
 /// Reads server-sent events from a stream.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(app: &TestApp, token: &str) -> Self {
+    pub(crate) async fn open(app: &TestApp, token: &str) -> Self {
         let response = framed(app, &format!("/embed/{token}/events")).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "text/event-stream");
@@ -378,7 +378,7 @@ impl Events {
         }
     }
 
-    async fn state(&mut self) -> Value {
+    pub(crate) async fn state(&mut self) -> Value {
         let (name, data) = self.next().await;
         assert_eq!(name, "state", "{data}");
         serde_json::from_str(&data).unwrap()

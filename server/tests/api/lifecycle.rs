@@ -119,6 +119,8 @@ async fn assert_flagged(
         .await;
     assert_eq!(application["reauth_required"], true, "{application}");
     assert_eq!(application["reauth_reason"], reason.as_str());
+    assert_eq!(application["reauth_action"], reason.action().as_str());
+    assert_eq!(application["retryable"], reason.retryable());
 
     let body = assert_error(
         credentials(app, org, account, slug).await,
@@ -166,6 +168,8 @@ async fn assert_flagged(
         .collect();
     assert_eq!(expired.len(), 1, "{log}");
     assert_eq!(expired[0]["reason"], reason.as_str());
+    assert_eq!(expired[0]["reauth_action"], reason.action().as_str());
+    assert_eq!(expired[0]["retryable"], reason.retryable());
     assert_eq!(expired[0]["linked_account_id"], account);
 }
 

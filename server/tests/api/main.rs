@@ -16,5 +16,6 @@ mod oauth;
 mod processes;
 mod provider;
 mod queries;
+mod reasons;
 mod startup;
 mod webhooks;
