@@ -112,6 +112,7 @@ export default async function globalSetup() {
     reauthUrl: reauth.hosted_url,
     expiredUrl: expired.hosted_url,
     orgId: demo.org_id,
+    apiKey: demo.api_key,
     vendorOrigin,
     sdkTokens,
     oauth,

@@ -50,6 +50,8 @@ fn list_page(embed: Option<String>) -> impl IntoView {
     // `?connect=<slug>` opens a key form in place when there is no JavaScript.
     let open_form = query.read_untracked().get("connect");
     let done = query.read_untracked().get("done");
+    // `?all=1` leaves the app a link opens on for the list of every app it allows.
+    let show_all = query.read_untracked().get("all").is_some();
     let framed = embed.is_some();
     // The list is loaded once per page: `Suspense` walks its children more than once on the
     // server (to find what they wait for), and each walk may start the load anew.
@@ -86,13 +88,44 @@ fn list_page(embed: Option<String>) -> impl IntoView {
                                     (Banner::None, fresh)
                                 }
                             };
-                            Either::Left(view! { <AppList page search tag banner key_state /> })
+                            let focus = Focus::of(&mut page, show_all);
+                            Either::Left(view! { <AppList page search tag banner key_state focus /> })
                         }
                         Err(error) => Either::Right(view! { <LinkError error framed /> }),
                     }
                 })
             }}
         </Suspense>
+    }
+}
+
+/// Whether the page shows one app alone (a link or widget made with `app`), and whether it may
+/// lead on to the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    /// The whole list (the link shows every app it allows).
+    None,
+    /// The list, reached from an app's own view: its search keeps `all`.
+    All,
+    /// One app; `more` when the link allows others.
+    One { more: bool },
+}
+
+impl Focus {
+    /// Narrows `page` to the app it opens on, unless the visitor asked for all of them.
+    fn of(page: &mut HostedPage, show_all: bool) -> Self {
+        let Some(slug) = page.focus.clone() else {
+            return Self::None;
+        };
+        if !page.apps.iter().any(|card| card.slug == slug) {
+            return Self::None;
+        }
+        let more = page.apps.len() > 1;
+        if show_all && more {
+            return Self::All;
+        }
+        page.apps.retain(|card| card.slug == slug);
+        Self::One { more }
     }
 }
 
@@ -146,6 +179,7 @@ fn AppList(
     tag: String,
     banner: Banner,
     key_state: Option<KeyFormState>,
+    focus: Focus,
 ) -> impl IntoView {
     let banner = banner.text(&page);
     let branding = page.branding;
@@ -165,16 +199,42 @@ fn AppList(
     } else {
         "page"
     };
-    let title = crate::title_text(&format!("Connect your apps · {}", branding.name));
+    let heading = match (focus, page.apps.first()) {
+        (Focus::One { .. }, Some(card)) => match card.status {
+            crate::dto::CardStatus::ReauthRequired { .. } => format!("Reconnect {}", card.name),
+            _ => format!("Connect {}", card.name),
+        },
+        _ => "Connect your apps".to_owned(),
+    };
+    let title = crate::title_text(&format!("{heading} · {}", branding.name));
+    let back = matches!(focus, Focus::One { more: true }).then(|| {
+        view! {
+            <p class="all-apps">
+                <a href="?all=1" data-all-apps>
+                    <span aria-hidden="true">"← "</span>
+                    "All apps"
+                </a>
+            </p>
+        }
+    });
+    let grid = match focus {
+        Focus::One { .. } => {
+            Either::Left(view! { <AppCards apps=page.apps key_state visit=visit.clone() /> })
+        }
+        _ => Either::Right(view! {
+            <AppGrid apps=page.apps search tag key_state visit=visit.clone() keep_all=focus == Focus::All />
+        }),
+    };
     let list = view! {
         {banner.map(|(text, good)| view! { <BannerView text good /> })}
-        <AppGrid apps=page.apps search tag key_state visit=visit.clone() />
+        {grid}
+        {back}
     };
     let body = match page.embed {
         // The widget: no header, lede or footer; the frame around it is the vendor's page.
         Some(embed) => Either::Left(view! {
             <main class="connect connect--embed" id="main">
-                <h1 class="visually-hidden">{format!("Connect your apps to {}", branding.name)}</h1>
+                <h1 class="visually-hidden">{format!("{heading} · {}", branding.name)}</h1>
                 {list}
                 <p class="visually-hidden" id="embed-live" role="status" aria-live="polite"></p>
             </main>
@@ -187,7 +247,7 @@ fn AppList(
         None => Either::Right(view! {
             <BrandHeader branding=branding.clone() who=page.linked_account_name />
             <main class="connect" id="main">
-                <h1>"Connect your apps"</h1>
+                <h1>{heading.clone()}</h1>
                 <p class="lede">
                     {format!(
                         "Choose the apps {} may use on your behalf. You can disconnect at any time.",
@@ -256,6 +316,7 @@ fn AppGrid(
     tag: String,
     key_state: Option<KeyFormState>,
     visit: Visit,
+    keep_all: bool,
 ) -> impl IntoView {
     let mut tags: Vec<String> = apps
         .iter()
@@ -282,7 +343,7 @@ fn AppGrid(
         })
         .collect_view();
     view! {
-        <AppSearch query=search tag tags total />
+        <AppSearch query=search tag tags total keep_all />
         <p class="result-count" id="result-count" aria-live="polite">
             {count_text(shown, total)}
         </p>
@@ -298,6 +359,27 @@ fn AppGrid(
             "No apps match your search. Try another word or category."
         </p>
         <ul class="apps" role="list" data-apps>
+            {cards}
+        </ul>
+    }
+}
+
+/// One app's card alone, without search or count.
+#[component]
+fn AppCards(
+    apps: Vec<crate::dto::AppCard>,
+    key_state: Option<KeyFormState>,
+    visit: Visit,
+) -> impl IntoView {
+    let cards = apps
+        .into_iter()
+        .map(|card| {
+            let key_state = key_state.clone().filter(|state| state.slug == card.slug);
+            view! { <AppCardView card hidden=false key_state visit=visit.clone() /> }
+        })
+        .collect_view();
+    view! {
+        <ul class="apps apps--one" role="list" data-apps>
             {cards}
         </ul>
     }

@@ -18,6 +18,10 @@ pub struct HostedPage {
     pub embed: Option<EmbedView>,
     /// On the hosted page: the id of the link the list is shown for, which its forms carry.
     pub link_id: Option<String>,
+    /// The app the link or widget opens on (its card alone, with a way to the others when
+    /// there are any).
+    #[serde(default)]
+    pub focus: Option<String>,
 }
 
 /// What the embedded widget needs beyond the list.

@@ -199,6 +199,8 @@ test('the widget connects, sees a revoke, reconnects and disconnects, and tells 
       connection_id: connected.data.connection_id,
       identifier: 'Embed cycle',
       reason: 'token_revoked',
+      reauth_action: 'reconnect',
+      retryable: true,
     });
 
     const again = page.waitForEvent('popup');
@@ -228,7 +230,8 @@ test('the widget connects, sees a revoke, reconnects and disconnects, and tells 
     expect(all.every((message) => message.origin === portico.base)).toBe(true);
     const fields = new Set(all.flatMap((message) => Object.keys(message.data)));
     expect([...fields].sort()).toEqual(
-      ['code', 'connection_id', 'height', 'identifier', 'reason', 'slug', 'type']
+      ['code', 'connection_id', 'height', 'identifier', 'reason', 'reauth_action', 'retryable',
+        'slug', 'type']
         .filter((field) => fields.has(field)));
     expect(viaScript).toEqual(all.map((message) => message.data)
       .filter((data) => data.type !== 'portico:knock'));

@@ -7,6 +7,8 @@ export interface Links {
   reauthUrl: string;
   expiredUrl: string;
   orgId: string;
+  /// The demo org's test API key, for the vendor API.
+  apiKey: string;
   /// A vendor page on another origin that loads `@cobaltio/cobalt-js`; the demo org allows it.
   vendorOrigin: string;
   /// Per browser project: a session token for the SDK.
@@ -41,6 +43,17 @@ export function connectionsOf(linkedAccount: string): Array<Record<string, strin
   const out = portico('connection', 'list', '--org', links.orgId, '--environment', 'test',
     '--linked-account', linkedAccount, '--format', 'json');
   return JSON.parse(out).connections;
+}
+
+/// `POST /api/v2/public/{path}` with the demo org's API key; returns the JSON answer.
+export async function vendorApi(path: string, body: object): Promise<Record<string, string>> {
+  const answer = await fetch(`${links.base}/api/v2/public/${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': links.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(answer.ok, `${path} answers ${answer.status}`).toBe(true);
+  return answer.json();
 }
 
 /// Fails a JavaScript-on test on any console error (a failed hydration shows up there).

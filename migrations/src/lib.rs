@@ -10,6 +10,7 @@ mod m20261129_000004_lifecycle;
 mod m20261129_000005_webhooks;
 mod m20261206_000006_hardening;
 mod m20261206_000007_worker_indexes;
+mod m20261206_000008_link_options;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_webhooks::Migration),
             Box::new(m20261206_000006_hardening::Migration),
             Box::new(m20261206_000007_worker_indexes::Migration),
+            Box::new(m20261206_000008_link_options::Migration),
         ]
     }
 }

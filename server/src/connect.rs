@@ -5,6 +5,7 @@ use crate::catalog::{self, AppDefinition};
 use crate::entity::linked_account;
 use crate::oauth::OAuthError;
 use crate::services::Services;
+use crate::sessions::LinkOptions;
 
 mod begin;
 mod disconnect;
@@ -44,6 +45,24 @@ impl From<OAuthError> for ConnectError {
 }
 
 impl Services {
+    /// What a vendor asked a link or widget to show, checked against the apps the org has
+    /// enabled in `environment`.
+    pub(crate) async fn link_options(
+        &self,
+        org_id: &str,
+        environment: crate::tenancy::Environment,
+        apps: Option<Vec<String>>,
+        app: Option<String>,
+    ) -> Result<LinkOptions, ConnectError> {
+        if apps.is_none() && app.is_none() {
+            return Ok(LinkOptions::default());
+        }
+        let enabled =
+            catalog::enabled_slugs(&self.db, self.changes.lookups(), org_id, environment).await?;
+        LinkOptions::parse(apps.as_deref(), app.as_deref(), &enabled)
+            .map_err(|field| ConnectError::Invalid(vec![field]))
+    }
+
     /// An app the linked account's org has enabled, or `UnknownApp`.
     pub(crate) async fn enabled_app(
         &self,

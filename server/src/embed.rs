@@ -10,7 +10,6 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 
 use crate::connections::{self, Status};
-use crate::entity::linked_account;
 use crate::oauth;
 use crate::sessions::{self, Purpose, Session, SessionError};
 use crate::vault::{Binding, Vault};
@@ -117,15 +116,19 @@ pub(crate) fn message_for(
     message(vault, done, Shown::InList, now).filter(|message| message.token_id == session.token_id)
 }
 
-/// What the widget watches: the linked account's connections and its sign-ins in flight.
+/// What the widget watches: the linked account's connections and its sign-ins in flight, of
+/// the apps its token shows.
 pub(crate) async fn state(
     db: &impl ConnectionTrait,
-    account: &linked_account::Model,
+    session: &Session,
     now: DateTime<Utc>,
 ) -> Result<WidgetState, DbErr> {
+    let account = &session.linked_account;
+    let shown = |slug: &str| session.options.allows(slug);
     let connections = connections::of_linked_account(db, &account.id)
         .await?
         .into_iter()
+        .filter(|record| shown(&record.slug))
         .map(|record| WidgetConnection {
             reason: Status::reauth_reason(&record),
             id: record.id,
@@ -135,14 +138,18 @@ pub(crate) async fn state(
         .collect();
     Ok(WidgetState {
         connections,
-        flows: oauth::flows_in_flight(db, &account.id, now).await?,
+        flows: oauth::flows_in_flight(db, &account.id, now)
+            .await?
+            .into_iter()
+            .filter(|(slug, _)| shown(slug))
+            .collect(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::org;
+    use crate::entity::{linked_account, org};
     use crate::tenancy::Environment;
 
     fn session(token_id: &str) -> Session {
@@ -170,6 +177,7 @@ mod tests {
                 updated_at: now,
             },
             branding: Default::default(),
+            options: Default::default(),
         }
     }
 

@@ -79,6 +79,98 @@ impl Branding {
     }
 }
 
+/// What a hosted link or widget shows beyond its branding: only `apps` (every enabled app when
+/// `None`), opening on `app`. Only these apps may be connected, changed or disconnected
+/// through the token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apps: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+}
+
+/// At most this many apps in `apps`.
+const MOST_APPS: usize = 100;
+
+impl LinkOptions {
+    /// Checks `apps` and `app` against the slugs the org has enabled: each must be one, `app`
+    /// must be among `apps` when both are given, and `app` alone shows just that app.
+    pub fn parse(
+        apps: Option<&[String]>,
+        app: Option<&str>,
+        enabled: &[String],
+    ) -> Result<Self, FieldError> {
+        let offered = |field: &str, slug: &str| -> Result<String, FieldError> {
+            if enabled.iter().any(|enabled| enabled == slug) {
+                return Ok(slug.to_owned());
+            }
+            let shown: String = slug.chars().take(64).collect();
+            Err(FieldError::new(
+                field,
+                format!("“{shown}” is not an app enabled in this environment"),
+            ))
+        };
+        let apps = match apps {
+            None => None,
+            Some([]) => return Err(FieldError::new("apps", "must name at least one app")),
+            Some(apps) if apps.len() > MOST_APPS => {
+                return Err(FieldError::new("apps", "may name at most 100 apps"));
+            }
+            Some(apps) => {
+                let mut checked: Vec<String> = Vec::with_capacity(apps.len());
+                for slug in apps {
+                    let slug = offered("apps", slug)?;
+                    if !checked.contains(&slug) {
+                        checked.push(slug);
+                    }
+                }
+                Some(checked)
+            }
+        };
+        let app = app.map(|slug| offered("app", slug)).transpose()?;
+        let apps = match (apps, &app) {
+            (Some(apps), Some(app)) if !apps.contains(app) => {
+                return Err(FieldError::new("app", "must be one of `apps`"));
+            }
+            (None, Some(app)) => Some(vec![app.clone()]),
+            (apps, _) => apps,
+        };
+        Ok(Self { apps, app })
+    }
+
+    /// Whether the token may show and act on `slug`.
+    pub fn allows(&self, slug: &str) -> bool {
+        self.apps
+            .as_ref()
+            .is_none_or(|apps| apps.iter().any(|app| app == slug))
+    }
+}
+
+/// What a new token is for and what the vendor asked of it.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub purpose: Purpose,
+    pub ttl: Duration,
+    /// Caps its expiry (a link minted with a session token lives no longer than that token).
+    pub not_after: Option<DateTime<Utc>>,
+    pub branding: Branding,
+    pub options: LinkOptions,
+}
+
+impl Issue {
+    /// A token of `purpose` with the org's own branding, showing every enabled app.
+    pub fn plain(purpose: Purpose, ttl: Duration) -> Self {
+        Self {
+            purpose,
+            ttl,
+            not_after: None,
+            branding: Branding::default(),
+            options: LinkOptions::default(),
+        }
+    }
+}
+
 /// The lifetime a caller asked for in seconds (`expires_in`), or the default: between a
 /// minute and [`MAX_TTL`].
 pub(crate) fn lifetime(expires_in: Option<i64>) -> Result<Duration, FieldError> {
@@ -111,44 +203,41 @@ impl std::fmt::Debug for IssuedToken {
     }
 }
 
-/// A token of `purpose` for one of the org's linked accounts, which is created when it is new
-/// (a vendor asks for the customer signed in to its own app), with the org's own branding.
+/// A token for one of the org's linked accounts, which is created when it is new (a vendor
+/// asks for the customer signed in to its own app).
 pub(crate) async fn issue_for(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
     input: &LinkedAccountInput,
-    purpose: Purpose,
-    ttl: Duration,
+    asked: &Issue,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, DbErr> {
     let account = tenancy::upsert_linked_account(db, org_id, environment, input, now).await?;
-    issue(db, &account, purpose, &Branding::default(), ttl, None, now).await
+    issue(db, &account, asked, now).await
 }
 
-/// Issues a token for a linked account. `not_after` caps its expiry (a link minted with a
-/// session token lives no longer than that token).
+/// Issues a token for a linked account.
 pub async fn issue(
     db: &impl ConnectionTrait,
     linked_account: &linked_account::Model,
-    purpose: Purpose,
-    branding: &Branding,
-    ttl: Duration,
-    not_after: Option<DateTime<Utc>>,
+    asked: &Issue,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, DbErr> {
     let token = secrets::random_secret(TOKEN_PREFIX);
-    let mut expires_at = now + ttl.clamp(Duration::seconds(1), MAX_TTL);
-    if let Some(limit) = not_after {
+    let mut expires_at = now + asked.ttl.clamp(Duration::seconds(1), MAX_TTL);
+    if let Some(limit) = asked.not_after {
         expires_at = expires_at.min(limit);
     }
+    let json = |value: Result<String, serde_json::Error>| value.unwrap_or_else(|_| "{}".to_owned());
     let id = secrets::random_id();
     session_token::ActiveModel {
         id: Set(id.clone()),
         digest: Set(secrets::digest(&token)),
         linked_account_id: Set(linked_account.id.clone()),
-        purpose: Set(purpose.as_str().to_owned()),
-        branding: Set(serde_json::to_string(branding).unwrap_or_else(|_| "{}".to_owned())),
+        purpose: Set(asked.purpose.as_str().to_owned()),
+        branding: Set(json(serde_json::to_string(&asked.branding))),
+        options: Set(json(serde_json::to_string(&asked.options))),
         expires_at: Set(expires_at),
         created_at: Set(now),
     }
@@ -171,6 +260,7 @@ pub(crate) struct Session {
     pub environment: Environment,
     pub linked_account: linked_account::Model,
     pub branding: Branding,
+    pub options: LinkOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -257,6 +347,7 @@ fn session_of(found: Option<Found>, now: DateTime<Utc>) -> Result<Session, Sessi
         org,
         environment,
         branding: serde_json::from_str(&token.branding).unwrap_or_default(),
+        options: serde_json::from_str(&token.options).unwrap_or_default(),
         linked_account,
     })
 }

@@ -3,7 +3,14 @@ use leptos::prelude::*;
 /// The search box and category filter. Without JavaScript it is a GET form the server answers;
 /// once hydrated it filters the cards as the user types.
 #[island]
-pub fn AppSearch(query: String, tag: String, tags: Vec<String>, total: usize) -> impl IntoView {
+pub fn AppSearch(
+    query: String,
+    tag: String,
+    tags: Vec<String>,
+    total: usize,
+    /// The list was reached from one app's view: searching keeps to the list.
+    keep_all: bool,
+) -> impl IntoView {
     let (search, set_search) = signal(query.clone());
     let (category, set_category) = signal(tag.clone());
     Effect::new(move |previous: Option<()>| {
@@ -18,6 +25,7 @@ pub fn AppSearch(query: String, tag: String, tags: Vec<String>, total: usize) ->
 
     view! {
         <form class="search" method="get" role="search" on:submit=|event| event.prevent_default()>
+            {keep_all.then(|| view! { <input type="hidden" name="all" value="1" /> })}
             <div class="search__field">
                 <label for="app-search">"Search apps"</label>
                 <input

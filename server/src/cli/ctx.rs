@@ -8,7 +8,7 @@ use crate::catalog::Slug;
 use crate::config::Config;
 use crate::entity::{linked_account, org};
 use crate::services::Services;
-use crate::sessions::{self, Branding, Purpose};
+use crate::sessions::{self, Issue, Purpose};
 use crate::tenancy::{self, Environment, LinkedAccountId};
 
 /// Which org and environment a command is about.
@@ -105,10 +105,7 @@ impl Ctx {
         let issued = sessions::issue(
             self.db(),
             account,
-            Purpose::Hosted,
-            &Branding::default(),
-            ttl,
-            None,
+            &Issue::plain(Purpose::Hosted, ttl),
             self.services.clock.now(),
         )
         .await?;

@@ -8,10 +8,12 @@ pub struct Model {
     pub id: String,
     pub digest: String,
     pub linked_account_id: String,
-    /// `session` (SDK bearer token) or `hosted` (connect link).
+    /// `session` (SDK bearer token), `hosted` (connect link) or `embed` (widget).
     pub purpose: String,
     /// JSON branding overrides for the hosted page.
     pub branding: String,
+    /// JSON: the apps the link or widget shows, and the one it opens on.
+    pub options: String,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

@@ -219,16 +219,15 @@ fn state_stream(
             }
             watch.slot.looked();
             let now = watch.state.clock.now();
-            let current =
-                match embed::state(&watch.state.db, &watch.session.linked_account, now).await {
-                    Ok(current) => current,
-                    // A database that is away for a moment: look again after the pause.
-                    Err(error) => {
-                        tracing::warn!(%error, "widget events: state lookup failed");
-                        watch.wait = Some(LOOK_AFTER_FAILURE);
-                        continue;
-                    }
-                };
+            let current = match embed::state(&watch.state.db, &watch.session, now).await {
+                Ok(current) => current,
+                // A database that is away for a moment: look again after the pause.
+                Err(error) => {
+                    tracing::warn!(%error, "widget events: state lookup failed");
+                    watch.wait = Some(LOOK_AFTER_FAILURE);
+                    continue;
+                }
+            };
             watch.wait = Some(look_after(&current));
             if watch.last.as_ref() == Some(&current) {
                 continue;

@@ -74,14 +74,10 @@ impl PortalBackend {
         let Visitor::Embed(_, session) = visitor else {
             return None;
         };
-        embed::state(
-            &self.state.db,
-            &session.linked_account,
-            self.state.clock.now(),
-        )
-        .await
-        .inspect_err(|error| tracing::warn!(%error, "widget: state lookup failed"))
-        .ok()
+        embed::state(&self.state.db, session, self.state.clock.now())
+            .await
+            .inspect_err(|error| tracing::warn!(%error, "widget: state lookup failed"))
+            .ok()
     }
 
     /// This browser's session and the link behind it, checked again now.
@@ -106,6 +102,14 @@ impl PortalBackend {
         Ok((browser, link))
     }
 
+    /// A button for an app this link or widget does not offer: nothing changes, and the page
+    /// says the app is not offered here.
+    async fn refuse(&self, visitor: &Visitor, slug: &str, shown: embed::Shown) -> String {
+        tracing::info!("a button for an app outside the link's apps was refused");
+        let flash = Flash::Notice(Notice::UnknownApp, slug.to_owned());
+        self.leave(visitor, &flash, None, shown).await
+    }
+
     /// Leaves `flash` for the next page and answers that page's address: the hosted page reads
     /// it from the browser's session, the widget from its own address (sealed), with what
     /// changed since `before`.
@@ -124,14 +128,10 @@ impl PortalBackend {
             Visitor::Embed(token, session) => {
                 // The widget's stream may not get to tell the host before the frame moves on.
                 let announce = match before {
-                    Some(before) => embed::state(
-                        &self.state.db,
-                        &session.linked_account,
-                        self.state.clock.now(),
-                    )
-                    .await
-                    .map(|after| after.changes_since(&before))
-                    .unwrap_or_default(),
+                    Some(before) => embed::state(&self.state.db, session, self.state.clock.now())
+                        .await
+                        .map(|after| after.changes_since(&before))
+                        .unwrap_or_default(),
                     None => Vec::new(),
                 };
                 embed::page_with(
@@ -158,6 +158,11 @@ impl Portal for PortalBackend {
         params: &std::collections::HashMap<String, String>,
     ) -> Result<String, PortalError> {
         let visitor = self.visitor(visit).await?;
+        if !visitor.session().options.allows(slug) {
+            return Ok(self
+                .refuse(&visitor, slug, embed::Shown::InSignInWindow)
+                .await);
+        }
         // The widget's sign-in runs in a popup (or a new tab) that closes itself at the end;
         // the hosted page's comes back to the page. Either way the window that signs in gets
         // the flow cookie here, as a first-party cookie of its own top-level page.
@@ -201,6 +206,9 @@ impl Portal for PortalBackend {
 
     async fn disconnect(&self, visit: &Visit, slug: &str) -> Result<String, PortalError> {
         let visitor = self.visitor(visit).await?;
+        if !visitor.session().options.allows(slug) {
+            return Ok(self.refuse(&visitor, slug, embed::Shown::InList).await);
+        }
         let before = self.before(&visitor).await;
         let account = &visitor.session().linked_account;
         // A disabled app's connections can still be removed (and their tokens revoked).
@@ -228,6 +236,9 @@ impl Portal for PortalBackend {
         values: &std::collections::BTreeMap<String, String>,
     ) -> Result<String, PortalError> {
         let visitor = self.visitor(visit).await?;
+        if !visitor.session().options.allows(slug) {
+            return Ok(self.refuse(&visitor, slug, embed::Shown::InList).await);
+        }
         let before = self.before(&visitor).await;
         let account = &visitor.session().linked_account;
         let flash = match self.state.enabled_app(account, slug).await {
@@ -268,6 +279,7 @@ impl Portal for PortalBackend {
         let warn_ahead = self.state.refresh.expiring_ahead;
         let mut cards: Vec<AppCard> = apps
             .iter()
+            .filter(|entry| session.options.allows(&entry.app.slug))
             .map(|entry| {
                 let flow = flows
                     .iter()
@@ -307,6 +319,7 @@ impl Portal for PortalBackend {
             flash,
             link_id: matches!(visitor, Visitor::Hosted(..)).then(|| session.token_id.clone()),
             embed,
+            focus: session.options.app.clone(),
         })
     }
 }

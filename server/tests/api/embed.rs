@@ -22,7 +22,7 @@ fn frame() -> reqwest::Client {
 
 /// Posts one of the widget's forms as its frame would (same origin, no cookie); returns where
 /// it sends the frame next.
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+pub(crate) async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
     let response = frame()
         .post(app.url(path))
         .header("origin", app.base.as_str())
@@ -59,7 +59,7 @@ async fn framed(app: &TestApp, path: &str) -> reqwest::Response {
     frame().get(app.url(path)).send().await.unwrap()
 }
 
-async fn page(app: &TestApp, path: &str) -> String {
+pub(crate) async fn page(app: &TestApp, path: &str) -> String {
     let response = framed(app, path).await;
     assert_eq!(response.status(), 200, "{path}");
     assert!(response.headers().get(SET_COOKIE).is_none(), "{path}");

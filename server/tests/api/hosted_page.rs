@@ -101,10 +101,10 @@ async fn bad_links_get_readable_401_and_410_pages() {
     let issued = portico::sessions::issue(
         &app.db,
         &account,
-        portico::sessions::Purpose::Hosted,
-        &portico::sessions::Branding::default(),
-        chrono::Duration::seconds(1),
-        None,
+        &portico::sessions::Issue::plain(
+            portico::sessions::Purpose::Hosted,
+            chrono::Duration::seconds(1),
+        ),
         app.services.clock.now(),
     )
     .await

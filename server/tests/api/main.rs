@@ -17,5 +17,6 @@ mod processes;
 mod provider;
 mod queries;
 mod reasons;
+mod scoped;
 mod startup;
 mod webhooks;

@@ -276,7 +276,11 @@ async fn the_demo_commands_reach_a_running_server_and_the_page_shows_reconnect()
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
-    assert!(page.contains("Reconnect: Portico Sandbox"), "{page}");
+    let button = format!(
+        "{}: Portico Sandbox",
+        ReauthReason::RefreshTokenExpired.action().label()
+    );
+    assert!(page.contains(&button), "{page}");
     eprintln!("expire --refresh noticed after {:?}", started.elapsed());
 }
 

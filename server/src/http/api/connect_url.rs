@@ -9,7 +9,7 @@ use crate::entity::linked_account;
 use crate::http::extract::{Caller, LinkedAccount, OptionalJson};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::input::FieldError;
-use crate::sessions::{self, Branding, Purpose};
+use crate::sessions::{self, Branding, Issue, Purpose};
 use crate::tenancy::LinkedAccountId;
 
 pub(super) fn router() -> Router<AppState> {
@@ -26,6 +26,10 @@ struct ConnectUrlBody {
     logo: Option<String>,
     /// Lifetime of the link in seconds (default 24 hours, at most 30 days).
     expires_in: Option<i64>,
+    /// Only these apps (slugs), on the page and through the link.
+    apps: Option<Vec<String>>,
+    /// The app the page opens on.
+    app: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -46,10 +50,16 @@ async fn create(
 ) -> Result<Json<ConnectUrlView>, ApiError> {
     let (account, branding, not_after) = whose(&state, caller, &headers, &body).await?;
     let ttl = sessions::lifetime(body.expires_in)?;
-    let now = state.clock.now();
-    let hosted = Purpose::Hosted;
-    let issued =
-        sessions::issue(&state.db, &account, hosted, &branding, ttl, not_after, now).await?;
+    let options = state
+        .link_options(&account.org_id, account.environment, body.apps, body.app)
+        .await?;
+    let asked = Issue {
+        not_after,
+        branding,
+        options,
+        ..Issue::plain(Purpose::Hosted, ttl)
+    };
+    let issued = sessions::issue(&state.db, &account, &asked, state.clock.now()).await?;
     Ok(Json(ConnectUrlView {
         id: issued.id,
         hosted_url: format!("{}/connect/{}", state.public_url, issued.token),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState, timestamp};
-use crate::sessions::{self, Purpose};
+use crate::sessions::{self, Issue, Purpose};
 use crate::tenancy::LinkedAccountInput;
 
 pub(super) fn router() -> Router<AppState> {
@@ -18,6 +18,10 @@ struct EmbedTokenBody {
     name: Option<String>,
     /// Lifetime in seconds (default 24 hours, at most 30 days).
     expires_in: Option<i64>,
+    /// Only these apps (slugs), in the widget and through its token.
+    apps: Option<Vec<String>>,
+    /// The app the widget opens on.
+    app: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -37,13 +41,19 @@ async fn create(
 ) -> Result<Json<EmbedTokenView>, ApiError> {
     let ttl = sessions::lifetime(body.expires_in)?;
     let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
+    let options = state
+        .link_options(&key.org_id, key.environment, body.apps, body.app)
+        .await?;
+    let asked = Issue {
+        options,
+        ..Issue::plain(Purpose::Embed, ttl)
+    };
     let issued = sessions::issue_for(
         &state.db,
         &key.org_id,
         key.environment,
         &input,
-        Purpose::Embed,
-        ttl,
+        &asked,
         state.clock.now(),
     )
     .await?;

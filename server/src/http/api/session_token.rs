@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState, timestamp};
-use crate::sessions::{self, Purpose};
+use crate::sessions::{self, Issue, Purpose};
 use crate::tenancy::LinkedAccountInput;
 
 pub(super) fn router() -> Router<AppState> {
@@ -45,8 +45,7 @@ async fn create(
         &key.org_id,
         key.environment,
         &input,
-        Purpose::Session,
-        sessions::DEFAULT_TTL,
+        &Issue::plain(Purpose::Session, sessions::DEFAULT_TTL),
         state.clock.now(),
     )
     .await?;
