@@ -64,7 +64,18 @@ export default async function globalSetup() {
   // A vendor's own page on another origin, loading the frontend SDK from npm as published.
   const sdk = readFileSync(require.resolve('@cobaltio/cobalt-js/cobalt.js'));
   const vendor = http.createServer((request, response) => {
-    if (request.url === '/cobalt.js') {
+    const asked = new URL(request.url ?? '/', 'http://localhost');
+    if (asked.pathname === '/frame') {
+      // The widget in a plain frame of the width asked, as a vendor's settings page shows it.
+      const src = (asked.searchParams.get('src') ?? '').replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+      const width = Number(asked.searchParams.get('width') ?? '400');
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Vendor settings</title>' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        '<body style="margin:16px;font-family:sans-serif"><main><h1>Vendor settings</h1>' +
+        `<iframe title="Connect your apps" src="${src}" style="width:${width}px;height:1400px;border:0"></iframe>` +
+        '</main></body></html>');
+    } else if (request.url === '/cobalt.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
     } else {
       response.writeHead(200, { 'content-type': 'text/html' }).end(

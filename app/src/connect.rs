@@ -88,7 +88,12 @@ fn list_page(embed: Option<String>) -> impl IntoView {
                                     (Banner::None, fresh)
                                 }
                             };
-                            let focus = Focus::of(&mut page, show_all);
+                            // A button or form about another app is shown in the whole list.
+                            let about = key_state
+                                .as_ref()
+                                .map(|state| state.slug.as_str())
+                                .or(banner.slug());
+                            let focus = Focus::of(&mut page, show_all, about);
                             Either::Left(view! { <AppList page search tag banner key_state focus /> })
                         }
                         Err(error) => Either::Right(view! { <LinkError error framed /> }),
@@ -112,8 +117,9 @@ enum Focus {
 }
 
 impl Focus {
-    /// Narrows `page` to the app it opens on, unless the visitor asked for all of them.
-    fn of(page: &mut HostedPage, show_all: bool) -> Self {
+    /// Narrows `page` to the app it opens on, unless the visitor asked for all of them or
+    /// the page is `about` another app (its form, or what its button did).
+    fn of(page: &mut HostedPage, show_all: bool, about: Option<&str>) -> Self {
         let Some(slug) = page.focus.clone() else {
             return Self::None;
         };
@@ -121,7 +127,8 @@ impl Focus {
             return Self::None;
         }
         let more = page.apps.len() > 1;
-        if show_all && more {
+        let elsewhere = about.is_some_and(|about| about != slug);
+        if more && (show_all || elsewhere) {
             return Self::All;
         }
         page.apps.retain(|card| card.slug == slug);
@@ -139,6 +146,14 @@ enum Banner {
 }
 
 impl Banner {
+    /// The app the banner is about.
+    fn slug(&self) -> Option<&str> {
+        match self {
+            Self::None => None,
+            Self::Connected(slug) | Self::Disconnected(slug) | Self::Notice(_, slug) => Some(slug),
+        }
+    }
+
     fn from_flash(flash: Flash) -> Self {
         match flash {
             Flash::Connected(slug) => Self::Connected(slug),
@@ -194,10 +209,16 @@ fn AppList(
         || Visit::Hosted(page.link_id.clone()),
         |embed| Visit::Embed(embed.token.clone()),
     );
-    let page_class = if page.embed.is_some() {
-        "page page--embed"
+    let framed = page.embed.is_some();
+    let scheme = match (&branding.background, branding.background_dark) {
+        (None, _) => "",
+        (Some(_), false) => " page--light",
+        (Some(_), true) => " page--dark",
+    };
+    let page_class = if framed {
+        format!("page page--embed{scheme}")
     } else {
-        "page"
+        format!("page{scheme}")
     };
     let heading = match (focus, page.apps.first()) {
         (Focus::One { .. }, Some(card)) => match card.status {
@@ -226,7 +247,7 @@ fn AppList(
         }),
     };
     let list = view! {
-        {banner.map(|(text, good)| view! { <BannerView text good /> })}
+        {banner.map(|(text, good)| view! { <BannerView text good framed /> })}
         {grid}
         {back}
     };
@@ -270,14 +291,17 @@ fn AppList(
 
 /// What the last button press came to, above the list.
 #[component]
-fn BannerView(text: String, good: bool) -> impl IntoView {
+fn BannerView(text: String, good: bool, framed: bool) -> impl IntoView {
     let class = if good {
         "banner banner--ok"
     } else {
         "banner banner--warn"
     };
+    // The page came back after a button: focus starts at what it did, so a screen reader
+    // reads it and Tab goes on from there. Browsers refuse `autofocus` in a frame from another
+    // site; the widget tells its host through its live region instead.
     view! {
-        <p class=class role="status" data-banner>
+        <p class=class role="status" data-banner tabindex="-1" autofocus=!framed>
             {text}
         </p>
     }

@@ -55,6 +55,10 @@ pub struct Branding {
     pub accent_ink: String,
     /// Page background as `#rrggbb`, when the vendor set one.
     pub background: Option<String>,
+    /// With a background: whether it is dark, which then picks the page's light or dark
+    /// colours instead of the reader's setting.
+    #[serde(default)]
+    pub background_dark: bool,
     pub logo_url: Option<String>,
 }
 

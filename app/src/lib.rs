@@ -47,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light" />
+                <meta name="color-scheme" content="light dark" />
                 <link rel="stylesheet" id="portico" href=format!("/{}/portico.css", options.site_pkg_dir) />
                 <script nonce=leptos::nonce::use_nonce() inner_html=HYDRATE_SOON></script>
                 <HydrationScripts options islands=true />

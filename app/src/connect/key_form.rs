@@ -27,6 +27,9 @@ pub fn KeyForm(
         format!("Connect {app_name}")
     };
     let open = state.is_some();
+    // Browsers refuse `autofocus` inside a frame from another site (and say so in the host's
+    // console): there the island moves focus instead.
+    let framed = visit.embed_token().is_some();
     let state = state.unwrap_or_default();
     // Focus goes to the first invalid field, or to the first field of a form opened afresh.
     let first_invalid = fields
@@ -54,7 +57,7 @@ pub fn KeyForm(
                 (None, Some(_)) => error_id.clone(),
                 (None, None) => String::new(),
             };
-            let autofocus = first_invalid.as_deref() == Some(field.name.as_str());
+            let autofocus = !framed && first_invalid.as_deref() == Some(field.name.as_str());
             let invalid = error.is_some();
             view! {
                 <div class="key-field" class:key-field--invalid=invalid>
@@ -82,8 +85,8 @@ pub fn KeyForm(
         })
         .collect_view();
     // Back to the list as it is, without the open form (relative: the widget's address
-    // holds its token).
-    let page = "?";
+    // holds its token), at this app's card, where Tab goes on from.
+    let page = format!("?#app-{slug}");
     let closes = dialog_id.clone();
     let labelled_by = title_id.clone();
     view! {

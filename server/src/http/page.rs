@@ -18,6 +18,7 @@ pub(super) fn render(status: StatusCode, title: &str, body: impl IntoView + 'sta
                 <head>
                     <meta charset="utf-8" />
                     <meta name="viewport" content="width=device-width, initial-scale=1" />
+                    <meta name="color-scheme" content="light dark" />
                     <title>{title}</title>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                     <link rel="stylesheet" href="/pkg/portico.css" />

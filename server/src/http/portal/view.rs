@@ -108,6 +108,12 @@ pub(super) fn branding(session: &Session) -> Branding {
         accent_ink: accent.ink().to_owned(),
         accent: accent.as_str().to_owned(),
         background: session.branding.bg_color.clone(),
+        background_dark: session
+            .branding
+            .bg_color
+            .as_deref()
+            .and_then(|color| HexColor::parse("bgColor", color).ok())
+            .is_some_and(|color| color.ink() == "#ffffff"),
         logo_url: session
             .branding
             .logo

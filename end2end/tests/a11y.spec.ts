@@ -1,0 +1,200 @@
+// Accessibility: every page an end customer can reach, scanned by axe-core against the WCAG 2.x
+// A and AA rules at 1280 and 360 px (the widget in its frame at 480 and 320 px), the narrow
+// one in dark colours too, with JavaScript on and off (the two projects). Each scan that ran is counted in
+// test-results/axe-scans.txt.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { BrowserContext, Page, TestInfo } from '@playwright/test';
+import { expect, links, portico, test, vendorApi } from './fixtures';
+
+const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+const WIDTHS = [1280, 360];
+const COUNT = path.join(__dirname, '..', 'test-results', 'axe-scans.txt');
+
+/// Scans the page as it is now at each width: no violation of any rule. axe is a script, so
+/// a page shown without JavaScript is scanned as a copy of its HTML, opened where scripts may
+/// run but Portico's own (its islands) are not loaded: the same document, as shown.
+async function scan(page: Page, state: string, info: TestInfo, widths = WIDTHS) {
+  const js = info.project.use.javaScriptEnabled !== false;
+  let scanned = page;
+  let context: BrowserContext | undefined;
+  if (!js) {
+    const url = page.url();
+    const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+    context = await page.context().browser()!.newContext({ javaScriptEnabled: true });
+    scanned = await context.newPage();
+    await scanned.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await scanned.route(url, (route) =>
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+    await scanned.goto(url);
+  }
+  // Each width in light colours, and the narrowest in dark ones too.
+  const looks = widths.map((width) => [width, 'light'] as const);
+  looks.push([Math.min(...widths), 'dark']);
+  for (const [width, scheme] of looks) {
+    await scanned.setViewportSize({ width, height: 900 });
+    await scanned.emulateMedia({ colorScheme: scheme });
+    const results = await new AxeBuilder({ page: scanned }).withTags(RULES).analyze();
+    const violations = results.violations.map((violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} — ` +
+      violation.nodes.map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`).join('; '));
+    expect(violations, `${state} at ${width} px, ${scheme}`).toEqual([]);
+    mkdirSync(path.dirname(COUNT), { recursive: true });
+    appendFileSync(COUNT, `${info.project.name}\t${state}\t${width}\t${scheme}\n`);
+  }
+  await scanned.emulateMedia({ colorScheme: 'light' });
+  await context?.close();
+}
+
+/// A fresh customer of the demo org and a hosted link for it.
+async function customer(id: string, extra: object = {}): Promise<string> {
+  await vendorApi('linked-account', { linked_account_id: id });
+  return (await vendorApi('connect-url', { linked_account_id: id, ...extra })).hosted_url;
+}
+
+/// Shows the page Portico answers to a form posted to `action` (with these headers), at a
+/// Portico address, so the page can be scanned with JavaScript on or off.
+async function showPost(page: Page, action: string, form: string, headers: Record<string, string>) {
+  const shown = `${links.base}/connect/a11y-shown-post`;
+  await page.route(shown, async (route) => {
+    const response = await route.fetch({
+      url: `${links.base}${action}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      postData: form,
+    });
+    await route.fulfill({ response });
+  });
+  await page.goto(shown);
+}
+
+/// Waits for the islands when JavaScript runs, so the page is scanned as people use it.
+async function settled(page: Page, javaScriptEnabled: boolean) {
+  if (javaScriptEnabled) {
+    await expect(page.locator('html[data-key-dialogs="ready"]')).toHaveCount(1);
+  }
+}
+
+test('the hosted page: the list, a flagged card, an empty search, one app, and a banner',
+  async ({ page, javaScriptEnabled }, testInfo) => {
+    const project = testInfo.project.name;
+    await page.goto(links.reauthUrl);
+    await settled(page, javaScriptEnabled);
+    await expect(page.locator('.app-card--reauth').first()).toBeVisible();
+    await scan(page, 'hosted list with a flagged card', testInfo);
+
+    await page.goto(`${links.base}/connect?q=nothing-matches-this`);
+    await expect(page.locator('#no-match')).toBeVisible();
+    await scan(page, 'hosted list, no search match', testInfo);
+
+    await page.goto(await customer(`a11y-one-${project}`, { apps: ['sandbox', 'twilio'], app: 'sandbox' }));
+    await expect(page.getByRole('link', { name: 'All apps' })).toBeVisible();
+    await scan(page, 'hosted page opened on one app', testInfo);
+
+    await page.goto(`${links.base}/connect?all=1`);
+    await page.getByRole('link', { name: 'Connect: Twilio' }).click();
+    await page.getByLabel('Phone number').fill('call me maybe');
+    await page.getByRole('button', { name: 'Save and connect' }).click();
+    await expect(page.locator('.key-field__error').first()).toBeVisible();
+    await scan(page, 'key form with errors', testInfo);
+
+    await page.getByLabel('Phone number').fill('+14155550100');
+    await page.getByLabel('Account SID').fill('AC0123456789abcdef0123456789abcdef');
+    await page.getByRole('button', { name: 'Save and connect' }).click();
+    await expect(page.locator('[data-banner]')).toHaveText('Twilio is connected.');
+    await scan(page, 'hosted list with a banner', testInfo);
+  });
+
+test('the key form, opened fresh', async ({ page, javaScriptEnabled }, testInfo) => {
+  await page.goto(await customer(`a11y-form-${testInfo.project.name}`));
+  await settled(page, javaScriptEnabled);
+  await page.getByRole('link', { name: 'Connect: Twilio' }).click();
+  await expect(page.getByRole('dialog', { name: 'Connect Twilio' })).toBeVisible();
+  await scan(page, 'key form', testInfo);
+});
+
+test('the widget in its frame at 480 and 320 px, with its key form open', async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const { embed_url: embedUrl } = await vendorApi('embed-token', { linked_account_id: `a11y-widget-${project}` });
+  for (const [viewport, frame] of [[1280, 480], [360, 320]]) {
+    for (const [state, src] of [['widget', embedUrl], ['widget key form', `${embedUrl}?connect=twilio`]]) {
+      await page.setViewportSize({ width: viewport, height: 900 });
+      await page.goto(`${links.vendorOrigin}/frame?width=${frame}&src=${encodeURIComponent(src)}`);
+      await expect(page.frameLocator('iframe').locator('[data-apps]')).toBeVisible();
+      await scan(page, `${state} in a ${frame} px frame`, testInfo, [viewport]);
+    }
+  }
+});
+
+test('the sign-in pages: start, consent, cancelled, and signed in as another account',
+  async ({ page }, testInfo) => {
+    const project = testInfo.project.name;
+    // A customer of its own: the SDK specs sign in to the sandbox with theirs meanwhile.
+    const { token } = await vendorApi('session-token', { linked_account_id: `a11y-sdk-${project}` });
+    const answer = await fetch(`${links.base}/api/v1/sandbox/integrate`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const start = (await answer.json()).auth_url;
+    await page.goto(start);
+    await expect(page.getByRole('button', { name: /Continue to/ })).toBeVisible();
+    await scan(page, 'start page', testInfo);
+    await page.getByRole('button', { name: /Continue to/ }).click();
+    await expect(page.getByRole('button', { name: 'Approve' })).toBeVisible();
+    await scan(page, 'consent page', testInfo);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await expect(page.getByRole('heading', { name: 'You cancelled the connection' })).toBeVisible();
+    await scan(page, 'cancelled sign-in', testInfo);
+
+    // Connected as one account, revoked, then signed in again as another.
+    const first = `A11y first ${project}`;
+    await page.goto(await customer(`a11y-another-${project}`, { app: 'sandbox' }));
+    await page.getByRole('button', { name: 'Connect: Portico Sandbox' }).click();
+    await page.getByLabel('Account name').fill(first);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.locator('[data-banner]')).toHaveText('Portico Sandbox is connected.');
+    portico('sandbox', 'revoke', '--account', first);
+    await page.reload();
+    await page.getByRole('button', { name: 'Reconnect: Portico Sandbox' }).click();
+    await page.getByLabel('Account name').fill(`A11y second ${project}`);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.getByText('You signed in as')).toBeVisible();
+    await scan(page, 'signed in as another account', testInfo);
+  });
+
+test('every error page', async ({ page, context }, testInfo) => {
+  const project = testInfo.project.name;
+  const pages: Array<[string, string]> = [
+    ['unknown link', `${links.base}/connect/pst_forged`],
+    ['expired link', links.expiredUrl],
+    ['out-of-date list', `${links.base}/connect/out-of-date`],
+    ['page not found', `${links.base}/no-such-page`],
+    ['tampered callback', `${links.base}/oauth/callback?state=forged&code=x`],
+    ['unknown widget token', `${links.base}/embed/pst_forged`],
+    ['widget sign-in refused', `${links.base}/embed/sign-in`],
+    ['unknown start page', `${links.base}/oauth/start/forged`],
+    ['home', `${links.base}/`],
+  ];
+  for (const [state, url] of pages) {
+    await page.goto(url);
+    await scan(page, state, testInfo);
+  }
+
+  // A browser with no session on the hosted page.
+  await context.clearCookies();
+  await page.goto(`${links.base}/connect`);
+  await scan(page, 'hosted page without a session', testInfo);
+
+  // A form posted from another site, and one too large to take.
+  await showPost(page, '/_portal/disconnect', 'slug=slack', {
+    origin: 'http://elsewhere.example',
+    'sec-fetch-site': 'cross-site',
+  });
+  await scan(page, 'cross-site form refused', testInfo);
+  await showPost(page, '/_portal/save-keys', `slug=twilio&values%5Bnumber%5D=${'9'.repeat(300_000)}`, {
+    origin: links.base,
+    'sec-fetch-site': 'same-origin',
+  });
+  await expect(page.getByText('That is more than this form takes')).toBeVisible();
+  await scan(page, 'form too large', testInfo);
+});
