@@ -6,10 +6,11 @@
 
 use futures::FutureExt;
 use leptos::{either::Either, prelude::*};
-use leptos_meta::Title;
+use leptos_meta::{Html, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::dto::{Flash, HostedPage, KeyFormState, Notice};
+use crate::i18n::{T, use_t};
 use crate::status_page::LinkError;
 use crate::visit::Visit;
 use search::card_matches;
@@ -77,6 +78,7 @@ fn list_page(embed: Option<String>) -> impl IntoView {
                     }
                     match loaded {
                         Ok(mut page) => {
+                            provide_context(page.locale);
                             let (banner, key_state) = match page.flash.take() {
                                 Some(Flash::KeyForm(state)) => (Banner::None, Some(state)),
                                 Some(flash) => (Banner::from_flash(flash), None),
@@ -96,7 +98,11 @@ fn list_page(embed: Option<String>) -> impl IntoView {
                             let focus = Focus::of(&mut page, show_all, about);
                             Either::Left(view! { <AppList page search tag banner key_state focus /> })
                         }
-                        Err(error) => Either::Right(view! { <LinkError error framed /> }),
+                        Err(error) => {
+                            #[cfg(feature = "ssr")]
+                            provide_context(crate::i18n::request_locale());
+                            Either::Right(view! { <LinkError error framed /> })
+                        }
                     }
                 })
             }}
@@ -164,7 +170,7 @@ impl Banner {
     }
 
     /// The banner's text and whether it is good news, naming the app by its display name.
-    fn text(&self, page: &HostedPage) -> Option<(String, bool)> {
+    fn text(&self, page: &HostedPage, t: T) -> Option<(String, bool)> {
         let name_of = |slug: &str| {
             page.apps
                 .iter()
@@ -174,14 +180,13 @@ impl Banner {
         match self {
             Self::None => None,
             Self::Connected(slug) => {
-                name_of(slug).map(|name| (format!("{name} is connected."), true))
+                name_of(slug).map(|name| (t.a("banner-connected", &[("app", name.into())]), true))
             }
-            Self::Disconnected(slug) => {
-                name_of(slug).map(|name| (format!("{name} was disconnected."), true))
-            }
+            Self::Disconnected(slug) => name_of(slug)
+                .map(|name| (t.a("banner-disconnected", &[("app", name.into())]), true)),
             Self::Notice(notice, slug) => {
-                let name = name_of(slug).unwrap_or_else(|| "This app".to_owned());
-                Some((notice.explanation(&name), false))
+                let name = name_of(slug).unwrap_or_else(|| t.s("this-app"));
+                Some((notice.explanation(&name, t), false))
             }
         }
     }
@@ -196,7 +201,8 @@ fn AppList(
     key_state: Option<KeyFormState>,
     focus: Focus,
 ) -> impl IntoView {
-    let banner = banner.text(&page);
+    let t = use_t();
+    let banner = banner.text(&page, t);
     let branding = page.branding;
     let mut style = format!(
         "--accent: {}; --accent-ink: {}",
@@ -222,10 +228,13 @@ fn AppList(
     };
     let heading = match (focus, page.apps.first()) {
         (Focus::One { .. }, Some(card)) => match card.status {
-            crate::dto::CardStatus::ReauthRequired { .. } => format!("Reconnect {}", card.name),
-            _ => format!("Connect {}", card.name),
+            crate::dto::CardStatus::ReauthRequired { .. } => t.a(
+                "heading-reconnect-app",
+                &[("app", card.name.as_str().into())],
+            ),
+            _ => t.a("heading-connect-app", &[("app", card.name.as_str().into())]),
         },
-        _ => "Connect your apps".to_owned(),
+        _ => t.s("heading-connect-apps"),
     };
     let title = crate::title_text(&format!("{heading} · {}", branding.name));
     let back = matches!(focus, Focus::One { more: true }).then(|| {
@@ -233,7 +242,7 @@ fn AppList(
             <p class="all-apps">
                 <a href="?all=1" data-all-apps>
                     <span aria-hidden="true">"← "</span>
-                    "All apps"
+                    {t.s("all-apps")}
                 </a>
             </p>
         }
@@ -257,7 +266,14 @@ fn AppList(
             <main class="connect connect--embed" id="main">
                 <h1 class="visually-hidden">{format!("{heading} · {}", branding.name)}</h1>
                 {list}
-                <p class="visually-hidden" id="embed-live" role="status" aria-live="polite"></p>
+                <p
+                    class="visually-hidden"
+                    id="embed-live"
+                    role="status"
+                    aria-live="polite"
+                    data-connected=t.a("live-connected", &[("app", "{app}".into())])
+                    data-not-connected=t.a("live-not-connected", &[("app", "{app}".into())])
+                ></p>
             </main>
             <EmbedBridge
                 allowed_origins=embed.allowed_origins
@@ -269,19 +285,15 @@ fn AppList(
             <BrandHeader branding=branding.clone() who=page.linked_account_name />
             <main class="connect" id="main">
                 <h1>{heading.clone()}</h1>
-                <p class="lede">
-                    {format!(
-                        "Choose the apps {} may use on your behalf. You can disconnect at any time.",
-                        branding.name,
-                    )}
-                </p>
+                <p class="lede">{t.a("lede", &[("vendor", branding.name.as_str().into())])}</p>
                 {list}
             </main>
-            <footer class="footer">"Secured by Portico"</footer>
+            <footer class="footer">{t.s("secured-by")}</footer>
         }),
     };
     view! {
         <Title text=title />
+        <Html {..} lang=t.locale().as_str() />
         <div class=page_class style=style>
             {body}
             <KeyDialogs />
@@ -310,12 +322,13 @@ fn BannerView(text: String, good: bool, framed: bool) -> impl IntoView {
 /// The vendor's name and logo, and whom the page is for.
 #[component]
 fn BrandHeader(branding: crate::dto::Branding, who: Option<String>) -> impl IntoView {
+    let t = use_t();
     let logo = branding.logo_url.clone().map(|logo| {
         view! {
             <img
                 class="brand__logo"
                 src=logo
-                alt=format!("{} logo", branding.name)
+                alt=t.a("logo-alt", &[("vendor", branding.name.as_str().into())])
                 width="40"
                 height="40"
             />
@@ -326,7 +339,7 @@ fn BrandHeader(branding: crate::dto::Branding, who: Option<String>) -> impl Into
             {logo}
             <div>
                 <p class="brand__name">{branding.name.clone()}</p>
-                {who.map(|name| view! { <p class="brand__who">{format!("Signed in as {name}")}</p> })}
+                {who.map(|name| view! { <p class="brand__who">{t.a("signed-in-as", &[("name", name.into())])}</p> })}
             </div>
         </header>
     }
@@ -342,9 +355,10 @@ fn AppGrid(
     visit: Visit,
     keep_all: bool,
 ) -> impl IntoView {
-    let mut tags: Vec<String> = apps
+    let t = use_t();
+    let mut tags: Vec<(String, String)> = apps
         .iter()
-        .flat_map(|app| app.tags.iter().cloned())
+        .flat_map(|app| app.tags.iter().cloned().zip(app.tag_labels.iter().cloned()))
         .collect();
     tags.sort();
     tags.dedup();
@@ -367,20 +381,26 @@ fn AppGrid(
         })
         .collect_view();
     view! {
-        <AppSearch query=search tag tags total keep_all />
-        <p class="result-count" id="result-count" aria-live="polite">
-            {count_text(shown, total)}
+        <AppSearch query=search tag tags total keep_all words=search_words(t) />
+        <p
+            class="result-count"
+            id="result-count"
+            aria-live="polite"
+            data-all=count_text(t, total, total)
+            data-some=t.a("count-some", &[("shown", "{shown}".into()), ("total", total.into())])
+        >
+            {count_text(t, shown, total)}
         </p>
         {(total == 0)
             .then(|| {
                 view! {
                     <p class="empty">
-                        "No apps are available here yet. Ask the team that sent you this link to enable some."
+                        {t.s("empty-none")}
                     </p>
                 }
             })}
         <p class="empty" id="no-match" hidden=shown != 0 || total == 0>
-            "No apps match your search. Try another word or category."
+            {t.s("empty-no-match")}
         </p>
         <ul class="apps" role="list" data-apps>
             {cards}
@@ -409,12 +429,24 @@ fn AppCards(
     }
 }
 
-/// "3 of 12 apps", the live count under the search box.
-pub(crate) fn count_text(shown: usize, total: usize) -> String {
-    let noun = if total == 1 { "app" } else { "apps" };
+/// "3 of 12 apps", the count under the search box.
+pub(crate) fn count_text(t: T, shown: usize, total: usize) -> String {
     if shown == total {
-        format!("{total} {noun}")
+        t.a("count-all", &[("total", total.into())])
     } else {
-        format!("{shown} of {total} {noun}")
+        t.a(
+            "count-some",
+            &[("shown", shown.into()), ("total", total.into())],
+        )
+    }
+}
+
+fn search_words(t: T) -> search::SearchWords {
+    search::SearchWords {
+        label: t.s("search-label"),
+        placeholder: t.s("search-placeholder"),
+        category: t.s("search-category"),
+        all_categories: t.s("search-all-categories"),
+        button: t.s("search-button"),
     }
 }

@@ -16,6 +16,9 @@ pub struct HostedPage {
     pub flash: Option<Flash>,
     /// Set when the list is shown as the embedded widget.
     pub embed: Option<EmbedView>,
+    /// The language the page is written in.
+    #[serde(default)]
+    pub locale: crate::i18n::Locale,
     /// On the hosted page: the id of the link the list is shown for, which its forms carry.
     pub link_id: Option<String>,
     /// The app the link or widget opens on (its card alone, with a way to the others when
@@ -69,7 +72,11 @@ pub struct AppCard {
     pub name: String,
     pub icon_url: String,
     pub description: String,
+    /// Category values (what the filter sends), in the catalog's words.
     pub tags: Vec<String>,
+    /// The same categories in the page's language, in the same order.
+    #[serde(default)]
+    pub tag_labels: Vec<String>,
     pub auth_type: AuthType,
     pub status: CardStatus,
     /// What the end customer types before an OAuth2 sign-in, e.g. a Zendesk subdomain.
@@ -145,7 +152,7 @@ impl AppCard {
     /// Lower-case text the search box matches against: name, slug, description and tags.
     pub fn search_text(&self) -> String {
         let mut text = format!("{} {} {}", self.name, self.slug, self.description);
-        for tag in &self.tags {
+        for tag in self.tags.iter().chain(&self.tag_labels) {
             text.push(' ');
             text.push_str(tag);
         }
@@ -183,7 +190,7 @@ pub struct ConnectedAccount {
     pub identifier: String,
     /// RFC 3339, for `<time datetime>`.
     pub connected_at: String,
-    /// The same instant in words, e.g. `31 May 2023`.
+    /// The same instant in words in the page's language, e.g. `31 May 2023`.
     pub connected_on: String,
     /// Whole days left before the credentials stop working, when that is soon.
     #[serde(default)]
@@ -208,19 +215,14 @@ pub enum Notice {
 
 impl Notice {
     /// The notice in words, about the app named `app`.
-    pub fn explanation(self, app: &str) -> String {
-        match self {
-            Self::UnknownApp => format!("{app} is not offered here any more."),
-            Self::NotConfigured => format!(
-                "{app} is not set up yet. Ask the team that sent you this link to finish setting it up."
-            ),
-            Self::Unavailable => {
-                format!("Portico could not reach {app} just now. Please try again in a minute.")
-            }
-            Self::NeedsDetails => format!(
-                "{app} needs a detail before you sign in. Check what you entered and choose Connect again."
-            ),
-        }
+    pub fn explanation(self, app: &str, t: crate::i18n::T) -> String {
+        let key = match self {
+            Self::UnknownApp => "notice-unknown-app",
+            Self::NotConfigured => "notice-not-configured",
+            Self::Unavailable => "notice-unavailable",
+            Self::NeedsDetails => "notice-needs-details",
+        };
+        t.a(key, &[("app", app.into())])
     }
 }
 

@@ -43,30 +43,15 @@ impl PortalError {
 }
 
 impl PortalError {
-    /// The heading and the sentence a page shows for this error: the same words whether the
-    /// page is the app's or one the server renders itself.
+    /// The keys of the heading and the sentence a page shows for this error: the same words
+    /// whether the page is the app's or one the server renders itself.
     pub fn words(&self) -> (&'static str, &'static str) {
         match self {
-            Self::LinkExpired => (
-                "This link has expired",
-                "Connect links work for a limited time to keep your accounts safe. Ask the app that sent you here for a new link.",
-            ),
-            Self::LinkInvalid => (
-                "This link is not valid",
-                "The link may be incomplete or mistyped. Ask the app that sent you here for a new link.",
-            ),
-            Self::NoSession => (
-                "Open your connect link again",
-                "This page only opens from the connect link you were sent, in the browser you opened it in. Open that link again, or ask the app that sent you here for a new one.",
-            ),
-            Self::OutOfDate => (
-                "This page is out of date",
-                "It was opened for another link, so nothing was changed. Reload it.",
-            ),
-            Self::Unavailable | Self::Transport(_) => (
-                "Something went wrong on our side",
-                "Portico could not load your apps just now. Please try again in a minute.",
-            ),
+            Self::LinkExpired => ("link-expired-heading", "link-expired-body"),
+            Self::LinkInvalid => ("link-invalid-heading", "link-invalid-body"),
+            Self::NoSession => ("no-session-heading", "no-session-body"),
+            Self::OutOfDate => ("out-of-date-heading", "out-of-date-body"),
+            Self::Unavailable | Self::Transport(_) => ("unavailable-heading", "unavailable-body"),
         }
     }
 }

@@ -14,6 +14,7 @@ use leptos_router::{
 mod connect;
 pub mod dto;
 mod error;
+pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod portal;
 mod reason;
@@ -43,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

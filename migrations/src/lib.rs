@@ -11,6 +11,7 @@ mod m20261129_000005_webhooks;
 mod m20261206_000006_hardening;
 mod m20261206_000007_worker_indexes;
 mod m20261206_000008_link_options;
+mod m20261206_000009_org_locale;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_hardening::Migration),
             Box::new(m20261206_000007_worker_indexes::Migration),
             Box::new(m20261206_000008_link_options::Migration),
+            Box::new(m20261206_000009_org_locale::Migration),
         ]
     }
 }

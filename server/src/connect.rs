@@ -53,14 +53,18 @@ impl Services {
         environment: crate::tenancy::Environment,
         apps: Option<Vec<String>>,
         app: Option<String>,
+        locale: Option<String>,
     ) -> Result<LinkOptions, ConnectError> {
-        if apps.is_none() && app.is_none() {
-            return Ok(LinkOptions::default());
-        }
-        let enabled =
-            catalog::enabled_slugs(&self.db, self.changes.lookups(), org_id, environment).await?;
-        LinkOptions::parse(apps.as_deref(), app.as_deref(), &enabled)
-            .map_err(|field| ConnectError::Invalid(vec![field]))
+        let invalid = |field| ConnectError::Invalid(vec![field]);
+        let options = if apps.is_none() && app.is_none() {
+            LinkOptions::default()
+        } else {
+            let enabled =
+                catalog::enabled_slugs(&self.db, self.changes.lookups(), org_id, environment)
+                    .await?;
+            LinkOptions::parse(apps.as_deref(), app.as_deref(), &enabled).map_err(invalid)?
+        };
+        options.with_locale(locale.as_deref()).map_err(invalid)
     }
 
     /// An app the linked account's org has enabled, or `UnknownApp`.

@@ -164,6 +164,7 @@ mod tests {
                 logo_url: None,
                 allowed_origins: "[]".to_owned(),
                 created_at: now,
+                locale: "en".to_owned(),
             },
             environment: Environment::Test,
             linked_account: linked_account::Model {

@@ -232,6 +232,7 @@ async fn answer_panics(
     use axum::response::IntoResponse;
 
     let api = surface::Surface::of(request.uri().path()).is_api();
+    let t = app::i18n::T(page::of_headers(request.headers()));
     let response = next.run(request).await;
     if response.extensions().get::<Panicked>().is_none() {
         return response;
@@ -241,9 +242,10 @@ async fn answer_panics(
     }
     let (heading, sentence) = app::PortalError::Unavailable.words();
     page::message(
+        t,
         axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        heading,
-        &[sentence],
+        &t.s(heading),
+        &[t.s(sentence)],
         None,
     )
 }
@@ -265,19 +267,21 @@ async fn limit_bodies(
     } else {
         BODY_LIMIT
     };
+    let t = app::i18n::T(page::of_headers(request.headers()));
     let too_large = move || {
         if api {
             return ApiError::PayloadTooLarge(limit).into_response();
         }
         let advice = if key_form {
-            "A key form accepts up to 16 KB. Nothing was saved."
+            "page-too-large-key-form"
         } else {
-            "Portico accepts up to 64 KB here. Nothing was changed."
+            "page-too-large-body"
         };
         page::message(
+            t,
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "That is more than this form takes",
-            &[advice, "Go back, check what you pasted, and try again."],
+            &t.s("page-too-large-heading"),
+            &[t.s(advice), t.s("page-too-large-again")],
             None,
         )
     };

@@ -7,7 +7,17 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
+    /// Why, in English, as the API says it.
     pub message: String,
+    /// Why, as a whole sentence of the pages' words, for a form shown to an end customer.
+    pub words: Option<Worded>,
+}
+
+/// A sentence of the pages' words (`app/locales`) and the values put into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worded {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -15,7 +25,14 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+            words: None,
         }
+    }
+
+    /// The same refusal with its sentence for the pages.
+    pub fn worded(mut self, key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        self.words = Some(Worded { key, args });
+        self
     }
 }
 

@@ -26,10 +26,12 @@ pub(crate) fn validate(
     let mut errors = Vec::new();
     for name in given.keys() {
         if !app.auth_input_map.iter().any(|field| &field.name == name) {
-            errors.push(FieldError::new(
-                name.clone(),
-                format!("is not a field of {}", app.name),
-            ));
+            errors.push(
+                FieldError::new(name.clone(), format!("is not a field of {}", app.name)).worded(
+                    "field-unknown",
+                    vec![("field", name.clone()), ("app", app.name.clone())],
+                ),
+            );
         }
     }
     let mut values = BTreeMap::new();
@@ -40,7 +42,10 @@ pub(crate) fn validate(
                 values.insert(field.name.clone(), Zeroizing::new(value));
             }
             Ok(None) => {}
-            Err(message) => errors.push(FieldError::new(field.name.clone(), message)),
+            Err((message, key, mut args)) => {
+                args.push(("label", field.label.clone()));
+                errors.push(FieldError::new(field.name.clone(), message).worded(key, args));
+            }
         }
     }
     if errors.is_empty() {
@@ -50,35 +55,85 @@ pub(crate) fn validate(
     }
 }
 
+/// Why a field's value was refused: in English for the API, and as a sentence key with its
+/// values for the pages (the field's label is added by the caller).
+type Refusal = (String, &'static str, Vec<(&'static str, String)>);
+
+fn refusal(message: impl Into<String>, key: &'static str) -> Refusal {
+    (message.into(), key, Vec::new())
+}
+
 /// One field: `Ok(None)` for an optional field left empty.
-fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> {
+fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, Refusal> {
     if raw.chars().any(char::is_control) {
-        return Err("must not contain control characters such as tabs or line breaks".into());
+        return Err(refusal(
+            "must not contain control characters such as tabs or line breaks",
+            "field-control-characters",
+        ));
     }
     let value = raw.trim();
     if value.is_empty() {
         return if field.required {
-            Err(format!("enter your {}", field.label))
+            Err(refusal(
+                format!("enter your {}", field.label),
+                "field-required",
+            ))
         } else {
             Ok(None)
         };
     }
     let length = value.chars().count();
     if length > field.max_length as usize {
-        return Err(format!(
-            "must be at most {} characters (this is {length})",
-            field.max_length
+        return Err((
+            format!(
+                "must be at most {} characters (this is {length})",
+                field.max_length
+            ),
+            "field-too-long",
+            vec![
+                ("most", field.max_length.to_string()),
+                ("length", length.to_string()),
+            ],
         ));
     }
-    match field.kind {
-        FieldKind::Email if !looks_like_email(value) => {
-            return Err("must be an email address such as name@example.com".into());
+    if let Some(refused) = check_kind(field.kind, value) {
+        return Err(refused);
+    }
+    if let Some(pattern) = &field.pattern {
+        let matches = whole_match(pattern).is_some_and(|regex| regex.is_match(value));
+        if !matches {
+            return Err(if field.placeholder.is_empty() {
+                refusal("is not in the expected format", "field-format")
+            } else {
+                (
+                    format!(
+                        "is not in the expected format, which looks like {}",
+                        field.placeholder
+                    ),
+                    "field-format-like",
+                    vec![("example", field.placeholder.clone())],
+                )
+            });
         }
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// A value that does not fit its field's type.
+fn check_kind(kind: FieldKind, value: &str) -> Option<Refusal> {
+    match kind {
+        FieldKind::Email if !looks_like_email(value) => Some(refusal(
+            "must be an email address such as name@example.com",
+            "field-email",
+        )),
         FieldKind::Url
             if !url::Url::parse(value)
                 .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host()) =>
         {
-            return Err("must be a web address starting with https://".into());
+            Some(refusal(
+                "must be a web address starting with https://",
+                "field-url",
+            ))
         }
         FieldKind::Tel
             if !value
@@ -86,27 +141,16 @@ fn check_field(field: &InputField, raw: &str) -> Result<Option<String>, String> 
                 .all(|c| c.is_ascii_digit() || " +-().".contains(c))
                 || !value.chars().any(|c| c.is_ascii_digit()) =>
         {
-            return Err("must contain only digits, spaces and + - ( )".into());
+            Some(refusal(
+                "must contain only digits, spaces and + - ( )",
+                "field-tel",
+            ))
         }
         FieldKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
-            return Err("must be a number".into());
+            Some(refusal("must be a number", "field-number"))
         }
-        _ => {}
+        _ => None,
     }
-    if let Some(pattern) = &field.pattern {
-        let matches = whole_match(pattern).is_some_and(|regex| regex.is_match(value));
-        if !matches {
-            return Err(if field.placeholder.is_empty() {
-                "is not in the expected format".into()
-            } else {
-                format!(
-                    "is not in the expected format, which looks like {}",
-                    field.placeholder
-                )
-            });
-        }
-    }
-    Ok(Some(value.to_owned()))
 }
 
 /// A field pattern matched against the whole value, as the HTML `pattern` attribute does.
@@ -237,17 +281,25 @@ mod tests {
         assert!(
             check_field(&text, "   ")
                 .unwrap_err()
+                .0
                 .starts_with("enter your Field")
         );
         assert!(
             check_field(&text, "a\u{0}b")
                 .unwrap_err()
+                .0
                 .contains("control")
         );
-        assert!(check_field(&text, "a\nb").unwrap_err().contains("control"));
+        assert!(
+            check_field(&text, "a\nb")
+                .unwrap_err()
+                .0
+                .contains("control")
+        );
         assert!(
             check_field(&text, "12345678901")
                 .unwrap_err()
+                .0
                 .contains("at most 10")
         );
         assert!(check_field(&field(FieldKind::Email), "x@").is_err());
@@ -257,6 +309,7 @@ mod tests {
         assert!(
             check_field(&field(FieldKind::Tel), "call me")
                 .unwrap_err()
+                .0
                 .contains("only digits")
         );
         assert!(check_field(&field(FieldKind::Number), "NaN").is_err());

@@ -14,6 +14,10 @@ use crate::input::{FieldError, HexColor, text_line, web_url};
 use crate::secrets;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
+mod options;
+
+pub use options::LinkOptions;
+
 /// Default lifetime of session tokens and hosted links.
 pub(crate) const DEFAULT_TTL: Duration = Duration::hours(24);
 
@@ -76,74 +80,6 @@ impl Branding {
                 .map(|logo| web_url("logo", logo).map(String::from))
                 .transpose()?,
         })
-    }
-}
-
-/// What a hosted link or widget shows beyond its branding: only `apps` (every enabled app when
-/// `None`), opening on `app`. Only these apps may be connected, changed or disconnected
-/// through the token.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apps: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<String>,
-}
-
-/// At most this many apps in `apps`.
-const MOST_APPS: usize = 100;
-
-impl LinkOptions {
-    /// Checks `apps` and `app` against the slugs the org has enabled: each must be one, `app`
-    /// must be among `apps` when both are given, and `app` alone shows just that app.
-    pub fn parse(
-        apps: Option<&[String]>,
-        app: Option<&str>,
-        enabled: &[String],
-    ) -> Result<Self, FieldError> {
-        let offered = |field: &str, slug: &str| -> Result<String, FieldError> {
-            if enabled.iter().any(|enabled| enabled == slug) {
-                return Ok(slug.to_owned());
-            }
-            let shown: String = slug.chars().take(64).collect();
-            Err(FieldError::new(
-                field,
-                format!("“{shown}” is not an app enabled in this environment"),
-            ))
-        };
-        let apps = match apps {
-            None => None,
-            Some([]) => return Err(FieldError::new("apps", "must name at least one app")),
-            Some(apps) if apps.len() > MOST_APPS => {
-                return Err(FieldError::new("apps", "may name at most 100 apps"));
-            }
-            Some(apps) => {
-                let mut checked: Vec<String> = Vec::with_capacity(apps.len());
-                for slug in apps {
-                    let slug = offered("apps", slug)?;
-                    if !checked.contains(&slug) {
-                        checked.push(slug);
-                    }
-                }
-                Some(checked)
-            }
-        };
-        let app = app.map(|slug| offered("app", slug)).transpose()?;
-        let apps = match (apps, &app) {
-            (Some(apps), Some(app)) if !apps.contains(app) => {
-                return Err(FieldError::new("app", "must be one of `apps`"));
-            }
-            (None, Some(app)) => Some(vec![app.clone()]),
-            (apps, _) => apps,
-        };
-        Ok(Self { apps, app })
-    }
-
-    /// Whether the token may show and act on `slug`.
-    pub fn allows(&self, slug: &str) -> bool {
-        self.apps
-            .as_ref()
-            .is_none_or(|apps| apps.iter().any(|app| app == slug))
     }
 }
 

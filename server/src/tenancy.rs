@@ -40,8 +40,32 @@ pub async fn create_org(
         logo_url: Set(None),
         allowed_origins: Set("[]".to_owned()),
         created_at: Set(now),
+        locale: Set(app::i18n::Locale::default().as_str().to_owned()),
     };
     Ok(org.insert(db).await?)
+}
+
+/// Sets the language of an org's pages when neither the link nor the browser names one;
+/// `false` when there is no such org.
+pub async fn set_default_locale(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    locale: app::i18n::Locale,
+) -> Result<bool, DbErr> {
+    let result = org::Entity::update_many()
+        .col_expr(
+            org::Column::Locale,
+            sea_orm::sea_query::Expr::value(locale.as_str()),
+        )
+        .filter(org::Column::Id.eq(org_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The language of an org's pages when nothing else names one.
+pub(crate) fn default_locale(org: &org::Model) -> app::i18n::Locale {
+    app::i18n::Locale::parse(&org.locale).unwrap_or_default()
 }
 
 /// An org by its id.

@@ -5,6 +5,8 @@ use super::visit_fields::VisitFields;
 use crate::dto::{
     AppCard, AuthType, CardStatus, ConnectField, ConnectedAccount, Flow, KeyFormState,
 };
+use crate::i18n::{T, use_t};
+use crate::reason::ReauthAction;
 use crate::serverfns::{Disconnect, StartConnect};
 use crate::visit::Visit;
 
@@ -16,7 +18,8 @@ pub fn AppCardView(
     key_state: Option<KeyFormState>,
     visit: Visit,
 ) -> impl IntoView {
-    let actions = card_actions(&card, &visit);
+    let t = use_t();
+    let actions = card_actions(&card, &visit, t);
     let framed = matches!(visit, Visit::Embed(_));
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
     let key_form = (card.auth_type == AuthType::KeyBased && !turned_off).then(|| {
@@ -44,13 +47,13 @@ pub fn AppCardView(
 
     // A sign-in started from this list (in a popup, a new tab, or by the SDK) and not back yet.
     let not_finished = if matches!(card.status, CardStatus::ReauthRequired { .. }) {
-        "Not reconnected — try again"
+        t.s("flow-not-reconnected")
     } else {
-        "Not connected — try again"
+        t.s("flow-not-connected")
     };
     let flow = card.flow.map(|flow| match flow {
         Flow::Waiting => view! {
-            <p class="flow" data-flow="waiting">"Waiting for you to finish signing in…"</p>
+            <p class="flow" data-flow="waiting">{t.s("flow-waiting")}</p>
         },
         Flow::NotFinished => view! {
             <p class="flow flow--warn" data-flow="not-finished">{not_finished}</p>
@@ -59,7 +62,7 @@ pub fn AppCardView(
     let status = match card.status {
         CardStatus::NotConnected => EitherOf4::A(view! {
             <div class="app-card__status">
-                <span class="badge badge--idle">"Not connected"</span>
+                <span class="badge badge--idle">{t.s("badge-not-connected")}</span>
                 {flow}
             </div>
         }),
@@ -67,7 +70,7 @@ pub fn AppCardView(
             <div class="app-card__status">
                 <span class="badge badge--ok">
                     <span aria-hidden="true">"✓ "</span>
-                    "Connected"
+                    {t.s("badge-connected")}
                 </span>
                 <AccountList accounts />
             </div>
@@ -76,7 +79,7 @@ pub fn AppCardView(
             <div class="app-card__status">
                 <span class="badge badge--warn">
                     <span aria-hidden="true">"! "</span>
-                    "Reconnect needed"
+                    {t.s("badge-reconnect-needed")}
                 </span>
                 <p
                     class="reason"
@@ -84,7 +87,7 @@ pub fn AppCardView(
                     data-action=reason.action().as_str()
                     data-retryable=reason.retryable().to_string()
                 >
-                    {reason.explanation()}
+                    {t.s(&format!("reason-{}", reason.as_str()))}
                 </p>
                 {flow}
                 <AccountList accounts />
@@ -92,10 +95,8 @@ pub fn AppCardView(
         }),
         CardStatus::TurnedOff(accounts) => EitherOf4::D(view! {
             <div class="app-card__status">
-                <span class="badge badge--idle">"Turned off"</span>
-                <p class="reason" data-reason="app_deleted">
-                    "The team that sent you here turned this app off. You can reconnect once they turn it on again."
-                </p>
+                <span class="badge badge--idle">{t.s("badge-turned-off")}</span>
+                <p class="reason" data-reason="app_deleted">{t.s("reason-turned-off")}</p>
                 <AccountList accounts />
             </div>
         }),
@@ -114,7 +115,7 @@ pub fn AppCardView(
                 <img
                     class="app-card__icon"
                     src=card.icon_url
-                    alt=format!("{} icon", card.name)
+                    alt=t.a("icon-alt", &[("app", card.name.as_str().into())])
                     width="44"
                     height="44"
                     loading="lazy"
@@ -125,9 +126,9 @@ pub fn AppCardView(
                     {(!framed)
                         .then(|| {
                             view! {
-                                <ul class="tags" aria-label="Categories">
+                                <ul class="tags" aria-label=t.s("categories")>
                                     {card
-                                        .tags
+                                        .tag_labels
                                         .into_iter()
                                         .map(|tag| view! { <li class="tag">{tag}</li> })
                                         .collect_view()}
@@ -147,13 +148,13 @@ pub fn AppCardView(
 /// The card's buttons: Connect, Reconnect, Connect another account, Disconnect. In the widget
 /// the sign-in opens in a new window (a popup once the bridge island runs), since providers
 /// refuse to be framed; every form carries the widget's token.
-fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
+fn card_actions(card: &AppCard, visit: &Visit, t: T) -> impl IntoView + use<> {
     let (primary, another) = match (&card.status, card.auth_type) {
-        (CardStatus::NotConnected, AuthType::OAuth2) => (Some("Connect"), false),
+        (CardStatus::NotConnected, AuthType::OAuth2) => (Some(t.s("action-connect")), false),
         (CardStatus::ReauthRequired { reason, .. }, AuthType::OAuth2) => {
-            (Some(reason.action().label()), false)
+            (Some(action_words(t, reason.action())), false)
         }
-        (CardStatus::Connected(_), AuthType::OAuth2) => (Some("Connect another account"), true),
+        (CardStatus::Connected(_), AuthType::OAuth2) => (Some(t.s("action-connect-another")), true),
         _ => (None, false),
     };
     // A reconnect reuses the details the connection was made with.
@@ -164,13 +165,20 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
     };
     let turned_off = matches!(card.status, CardStatus::TurnedOff(_));
     let open_form = (card.auth_type == AuthType::KeyBased && !turned_off)
-        .then(|| view! { <OpenKeyForm card=card.clone() /> });
-    let connect = primary.map(|label| {
+        .then(|| view! { <OpenKeyForm card=card.clone() t /> });
+    let connect = primary.map(|text| {
+        let label = t.a(
+            "action-on-app",
+            &[
+                ("action", text.as_str().into()),
+                ("app", card.name.as_str().into()),
+            ],
+        );
         view! {
             <ConnectForm
-                name=card.name.clone()
-                slug=card.slug.clone()
                 label
+                text
+                slug=card.slug.clone()
                 another
                 fields
                 visit=visit.clone()
@@ -178,19 +186,26 @@ fn card_actions(card: &AppCard, visit: &Visit) -> impl IntoView + use<> {
         }
     });
     let disconnect = (!matches!(card.status, CardStatus::NotConnected)).then(|| {
-        view! { <DisconnectForm name=card.name.clone() slug=card.slug.clone() visit=visit.clone() /> }
+        view! {
+            <DisconnectForm
+                label=t.a("action-disconnect-app", &[("app", card.name.as_str().into())])
+                text=t.s("action-disconnect")
+                slug=card.slug.clone()
+                visit=visit.clone()
+            />
+        }
     });
     view! { <div class="app-card__actions">{open_form} {connect} {disconnect}</div> }
 }
 
 /// The link that opens a key-based app's form (a dialog with JavaScript, a page without).
 #[component]
-fn OpenKeyForm(card: AppCard) -> impl IntoView {
+fn OpenKeyForm(card: AppCard, t: T) -> impl IntoView {
     let label = match card.status {
-        CardStatus::NotConnected => "Connect",
-        CardStatus::ReauthRequired { reason, .. } => reason.action().label(),
-        CardStatus::TurnedOff(_) => "Reconnect",
-        CardStatus::Connected(_) => "Update keys",
+        CardStatus::NotConnected => t.s("action-connect"),
+        CardStatus::ReauthRequired { reason, .. } => action_words(t, reason.action()),
+        CardStatus::TurnedOff(_) => t.s("action-reconnect"),
+        CardStatus::Connected(_) => t.s("action-update-keys"),
     };
     let class = if matches!(card.status, CardStatus::Connected(_)) {
         "button button--quiet"
@@ -198,12 +213,19 @@ fn OpenKeyForm(card: AppCard) -> impl IntoView {
         "button"
     };
     let slug = card.slug;
+    let named = t.a(
+        "action-on-app",
+        &[
+            ("action", label.as_str().into()),
+            ("app", card.name.as_str().into()),
+        ],
+    );
     view! {
         <a
             class=class
             href=format!("?connect={slug}")
             data-opens=format!("key-{slug}")
-            aria-label=format!("{label}: {}", card.name)
+            aria-label=named
         >
             {label}
         </a>
@@ -214,9 +236,10 @@ fn OpenKeyForm(card: AppCard) -> impl IntoView {
 /// widget), with the values the app asks first.
 #[component]
 fn ConnectForm(
-    name: String,
+    /// The button's name for assistive technology: the action and the app.
+    label: String,
+    text: String,
     slug: String,
-    label: &'static str,
     another: bool,
     fields: Vec<ConnectField>,
     visit: Visit,
@@ -239,8 +262,8 @@ fn ConnectForm(
             <VisitFields visit />
             {another.then(|| view! { <input type="hidden" name="another" value="1" /> })}
             {fields}
-            <button class=class type="submit" aria-label=format!("{label}: {name}")>
-                {label}
+            <button class=class type="submit" aria-label=label>
+                {text}
             </button>
         </ActionForm>
     }
@@ -270,41 +293,37 @@ fn ConnectParamField(field: ConnectField, prefix: String) -> impl IntoView {
 
 /// Disconnect: removes the app's connections.
 #[component]
-fn DisconnectForm(name: String, slug: String, visit: Visit) -> impl IntoView {
+fn DisconnectForm(label: String, text: String, slug: String, visit: Visit) -> impl IntoView {
     let action = ServerAction::<Disconnect>::new();
     view! {
         <ActionForm action>
             <input type="hidden" name="slug" value=slug />
             <VisitFields visit />
-            <button class="button button--quiet" type="submit" aria-label=format!("Disconnect {name}")>
-                "Disconnect"
+            <button class="button button--quiet" type="submit" aria-label=label>
+                {text}
             </button>
         </ActionForm>
     }
 }
 #[component]
 fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {
+    let t = use_t();
     view! {
-        <ul class="accounts" aria-label="Connected accounts">
+        <ul class="accounts" aria-label=t.s("connected-accounts")>
             {accounts
                 .into_iter()
                 .map(|account| {
                     let expiring = account.expires_in_days.map(|days| {
-                        let when = match days {
-                            ..=0 => "today".to_owned(),
-                            1 => "in 1 day".to_owned(),
-                            days => format!("in {days} days"),
-                        };
                         view! {
                             <p class="accounts__expiring" data-expiring=days.to_string()>
-                                {format!("Expires {when} — reconnect now")}
+                                {t.a("expires-in", &[("days", days.max(0).into())])}
                             </p>
                         }
                     });
                     view! {
                         <li>
                             <span class="accounts__id">{account.identifier}</span>
-                            " · since "
+                            {format!(" · {} ", t.s("since"))}
                             <time datetime=account.connected_at>{account.connected_on}</time>
                             {expiring}
                         </li>
@@ -313,4 +332,9 @@ fn AccountList(accounts: Vec<ConnectedAccount>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
+}
+
+/// The words of the button that does `action`.
+fn action_words(t: T, action: ReauthAction) -> String {
+    t.s(&format!("action-{}", action.as_str().replace('_', "-")))
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::visit_fields::VisitFields;
 use crate::dto::{KeyField, KeyFormState};
+use crate::i18n::use_t;
 use crate::serverfns::SaveKeys;
 use crate::visit::Visit;
 
@@ -18,13 +19,14 @@ pub fn KeyForm(
     reconnect: bool,
     visit: Visit,
 ) -> impl IntoView {
+    let t = use_t();
     let action = ServerAction::<SaveKeys>::new();
     let dialog_id = format!("key-{slug}");
     let title_id = format!("key-{slug}-title");
     let heading = if reconnect {
-        format!("Reconnect {app_name}")
+        t.a("heading-reconnect-app", &[("app", app_name.into())])
     } else {
-        format!("Connect {app_name}")
+        t.a("heading-connect-app", &[("app", app_name.into())])
     };
     let open = state.is_some();
     // Browsers refuse `autofocus` inside a frame from another site (and say so in the host's
@@ -45,7 +47,7 @@ pub fn KeyForm(
             let id = format!("key-{slug}-{}", field.name);
             let help_id = format!("{id}-help");
             let error_id = format!("{id}-error");
-            let error = state.error(&field.name).map(|message| sentence(&field.label, message));
+            let error = state.error(&field.name).map(str::to_owned);
             // Secret values never travel back to the page.
             let value = (!field.secret)
                 .then(|| state.value(&field.name).map(str::to_owned))
@@ -63,7 +65,7 @@ pub fn KeyForm(
                 <div class="key-field" class:key-field--invalid=invalid>
                     <label for=id.clone()>
                         {field.label}
-                        {(!field.required).then(|| view! { <span class="key-field__optional">" (optional)"</span> })}
+                        {(!field.required).then(|| view! { <span class="key-field__optional">{format!(" ({})", t.s("optional"))}</span> })}
                     </label>
                     <input
                         id=id
@@ -98,26 +100,13 @@ pub fn KeyForm(
                 <VisitFields visit />
                 {inputs}
                 <div class="key-form__actions">
-                    <button class="button" type="submit">"Save and connect"</button>
+                    <button class="button" type="submit">{t.s("save-and-connect")}</button>
                     <a class="button button--quiet" href=page data-closes=closes>
-                        "Cancel"
+                        {t.s("cancel")}
                     </a>
                 </div>
             </ActionForm>
         </dialog>
-    }
-}
-
-/// A field message as a sentence under its field: "must be …" becomes "Phone number must be …",
-/// "enter your …" becomes "Enter your …".
-fn sentence(label: &str, message: &str) -> String {
-    if message.starts_with("is ") || message.starts_with("must ") {
-        return format!("{label} {message}");
-    }
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -1,4 +1,15 @@
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The search form's words, in the page's language (the island looks none up itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchWords {
+    pub label: String,
+    pub placeholder: String,
+    pub category: String,
+    pub all_categories: String,
+    pub button: String,
+}
 
 /// The search box and category filter. Without JavaScript it is a GET form the server answers;
 /// once hydrated it filters the cards as the user types.
@@ -6,10 +17,12 @@ use leptos::prelude::*;
 pub fn AppSearch(
     query: String,
     tag: String,
-    tags: Vec<String>,
+    /// Each category's value and its name in the page's language.
+    tags: Vec<(String, String)>,
     total: usize,
     /// The list was reached from one app's view: searching keeps to the list.
     keep_all: bool,
+    words: SearchWords,
 ) -> impl IntoView {
     let (search, set_search) = signal(query.clone());
     let (category, set_category) = signal(tag.clone());
@@ -27,7 +40,7 @@ pub fn AppSearch(
         <form class="search" method="get" role="search" on:submit=|event| event.prevent_default()>
             {keep_all.then(|| view! { <input type="hidden" name="all" value="1" /> })}
             <div class="search__field">
-                <label for="app-search">"Search apps"</label>
+                <label for="app-search">{words.label}</label>
                 <input
                     id="app-search"
                     type="search"
@@ -35,27 +48,27 @@ pub fn AppSearch(
                     value=query
                     maxlength="100"
                     autocomplete="off"
-                    placeholder="Name, category or purpose"
+                    placeholder=words.placeholder
                     on:input=move |event| set_search.set(event_target_value(&event))
                 />
             </div>
             <div class="search__field">
-                <label for="app-tag">"Category"</label>
+                <label for="app-tag">{words.category}</label>
                 <select
                     id="app-tag"
                     name="tag"
                     on:change=move |event| set_category.set(event_target_value(&event))
                 >
                     <option value="" selected=tag.is_empty()>
-                        "All categories"
+                        {words.all_categories}
                     </option>
                     {tags
                         .into_iter()
-                        .map(|name| {
-                            let selected = name == tag;
+                        .map(|(value, name)| {
+                            let selected = value == tag;
                             view! {
-                                <option value=name.clone() selected=selected>
-                                    {name.clone()}
+                                <option value=value selected=selected>
+                                    {name}
                                 </option>
                             }
                         })
@@ -63,7 +76,7 @@ pub fn AppSearch(
                 </select>
             </div>
             <button type="submit" class="button button--quiet">
-                "Search"
+                {words.button}
             </button>
         </form>
     }
@@ -81,7 +94,6 @@ mod filter {
     use wasm_bindgen::JsCast;
 
     use super::card_matches;
-    use crate::connect::count_text;
 
     /// Applies the values the search inputs hold right now.
     pub fn apply_typed_before_hydration(total: usize) {
@@ -120,8 +132,17 @@ mod filter {
             card.set_hidden(!visible);
             shown += usize::from(visible);
         }
+        // The page wrote the count's two forms in its language: all of them, or `{shown}` of them.
         if let Some(count) = document.get_element_by_id("result-count") {
-            count.set_text_content(Some(&count_text(shown, total)));
+            let text = if shown == total {
+                count.get_attribute("data-all").unwrap_or_default()
+            } else {
+                count
+                    .get_attribute("data-some")
+                    .unwrap_or_default()
+                    .replace("{shown}", &shown.to_string())
+            };
+            count.set_text_content(Some(&text));
         }
         if let Some(empty) = document
             .get_element_by_id("no-match")

@@ -217,15 +217,16 @@ impl ConnectParam {
         if valid {
             Ok(value)
         } else if value.is_empty() {
-            Err(FieldError::new(
-                &self.name,
-                format!("enter your {}", self.label),
-            ))
+            Err(
+                FieldError::new(&self.name, format!("enter your {}", self.label))
+                    .worded("field-required", vec![("label", self.label.clone())]),
+            )
         } else {
             Err(FieldError::new(
                 &self.name,
                 "use only letters, digits and dashes, up to 63 characters",
-            ))
+            )
+            .worded("field-subdomain", vec![("label", self.label.clone())]))
         }
     }
 }

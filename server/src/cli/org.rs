@@ -20,6 +20,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Set the language of the org's pages when neither the link nor the browser names one:
+    /// en, de, fr, es, ja or pt-BR.
+    Locale {
+        #[arg(long)]
+        org: String,
+        locale: String,
+    },
     /// Allow a browser origin to call the SDK routes with this org's session tokens.
     AllowOrigin {
         #[arg(long)]
@@ -47,6 +54,15 @@ pub(super) async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                 &format!("Created org {} ({})", org.name, org.id),
                 &[("org_id", json!(org.id))],
             );
+        }
+        Command::Locale { org, locale } => {
+            let locale = app::i18n::Locale::parse(&locale).ok_or_else(|| {
+                CliError::new("the language must be one of en, de, fr, es, ja, pt-BR")
+            })?;
+            if !tenancy::set_default_locale(ctx.db(), &org, locale).await? {
+                return Err(CliError::new(format!("no org with id {org}")));
+            }
+            println!("Org {org} pages speak {} by default", locale.as_str());
         }
         Command::AllowOrigin { org, origin } => {
             let origin = tenancy::parse_origin(&origin)?;

@@ -12,6 +12,8 @@ pub struct Model {
     /// JSON array of origins allowed to embed the widget and call the SDK routes.
     pub allowed_origins: String,
     pub created_at: DateTimeUtc,
+    /// The language of its pages when neither the link nor the browser names one.
+    pub locale: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

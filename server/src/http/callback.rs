@@ -9,9 +9,10 @@ use axum::{
 };
 
 use super::AppState;
+use app::i18n::T;
 use leptos::prelude::*;
 
-use super::page::{Status, message, render};
+use super::page::{Status, message, of_headers, render};
 use crate::hosted;
 use crate::oauth::{
     self, CallbackContext, CallbackError, CallbackParams, Choice, Decided, Mode, OtherAccount,
@@ -24,6 +25,7 @@ pub(super) async fn callback(
     headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Response {
+    let t = T(of_headers(&headers));
     let nonce = state.flow_cookie().read(&headers);
     let context = CallbackContext {
         db: &state.db,
@@ -36,16 +38,16 @@ pub(super) async fn callback(
         clock: &state.clock,
     };
     match oauth::complete(&context, &params).await {
-        Ok(connected) => done(&browser, &connected.connection.slug, &connected.back).await,
-        Err(error) => failure(error),
+        Ok(connected) => done(&browser, &connected.connection.slug, &connected.back, t).await,
+        Err(error) => failure(error, t),
     }
 }
 
 /// Where a finished connection sends the browser: back to the hosted page with a banner, or
 /// a popup's closing page.
-async fn done(browser: &tower_sessions::Session, slug: &str, back: &Return) -> Response {
+async fn done(browser: &tower_sessions::Session, slug: &str, back: &Return, t: T) -> Response {
     match back.mode {
-        Mode::Popup => popup_done(&back.app_name),
+        Mode::Popup => popup_done(&back.app_name, t),
         Mode::Page => {
             // The hosted page shows "… is connected." once, from the session.
             hosted::set_flash(browser, &Flash::Connected(slug.to_owned())).await;
@@ -67,76 +69,94 @@ pub(super) async fn choose(
     Path(handle): Path<String>,
     Form(form): Form<ChoiceForm>,
 ) -> Response {
+    let t = T(of_headers(&headers));
     let choice = match form.choice.as_str() {
         "keep" => Choice::Keep,
         "again" => Choice::SignInAgain,
         _ => {
             return message(
+                t,
                 StatusCode::BAD_REQUEST,
-                "Choose one of the two buttons",
-                &["Keep the other account, or sign in again."],
+                &t.s("signin-choose-invalid-heading"),
+                &[t.s("signin-choose-invalid-body")],
                 None,
             );
         }
     };
     let nonce = state.flow_cookie().read(&headers);
     match oauth::decide(&state.services, &handle, nonce.as_deref(), choice).await {
-        Ok(Decided::Kept { connection, back }) => done(&browser, &connection.slug, &back).await,
+        Ok(Decided::Kept { connection, back }) => done(&browser, &connection.slug, &back, t).await,
         Ok(Decided::SignInAgain(url)) => Redirect::to(url.as_str()).into_response(),
         Err(PendingError::Unknown) => message(
+            t,
             StatusCode::GONE,
-            "This choice has expired",
+            &t.s("signin-choice-expired-heading"),
             &[
-                "Choices are kept for 10 minutes and can be made once. Nothing was connected.",
-                "Go back to the app list and choose Reconnect again.",
+                t.s("signin-choice-expired-body"),
+                t.s("signin-choice-expired-again"),
             ],
             None,
         ),
-        Err(PendingError::OtherBrowser) => failure(CallbackError::OtherBrowser),
-        Err(PendingError::AppGone) => failure(CallbackError::AppGone),
+        Err(PendingError::OtherBrowser) => failure(CallbackError::OtherBrowser, t),
+        Err(PendingError::AppGone) => failure(CallbackError::AppGone, t),
         Err(error) => {
             tracing::error!(%error, "reconnect choice failed");
-            unavailable()
+            unavailable(t)
         }
     }
 }
 
 /// The page after a reconnect signed in as another account: nothing was overwritten.
-fn choose_account(other: &OtherAccount) -> Response {
-    let (expected, signed_in) = (other.expected.clone(), other.signed_in.clone());
+fn choose_account(other: &OtherAccount, t: T) -> Response {
+    let (expected, signed_in) = (other.expected.as_str(), other.signed_in.as_str());
+    let app = other.back.app_name.as_str();
+    let heading = t.s("signin-other-account-heading");
+    // One sentence, so each language can order it: the names are not set in bold.
+    let said = t.a(
+        "signin-other-account-body",
+        &[
+            ("signed_in", signed_in.into()),
+            ("expected", expected.into()),
+        ],
+    );
+    let sign_in_again = t.a(
+        "signin-other-account-sign-in",
+        &[("expected", expected.into())],
+    );
+    let keep = t.a(
+        "signin-other-account-keep",
+        &[("signed_in", signed_in.into())],
+    );
+    let note = t.a(
+        "signin-other-account-note",
+        &[
+            ("expected", expected.into()),
+            ("signed_in", signed_in.into()),
+            ("app", app.into()),
+        ],
+    );
     let action = format!("/oauth/pending/{}", other.handle);
-    let app = other.back.app_name.clone();
     let body = view! {
-        <Status heading="Another account signed in".to_owned()>
-            <p>
-                "You signed in as " <strong>{signed_in.clone()}</strong> "; this connection is for "
-                <strong>{expected.clone()}</strong>
-                {format!(
-                    ". Sign in as {expected}, or keep {signed_in} as another connection.",
-                )}
-            </p>
+        <Status heading=heading.clone()>
+            <p>{said}</p>
             <div class="status__actions">
                 <form method="post" action=action.clone()>
                     <input type="hidden" name="choice" value="again" />
                     <button class="button" type="submit">
-                        {format!("Sign in as {expected}")}
+                        {sign_in_again}
                     </button>
                 </form>
                 <form method="post" action=action>
                     <input type="hidden" name="choice" value="keep" />
                     <button class="button button--quiet" type="submit">
-                        {format!("Keep {signed_in} as another connection")}
+                        {keep}
                     </button>
                 </form>
             </div>
-            <p class="status__note">
-                {format!(
-                    "{expected} still needs to be reconnected. Unless you keep {signed_in}, its access to {app} is given back in 10 minutes.",
-                )}
-            </p>
+            <p class="status__note">{note}</p>
         </Status>
     };
-    render(StatusCode::OK, "Another account signed in", body)
+    render(t, StatusCode::OK, &heading, body)
 }
 
 /// A return path that stays on this server: one leading slash, and no backslash a browser
@@ -146,126 +166,144 @@ fn local(path: Option<&str>) -> Option<&str> {
 }
 
 /// The page a popup (or new tab) shows when it is done; it closes itself when it can.
-fn popup_done(app_name: &str) -> Response {
-    let said = format!("{app_name} is connected. You can close this tab.");
+fn popup_done(app_name: &str, t: T) -> Response {
+    let heading = t.s("signin-connected-heading");
+    let said = t.a("signin-connected-body", &[("app", app_name.into())]);
     let body = view! {
-        <Status heading="Connected".to_owned()>
+        <Status heading=heading.clone()>
             <p>{said}</p>
         </Status>
         <script inner_html=super::headers::CLOSE_WINDOW_SCRIPT></script>
     };
-    render(StatusCode::OK, "Connected", body)
+    render(t, StatusCode::OK, &heading, body)
 }
 
-fn back_link(back: &Return) -> Option<(&str, &str)> {
+fn back_link(back: &Return, t: T) -> Option<(&str, String)> {
     match (back.mode, local(back.return_to.as_deref())) {
-        (Mode::Page, Some(path)) => Some((path, "Back to your apps")),
+        (Mode::Page, Some(path)) => Some((path, t.s("signin-back-to-apps"))),
         _ => None,
     }
 }
 
-fn failure(error: CallbackError) -> Response {
+fn failure(error: CallbackError, t: T) -> Response {
     match error {
-        CallbackError::OtherAccount(other) => choose_account(&other),
+        CallbackError::OtherAccount(other) => choose_account(&other, t),
         CallbackError::AppGone => message(
+            t,
             StatusCode::GONE,
-            "This app is no longer offered",
-            &["The team that sent you here has removed it."],
+            &t.s("signin-app-gone-heading"),
+            &[t.s("signin-app-gone-body")],
             None,
         ),
         CallbackError::OAuth(oauth::OAuthError::NotConfigured(name)) => message(
+            t,
             StatusCode::CONFLICT,
-            &format!("{name} is not set up yet"),
-            &["The team that sent you here has to finish setting it up."],
+            &t.a(
+                "signin-not-configured-heading",
+                &[("app", name.as_str().into())],
+            ),
+            &[t.s("signin-not-configured-body")],
             None,
         ),
         CallbackError::OAuth(error) => {
             tracing::error!(%error, "oauth callback failed");
-            unavailable()
+            unavailable(t)
         }
         CallbackError::Db(error) => {
             tracing::error!(%error, "oauth callback failed");
-            unavailable()
+            unavailable(t)
         }
         CallbackError::Cancelled(back) => message(
+            t,
             StatusCode::OK,
-            "You cancelled the connection",
-            &[&format!(
-                "Nothing was connected and {} received no access. You can connect it any time.",
-                back.app_name
+            &t.s("signin-cancelled-heading"),
+            &[t.a(
+                "signin-cancelled-body",
+                &[("app", back.app_name.as_str().into())],
             )],
-            back_link(&back),
+            back_link(&back, t),
         ),
         CallbackError::Refused(reason, back) => message(
+            t,
             StatusCode::BAD_GATEWAY,
-            &format!("{} did not allow the connection", back.app_name),
-            &[&format!("It answered: {reason}"), START_AGAIN],
-            back_link(&back),
+            &t.a(
+                "signin-refused-heading",
+                &[("app", back.app_name.as_str().into())],
+            ),
+            &[
+                t.a("signin-refused-body", &[("reason", reason.as_str().into())]),
+                t.s(START_AGAIN),
+            ],
+            back_link(&back, t),
         ),
         CallbackError::Exchange(back) => message(
+            t,
             StatusCode::BAD_GATEWAY,
-            &format!("{} did not accept the sign-in", back.app_name),
-            &[
-                "Portico could not finish connecting. This is usually temporary.",
-                START_AGAIN,
-            ],
-            back_link(&back),
+            &t.a(
+                "signin-exchange-heading",
+                &[("app", back.app_name.as_str().into())],
+            ),
+            &[t.s("signin-exchange-body"), t.s(START_AGAIN)],
+            back_link(&back, t),
         ),
-        other => unusable_sign_in(other),
+        other => unusable_sign_in(other, t),
     }
 }
 
-const START_AGAIN: &str = "Go back to the app list and choose Connect again.";
+/// The key of "Go back to the app list and choose Connect again."
+const START_AGAIN: &str = "signin-start-again";
 
 /// A sign-in that cannot be finished as it came back: unknown, used, expired, from another
 /// browser or another provider, or without a code.
-fn unusable_sign_in(error: CallbackError) -> Response {
+fn unusable_sign_in(error: CallbackError, t: T) -> Response {
     let (status, title, why) = match error {
         CallbackError::OtherBrowser => {
             return message(
+                t,
                 StatusCode::FORBIDDEN,
-                "This sign-in was started in another browser",
+                &t.s("signin-other-browser-heading"),
                 &[
-                    "For your safety, a sign-in can only be finished in the browser that started it. Nothing was connected.",
-                    "Open your connect link in this browser and choose Connect again.",
+                    t.s("signin-other-browser-body"),
+                    t.s("signin-other-browser-again"),
                 ],
                 None,
             );
         }
         CallbackError::Replayed => (
             StatusCode::BAD_REQUEST,
-            "This sign-in was already used",
-            "Each sign-in works once. If you reloaded this page, your app may already be connected.",
+            "signin-replayed-heading",
+            "signin-replayed-body",
         ),
         CallbackError::Expired => (
             StatusCode::BAD_REQUEST,
-            "This sign-in has expired",
-            "Sign-ins must be finished within 10 minutes.",
+            "signin-expired-heading",
+            "signin-expired-body",
         ),
         CallbackError::WrongIssuer => (
             StatusCode::BAD_REQUEST,
-            "This answer came from a different app",
-            "The sign-in was answered by a provider other than the app you chose, so Portico ignored it.",
+            "signin-wrong-issuer-heading",
+            "signin-wrong-issuer-body",
         ),
         CallbackError::MissingCode => (
             StatusCode::BAD_REQUEST,
-            "The app sent no authorization",
-            "The provider returned without an authorization code.",
+            "signin-missing-code-heading",
+            "signin-missing-code-body",
         ),
         _ => (
             StatusCode::BAD_REQUEST,
-            "This sign-in is not valid",
-            "Portico did not start this sign-in, or its address was changed on the way.",
+            "signin-invalid-heading",
+            "signin-invalid-body",
         ),
     };
-    message(status, title, &[why, START_AGAIN], None)
+    message(t, status, &t.s(title), &[t.s(why), t.s(START_AGAIN)], None)
 }
 
-fn unavailable() -> Response {
+fn unavailable(t: T) -> Response {
     message(
+        t,
         StatusCode::SERVICE_UNAVAILABLE,
-        "Something went wrong on our side",
-        &["Portico could not finish connecting. Please try again in a minute."],
+        &t.s("signin-unavailable-heading"),
+        &[t.s("signin-unavailable-body")],
         None,
     )
 }

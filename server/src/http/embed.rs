@@ -24,7 +24,7 @@ use futures_util::stream::{self, Stream};
 
 use super::AppState;
 use super::client::ClientAddress;
-use super::page::{message, refused, status_of};
+use super::page::{Words, message, refused, status_of};
 use crate::connections::Listener;
 use crate::embed::{self, Shown};
 use crate::sessions::{self, Purpose, Session, SessionError};
@@ -118,9 +118,10 @@ pub(super) struct SealedMessage {
 /// address holds no token: the sealed message names it.
 pub(super) async fn sign_in_refused(
     State(state): State<AppState>,
+    Words(t): Words,
     Query(query): Query<SealedMessage>,
 ) -> Response {
-    let close = "You can close this window.";
+    let close = t.s("widget-close-window");
     let said = query.done.and_then(|done| {
         embed::message(
             &state.vault,
@@ -131,16 +132,17 @@ pub(super) async fn sign_in_refused(
     });
     let Some(said) = said else {
         return message(
+            t,
             StatusCode::NOT_FOUND,
-            "Nothing to sign in to here",
-            &["Go back to the app list and choose Connect again.", close],
+            &t.s("widget-nothing-heading"),
+            &[t.s("widget-start-again"), close],
             None,
         );
     };
     if let Err(error) =
         sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed, state.clock.now()).await
     {
-        return refused(&refusal(&error), &[close]);
+        return refused(t, &refusal(&error), &[close]);
     }
     let explanation = match said.flash {
         Flash::Notice(notice, slug) => {
@@ -148,14 +150,15 @@ pub(super) async fn sign_in_refused(
                 .catalog
                 .get(&slug)
                 .map_or_else(|| slug.clone(), |app| app.name.clone());
-            notice.explanation(&name)
+            notice.explanation(&name, t)
         }
-        _ => "Go back to the app list and choose Connect again.".to_owned(),
+        _ => t.s("widget-start-again"),
     };
     message(
+        t,
         StatusCode::OK,
-        "This app cannot be connected now",
-        &[&explanation, close],
+        &t.s("widget-cannot-connect-heading"),
+        &[explanation, close],
         None,
     )
 }

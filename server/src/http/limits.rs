@@ -14,9 +14,10 @@ use std::{
     },
 };
 
+use app::i18n::T;
 use axum::{
     extract::{Request, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -27,7 +28,10 @@ use governor::{
 
 use super::client::ClientAddress;
 use super::surface::Surface;
-use super::{ApiError, AppState, page::message};
+use super::{
+    ApiError, AppState,
+    page::{message, of_headers},
+};
 use crate::config::RateLimits;
 
 /// Who a request counts against.
@@ -162,7 +166,7 @@ pub(super) async fn rate_limit(
         Surface::VendorApi | Surface::Sdk => {
             // The caller is counted once authenticated; an address that keeps failing waits.
             if let Some(wait) = address.and_then(|address| limits.failing(address)) {
-                return too_many(surface, wait);
+                return too_many(surface, wait, request.headers());
             }
             let response = next.run(request).await;
             if response.status() == StatusCode::UNAUTHORIZED
@@ -179,23 +183,24 @@ pub(super) async fn rate_limit(
     };
     match limits.check(limiter, &Caller::Address(address)) {
         Ok(()) => next.run(request).await,
-        Err(wait) => too_many(surface, wait),
+        Err(wait) => too_many(surface, wait, request.headers()),
     }
 }
 
-/// The 429 of `surface`.
-fn too_many(surface: Surface, wait: u64) -> Response {
+/// The 429 of `surface`, a page in the language of the request's `headers` off the API.
+fn too_many(surface: Surface, wait: u64, headers: &HeaderMap) -> Response {
     // The surface, not the path: a widget's or a link's path holds its token.
     tracing::warn!(?surface, wait, "rate limited");
     if surface.is_api() {
         return ApiError::RateLimited(wait).into_response();
     }
+    let t = T(of_headers(headers));
+    let seconds = i64::try_from(wait).unwrap_or(i64::MAX);
     let mut response = message(
+        t,
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many requests",
-        &[&format!(
-            "This address has made more requests than Portico allows in a minute. Wait {wait} seconds, then try again."
-        )],
+        &t.s("limit-heading"),
+        &[t.a("limit-body", &[("seconds", seconds.into())])],
         None,
     );
     response.headers_mut().insert(

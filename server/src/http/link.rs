@@ -9,9 +9,10 @@ use axum::{
 };
 
 use super::AppState;
+use app::i18n::T;
 use leptos::prelude::*;
 
-use super::page::{Status, message, refused, render};
+use super::page::{Status, Words, message, of_headers, refused, render};
 use crate::hosted;
 use crate::sessions::{self, Purpose, Session, SessionError};
 
@@ -24,7 +25,8 @@ pub(super) async fn open_link(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    let link = match resolve(&state, &token).await {
+    let t = T(of_headers(&headers));
+    let link = match resolve(&state, &token, t).await {
         Ok(link) => link,
         Err(refusal) => return refusal,
     };
@@ -32,9 +34,9 @@ pub(super) async fn open_link(
         && let Ok(current) = hosted::visitor(&state.db, &browser, state.clock.now()).await
         && current.token_id != link.token_id
     {
-        return ask_before_switching(&current, &token);
+        return ask_before_switching(&current, &token, t);
     }
-    switch_to(&browser, &link).await
+    switch_to(&browser, &link, t).await
 }
 
 /// `POST /connect/{token}`: the choice page's button. Only Portico's own pages can post here
@@ -42,37 +44,39 @@ pub(super) async fn open_link(
 pub(super) async fn confirm_link(
     State(state): State<AppState>,
     browser: tower_sessions::Session,
+    Words(t): Words,
     Path(token): Path<String>,
 ) -> Response {
-    match resolve(&state, &token).await {
-        Ok(link) => switch_to(&browser, &link).await,
+    match resolve(&state, &token, t).await {
+        Ok(link) => switch_to(&browser, &link, t).await,
         Err(refusal) => refusal,
     }
 }
 
 /// `GET /connect/out-of-date`: where a button pressed on a page opened for another link lands.
-pub(super) async fn out_of_date() -> Response {
+pub(super) async fn out_of_date(Words(t): Words) -> Response {
     let (heading, sentence) = app::PortalError::OutOfDate.words();
     message(
+        t,
         StatusCode::CONFLICT,
-        heading,
-        &[sentence],
-        Some(("/connect", "Reload")),
+        &t.s(heading),
+        &[t.s(sentence)],
+        Some(("/connect", t.s("link-reload"))),
     )
 }
 
 /// The hosted link behind `token`, or the page that says why it cannot be used.
-async fn resolve(state: &AppState, token: &str) -> Result<Session, Response> {
+async fn resolve(state: &AppState, token: &str, t: T) -> Result<Session, Response> {
     match sessions::resolve(&state.db, token, Purpose::Hosted, state.clock.now()).await {
         Ok(link) => Ok(link),
-        Err(SessionError::Unknown) => Err(refused(&app::PortalError::LinkInvalid, &[])),
+        Err(SessionError::Unknown) => Err(refused(t, &app::PortalError::LinkInvalid, &[])),
         // A token made for the SDK opens no page: to its holder it is a link that no longer works.
         Err(SessionError::Expired | SessionError::WrongPurpose) => {
-            Err(refused(&app::PortalError::LinkExpired, &[]))
+            Err(refused(t, &app::PortalError::LinkExpired, &[]))
         }
         Err(SessionError::Db(error)) => {
             tracing::error!(%error, "hosted link: lookup failed");
-            Err(refused(&app::PortalError::Unavailable, &[]))
+            Err(refused(t, &app::PortalError::Unavailable, &[]))
         }
     }
 }
@@ -89,10 +93,10 @@ fn from_another_site(headers: &HeaderMap) -> bool {
 }
 
 /// Trades the link for this browser's session and sends it on to the page.
-async fn switch_to(browser: &tower_sessions::Session, link: &Session) -> Response {
+async fn switch_to(browser: &tower_sessions::Session, link: &Session, t: T) -> Response {
     if let Err(error) = hosted::open(browser, link).await {
         tracing::error!(%error, "hosted link: cannot start a session");
-        return refused(&app::PortalError::Unavailable, &[]);
+        return refused(t, &app::PortalError::Unavailable, &[]);
     }
     (
         // The link must not linger where the next page's requests could show it.
@@ -106,32 +110,33 @@ async fn switch_to(browser: &tower_sessions::Session, link: &Session) -> Respons
 }
 
 /// "Open this connect link?": the session stays on `current` unless the person says so.
-fn ask_before_switching(current: &Session, token: &str) -> Response {
+fn ask_before_switching(current: &Session, token: &str, t: T) -> Response {
     let whom = current
         .linked_account
         .name
         .clone()
         .unwrap_or_else(|| current.org.name.clone());
+    let heading = t.s("link-switch-heading");
+    let middle = t.a("link-switch-current", &[("whom", whom.as_str().into())]);
+    let warning = t.a("link-switch-warning", &[("whom", whom.as_str().into())]);
+    let open = t.s("link-switch-open");
+    let back = t.a("link-switch-back", &[("whom", whom.as_str().into())]);
     let action = format!("/connect/{token}");
     let body = view! {
-        <Status heading="Open this connect link?".to_owned()>
-            <p>{format!("You are in the middle of connecting apps for {whom}.")}</p>
-            <p>
-                {format!(
-                    "Another site sent you to a different connect link. If you open it, the page you have open for {whom} stops working in this browser.",
-                )}
-            </p>
+        <Status heading=heading.clone()>
+            <p>{middle}</p>
+            <p>{warning}</p>
             <form method="post" action=action class="status__actions">
                 <button class="button" type="submit">
-                    "Open this link"
+                    {open}
                 </button>
                 <a class="button button--quiet" href="/connect">
-                    {format!("Back to {whom}")}
+                    {back}
                 </a>
             </form>
         </Status>
     };
-    let mut response = render(StatusCode::OK, "Open this connect link?", body);
+    let mut response = render(t, StatusCode::OK, &heading, body);
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),

@@ -2,19 +2,48 @@
 //! pages, the sandbox provider), rendered on the server by Leptos like the portal: the shared
 //! stylesheet, and every value escaped by the framework.
 
+use app::i18n::{Locale, T};
 use axum::{
-    http::{StatusCode, header},
+    extract::FromRequestParts,
+    http::{StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Response},
 };
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
-/// A page with `title` around `body`, never stored by a cache.
-pub(super) fn render(status: StatusCode, title: &str, body: impl IntoView + 'static) -> Response {
+/// The words of the page a request gets: in the first language of the browser's
+/// `Accept-Language` that Portico speaks, else English.
+pub(super) struct Words(pub T);
+
+impl<S: Send + Sync> FromRequestParts<S> for Words {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(T(of_headers(&parts.headers))))
+    }
+}
+
+/// The language a request's `Accept-Language` asks for, of those Portico speaks.
+pub(super) fn of_headers(headers: &axum::http::HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(Locale::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A page in `t`'s language with `title` around `body`, never stored by a cache.
+pub(super) fn render(
+    t: T,
+    status: StatusCode,
+    title: &str,
+    body: impl IntoView + 'static,
+) -> Response {
     let title = format!("{title} · Portico");
+    let lang = t.locale().as_str();
     let html = Owner::new().with(|| {
         view! {
-            <html lang="en">
+            <html lang=lang>
                 <head>
                     <meta charset="utf-8" />
                     <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -48,15 +77,17 @@ pub(super) fn Status(heading: String, children: Children) -> impl IntoView {
     }
 }
 
-/// A centred message: heading, paragraphs of text, and an optional link.
+/// A centred message in `t`'s language: heading, paragraphs of text, and an optional link (its
+/// address and words).
 pub(super) fn message(
+    t: T,
     status: StatusCode,
     heading: &str,
-    paragraphs: &[&str],
-    link: Option<(&str, &str)>,
+    paragraphs: &[String],
+    link: Option<(&str, String)>,
 ) -> Response {
-    let paragraphs: Vec<String> = paragraphs.iter().map(|&text| text.to_owned()).collect();
-    let link = link.map(|(href, label)| (href.to_owned(), label.to_owned()));
+    let paragraphs = paragraphs.to_vec();
+    let link = link.map(|(href, label)| (href.to_owned(), label));
     let body = view! {
         <Status heading=heading.to_owned()>
             {paragraphs.into_iter().map(|text| view! { <p>{text}</p> }).collect_view()}
@@ -72,7 +103,7 @@ pub(super) fn message(
                 })}
         </Status>
     };
-    render(status, heading, body)
+    render(t, status, heading, body)
 }
 
 /// The status of a portal refusal, as an HTTP status.
@@ -82,12 +113,12 @@ pub(super) fn status_of(error: &app::PortalError) -> StatusCode {
 
 /// The page for a link or widget that cannot be used, in the portal's own words, with `more`
 /// paragraphs after them.
-pub(super) fn refused(error: &app::PortalError, more: &[&str]) -> Response {
+pub(super) fn refused(t: T, error: &app::PortalError, more: &[String]) -> Response {
     let (heading, sentence) = error.words();
-    let paragraphs: Vec<&str> = std::iter::once(sentence)
-        .chain(more.iter().copied())
+    let paragraphs: Vec<String> = std::iter::once(t.s(sentence))
+        .chain(more.iter().cloned())
         .collect();
-    message(status_of(error), heading, &paragraphs, None)
+    message(t, status_of(error), &t.s(heading), &paragraphs, None)
 }
 
 #[cfg(test)]
@@ -105,10 +136,11 @@ mod tests {
     async fn every_value_is_escaped_by_the_renderer() {
         let hostile = r#"<script>alert("x")</script>"#;
         let page = message(
+            T(Locale::En),
             StatusCode::OK,
             hostile,
-            &[hostile],
-            Some(("/x\"onmouseover=\"alert(1)", hostile)),
+            &[hostile.to_owned()],
+            Some(("/x\"onmouseover=\"alert(1)", hostile.to_owned())),
         );
         assert_eq!(
             page.headers().get(header::CACHE_CONTROL).unwrap(),

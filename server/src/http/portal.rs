@@ -4,6 +4,7 @@
 use app::{
     PortalError,
     dto::{AppCard, CardStatus, EmbedView, Flash, HostedPage, Notice, WidgetState},
+    i18n::{Locale, T},
     portal::Portal,
     visit::Visit,
 };
@@ -100,6 +101,20 @@ impl PortalBackend {
                 }
             })?;
         Ok((browser, link))
+    }
+
+    /// The language of the visitor's page: the link's, else the browser's, else the org's.
+    async fn words(session: &Session) -> T {
+        let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+        let browser = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(Locale::from_accept_language);
+        T(session
+            .options
+            .locale
+            .or(browser)
+            .unwrap_or_else(|| tenancy::default_locale(&session.org)))
     }
 
     /// A button for an app this link or widget does not offer: nothing changes, and the page
@@ -244,7 +259,8 @@ impl Portal for PortalBackend {
         let flash = match self.state.enabled_app(account, slug).await {
             Ok(app) if app.auth_type == crate::catalog::AuthKind::KeyBased => {
                 let outcome = self.state.save_keys(account, &app, values).await;
-                key_form_outcome(&app, values, outcome)
+                let t = Self::words(visitor.session()).await;
+                key_form_outcome(t, &app, values, outcome)
             }
             Ok(_) => Flash::Notice(Notice::UnknownApp, slug.to_owned()),
             Err(error) => Flash::Notice(notice(error), slug.to_owned()),
@@ -277,6 +293,7 @@ impl Portal for PortalBackend {
         .await
         .map_err(unavailable)?;
         let warn_ahead = self.state.refresh.expiring_ahead;
+        let t = Self::words(session).await;
         let mut cards: Vec<AppCard> = apps
             .iter()
             .filter(|entry| session.options.allows(&entry.app.slug))
@@ -285,7 +302,7 @@ impl Portal for PortalBackend {
                     .iter()
                     .find(|(slug, _)| *slug == entry.app.slug)
                     .map(|(_, flow)| *flow);
-                card(entry, warn_ahead, flow, self.state.clock.now())
+                card(t, entry, warn_ahead, flow, self.state.clock.now())
             })
             .collect();
         // What needs the customer's attention comes first, then what they already use.
@@ -320,6 +337,7 @@ impl Portal for PortalBackend {
             link_id: matches!(visitor, Visitor::Hosted(..)).then(|| session.token_id.clone()),
             embed,
             focus: session.options.app.clone(),
+            locale: t.locale(),
         })
     }
 }

@@ -9,7 +9,8 @@ use axum::{
 };
 
 use super::AppState;
-use super::page::message;
+use super::page::{message, of_headers};
+use app::i18n::T;
 
 /// Paths whose state-changing requests must come from Portico's own pages.
 const GUARDED: [&str; 5] = [
@@ -48,13 +49,12 @@ pub(super) async fn refuse_cross_site(
     {
         let path = super::surface::Surface::loggable(path);
         tracing::warn!(%path, "refused a cross-site request");
+        let t = T(of_headers(request.headers()));
         return message(
+            t,
             StatusCode::FORBIDDEN,
-            "This request came from another site",
-            &[
-                "Portico only accepts this form from its own pages, so nothing was changed.",
-                "If you meant to do this, open your connect link again and use the page there.",
-            ],
+            &t.s("cross-site-heading"),
+            &[t.s("cross-site-body"), t.s("cross-site-again")],
             None,
         );
     }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::AppState;
+use app::i18n::T;
 use leptos::prelude::*;
 
 use super::page::{message, render};
@@ -31,10 +32,12 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 fn sandbox_off() -> Response {
+    // The sandbox is a stand-in provider: its pages stay in English.
     message(
+        T::default(),
         StatusCode::NOT_FOUND,
         "The sandbox is turned off",
-        &["This Portico does not run the practice OAuth provider."],
+        &["This Portico does not run the practice OAuth provider.".to_owned()],
         None,
     )
 }
@@ -45,12 +48,13 @@ fn issuer(state: &AppState) -> String {
 
 fn bad_request(reason: &str) -> Response {
     message(
+        T::default(),
         StatusCode::BAD_REQUEST,
         "This sign-in request is not valid",
         &[
-            "The sandbox provider cannot continue:",
-            reason,
-            "Go back to the app list and start again.",
+            "The sandbox provider cannot continue:".to_owned(),
+            reason.to_owned(),
+            "Go back to the app list and start again.".to_owned(),
         ],
         None,
     )
@@ -89,7 +93,7 @@ async fn consent_page(
         request.scope.clone()
     };
     let body = view! { <view::Consent client=request.client_id.clone() scope hidden /> };
-    let mut page = render(StatusCode::OK, "Sandbox sign-in", body);
+    let mut page = render(T::default(), StatusCode::OK, "Sandbox sign-in", body);
     if state
         .sandbox
         .as_ref()
@@ -140,9 +144,10 @@ async fn decide(State(state): State<AppState>, Form(form): Form<Decision>) -> Re
                 Err(error) => {
                     tracing::error!(%error, "sandbox: cannot store the grant");
                     return message(
+                        T::default(),
                         StatusCode::SERVICE_UNAVAILABLE,
                         "The sandbox could not save your answer",
-                        &["Please try again in a minute."],
+                        &["Please try again in a minute.".to_owned()],
                         None,
                     );
                 }
@@ -276,9 +281,10 @@ async fn control_page(State(state): State<AppState>) -> Response {
         Err(error) => {
             tracing::error!(%error, "sandbox: cannot list grants");
             return message(
+                T::default(),
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The sandbox is unavailable",
-                &["Please try again in a minute."],
+                &["Please try again in a minute.".to_owned()],
                 None,
             );
         }
@@ -301,7 +307,7 @@ async fn control_page(State(state): State<AppState>) -> Response {
         .map(|sandbox| sandbox.settings)
         .expect("checked above");
     let body = view! { <view::Control grants settings /> };
-    render(StatusCode::OK, "Sandbox", body)
+    render(T::default(), StatusCode::OK, "Sandbox", body)
 }
 
 async fn control(
@@ -341,10 +347,11 @@ async fn control(
         }
         _ => {
             return message(
+                T::default(),
                 StatusCode::NOT_FOUND,
                 "Page not found",
-                &["There is nothing at this address."],
-                Some(("/sandbox", "Back to the sandbox")),
+                &["There is nothing at this address.".to_owned()],
+                Some(("/sandbox", "Back to the sandbox".to_owned())),
             );
         }
     };

@@ -10,40 +10,52 @@ use axum::{
 };
 
 use super::AppState;
+use app::i18n::T;
 use leptos::prelude::*;
 
-use super::page::{Status, message, render};
+use super::page::{Status, Words, message, of_headers, render};
 use crate::oauth::{self, StartError};
 
-pub(super) async fn show(State(state): State<AppState>, Path(handle): Path<String>) -> Response {
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Words(t): Words,
+    Path(handle): Path<String>,
+) -> Response {
     let page =
         match oauth::describe_start(&state.db, &state.catalog, &handle, state.clock.now()).await {
             Ok(page) => page,
-            Err(error) => return refused(error),
+            Err(error) => return refused(error, t),
         };
-    let heading = format!("Connect {} to {}", page.app_name, page.org_name);
-    let (app, org) = (page.app_name, page.org_name);
+    let (app, org) = (page.app_name.as_str(), page.org_name.as_str());
+    let heading = t.a(
+        "signin-start-heading",
+        &[("app", app.into()), ("org", org.into())],
+    );
+    // One sentence, so each language can order it: the account name is not set in bold.
+    let said = t.a(
+        "signin-start-body",
+        &[
+            ("account", page.account_name.as_str().into()),
+            ("app", app.into()),
+            ("org", org.into()),
+        ],
+    );
+    let go = t.a("signin-start-continue", &[("app", app.into())]);
+    let note = t.a("signin-start-note", &[("app", app.into())]);
     let body = view! {
         <Status heading=heading.clone()>
-            <p>
-                "For " <strong>{page.account_name}</strong>
-                {format!(". {app} will ask you to sign in and to allow {org} access.")}
-            </p>
+            <p>{said}</p>
             <form method="post" action=format!("/oauth/start/{handle}")>
                 <p>
                     <button class="button" type="submit" autofocus>
-                        {format!("Continue to {app}")}
+                        {go}
                     </button>
                 </p>
             </form>
-            <p class="status__note">
-                {format!(
-                    "If you did not ask to connect {app}, close this window: nothing will be connected.",
-                )}
-            </p>
+            <p class="status__note">{note}</p>
         </Status>
     };
-    render(StatusCode::OK, &heading, body)
+    render(t, StatusCode::OK, &heading, body)
 }
 
 pub(super) async fn continue_to_provider(
@@ -51,6 +63,7 @@ pub(super) async fn continue_to_provider(
     headers: HeaderMap,
     Path(handle): Path<String>,
 ) -> Response {
+    let t = T(of_headers(&headers));
     let issued = state.flow_cookie().issue(&headers);
     match oauth::bind_start(
         &state.db,
@@ -66,43 +79,41 @@ pub(super) async fn continue_to_provider(
             Redirect::to(url.as_str()),
         )
             .into_response(),
-        Err(error) => refused(error),
+        Err(error) => refused(error, t),
     }
 }
 
-fn refused(error: StartError) -> Response {
-    let start_again = "Go back to the app you came from and choose Connect again.";
+fn refused(error: StartError, t: T) -> Response {
+    let start_again = t.s("signin-start-from-app-again");
     match error {
         StartError::Unknown => message(
+            t,
             StatusCode::NOT_FOUND,
-            "This sign-in is not valid",
-            &[
-                "Portico did not start this sign-in, or its address was changed on the way.",
-                start_again,
-            ],
+            &t.s("signin-invalid-heading"),
+            &[t.s("signin-invalid-body"), start_again],
             None,
         ),
         StartError::Expired => message(
+            t,
             StatusCode::GONE,
-            "This sign-in has expired",
-            &["Sign-ins must be finished within 10 minutes.", start_again],
+            &t.s("signin-expired-heading"),
+            &[t.s("signin-expired-body"), start_again],
             None,
         ),
         StartError::AlreadyStarted => message(
+            t,
             StatusCode::CONFLICT,
-            "This sign-in was already started",
-            &[
-                "Each sign-in can be continued once, in one browser.",
-                start_again,
-            ],
+            &t.s("signin-already-started-heading"),
+            &[t.s("signin-already-started-body"), start_again],
             None,
         ),
         StartError::Internal(error) => {
             tracing::error!(%error, "start page failed");
             message(
+                t,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Something went wrong on our side",
-                &["Please try again in a minute."],
+                &t.s("signin-unavailable-heading"),
+                &[t.s("signin-try-again-body")],
                 None,
             )
         }

@@ -851,7 +851,7 @@ async fn workspaces_named_alike_stay_two_and_reconnecting_as_another_leaves_the_
     let choose = |page: &str| {
         assert!(
             page.contains(
-                "You signed in as <strong>Globex</strong>; this connection is for <strong>Acme</strong>. Sign in as Acme, or keep Globex as another connection."
+                "You signed in as Globex; this connection is for Acme. Sign in as Acme, or keep Globex as another connection."
             ),
             "{page}"
         );

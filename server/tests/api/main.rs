@@ -9,6 +9,7 @@ mod errors;
 mod helpers;
 mod hosted_page;
 mod keys;
+mod languages;
 mod lifecycle;
 mod limits;
 mod linked_accounts;

@@ -52,23 +52,26 @@ fn the_sandbox_in_production_refuses_to_start_in_one_line() {
 #[tokio::test]
 async fn upgrading_copies_allowed_origins_into_the_preflight_index() {
     use migrations::{Migrator, MigratorTrait};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
 
     let dir = tempfile::tempdir().unwrap();
     let url = crate::helpers::database_url(dir.path()).await;
     let db = portico::db::connect(&url).await.unwrap();
     Migrator::up(&db, Some(2)).await.unwrap();
-    portico::entity::org::ActiveModel {
+    let before = portico::entity::org::ActiveModel {
         id: Set("org-before".to_owned()),
         name: Set("Before".to_owned()),
         brand_color: Set("#4338ca".to_owned()),
         logo_url: Set(None),
         allowed_origins: Set(r#"["https://app.example.com","http://localhost:5173"]"#.to_owned()),
         created_at: Set(chrono::Utc::now()),
-    }
-    .insert(&db)
-    .await
-    .unwrap();
+        // Columns of later migrations are left out (and not read back).
+        ..Default::default()
+    };
+    portico::entity::org::Entity::insert(before)
+        .exec_without_returning(&db)
+        .await
+        .unwrap();
     Migrator::up(&db, None).await.unwrap();
     for origin in ["https://app.example.com", "http://localhost:5173"] {
         assert!(

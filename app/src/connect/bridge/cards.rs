@@ -118,12 +118,17 @@ pub fn return_focus(slug: &str) {
         .and_then(|heading| heading.text_content())
         .unwrap_or_default();
     let connected = card.class_list().contains("app-card--connected");
+    // The page wrote both sentences in its language, with `{app}` for the app's name.
     if let Some(live) = document().get_element_by_id("embed-live") {
-        let text = if connected {
-            format!("{name} is connected.")
+        let said = if connected {
+            "data-connected"
         } else {
-            format!("{name} is not connected. Try again.")
+            "data-not-connected"
         };
+        let text = live
+            .get_attribute(said)
+            .unwrap_or_default()
+            .replace("{app}", &name);
         live.set_text_content(Some(&text));
     }
     let target = card

@@ -30,6 +30,8 @@ struct ConnectUrlBody {
     apps: Option<Vec<String>>,
     /// The app the page opens on.
     app: Option<String>,
+    /// The page's language: en, de, fr, es, ja or pt-BR.
+    locale: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -51,7 +53,13 @@ async fn create(
     let (account, branding, not_after) = whose(&state, caller, &headers, &body).await?;
     let ttl = sessions::lifetime(body.expires_in)?;
     let options = state
-        .link_options(&account.org_id, account.environment, body.apps, body.app)
+        .link_options(
+            &account.org_id,
+            account.environment,
+            body.apps,
+            body.app,
+            body.locale,
+        )
         .await?;
     let asked = Issue {
         not_after,

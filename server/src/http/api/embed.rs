@@ -22,6 +22,8 @@ struct EmbedTokenBody {
     apps: Option<Vec<String>>,
     /// The app the widget opens on.
     app: Option<String>,
+    /// The widget's language: en, de, fr, es, ja or pt-BR.
+    locale: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -42,7 +44,13 @@ async fn create(
     let ttl = sessions::lifetime(body.expires_in)?;
     let input = LinkedAccountInput::parse(&body.linked_account_id, body.name.as_deref(), None)?;
     let options = state
-        .link_options(&key.org_id, key.environment, body.apps, body.app)
+        .link_options(
+            &key.org_id,
+            key.environment,
+            body.apps,
+            body.app,
+            body.locale,
+        )
         .await?;
     let asked = Issue {
         options,
