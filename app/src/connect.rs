@@ -274,6 +274,9 @@ fn AppList(
                     data-connected=t.a("live-connected", &[("app", "{app}".into())])
                     data-not-connected=t.a("live-not-connected", &[("app", "{app}".into())])
                 ></p>
+                {branding
+                    .secured_by
+                    .then(|| view! { <p class="footer footer--embed">{t.s("secured-by")}</p> })}
             </main>
             <EmbedBridge
                 allowed_origins=embed.allowed_origins
@@ -288,7 +291,7 @@ fn AppList(
                 <p class="lede">{t.a("lede", &[("vendor", branding.name.as_str().into())])}</p>
                 {list}
             </main>
-            <footer class="footer">{t.s("secured-by")}</footer>
+            {branding.secured_by.then(|| view! { <footer class="footer">{t.s("secured-by")}</footer> })}
         }),
     };
     view! {

@@ -63,6 +63,9 @@ pub struct Branding {
     #[serde(default)]
     pub background_dark: bool,
     pub logo_url: Option<String>,
+    /// Whether the page says "Secured by Portico".
+    #[serde(default)]
+    pub secured_by: bool,
 }
 
 /// One application as a card on the hosted page.

@@ -1,5 +1,5 @@
 //! What hot requests look up again and again, held for a few seconds: API keys by their
-//! lookup prefix and which apps an org enabled. Nothing here is a secret in the
+//! lookup prefix, which apps an org enabled and how its pages look. Nothing here is a secret in the
 //! clear (a key is kept as its digest, an app's settings are not kept at all).
 //!
 //! A change through this process forgets the org's entries at once, and word of it reaches
@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::entity::{Environment, api_key};
+use crate::entity::{Environment, api_key, branding};
 
 /// How long an entry is trusted without word of a change.
 pub const HELD_FOR: Duration = Duration::from_secs(5);
@@ -75,6 +75,7 @@ impl<K: Eq + Hash, V: Clone> Held<K, V> {
 pub struct Lookups {
     api_keys: Held<String, api_key::Model>,
     enabled: Held<(String, Environment), Arc<[String]>>,
+    branding: Held<(String, Environment), Option<branding::Model>>,
     forgotten: AtomicU64,
 }
 
@@ -120,11 +121,33 @@ impl Lookups {
         }
     }
 
+    /// How an org's pages look in an environment (`Some(None)`: it set nothing).
+    pub(crate) fn branding(
+        &self,
+        org_id: &str,
+        environment: Environment,
+    ) -> Option<Option<branding::Model>> {
+        self.branding.get(&(org_id.to_owned(), environment))
+    }
+
+    pub(crate) fn keep_branding(
+        &self,
+        since: Reading,
+        org_id: &str,
+        environment: Environment,
+        row: Option<branding::Model>,
+    ) {
+        if self.still(since) {
+            self.branding.put((org_id.to_owned(), environment), row);
+        }
+    }
+
     /// Forgets everything held for one org.
     pub fn forget_org(&self, org_id: &str) {
         self.forgotten.fetch_add(1, Ordering::AcqRel);
         self.api_keys.retain(|_, key| key.org_id != org_id);
         self.enabled.retain(|(org, _), _| org != org_id);
+        self.branding.retain(|(org, _), _| org != org_id);
     }
 
     /// Forgets everything: word of changes may have been missed.
@@ -132,6 +155,7 @@ impl Lookups {
         self.forgotten.fetch_add(1, Ordering::AcqRel);
         self.api_keys.clear();
         self.enabled.clear();
+        self.branding.clear();
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod allowed_origin;
 pub mod api_key;
 pub mod app_config;
+pub mod brand_logo;
+pub mod branding;
 pub mod connection;
 pub mod connection_event;
 pub mod custom_app;

@@ -19,6 +19,7 @@ pub(crate) use site::Site;
 
 mod api;
 mod application;
+mod brand;
 mod callback;
 mod client;
 mod embed;
@@ -136,6 +137,7 @@ fn flows() -> Router<AppState> {
             get(start::show).post(start::continue_to_provider),
         )
         .route("/hooks/{slug}", axum::routing::post(hooks::receive))
+        .route("/brand/{file}", get(brand::logo))
         .route("/health", get(health::live))
         .route("/ready", get(health::ready))
 }
@@ -251,8 +253,8 @@ async fn answer_panics(
 }
 
 /// One body limit for every route (server functions read bodies without one of their own):
-/// 64 KiB, and 16 KiB for key forms. A larger body reaches no handler: the API answers with its
-/// JSON 413, pages with a readable one.
+/// 64 KiB, 16 KiB for key forms and 256 KiB for a logo. A larger body reaches no handler: the
+/// API answers with its JSON 413, pages with a readable one.
 async fn limit_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -264,6 +266,8 @@ async fn limit_bodies(
     let api = surface::Surface::of(path).is_api();
     let limit = if key_form {
         crate::keyauth::BODY_LIMIT
+    } else if path == api::branding::LOGO_PATH {
+        crate::branding::LOGO_MOST_BYTES
     } else {
         BODY_LIMIT
     };

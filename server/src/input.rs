@@ -91,25 +91,90 @@ impl HexColor {
         &self.0
     }
 
-    /// `#000000` or `#ffffff`, whichever contrasts more with this colour (WCAG luminance).
-    pub(crate) fn ink(&self) -> &'static str {
-        let channel = |i: usize| {
-            let c = f64::from(u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0)) / 255.0;
+    /// The colour's red, green and blue.
+    fn rgb(&self) -> [u8; 3] {
+        let channel = |i: usize| u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0);
+        [channel(1), channel(3), channel(5)]
+    }
+
+    fn from_rgb([r, g, b]: [u8; 3]) -> Self {
+        Self(format!("#{r:02x}{g:02x}{b:02x}"))
+    }
+
+    /// WCAG relative luminance, from 0 (black) to 1 (white).
+    pub(crate) fn luminance(&self) -> f64 {
+        let linear = |c: u8| {
+            let c = f64::from(c) / 255.0;
             if c <= 0.039_28 {
                 c / 12.92
             } else {
                 ((c + 0.055) / 1.055).powf(2.4)
             }
         };
-        let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        let [r, g, b] = self.rgb();
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    /// The WCAG contrast ratio of two colours, from 1 to 21.
+    pub(crate) fn contrast(&self, other: &Self) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// The shade of this colour nearest to it with at least `ratio` contrast against
+    /// `background`: mixed towards black on a light background, towards white on a dark one.
+    pub(crate) fn nearest_passing(&self, background: &Self, ratio: f64) -> Self {
+        let toward: f64 = if background.luminance() > 0.179 {
+            0.0
+        } else {
+            255.0
+        };
+        let rgb = self.rgb();
+        (0..=100)
+            .map(|step| {
+                let t = f64::from(step) / 100.0;
+                let mix = |c: u8| (f64::from(c) + (toward - f64::from(c)) * t).round() as u8;
+                Self::from_rgb([mix(rgb[0]), mix(rgb[1]), mix(rgb[2])])
+            })
+            .find(|shade| shade.contrast(background) >= ratio)
+            .unwrap_or_else(|| Self::from_rgb([toward as u8; 3]))
+    }
+
+    /// `#000000` or `#ffffff`, whichever contrasts more with this colour (WCAG luminance).
+    pub(crate) fn ink(&self) -> &'static str {
         // Contrast with white is (1.05)/(L+0.05), with black (L+0.05)/0.05; equal at L≈0.179.
-        if luminance > 0.179 {
+        if self.luminance() > 0.179 {
             "#000000"
         } else {
             "#ffffff"
         }
     }
+
+    /// This colour as an accent on `background`: refused, naming the nearest shade that
+    /// passes, when its contrast is under WCAG AA's 4.5:1.
+    pub(crate) fn readable_on(self, field: &str, background: &Self) -> Result<Self, FieldError> {
+        let ratio = self.contrast(background);
+        if ratio >= AA_CONTRAST {
+            return Ok(self);
+        }
+        let shade = self.nearest_passing(background, AA_CONTRAST);
+        Err(FieldError::new(
+            field,
+            format!(
+                "has a contrast of {:.2}:1 against the page's background {}; WCAG AA needs at least 4.5:1. The nearest shade that passes is {}",
+                (ratio * 100.0).floor() / 100.0,
+                background.as_str(),
+                shade.as_str()
+            ),
+        ))
+    }
 }
+
+/// The contrast WCAG AA asks of text and of an accent on its background.
+pub(crate) const AA_CONTRAST: f64 = 4.5;
+
+/// The page's lightest background, which an accent is checked against.
+pub(crate) const PAGE_BACKGROUND: &str = "#ffffff";
 
 /// An absolute `https` URL (or `http` on localhost) of at most 2048 characters.
 pub(crate) fn web_url(field: &str, value: &str) -> Result<url::Url, FieldError> {

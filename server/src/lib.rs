@@ -28,6 +28,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod branding;
 pub mod cache;
 pub mod catalog;
 pub mod cli;

@@ -134,6 +134,37 @@ impl Services {
         Ok(())
     }
 
+    /// Changes how an org's pages look in an environment; every replica shows it at once.
+    pub async fn change_branding(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        changes: crate::branding::Changes,
+    ) -> Result<crate::entity::branding::Model, crate::branding::ChangeError> {
+        let row = crate::branding::change(&self.db, org_id, environment, changes, self.clock.now())
+            .await?;
+        self.changes.org(org_id).await;
+        Ok(row)
+    }
+
+    /// Takes an uploaded logo for an environment's pages (`None` removes it).
+    pub async fn change_logo(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        uploaded: Option<&[u8]>,
+    ) -> Result<crate::entity::branding::Model, crate::branding::ChangeError> {
+        let now = self.clock.now();
+        let row = match uploaded {
+            Some(bytes) => {
+                crate::branding::set_logo(&self.db, org_id, environment, bytes, now).await?
+            }
+            None => crate::branding::clear_logo(&self.db, org_id, environment, now).await?,
+        };
+        self.changes.org(org_id).await;
+        Ok(row)
+    }
+
     /// Revokes an API key; this replica refuses it at once and the others on hearing it.
     /// `false` when there is no such key.
     pub async fn revoke_api_key(&self, key_id: &str) -> Result<bool, DbErr> {

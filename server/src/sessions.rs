@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{linked_account, org, session_token};
-use crate::input::{FieldError, HexColor, text_line, web_url};
+use crate::input::{FieldError, HexColor, PAGE_BACKGROUND, text_line, web_url};
 use crate::secrets;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
@@ -61,21 +61,28 @@ pub struct Branding {
 }
 
 impl Branding {
-    /// Checks each override: a name line, `#rrggbb` colours, an https logo URL.
+    /// Checks each override: a name line, `#rrggbb` colours (the accent readable on the
+    /// background: WCAG AA), an https logo URL.
     pub fn parse(
         name: Option<&str>,
         color: Option<&str>,
         bg_color: Option<&str>,
         logo: Option<&str>,
     ) -> Result<Self, FieldError> {
+        let background = bg_color
+            .map(|c| HexColor::parse("bgColor", c))
+            .transpose()?;
+        let page = HexColor::parse("bgColor", PAGE_BACKGROUND).expect("valid");
+        let color = color
+            .map(|c| {
+                HexColor::parse("color", c)?
+                    .readable_on("color", background.as_ref().unwrap_or(&page))
+            })
+            .transpose()?;
         Ok(Self {
             name: name.map(|name| text_line("name", name, 200)).transpose()?,
-            color: color
-                .map(|c| HexColor::parse("color", c).map(|c| c.as_str().to_owned()))
-                .transpose()?,
-            bg_color: bg_color
-                .map(|c| HexColor::parse("bgColor", c).map(|c| c.as_str().to_owned()))
-                .transpose()?,
+            color: color.map(|c| c.as_str().to_owned()),
+            bg_color: background.map(|c| c.as_str().to_owned()),
             logo: logo
                 .map(|logo| web_url("logo", logo).map(String::from))
                 .transpose()?,

@@ -6,6 +6,7 @@ use super::{ApiError, AppState};
 
 mod app_config;
 mod application;
+pub(super) mod branding;
 mod connect_url;
 mod connection;
 mod custom_app;
@@ -22,6 +23,7 @@ pub(super) fn router() -> Router<AppState> {
         .merge(connect_url::router())
         .merge(application::router())
         .merge(app_config::router())
+        .merge(branding::router())
         .merge(custom_app::router())
         .merge(connection::router())
         .merge(embed::router())

@@ -67,10 +67,21 @@ pub(super) fn render(
 // The props struct the macro makes is as public as the component.
 #[allow(unreachable_pub)]
 #[component]
-pub(super) fn Status(heading: String, children: Children) -> impl IntoView {
+pub(super) fn Status(
+    heading: String,
+    /// The vendor's logo instead of Portico's mark, with its words for screen readers.
+    #[prop(default = None)]
+    mark: Option<String>,
+    #[prop(optional)] mark_alt: String,
+    children: Children,
+) -> impl IntoView {
+    let (src, alt) = match mark {
+        Some(logo) => (logo, mark_alt),
+        None => ("/favicon.svg".to_owned(), String::new()),
+    };
     view! {
         <main class="status" id="main">
-            <img class="status__mark" src="/favicon.svg" alt="" width="48" height="48" />
+            <img class="status__mark" src=src alt=alt width="48" height="48" />
             <h1>{heading}</h1>
             {children()}
         </main>

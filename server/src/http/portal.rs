@@ -329,8 +329,16 @@ impl Portal for PortalBackend {
                 (flash, Some(view))
             }
         };
+        let brand = crate::branding::of(
+            &self.state.db,
+            self.state.changes.lookups(),
+            &session.org.id,
+            session.environment,
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(HostedPage {
-            branding: branding(session),
+            branding: branding(session, brand.as_ref()),
             linked_account_name: session.linked_account.name.clone(),
             apps: cards,
             flash,

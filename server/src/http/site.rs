@@ -207,9 +207,16 @@ async fn file(
     uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    // A catalog app's brand icon, when the build made one, stands in for its monogram.
+    let brand = path
+        .strip_prefix("icons/")
+        .filter(|name| !name.contains('/'))
+        .map(|name| format!("icons/brand/{name}"))
+        .filter(|brand| files.by_path.contains_key(brand.as_str()));
     answer(
         &files,
-        uri.path().trim_start_matches('/'),
+        brand.as_deref().unwrap_or(path),
         &headers,
         REVALIDATE,
     )

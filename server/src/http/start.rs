@@ -26,7 +26,37 @@ pub(super) async fn show(
             Ok(page) => page,
             Err(error) => return refused(error, t),
         };
-    let (app, org) = (page.app_name.as_str(), page.org_name.as_str());
+    // The vendor's branding for this environment: its name, accent and logo.
+    let brand = crate::branding::of(
+        &state.db,
+        state.changes.lookups(),
+        &page.org_id,
+        page.environment,
+    )
+    .await
+    .ok()
+    .flatten();
+    let org_name = brand
+        .as_ref()
+        .and_then(|brand| brand.name.clone())
+        .unwrap_or_else(|| page.org_name.clone());
+    let accent = brand
+        .as_ref()
+        .and_then(|brand| brand.accent.clone())
+        .unwrap_or_else(|| page.brand_color.clone());
+    let accent = crate::input::HexColor::parse("accent", &accent)
+        .unwrap_or_else(|_| crate::input::HexColor::parse("accent", "#4338ca").expect("valid"));
+    let style = format!(
+        "--accent: {}; --accent-ink: {}",
+        accent.as_str(),
+        accent.ink()
+    );
+    let mark = brand
+        .as_ref()
+        .and_then(|brand| brand.logo.as_deref())
+        .map(crate::branding::logo_path);
+    let mark_alt = t.a("logo-alt", &[("vendor", org_name.as_str().into())]);
+    let (app, org) = (page.app_name.as_str(), org_name.as_str());
     let heading = t.a(
         "signin-start-heading",
         &[("app", app.into()), ("org", org.into())],
@@ -43,7 +73,8 @@ pub(super) async fn show(
     let go = t.a("signin-start-continue", &[("app", app.into())]);
     let note = t.a("signin-start-note", &[("app", app.into())]);
     let body = view! {
-        <Status heading=heading.clone()>
+        <div style=style>
+        <Status heading=heading.clone() mark mark_alt>
             <p>{said}</p>
             <form method="post" action=format!("/oauth/start/{handle}")>
                 <p>
@@ -54,6 +85,7 @@ pub(super) async fn show(
             </form>
             <p class="status__note">{note}</p>
         </Status>
+        </div>
     };
     render(t, StatusCode::OK, &heading, body)
 }

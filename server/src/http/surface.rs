@@ -26,6 +26,7 @@ impl Surface {
             Self::Sdk
         } else if path.starts_with("/pkg/")
             || path.starts_with("/icons/")
+            || path.starts_with("/brand/")
             || path == "/favicon.svg"
             || path == "/portico.js"
         {

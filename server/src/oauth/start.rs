@@ -23,6 +23,10 @@ pub struct StartPage {
     pub app_name: String,
     pub org_name: String,
     pub account_name: String,
+    /// Whose pages these are, for their branding.
+    pub org_id: String,
+    pub environment: crate::entity::Environment,
+    pub brand_color: String,
 }
 
 /// Why the start page cannot continue.
@@ -92,6 +96,9 @@ pub async fn describe_start(
         app_name,
         org_name: org.name,
         account_name: account.name.unwrap_or(account.external_id),
+        org_id: org.id,
+        environment,
+        brand_color: org.brand_color,
     })
 }
 

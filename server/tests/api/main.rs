@@ -3,6 +3,7 @@
 
 mod applications;
 mod binding;
+mod branding;
 mod egress;
 mod embed;
 mod errors;

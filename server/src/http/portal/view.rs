@@ -163,19 +163,30 @@ pub(super) fn day(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
     at.format_localized(pattern, language).to_string()
 }
 
-pub(super) fn branding(session: &Session) -> Branding {
+/// How the page looks: the link's own choices, else the environment's branding, else the
+/// org's name and colour.
+pub(super) fn branding(
+    session: &Session,
+    brand: Option<&crate::entity::branding::Model>,
+) -> Branding {
     let accent = session
         .branding
         .color
         .as_deref()
+        .or(brand.and_then(|brand| brand.accent.as_deref()))
         .or(Some(session.org.brand_color.as_str()))
         .and_then(|color| HexColor::parse("color", color).ok())
         .unwrap_or_else(|| HexColor::parse("color", DEFAULT_BRAND_COLOR).expect("valid default"));
+    let logo = brand
+        .and_then(|brand| brand.logo.as_deref())
+        .map(crate::branding::logo_path);
     Branding {
+        secured_by: brand.is_none_or(|brand| brand.secured_by),
         name: session
             .branding
             .name
             .clone()
+            .or_else(|| brand.and_then(|brand| brand.name.clone()))
             .unwrap_or_else(|| session.org.name.clone()),
         accent_ink: accent.ink().to_owned(),
         accent: accent.as_str().to_owned(),
@@ -190,6 +201,7 @@ pub(super) fn branding(session: &Session) -> Branding {
             .branding
             .logo
             .clone()
+            .or(logo)
             .or_else(|| session.org.logo_url.clone()),
     }
 }
