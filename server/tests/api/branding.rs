@@ -182,7 +182,11 @@ async fn a_logo_is_checked_reencoded_and_served_for_good_and_the_pages_use_the_b
 
     // Removing the logo leaves the rest; another org sees none of it.
     let cleared: Value = app
-        .call(&org, reqwest::Method::DELETE, "/api/v2/public/branding/logo")
+        .call(
+            &org,
+            reqwest::Method::DELETE,
+            "/api/v2/public/branding/logo",
+        )
         .await
         .json()
         .await
