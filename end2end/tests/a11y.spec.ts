@@ -200,3 +200,30 @@ test('every error page', async ({ page, context }, testInfo) => {
   await expect(page.getByText('That is more than this form takes')).toBeVisible();
   await scan(page, 'form too large', testInfo);
 });
+
+for (const locale of ['en', 'de', 'fr', 'es', 'ja', 'pt-BR']) {
+  test(`the hosted page, the widget and an error page in ${locale}`, async ({ page }, testInfo) => {
+    const linkedAccount = `a11y-${locale}-${testInfo.project.name}`;
+    await vendorApi('linked-account', { linked_account_id: linkedAccount });
+    await page.goto((await vendorApi('connect-url', { linked_account_id: linkedAccount, locale })).hosted_url);
+    await expect(page.locator('html')).toHaveAttribute('lang', locale);
+    await scan(page, `hosted list in ${locale}`, testInfo);
+
+    const { embed_url: embedUrl } = await vendorApi('embed-token', { linked_account_id: linkedAccount, locale });
+    await page.setViewportSize({ width: 360, height: 900 });
+    await page.goto(`${links.vendorOrigin}/frame?width=320&src=${encodeURIComponent(embedUrl)}`);
+    await expect(page.frameLocator('iframe').locator('[data-apps]')).toBeVisible();
+    await scan(page, `widget in ${locale} in a 320 px frame`, testInfo, [360]);
+
+    // A browser set to the language, on a page no link speaks for.
+    const context = await page.context().browser()!.newContext({
+      locale,
+      javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false,
+    });
+    const browsing = await context.newPage();
+    await browsing.goto(links.expiredUrl);
+    await expect(browsing.locator('html')).toHaveAttribute('lang', locale);
+    await scan(browsing, `expired link in ${locale}`, testInfo);
+    await context.close();
+  });
+}
