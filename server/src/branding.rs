@@ -5,7 +5,11 @@
 use std::io::Cursor;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict},
+};
 use sha2::{Digest, Sha256};
 
 use crate::cache::Lookups;
@@ -76,6 +80,7 @@ pub fn check(changes: &Changes) -> Result<(), FieldError> {
 }
 
 /// Applies checked changes to the environment's branding; the row is made when it is new.
+/// Only the values changed are written, so two changes at once never undo each other.
 pub async fn change(
     db: &impl ConnectionTrait,
     org_id: &str,
@@ -84,32 +89,62 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<branding::Model, ChangeError> {
     check(&changes)?;
-    let current = branding::Entity::find_by_id((org_id.to_owned(), environment))
-        .one(db)
-        .await?;
-    let mut row = current.unwrap_or(branding::Model {
-        org_id: org_id.to_owned(),
-        environment,
-        name: None,
-        accent: None,
-        logo: None,
-        secured_by: true,
-        updated_at: now,
-    });
-    if let Some(name) = changes.name {
-        row.name = name.map(|name| name.trim().to_owned());
+    let accent = match changes.accent {
+        Some(Some(accent)) => Some(Some(
+            HexColor::parse("accent", &accent)?.as_str().to_owned(),
+        )),
+        other => other,
+    };
+    let name = changes
+        .name
+        .map(|name| name.map(|name| name.trim().to_owned()));
+    let mut update =
+        branding::Entity::update_many().col_expr(branding::Column::UpdatedAt, Expr::value(now));
+    if let Some(name) = name {
+        update = update.col_expr(branding::Column::Name, Expr::value(name));
     }
-    if let Some(accent) = changes.accent {
-        row.accent = accent
-            .map(|accent| HexColor::parse("accent", &accent).map(|c| c.as_str().to_owned()))
-            .transpose()?;
+    if let Some(accent) = accent {
+        update = update.col_expr(branding::Column::Accent, Expr::value(accent));
     }
     if let Some(secured_by) = changes.secured_by {
-        row.secured_by = secured_by;
+        update = update.col_expr(branding::Column::SecuredBy, Expr::value(secured_by));
     }
-    row.updated_at = now;
-    store(db, &row).await?;
-    Ok(row)
+    write(db, org_id, environment, update, now).await
+}
+
+/// Makes the environment's row when it is new, applies `update` to it, and reads it back.
+async fn write(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    update: sea_orm::UpdateMany<branding::Entity>,
+    now: DateTime<Utc>,
+) -> Result<branding::Model, ChangeError> {
+    branding::Entity::insert(branding::ActiveModel {
+        org_id: Set(org_id.to_owned()),
+        environment: Set(environment),
+        name: Set(None),
+        accent: Set(None),
+        logo: Set(None),
+        secured_by: Set(true),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([branding::Column::OrgId, branding::Column::Environment])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    update
+        .filter(branding::Column::OrgId.eq(org_id))
+        .filter(branding::Column::Environment.eq(environment))
+        .exec(db)
+        .await?;
+    branding::Entity::find_by_id((org_id.to_owned(), environment))
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("branding".to_owned()).into())
 }
 
 /// Why branding could not be changed.
@@ -121,32 +156,6 @@ pub enum ChangeError {
     Logo(#[from] LogoError),
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-async fn store(db: &impl ConnectionTrait, row: &branding::Model) -> Result<(), DbErr> {
-    branding::Entity::insert(branding::ActiveModel {
-        org_id: Set(row.org_id.clone()),
-        environment: Set(row.environment),
-        name: Set(row.name.clone()),
-        accent: Set(row.accent.clone()),
-        logo: Set(row.logo.clone()),
-        secured_by: Set(row.secured_by),
-        updated_at: Set(row.updated_at),
-    })
-    .on_conflict(
-        OnConflict::columns([branding::Column::OrgId, branding::Column::Environment])
-            .update_columns([
-                branding::Column::Name,
-                branding::Column::Accent,
-                branding::Column::Logo,
-                branding::Column::SecuredBy,
-                branding::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 /// Takes an uploaded logo: checks its size and type, decodes it (within bounds), scales it
@@ -193,45 +202,38 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, LogoError> {
     Ok(png)
 }
 
-/// Stores a re-encoded logo under the digest of its bytes and makes it the environment's.
+/// Stores a logo [`reencode`] made under the digest of its bytes and makes it the
+/// environment's (`None` removes the environment's logo).
 pub async fn set_logo(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,
-    uploaded: &[u8],
+    png: Option<Vec<u8>>,
     now: DateTime<Utc>,
 ) -> Result<branding::Model, ChangeError> {
-    let png = reencode(uploaded)?;
-    let digest = hex::encode(Sha256::digest(&png));
-    brand_logo::Entity::insert(brand_logo::ActiveModel {
-        digest: Set(digest.clone()),
-        png: Set(png),
-        created_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(brand_logo::Column::Digest)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    let mut row = change(db, org_id, environment, Changes::default(), now).await?;
-    row.logo = Some(digest);
-    store(db, &row).await?;
-    Ok(row)
-}
-
-/// Removes the environment's logo (the pages show the org's, if any).
-pub async fn clear_logo(
-    db: &impl ConnectionTrait,
-    org_id: &str,
-    environment: Environment,
-    now: DateTime<Utc>,
-) -> Result<branding::Model, ChangeError> {
-    let mut row = change(db, org_id, environment, Changes::default(), now).await?;
-    row.logo = None;
-    store(db, &row).await?;
-    Ok(row)
+    let digest = match png {
+        Some(png) => {
+            let digest = hex::encode(Sha256::digest(&png));
+            brand_logo::Entity::insert(brand_logo::ActiveModel {
+                digest: Set(digest.clone()),
+                png: Set(png),
+                created_at: Set(now),
+            })
+            .on_conflict(
+                OnConflict::column(brand_logo::Column::Digest)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+            Some(digest)
+        }
+        None => None,
+    };
+    let update = branding::Entity::update_many()
+        .col_expr(branding::Column::Logo, Expr::value(digest))
+        .col_expr(branding::Column::UpdatedAt, Expr::value(now));
+    write(db, org_id, environment, update, now).await
 }
 
 /// A stored logo's PNG by its digest.

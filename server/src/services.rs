@@ -147,20 +147,26 @@ impl Services {
         Ok(row)
     }
 
-    /// Takes an uploaded logo for an environment's pages (`None` removes it).
+    /// Takes an uploaded logo for an environment's pages (`None` removes it). Decoding and
+    /// re-encoding run on a blocking thread, not on the threads serving requests.
     pub async fn change_logo(
         &self,
         org_id: &str,
         environment: Environment,
-        uploaded: Option<&[u8]>,
+        uploaded: Option<Vec<u8>>,
     ) -> Result<crate::entity::branding::Model, crate::branding::ChangeError> {
-        let now = self.clock.now();
-        let row = match uploaded {
-            Some(bytes) => {
-                crate::branding::set_logo(&self.db, org_id, environment, bytes, now).await?
-            }
-            None => crate::branding::clear_logo(&self.db, org_id, environment, now).await?,
+        let png = match uploaded {
+            Some(bytes) => Some(
+                tokio::task::spawn_blocking(move || crate::branding::reencode(&bytes))
+                    .await
+                    .map_err(|error| {
+                        crate::branding::LogoError::Unreadable(format!("decoding stopped: {error}"))
+                    })??,
+            ),
+            None => None,
         };
+        let now = self.clock.now();
+        let row = crate::branding::set_logo(&self.db, org_id, environment, png, now).await?;
         self.changes.org(org_id).await;
         Ok(row)
     }

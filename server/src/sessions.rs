@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{linked_account, org, session_token};
-use crate::input::{FieldError, HexColor, PAGE_BACKGROUND, text_line, web_url};
+use crate::input::{AA_CONTRAST, FieldError, HexColor, PAGE_BACKGROUND, text_line, web_url};
 use crate::secrets;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
@@ -61,8 +61,9 @@ pub struct Branding {
 }
 
 impl Branding {
-    /// Checks each override: a name line, `#rrggbb` colours (the accent readable on the
-    /// background: WCAG AA), an https logo URL.
+    /// Checks each override: a name line, `#rrggbb` colours, an https logo URL. A link's
+    /// accent that would not read on its background (WCAG AA) is taken as the nearest shade
+    /// that does: links made before the check keep working, and every page stays readable.
     pub fn parse(
         name: Option<&str>,
         color: Option<&str>,
@@ -73,10 +74,15 @@ impl Branding {
             .map(|c| HexColor::parse("bgColor", c))
             .transpose()?;
         let page = HexColor::parse("bgColor", PAGE_BACKGROUND).expect("valid");
+        let on = background.as_ref().unwrap_or(&page);
         let color = color
             .map(|c| {
-                HexColor::parse("color", c)?
-                    .readable_on("color", background.as_ref().unwrap_or(&page))
+                let color = HexColor::parse("color", c)?;
+                Ok::<_, FieldError>(if color.contrast(on) >= AA_CONTRAST {
+                    color
+                } else {
+                    color.nearest_passing(on, AA_CONTRAST)
+                })
             })
             .transpose()?;
         Ok(Self {
@@ -284,13 +290,19 @@ fn session_of(found: Option<Found>, now: DateTime<Utc>) -> Result<Session, Sessi
         return Err(SessionError::Expired);
     }
     let environment = linked_account.environment;
+    // What a link may show limits what it may do: options that cannot be read (written by a
+    // newer Portico, say) refuse the token rather than widen it to every app.
+    let options = serde_json::from_str(&token.options).map_err(|error| {
+        tracing::warn!(%error, "a token's options could not be read; refusing it");
+        SessionError::Unknown
+    })?;
     Ok(Session {
         token_id: token.id,
         expires_at: token.expires_at,
         org,
         environment,
         branding: serde_json::from_str(&token.branding).unwrap_or_default(),
-        options: serde_json::from_str(&token.options).unwrap_or_default(),
+        options,
         linked_account,
     })
 }

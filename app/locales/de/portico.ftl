@@ -80,6 +80,7 @@ save-and-connect = Speichern und verbinden
 cancel = Abbrechen
 keys-unreachable = Portico konnte { $app } nicht erreichen, um diese Zugangsdaten zu prüfen. Es wurde nichts gespeichert. Bitte versuchen Sie es erneut.
 field-unknown = „{ $field }“ ist kein Feld von { $app }.
+field-rejected = { $app } hat diese Zugangsdaten abgelehnt. Prüfen Sie sie und versuchen Sie es erneut.
 field-control-characters = { $label } darf keine Steuerzeichen wie Tabulatoren oder Zeilenumbrüche enthalten.
 field-required = Bitte geben Sie „{ $label }“ ein.
 field-too-long = { $label } darf höchstens { $most } Zeichen lang sein (aktuell { $length }).

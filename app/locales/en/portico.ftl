@@ -80,6 +80,7 @@ save-and-connect = Save and connect
 cancel = Cancel
 keys-unreachable = Portico could not reach { $app } to check these credentials. Nothing was saved; please try again.
 field-unknown = “{ $field }” is not a field of { $app }.
+field-rejected = { $app } rejected these credentials. Check them and try again.
 field-control-characters = { $label } must not contain control characters such as tabs or line breaks.
 field-required = Enter your { $label }.
 field-too-long = { $label } must be at most { $most } characters (this is { $length }).

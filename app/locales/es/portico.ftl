@@ -80,6 +80,7 @@ save-and-connect = Guardar y conectar
 cancel = Cancelar
 keys-unreachable = Portico no ha podido comunicarse con { $app } para comprobar estas credenciales. No se ha guardado nada; inténtalo de nuevo.
 field-unknown = «{ $field }» no es un campo de { $app }.
+field-rejected = { $app } ha rechazado estas credenciales. Revísalas e inténtalo de nuevo.
 field-control-characters = { $label } no puede contener caracteres de control, como tabulaciones o saltos de línea.
 field-required = Introduce tu { $label }.
 field-too-long = { $label } debe tener como máximo { $most } caracteres (ahora tiene { $length }).

@@ -80,6 +80,7 @@ save-and-connect = Enregistrer et connecter
 cancel = Annuler
 keys-unreachable = Portico n'a pas pu joindre { $app } pour vérifier ces identifiants. Rien n'a été enregistré ; veuillez réessayer.
 field-unknown = « { $field } » n'est pas un champ reconnu par { $app }.
+field-rejected = { $app } a refusé ces identifiants. Vérifiez-les et réessayez.
 field-control-characters = Le champ « { $label } » ne doit pas contenir de caractères de contrôle, comme des tabulations ou des retours à la ligne.
 field-required = Renseignez le champ « { $label } ».
 field-too-long = Le champ « { $label } » ne doit pas dépasser { $most } caractères (il en compte { $length }).

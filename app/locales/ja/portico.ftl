@@ -77,6 +77,7 @@ save-and-connect = 保存して接続
 cancel = キャンセル
 keys-unreachable = Porticoから{ $app }に接続できず、この認証情報を確認できませんでした。何も保存されていません。もう一度お試しください。
 field-unknown = 「{ $field }」は{ $app }の項目ではありません。
+field-rejected = { $app }がこの認証情報を拒否しました。内容を確認して、もう一度お試しください。
 field-control-characters = { $label }には、タブや改行などの制御文字を含めないでください。
 field-required = { $label }を入力してください。
 field-too-long = { $label }は{ $most }文字以内で入力してください（現在{ $length }文字です）。

@@ -82,6 +82,7 @@ save-and-connect = Salvar e conectar
 cancel = Cancelar
 keys-unreachable = O Portico não conseguiu acessar { $app } para verificar essas credenciais. Nada foi salvo; tente novamente.
 field-unknown = “{ $field }” não é um campo de { $app }.
+field-rejected = { $app } recusou estas credenciais. Confira e tente novamente.
 field-control-characters = O campo { $label } não pode conter caracteres de controle, como tabulações ou quebras de linha.
 field-required = Preencha o campo { $label }.
 field-too-long = O campo { $label } deve ter no máximo { $most } caracteres (o valor informado tem { $length }).

@@ -161,3 +161,43 @@ fn every_key_reads_in_every_language() {
         }
     }
 }
+
+/// The keys the code names where it looks words up (`t.s("…")`, `t.a("…", …)`,
+/// `.worded("…", …)`).
+fn named_in(sources: &str) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for opener in [".s(\"", ".a(\"", ".worded(\"", ".a(\n        \""] {
+        for (at, _) in sources.match_indices(opener) {
+            let rest = &sources[at + opener.len()..];
+            let Some(end) = rest.find('"') else { continue };
+            let key = &rest[..end];
+            // `key` itself is the placeholder of the examples in the documentation.
+            let word = key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+            if !key.is_empty() && key != "key" && word {
+                keys.insert(key.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_the_code_names_is_in_english() {
+    let english: BTreeSet<String> = FILES
+        .into_iter()
+        .flat_map(|name| keys_in(&file(Locale::En, name)))
+        .collect();
+    let named = named_in(&sources());
+    assert!(
+        named.len() > 50,
+        "found only {} keys in the code",
+        named.len()
+    );
+    let missing: Vec<&String> = named.difference(&english).collect();
+    assert!(
+        missing.is_empty(),
+        "keys the code names that English lacks: {missing:?}"
+    );
+}

@@ -60,10 +60,10 @@ pub async fn save_keys(
                     .or(app.auth_input_map.first())
                     .map(|field| field.name.clone())
                     .unwrap_or_default();
-                return Err(SaveError::Invalid(vec![FieldError::new(
-                    field,
-                    format!("{} rejected these credentials", app.name),
-                )]));
+                return Err(SaveError::Invalid(vec![
+                    FieldError::new(field, format!("{} rejected these credentials", app.name))
+                        .worded("field-rejected", vec![("app", app.name.clone())]),
+                ]));
             }
             Verdict::Unreachable => return Err(SaveError::Unreachable(app.name.clone())),
         }

@@ -139,11 +139,16 @@ pub(super) async fn sign_in_refused(
             None,
         );
     };
-    if let Err(error) =
-        sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed, state.clock.now()).await
-    {
-        return refused(t, &refusal(&error), &[close]);
-    }
+    let session =
+        match sessions::resolve_by_id(&state.db, &said.token_id, Purpose::Embed, state.clock.now())
+            .await
+        {
+            Ok(session) => session,
+            Err(error) => return refused(t, &refusal(&error), &[close]),
+        };
+    // The widget's own language, when it was made with one.
+    let t = session.options.locale.map_or(t, app::i18n::T);
+    let close = t.s("widget-close-window");
     let explanation = match said.flash {
         Flash::Notice(notice, slug) => {
             let name = state

@@ -1,7 +1,7 @@
 //! What a vendor asks of a hosted link or widget beyond its branding: which apps, the one it
 //! opens on, and its language.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::input::FieldError;
 
@@ -14,8 +14,13 @@ pub struct LinkOptions {
     pub apps: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// The language of the page or widget, whatever the browser prefers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The language of the page or widget, whatever the browser prefers. One this version of
+    /// Portico does not speak reads as none (the browser's then).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "spoken"
+    )]
     pub locale: Option<app::i18n::Locale>,
 }
 
@@ -89,5 +94,29 @@ impl LinkOptions {
         self.apps
             .as_ref()
             .is_none_or(|apps| apps.iter().any(|app| app == slug))
+    }
+}
+
+/// A stored language tag, or none when it is not one Portico speaks.
+fn spoken<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<app::i18n::Locale>, D::Error> {
+    let tag = Option::<String>::deserialize(deserializer)?;
+    Ok(tag.as_deref().and_then(app::i18n::Locale::parse))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LinkOptions;
+
+    #[test]
+    fn stored_options_keep_their_apps_whatever_the_language() {
+        let read: LinkOptions =
+            serde_json::from_str(r#"{"apps":["slack"],"locale":"tlh"}"#).unwrap();
+        assert_eq!(read.apps.as_deref(), Some(&["slack".to_owned()][..]));
+        assert_eq!(read.locale, None);
+        let read: LinkOptions = serde_json::from_str(r#"{"locale":"pt-BR"}"#).unwrap();
+        assert_eq!(read.locale, Some(app::i18n::Locale::PtBr));
+        assert!(serde_json::from_str::<LinkOptions>(r#"{"apps":"slack"}"#).is_err());
     }
 }

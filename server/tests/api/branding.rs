@@ -63,18 +63,28 @@ async fn an_accent_under_aa_contrast_is_refused_with_the_nearest_shade_that_pass
     assert_eq!(taken["accent"], shade);
     assert_eq!(taken["name"], "Brand Cö");
 
-    // A link's own colour is held to the same rule, on its own background.
+    // A link's own colour keeps working, as the nearest shade that reads on its background.
     app.upsert_account(&org, "cust").await;
-    for (color, background) in [("#ffcc00", None), ("#333333", Some("#000000"))] {
+    for (color, background, shown) in [
+        ("#ffcc00", None, "#8f7200"),
+        ("#333333", Some("#000000"), "#767676"),
+        ("#0f766e", None, "#0f766e"),
+    ] {
         let mut body = json!({ "linked_account_id": "cust", "color": color });
         if let Some(background) = background {
             body["bgColor"] = json!(background);
         }
-        let response = app
+        let link: Value = app
             .post_json(&org, "/api/v2/public/connect-url", body)
-            .await;
-        let refused = assert_error(response, 422, "validation_failed").await;
-        assert!(refused["error"]["fields"]["color"].is_string(), "{refused}");
+            .await
+            .json()
+            .await
+            .unwrap();
+        let page = app.open(link["hosted_url"].as_str().unwrap()).await;
+        assert!(
+            page.contains(&format!("--accent: {shown}")),
+            "{color}: {page}"
+        );
     }
     for bad in [
         json!({ "accent": "red" }),
@@ -120,6 +130,25 @@ async fn a_logo_is_checked_reencoded_and_served_for_good_and_the_pages_use_the_b
     )
     .await;
     assert_eq!(app.count("brand_logo").await, 0);
+
+    // A picture near the limit is taken (noise does not compress).
+    let mut seed = 7_u32;
+    let noise = image::RgbImage::from_fn(256, 256, |_, _| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = seed.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut near = Vec::new();
+    image::DynamicImage::ImageRgb8(noise)
+        .write_to(&mut Cursor::new(&mut near), image::ImageFormat::Png)
+        .unwrap();
+    assert!(
+        (150_000..256 * 1024).contains(&near.len()),
+        "{}",
+        near.len()
+    );
+    let response = put_logo(&app, &org, near, "image/png").await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 
     // A JPEG is taken, re-encoded as a PNG and served under its digest for a year.
     let jpeg = picture(image::ImageFormat::Jpeg, 800, 200);

@@ -81,14 +81,14 @@ async fn a_link_speaks_its_locale_else_the_browsers_else_the_orgs() {
         words(app::i18n::Locale::En, "heading-connect-apps")
     );
     assert!(german.contains(&format!("<h1>{heading}</h1>")), "{german}");
-    // The date of the connection, in German.
-    let month = app
+    // The date of the connection, in German ("6. Dez 2026"), not in English ("6 Dec 2026").
+    let day = app
         .services
         .clock
         .now()
-        .format_localized("%b", chrono::Locale::de_DE)
+        .format_localized("%-d. %b %Y", chrono::Locale::de_DE)
         .to_string();
-    assert!(german.contains(&month), "{month}");
+    assert!(german.contains(&day), "{day}");
 
     // Else the browser's first language Portico speaks.
     let japanese = page(link(None).await, Some("nl, ja;q=0.9, en;q=0.5")).await;

@@ -5,7 +5,7 @@
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::State,
+    extract::{DefaultBodyLimit, State},
     routing::{get, put},
 };
 use serde::{Deserialize, Deserializer, Serialize};
@@ -22,7 +22,12 @@ pub(crate) const LOGO_PATH: &str = "/api/v2/public/branding/logo";
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/v2/public/branding", get(show).put(change))
-        .route("/v2/public/branding/logo", put(upload).delete(remove))
+        .route(
+            "/v2/public/branding/logo",
+            put(upload)
+                .layer(DefaultBodyLimit::max(branding::LOGO_MOST_BYTES))
+                .delete(remove),
+        )
 }
 
 /// A field that may be absent (unchanged), `null` (cleared) or a value.
@@ -106,7 +111,7 @@ async fn upload(
     body: Bytes,
 ) -> Result<Json<BrandingView>, ApiError> {
     let row = state
-        .change_logo(&key.org_id, key.environment, Some(&body))
+        .change_logo(&key.org_id, key.environment, Some(body.to_vec()))
         .await?;
     Ok(Json(view(&state, key.environment, Some(row))))
 }
