@@ -25,11 +25,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Words {
 
 /// The language a request's `Accept-Language` asks for, of those Portico speaks.
 pub(super) fn of_headers(headers: &axum::http::HeaderMap) -> Locale {
+    browser_locale(headers).unwrap_or_default()
+}
+
+/// The language a request's `Accept-Language` asks for, when it names one Portico speaks.
+pub(super) fn browser_locale(headers: &axum::http::HeaderMap) -> Option<Locale> {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .and_then(Locale::from_accept_language)
-        .unwrap_or_default()
 }
 
 /// A page in `t`'s language with `title` around `body`, never stored by a cache.

@@ -13,19 +13,22 @@ use super::AppState;
 use app::i18n::T;
 use leptos::prelude::*;
 
-use super::page::{Status, Words, message, of_headers, render};
+use super::page::{Status, browser_locale, message, of_headers, render};
 use crate::oauth::{self, StartError};
 
 pub(super) async fn show(
     State(state): State<AppState>,
-    Words(t): Words,
+    headers: HeaderMap,
     Path(handle): Path<String>,
 ) -> Response {
+    let browser = browser_locale(&headers);
     let page =
         match oauth::describe_start(&state.db, &state.catalog, &handle, state.clock.now()).await {
             Ok(page) => page,
-            Err(error) => return refused(error, t),
+            Err(error) => return refused(error, T(browser.unwrap_or_default())),
         };
+    // The browser's language, else the org's default.
+    let t = T(browser.unwrap_or(page.locale));
     // The vendor's branding for this environment: its name, accent and logo.
     let brand = crate::branding::of(
         &state.db,

@@ -27,6 +27,8 @@ pub struct StartPage {
     pub org_id: String,
     pub environment: crate::entity::Environment,
     pub brand_color: String,
+    /// The org's language for pages when the browser names none Portico speaks.
+    pub locale: app::i18n::Locale,
 }
 
 /// Why the start page cannot continue.
@@ -92,7 +94,9 @@ pub async fn describe_start(
         crate::catalog::definition(db, catalog, &account.org_id, environment, &record.slug)
             .await?
             .map_or_else(|| record.slug.clone(), |app| app.name);
+    let locale = crate::tenancy::default_locale(&org);
     Ok(StartPage {
+        locale,
         app_name,
         org_name: org.name,
         account_name: account.name.unwrap_or(account.external_id),

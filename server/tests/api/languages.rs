@@ -115,4 +115,20 @@ async fn a_link_speaks_its_locale_else_the_browsers_else_the_orgs() {
         .await
         .unwrap();
     assert_eq!(lang(&expired), "pt-BR");
+
+    // The sign-in start page: the browser's language, else the org's.
+    let org = app.org("Start GmbH", &["sandbox"]).await;
+    portico::tenancy::set_default_locale(&app.db, &org.id, app::i18n::Locale::De)
+        .await
+        .unwrap();
+    let token = crate::helpers::session_token(&app, &org, "starter").await;
+    for (accept, want) in [(None, "de"), (Some("ja"), "ja"), (Some("nl"), "de")] {
+        let start = crate::helpers::integrate_start(&app, &token, "sandbox").await;
+        let mut request = browser().get(start.as_str());
+        if let Some(accept) = accept {
+            request = request.header("accept-language", accept);
+        }
+        let page = request.send().await.unwrap().text().await.unwrap();
+        assert_eq!(lang(&page), want, "{accept:?}");
+    }
 }
