@@ -59,6 +59,21 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
+// The demo org's branding: a name, an accent and a logo (a picture drawn here, as a PNG).
+{
+  const context = await browser.newContext({ viewport: { width: 200, height: 200 } });
+  const page = await context.newPage();
+  await page.setContent('<div id="logo" style="width:96px;height:96px;border-radius:24px;' +
+    'background:linear-gradient(135deg,#0f766e,#22d3ee);display:grid;place-items:center;' +
+    'font:700 44px system-ui;color:#fff">A</div>');
+  const logo = await page.locator('#logo').screenshot();
+  await context.close();
+  const put = (route, body, type) => fetch(`${base}/api/v2/public/${route}`, {
+    method: 'PUT', headers: { 'x-api-key': demo.api_key, 'content-type': type }, body,
+  });
+  await put('branding', JSON.stringify({ name: 'Acme Analytics', accent: '#0f766e' }), 'application/json');
+  await put('branding/logo', logo, 'image/png');
+}
 for (const locale of locales.length ? locales : ['en']) {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({
