@@ -9,6 +9,9 @@ import type { BrowserContext, Page, TestInfo } from '@playwright/test';
 import { expect, links, portico, test, vendorApi } from './fixtures';
 
 const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+// Each test scans many pages, three times each (and, without JavaScript, each from a copy).
+test.describe.configure({ timeout: 120_000 });
 const WIDTHS = [1280, 360];
 const COUNT = path.join(__dirname, '..', 'test-results', 'axe-scans.txt');
 

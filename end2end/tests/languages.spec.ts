@@ -1,5 +1,5 @@
 // Each language once: a link made with `locale` speaks it (lang, heading, a badge), and the
-// widget in German, whose words are the longest, fits a 320 px frame.
+// widget in German (the longest words) and Japanese (broken between phrases) fits a 320 px frame.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, links, test, vendorApi } from './fixtures';
@@ -31,29 +31,31 @@ test('a link speaks the language it was made with', async ({ page }, testInfo) =
   }
 });
 
-test('long German words stay inside the 320 px widget', async ({ page }, testInfo) => {
-  const { embed_url: embedUrl } = await vendorApi('embed-token', {
-    linked_account_id: `languages-widget-${testInfo.project.name}`,
-    locale: 'de',
-  });
-  await page.setViewportSize({ width: 360, height: 900 });
-  await page.goto(`${links.vendorOrigin}/frame?width=320&src=${encodeURIComponent(embedUrl)}`);
-  const frame = page.frameLocator('iframe');
-  await expect(frame.locator('[data-apps]')).toBeVisible();
-  const edge = await page.locator('iframe').boundingBox();
-  expect(edge).not.toBeNull();
-  const cards = frame.locator('[data-app-card]');
-  const count = await cards.count();
-  expect(count).toBeGreaterThan(0);
-  for (let index = 0; index < count; index += 1) {
-    const card = cards.nth(index);
-    const box = (await card.boundingBox())!;
-    expect(box.x + box.width).toBeLessThanOrEqual(edge!.x + edge!.width + 0.5);
-    // Words too long for their line would stick out of their own box (inline boxes grow).
-    for (const part of await card.locator('.badge, .button, .tag, .accounts__id, h2 + *').all()) {
-      const inner = await part.boundingBox();
-      if (!inner) continue;
-      expect(inner.x + inner.width, await part.innerText()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+for (const locale of ['de', 'ja']) {
+  test(`the widget in ${locale} stays inside a 320 px frame`, async ({ page }, testInfo) => {
+    const { embed_url: embedUrl } = await vendorApi('embed-token', {
+      linked_account_id: `languages-widget-${locale}-${testInfo.project.name}`,
+      locale,
+    });
+    await page.setViewportSize({ width: 360, height: 900 });
+    await page.goto(`${links.vendorOrigin}/frame?width=320&src=${encodeURIComponent(embedUrl)}`);
+    const frame = page.frameLocator('iframe');
+    await expect(frame.locator('[data-apps]')).toBeVisible();
+    const edge = await page.locator('iframe').boundingBox();
+    expect(edge).not.toBeNull();
+    const cards = frame.locator('[data-app-card]');
+    const count = await cards.count();
+    expect(count).toBeGreaterThan(0);
+    for (let index = 0; index < count; index += 1) {
+      const card = cards.nth(index);
+      const box = (await card.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(edge!.x + edge!.width + 0.5);
+      // Words too long for their line would stick out of their own box (inline boxes grow).
+      for (const part of await card.locator('.badge, .button, .tag, .accounts__id, h2 + *').all()) {
+        const inner = await part.boundingBox();
+        if (!inner) continue;
+        expect(inner.x + inner.width, await part.innerText()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      }
     }
-  }
-});
+  });
+}
