@@ -9,23 +9,26 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::{Html, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::{Flash, HostedPage, KeyFormState, Notice};
-use crate::i18n::{T, use_t};
+use crate::dto::{Flash, HostedPage, KeyFormState};
+use crate::i18n::use_t;
 use crate::status_page::LinkError;
 use crate::visit::Visit;
-use search::card_matches;
 
 mod app_card;
+mod banner;
 mod bridge;
+mod focus;
+mod grid;
 mod key_form;
 pub(crate) mod search;
 mod visit_fields;
 
 use crate::serverfns::{load_embed_page, load_hosted_page};
-use app_card::AppCardView;
+use banner::{Banner, BannerView};
 use bridge::EmbedBridge;
+use focus::Focus;
+use grid::{AppCards, AppGrid};
 use key_form::KeyDialogs;
-use search::AppSearch;
 
 /// The hosted connect page. Search and category filter work as a plain GET form without
 /// JavaScript; with it, the search island filters as you type.
@@ -107,88 +110,6 @@ fn list_page(embed: Option<String>) -> impl IntoView {
                 })
             }}
         </Suspense>
-    }
-}
-
-/// Whether the page shows one app alone (a link or widget made with `app`), and whether it may
-/// lead on to the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Focus {
-    /// The whole list (the link shows every app it allows).
-    None,
-    /// The list, reached from an app's own view: its search keeps `all`.
-    All,
-    /// One app; `more` when the link allows others.
-    One { more: bool },
-}
-
-impl Focus {
-    /// Narrows `page` to the app it opens on, unless the visitor asked for all of them or
-    /// the page is `about` another app (its form, or what its button did).
-    fn of(page: &mut HostedPage, show_all: bool, about: Option<&str>) -> Self {
-        let Some(slug) = page.focus.clone() else {
-            return Self::None;
-        };
-        if !page.apps.iter().any(|card| card.slug == slug) {
-            return Self::None;
-        }
-        let more = page.apps.len() > 1;
-        let elsewhere = about.is_some_and(|about| about != slug);
-        if more && (show_all || elsewhere) {
-            return Self::All;
-        }
-        page.apps.retain(|card| card.slug == slug);
-        Self::One { more }
-    }
-}
-
-/// What the last button did, from the session's one-time message.
-#[derive(Debug, Clone, PartialEq)]
-enum Banner {
-    None,
-    Connected(String),
-    Disconnected(String),
-    Notice(Notice, String),
-}
-
-impl Banner {
-    /// The app the banner is about.
-    fn slug(&self) -> Option<&str> {
-        match self {
-            Self::None => None,
-            Self::Connected(slug) | Self::Disconnected(slug) | Self::Notice(_, slug) => Some(slug),
-        }
-    }
-
-    fn from_flash(flash: Flash) -> Self {
-        match flash {
-            Flash::Connected(slug) => Self::Connected(slug),
-            Flash::Disconnected(slug) => Self::Disconnected(slug),
-            Flash::Notice(notice, slug) => Self::Notice(notice, slug),
-            Flash::KeyForm(_) => Self::None,
-        }
-    }
-
-    /// The banner's text and whether it is good news, naming the app by its display name.
-    fn text(&self, page: &HostedPage, t: T) -> Option<(String, bool)> {
-        let name_of = |slug: &str| {
-            page.apps
-                .iter()
-                .find(|app| app.slug == slug)
-                .map(|app| app.name.clone())
-        };
-        match self {
-            Self::None => None,
-            Self::Connected(slug) => {
-                name_of(slug).map(|name| (t.a("banner-connected", &[("app", name.into())]), true))
-            }
-            Self::Disconnected(slug) => name_of(slug)
-                .map(|name| (t.a("banner-disconnected", &[("app", name.into())]), true)),
-            Self::Notice(notice, slug) => {
-                let name = name_of(slug).unwrap_or_else(|| t.s("this-app"));
-                Some((notice.explanation(&name, t), false))
-            }
-        }
     }
 }
 
@@ -304,24 +225,6 @@ fn AppList(
     }
 }
 
-/// What the last button press came to, above the list.
-#[component]
-fn BannerView(text: String, good: bool, framed: bool) -> impl IntoView {
-    let class = if good {
-        "banner banner--ok"
-    } else {
-        "banner banner--warn"
-    };
-    // The page came back after a button: focus starts at what it did, so a screen reader
-    // reads it and Tab goes on from there. Browsers refuse `autofocus` in a frame from another
-    // site; the widget tells its host through its live region instead.
-    view! {
-        <p class=class role="status" data-banner tabindex="-1" autofocus=!framed>
-            {text}
-        </p>
-    }
-}
-
 /// The vendor's name and logo, and whom the page is for.
 #[component]
 fn BrandHeader(branding: crate::dto::Branding, who: Option<String>) -> impl IntoView {
@@ -345,111 +248,5 @@ fn BrandHeader(branding: crate::dto::Branding, who: Option<String>) -> impl Into
                 {who.map(|name| view! { <p class="brand__who">{t.a("signed-in-as", &[("name", name.into())])}</p> })}
             </div>
         </header>
-    }
-}
-
-/// The search, the count and the cards, each shown when it matches the search.
-#[component]
-fn AppGrid(
-    apps: Vec<crate::dto::AppCard>,
-    search: String,
-    tag: String,
-    key_state: Option<KeyFormState>,
-    visit: Visit,
-    keep_all: bool,
-) -> impl IntoView {
-    let t = use_t();
-    let mut tags: Vec<(String, String)> = apps
-        .iter()
-        .flat_map(|app| app.tags.iter().cloned().zip(app.tag_labels.iter().cloned()))
-        .collect();
-    tags.sort();
-    tags.dedup();
-    let total = apps.len();
-    let cards: Vec<_> = apps
-        .into_iter()
-        .map(|card| {
-            let tag_refs: Vec<&str> = card.tags.iter().map(String::as_str).collect();
-            let shown = card_matches(&card.search_text(), &tag_refs, &search, &tag);
-            (card, shown)
-        })
-        .collect();
-    let shown = cards.iter().filter(|(_, shown)| *shown).count();
-    let cards = cards
-        .into_iter()
-        .map(|(card, shown)| {
-            let key_state = key_state.clone().filter(|state| state.slug == card.slug);
-            let visit = visit.clone();
-            view! { <AppCardView card hidden=!shown key_state visit /> }
-        })
-        .collect_view();
-    view! {
-        <AppSearch query=search tag tags total keep_all words=search_words(t) />
-        <p
-            class="result-count"
-            id="result-count"
-            aria-live="polite"
-            data-all=count_text(t, total, total)
-            data-some=t.a("count-some", &[("shown", "{shown}".into()), ("total", total.into())])
-        >
-            {count_text(t, shown, total)}
-        </p>
-        {(total == 0)
-            .then(|| {
-                view! {
-                    <p class="empty">
-                        {t.s("empty-none")}
-                    </p>
-                }
-            })}
-        <p class="empty" id="no-match" hidden=shown != 0 || total == 0>
-            {t.s("empty-no-match")}
-        </p>
-        <ul class="apps" role="list" data-apps>
-            {cards}
-        </ul>
-    }
-}
-
-/// One app's card alone, without search or count.
-#[component]
-fn AppCards(
-    apps: Vec<crate::dto::AppCard>,
-    key_state: Option<KeyFormState>,
-    visit: Visit,
-) -> impl IntoView {
-    let cards = apps
-        .into_iter()
-        .map(|card| {
-            let key_state = key_state.clone().filter(|state| state.slug == card.slug);
-            view! { <AppCardView card hidden=false key_state visit=visit.clone() /> }
-        })
-        .collect_view();
-    view! {
-        <ul class="apps apps--one" role="list" data-apps>
-            {cards}
-        </ul>
-    }
-}
-
-/// "3 of 12 apps", the count under the search box.
-pub(crate) fn count_text(t: T, shown: usize, total: usize) -> String {
-    if shown == total {
-        t.a("count-all", &[("total", total.into())])
-    } else {
-        t.a(
-            "count-some",
-            &[("shown", shown.into()), ("total", total.into())],
-        )
-    }
-}
-
-fn search_words(t: T) -> search::SearchWords {
-    search::SearchWords {
-        label: t.s("search-label"),
-        placeholder: t.s("search-placeholder"),
-        category: t.s("search-category"),
-        all_categories: t.s("search-all-categories"),
-        button: t.s("search-button"),
     }
 }

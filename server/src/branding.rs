@@ -13,8 +13,9 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::cache::Lookups;
-use crate::entity::{Environment, brand_logo, branding};
-use crate::input::{FieldError, HexColor, PAGE_BACKGROUND, text_line};
+use crate::entity::{Environment, brand_logo, branding, org};
+use crate::input::{FieldError, HexColor, text_line};
+use crate::tenancy::DEFAULT_BRAND_COLOR;
 
 /// The largest logo taken, in bytes.
 pub const LOGO_MOST_BYTES: usize = 256 * 1024;
@@ -66,6 +67,35 @@ pub(crate) async fn of(
     Ok(row)
 }
 
+/// How an org's pages look in an environment: its branding's choices over the org's own.
+#[derive(Debug, Clone)]
+pub(crate) struct Look {
+    pub name: String,
+    pub accent: HexColor,
+    /// Where the logo is served (Portico's own path, or the org's older URL).
+    pub logo: Option<String>,
+    pub secured_by: bool,
+}
+
+pub(crate) fn look(org: &org::Model, brand: Option<&branding::Model>) -> Look {
+    let accent = brand
+        .and_then(|brand| brand.accent.as_deref())
+        .and_then(|color| HexColor::parse("accent", color).ok())
+        .or_else(|| HexColor::parse("accent", &org.brand_color).ok())
+        .unwrap_or_else(|| HexColor::parse("accent", DEFAULT_BRAND_COLOR).expect("valid"));
+    Look {
+        name: brand
+            .and_then(|brand| brand.name.clone())
+            .unwrap_or_else(|| org.name.clone()),
+        accent,
+        logo: brand
+            .and_then(|brand| brand.logo.as_deref())
+            .map(logo_path)
+            .or_else(|| org.logo_url.clone()),
+        secured_by: brand.is_none_or(|brand| brand.secured_by),
+    }
+}
+
 /// Checks a name and an accent colour: a line of at most 200 characters, and a colour that
 /// reads on the page's background (refused with the nearest shade that does).
 pub fn check(changes: &Changes) -> Result<(), FieldError> {
@@ -73,8 +103,7 @@ pub fn check(changes: &Changes) -> Result<(), FieldError> {
         text_line("name", name, 200)?;
     }
     if let Some(Some(accent)) = &changes.accent {
-        let background = HexColor::parse("background", PAGE_BACKGROUND).expect("valid");
-        HexColor::parse("accent", accent)?.readable_on("accent", &background)?;
+        HexColor::parse("accent", accent)?.readable_on("accent", &HexColor::page())?;
     }
     Ok(())
 }

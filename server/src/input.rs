@@ -91,6 +91,11 @@ impl HexColor {
         &self.0
     }
 
+    /// The page's lightest background, which an accent is checked against.
+    pub(crate) fn page() -> Self {
+        Self(PAGE_BACKGROUND.to_owned())
+    }
+
     /// The colour's red, green and blue.
     fn rgb(&self) -> [u8; 3] {
         let channel = |i: usize| u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0);
@@ -173,8 +178,7 @@ impl HexColor {
 /// The contrast WCAG AA asks of text and of an accent on its background.
 pub(crate) const AA_CONTRAST: f64 = 4.5;
 
-/// The page's lightest background, which an accent is checked against.
-pub(crate) const PAGE_BACKGROUND: &str = "#ffffff";
+const PAGE_BACKGROUND: &str = "#ffffff";
 
 /// An absolute `https` URL (or `http` on localhost) of at most 2048 characters.
 pub(crate) fn web_url(field: &str, value: &str) -> Result<url::Url, FieldError> {

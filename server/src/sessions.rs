@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{linked_account, org, session_token};
-use crate::input::{AA_CONTRAST, FieldError, HexColor, PAGE_BACKGROUND, text_line, web_url};
+use crate::input::{AA_CONTRAST, FieldError, HexColor, text_line, web_url};
 use crate::secrets;
 use crate::tenancy::{self, Environment, LinkedAccountInput};
 
@@ -73,7 +73,7 @@ impl Branding {
         let background = bg_color
             .map(|c| HexColor::parse("bgColor", c))
             .transpose()?;
-        let page = HexColor::parse("bgColor", PAGE_BACKGROUND).expect("valid");
+        let page = HexColor::page();
         let on = background.as_ref().unwrap_or(&page);
         let color = color
             .map(|c| {

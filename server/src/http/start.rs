@@ -28,36 +28,25 @@ pub(super) async fn show(
             Err(error) => return refused(error, T(browser.unwrap_or_default())),
         };
     // The browser's language, else the org's default.
-    let t = T(browser.unwrap_or(page.locale));
+    let t = T(browser.unwrap_or_else(|| crate::tenancy::default_locale(&page.org)));
     // The vendor's branding for this environment: its name, accent and logo.
     let brand = crate::branding::of(
         &state.db,
         state.changes.lookups(),
-        &page.org_id,
+        &page.org.id,
         page.environment,
     )
     .await
     .ok()
     .flatten();
-    let org_name = brand
-        .as_ref()
-        .and_then(|brand| brand.name.clone())
-        .unwrap_or_else(|| page.org_name.clone());
-    let accent = brand
-        .as_ref()
-        .and_then(|brand| brand.accent.clone())
-        .unwrap_or_else(|| page.brand_color.clone());
-    let accent = crate::input::HexColor::parse("accent", &accent)
-        .unwrap_or_else(|_| crate::input::HexColor::parse("accent", "#4338ca").expect("valid"));
+    let look = crate::branding::look(&page.org, brand.as_ref());
     let style = format!(
         "--accent: {}; --accent-ink: {}",
-        accent.as_str(),
-        accent.ink()
+        look.accent.as_str(),
+        look.accent.ink()
     );
-    let mark = brand
-        .as_ref()
-        .and_then(|brand| brand.logo.as_deref())
-        .map(crate::branding::logo_path);
+    let org_name = look.name;
+    let mark = look.logo;
     let mark_alt = t.a("logo-alt", &[("vendor", org_name.as_str().into())]);
     let (app, org) = (page.app_name.as_str(), org_name.as_str());
     let heading = t.a(

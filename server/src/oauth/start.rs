@@ -21,14 +21,10 @@ pub fn start_page_url(public_url: &str, handle: &str) -> Url {
 #[derive(Debug)]
 pub struct StartPage {
     pub app_name: String,
-    pub org_name: String,
     pub account_name: String,
-    /// Whose pages these are, for their branding.
-    pub org_id: String,
+    /// Whose pages these are: for their branding and default language.
+    pub org: org::Model,
     pub environment: crate::entity::Environment,
-    pub brand_color: String,
-    /// The org's language for pages when the browser names none Portico speaks.
-    pub locale: app::i18n::Locale,
 }
 
 /// Why the start page cannot continue.
@@ -94,15 +90,11 @@ pub async fn describe_start(
         crate::catalog::definition(db, catalog, &account.org_id, environment, &record.slug)
             .await?
             .map_or_else(|| record.slug.clone(), |app| app.name);
-    let locale = crate::tenancy::default_locale(&org);
     Ok(StartPage {
-        locale,
         app_name,
-        org_name: org.name,
         account_name: account.name.unwrap_or(account.external_id),
-        org_id: org.id,
+        org,
         environment,
-        brand_color: org.brand_color,
     })
 }
 

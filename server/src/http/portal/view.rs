@@ -12,7 +12,6 @@ use crate::connect::ConnectError;
 use crate::connections::AppWithConnections;
 use crate::input::HexColor;
 use crate::sessions::Session;
-use crate::tenancy::DEFAULT_BRAND_COLOR;
 
 pub(super) fn notice(error: ConnectError) -> Notice {
     match error {
@@ -169,25 +168,16 @@ pub(super) fn branding(
     session: &Session,
     brand: Option<&crate::entity::branding::Model>,
 ) -> Branding {
+    let look = crate::branding::look(&session.org, brand);
     let accent = session
         .branding
         .color
         .as_deref()
-        .or(brand.and_then(|brand| brand.accent.as_deref()))
-        .or(Some(session.org.brand_color.as_str()))
         .and_then(|color| HexColor::parse("color", color).ok())
-        .unwrap_or_else(|| HexColor::parse("color", DEFAULT_BRAND_COLOR).expect("valid default"));
-    let logo = brand
-        .and_then(|brand| brand.logo.as_deref())
-        .map(crate::branding::logo_path);
+        .unwrap_or(look.accent);
     Branding {
-        secured_by: brand.is_none_or(|brand| brand.secured_by),
-        name: session
-            .branding
-            .name
-            .clone()
-            .or_else(|| brand.and_then(|brand| brand.name.clone()))
-            .unwrap_or_else(|| session.org.name.clone()),
+        secured_by: look.secured_by,
+        name: session.branding.name.clone().unwrap_or(look.name),
         accent_ink: accent.ink().to_owned(),
         accent: accent.as_str().to_owned(),
         background: session.branding.bg_color.clone(),
@@ -197,12 +187,7 @@ pub(super) fn branding(
             .as_deref()
             .and_then(|color| HexColor::parse("bgColor", color).ok())
             .is_some_and(|color| color.ink() == "#ffffff"),
-        logo_url: session
-            .branding
-            .logo
-            .clone()
-            .or(logo)
-            .or_else(|| session.org.logo_url.clone()),
+        logo_url: session.branding.logo.clone().or(look.logo),
     }
 }
 
