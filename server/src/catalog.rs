@@ -10,7 +10,7 @@ mod slug;
 
 pub use app_config::{
     AppConfigInput, client_secret_binding, disable_app, enable_app, enabled_slugs, reseal_all,
-    signing_secret_binding,
+    signing_secret_binding, try_open_sample,
 };
 pub use custom::{
     CheckedApp, CustomAppError, CustomAppInput, create_custom_app, delete_custom_app,

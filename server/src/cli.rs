@@ -6,6 +6,7 @@ mod app;
 mod connection;
 mod ctx;
 mod demo;
+mod doctor;
 mod keys;
 mod link;
 mod linked_account;
@@ -69,6 +70,9 @@ pub enum Command {
     Webhook(webhook::Command),
     /// Seed a demo org, linked account and hosted link (safe to run again).
     Demo(demo::Args),
+    /// Check the settings, the database, the keyring, the public URL and the providers'
+    /// endpoints; one line each, exit status 1 when any fails. Changes nothing.
+    Doctor,
 }
 
 /// A failure a command reports in one line.
@@ -94,6 +98,19 @@ pub enum CliError {
     Keyring(#[from] crate::vault::KeyringError),
     #[error(transparent)]
     Vault(#[from] crate::vault::VaultError),
+    #[error("{0} check(s) failed")]
+    Unhealthy(usize),
+}
+
+impl CliError {
+    /// The exit status: 1 when checks ran and some failed, 2 when the command itself could not
+    /// do its work.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Unhealthy(_) => 1,
+            _ => 2,
+        }
+    }
 }
 
 impl CliError {
@@ -107,6 +124,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     // Generating a key needs no settings: it is how a production keyring is made.
     if let Command::Keys(keys::Command::Generate { id }) = &cli.command {
         return keys::generate(id);
+    }
+    // The doctor reports bad settings and an unreachable database itself.
+    if let Command::Doctor = &cli.command {
+        return doctor::run(&cli.settings).await;
     }
     let config = cli.settings.check()?;
     if let Command::Serve = cli.command {
@@ -126,6 +147,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sandbox(command) => sandbox::run(&ctx, command).await?,
         Command::Webhook(command) => webhook::run(&ctx, command).await?,
         Command::Demo(args) => demo::run(&ctx, args).await?,
+        Command::Doctor => unreachable!("examined above"),
     }
     Ok(())
 }
@@ -133,6 +155,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn serve(config: &crate::config::Config) -> Result<(), CliError> {
     let portico = Portico::build(config).await?;
     tracing::info!(addr = %portico.local_addr(), public_url = portico.public_url(), "Portico is listening");
+    if let Some(addr) = portico.metrics_addr() {
+        tracing::info!(%addr, "metrics are served at /metrics");
+    }
     portico.run_until_stopped().await?;
     Ok(())
 }

@@ -40,6 +40,8 @@ pub struct Config {
     pub streams: StreamSettings,
     pub refresh: RefreshSettings,
     pub webhooks: WebhookSettings,
+    /// Where `/metrics` is served; `None` keeps metrics off.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// How webhooks are delivered.
@@ -282,6 +284,7 @@ impl Settings {
             streams: self.streams(),
             refresh: self.refresh(),
             webhooks: self.webhooks(),
+            metrics_bind: self.metrics_bind,
         })
     }
 

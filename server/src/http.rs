@@ -30,10 +30,12 @@ mod health;
 mod hooks;
 mod limits;
 mod link;
+mod observe;
 mod page;
 mod portal;
 mod same_site;
 mod sandbox;
+pub(crate) mod scrape;
 mod sdk;
 mod site;
 mod start;
@@ -178,6 +180,7 @@ pub(crate) fn router(state: AppState) -> Router {
         // inside a reactive owner that can inherit another request's response options; only
         // unknown paths reach the app's not-found page.
         .merge(state.site.routes())
+        .route_layer(axum::middleware::from_fn(observe::note_route))
         .fallback(file_and_error_handler::<AppState, _>(app::shell));
     guard_panics(routes)
         .layer(site::compress_pages())
@@ -201,6 +204,7 @@ pub(crate) fn router(state: AppState) -> Router {
             state.clone(),
             client::identify,
         ))
+        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
 }
 

@@ -18,7 +18,7 @@
 //! | definitions | [`catalog`], [`keyauth`] | app definitions (built-in and the org's own) and which an org enabled; key forms and their verification request |
 //! | tenants | [`tenancy`], [`sessions`] | orgs, API keys, linked accounts; session tokens, hosted links and widget tokens |
 //! | edges | [`egress`], [`config`], [`vault`] | every outbound request and the policy it passes; the settings; sealing secrets at rest |
-//! | leaves | [`cache`], [`clock`], [`db`], [`entity`], [`input`], [`secrets`] | what hot requests look up, held for seconds; what time it is; connecting and migrating; the tables; checked input; random ids and digests |
+//! | leaves | [`cache`], [`clock`], [`db`], [`entity`], [`input`], [`secrets`], [`telemetry`] | what hot requests look up, held for seconds; what time it is; connecting and migrating; the tables; checked input; random ids and digests; log lines, request ids and metrics |
 //!
 //! Arrows point down: `http` calls `connections::read` and shapes what it returns; `oauth`
 //! supplies the provider call that `connections::refresh::run` makes while holding the lease;
@@ -37,6 +37,7 @@ pub mod config;
 pub(crate) mod connect;
 pub mod connections;
 pub mod db;
+pub mod doctor;
 pub mod egress;
 pub(crate) mod embed;
 pub mod entity;
@@ -53,6 +54,7 @@ pub mod secrets;
 pub mod services;
 pub mod sessions;
 pub mod startup;
+pub mod telemetry;
 pub mod tenancy;
 pub mod vault;
 pub mod webhooks;

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use clap::{Parser, error::ErrorKind};
-use tracing_subscriber::EnvFilter;
 
 /// Each request allocates and frees many small values on every core; under glibc's allocator
 /// that was a quarter of the credentials path's CPU.
@@ -12,13 +11,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("PORTICO_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = match portico::cli::Cli::try_parse() {
         Ok(cli) => cli,
         // A bad setting is one line naming it; help, version and usage mistakes print as usual.
@@ -35,11 +27,12 @@ async fn main() -> ExitCode {
         }
         Err(error) => error.exit(),
     };
+    portico::telemetry::init_logs(cli.settings.log_format);
     match portico::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("portico: {error}");
-            ExitCode::from(2)
+            ExitCode::from(error.exit_code())
         }
     }
 }

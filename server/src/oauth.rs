@@ -13,7 +13,8 @@ use oauth2::{
     },
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -280,6 +281,51 @@ impl Mode {
             Self::Popup => "popup",
         }
     }
+}
+
+/// Tries to open the secrets of up to `limit` authorizations in flight.
+pub async fn try_open_states(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    limit: u64,
+) -> Result<crate::vault::Tried, DbErr> {
+    let rows = oauth_state::Entity::find()
+        .filter(oauth_state::Column::ConsumedAt.is_null())
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut tried = crate::vault::Tried::default();
+    for row in rows {
+        let binding = state_binding(&row.id, &row.linked_account_id, &row.slug);
+        tried.count(
+            format_args!("sign-in {}", row.id),
+            vault.open(&row.secrets, &binding),
+        );
+    }
+    Ok(tried)
+}
+
+/// Tries to open up to `limit` held sign-ins.
+pub async fn try_open_pending(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    limit: u64,
+) -> Result<crate::vault::Tried, DbErr> {
+    use crate::entity::pending_connection;
+
+    let mut tried = crate::vault::Tried::default();
+    for row in pending_connection::Entity::find()
+        .limit(limit)
+        .all(db)
+        .await?
+    {
+        let binding = pending::binding(&row.id, &row.linked_account_id, &row.slug);
+        tried.count(
+            format_args!("held sign-in {}", row.id),
+            vault.open(&row.secrets, &binding),
+        );
+    }
+    Ok(tried)
 }
 
 /// Re-seals the secrets of every authorization in flight under the active key.

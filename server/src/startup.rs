@@ -14,6 +14,8 @@ use crate::vault;
 /// A bound, migrated, ready-to-serve Portico.
 pub struct Portico {
     listener: TcpListener,
+    /// `/metrics`, when `PORTICO_METRICS_BIND` asks for it.
+    metrics: Option<TcpListener>,
     router: axum::Router,
     public_url: String,
     state: AppState,
@@ -28,6 +30,8 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Open(#[from] OpenError),
+    #[error(transparent)]
+    Metrics(#[from] crate::telemetry::metrics::InstallError),
 }
 
 impl Portico {
@@ -44,6 +48,16 @@ impl Portico {
             addr: config.bind,
             source,
         })?;
+        let metrics = match config.metrics_bind {
+            Some(addr) => {
+                crate::telemetry::metrics::install()?;
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr, source })?;
+                Some(listener)
+            }
+            None => None,
+        };
         let public_url = config
             .public_url
             .clone()
@@ -80,6 +94,7 @@ impl Portico {
         });
         Ok(Self {
             listener,
+            metrics,
             router: http::router(state.clone()),
             public_url,
             state,
@@ -89,6 +104,13 @@ impl Portico {
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound listener")
+    }
+
+    /// Where `/metrics` is served, when it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .map(|listener| listener.local_addr().expect("bound listener"))
     }
 
     /// The base URL links and icons use.
@@ -133,6 +155,20 @@ impl Portico {
         let services = self.state.services.clone();
         let stopping = self.state.stopping.clone();
         crate::workers::spawn(&services);
+        if let Some(listener) = self.metrics {
+            let routes = http::scrape::router(self.state.clone());
+            let mut stopped = self.state.stopping.subscribe();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, routes)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stopping| *stopping).await;
+                    })
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            });
+        }
         // Client addresses feed the per-address rate limits.
         let served = axum::serve(
             self.listener,

@@ -315,6 +315,25 @@ impl RotationReport {
     }
 }
 
+/// What trying to open a sample of one kind of sealed value came to (`portico doctor`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tried {
+    /// Values the keyring opened.
+    pub opened: u64,
+    /// The rows whose value it could not open, with why.
+    pub failed: Vec<String>,
+}
+
+impl Tried {
+    /// Counts one value's opening; `row` names it in the report.
+    pub(crate) fn count<T>(&mut self, row: impl std::fmt::Display, opened: Result<T, VaultError>) {
+        match opened {
+            Ok(_) => self.opened += 1,
+            Err(error) => self.failed.push(format!("{row}: {error}")),
+        }
+    }
+}
+
 impl std::ops::AddAssign for RotationReport {
     fn add_assign(&mut self, other: Self) {
         self.resealed += other.resealed;

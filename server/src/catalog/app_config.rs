@@ -256,3 +256,38 @@ pub async fn enabled_slugs(
     lookups.keep_enabled(reading, org_id, environment, slugs.clone());
     Ok(slugs)
 }
+
+/// Tries to open the client and signing secrets of up to `limit` app configurations, the most
+/// recently changed first.
+pub async fn try_open_sample(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    limit: u64,
+) -> Result<crate::vault::Tried, DbErr> {
+    use sea_orm::{QueryOrder, sea_query::ExprTrait};
+
+    let rows = app_config::Entity::find()
+        .filter(
+            app_config::Column::ClientSecret
+                .is_not_null()
+                .or(app_config::Column::SigningSecret.is_not_null()),
+        )
+        .order_by_desc(app_config::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut tried = crate::vault::Tried::default();
+    for row in rows {
+        if let Some(value) = &row.client_secret {
+            let binding = client_secret_binding(&row.org_id, row.environment, &row.slug);
+            let row_name = format_args!("{} client secret of org {}", row.slug, row.org_id);
+            tried.count(row_name, vault.open(value, &binding));
+        }
+        if let Some(value) = &row.signing_secret {
+            let binding = signing_secret_binding(&row.org_id, row.environment, &row.slug);
+            let row_name = format_args!("{} signing secret of org {}", row.slug, row.org_id);
+            tried.count(row_name, vault.open(value, &binding));
+        }
+    }
+    Ok(tried)
+}

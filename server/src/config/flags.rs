@@ -227,4 +227,17 @@ pub struct Settings {
         global = true
     )]
     pub expiring_ahead: u32,
+    /// Address to serve `/metrics` (Prometheus) on, apart from the public address
+    /// [default: off]
+    #[arg(long, env = "PORTICO_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
+    /// How log lines are written to standard error: `text` or `json`
+    #[arg(
+        long,
+        env = "PORTICO_LOG_FORMAT",
+        value_enum,
+        default_value_t = crate::telemetry::LogFormat::Text,
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
 }

@@ -240,6 +240,38 @@ mod legacy {
     }
 }
 
+/// Tries to open the credentials of up to `limit` connections, the most recently changed
+/// first: whether the keyring still opens what is stored.
+pub async fn try_open_sample(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    limit: u64,
+) -> Result<crate::vault::Tried, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+
+    let rows = connection::Entity::find()
+        .filter(connection::Column::Credentials.is_not_null())
+        .order_by_desc(connection::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let accounts = crate::tenancy::linked_accounts_by_id(
+        db,
+        rows.iter().map(|row| row.linked_account_id.as_str()),
+    )
+    .await?;
+    let mut tried = crate::vault::Tried::default();
+    for row in &rows {
+        if let Some(account) = accounts.get(&row.linked_account_id) {
+            tried.count(
+                format_args!("connection {}", row.id),
+                Credentials::open(vault, account, row),
+            );
+        }
+    }
+    Ok(tried)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,6 +117,7 @@ async fn flag_in(
         actor = flag.actor.as_str(),
         "connection needs reauthentication"
     );
+    crate::telemetry::metrics::flag(flag.reason.as_str());
     Ok(Some(record))
 }
 

@@ -315,6 +315,14 @@ where
         }
     };
     let outcome = renew(claimed.clone()).await;
+    crate::telemetry::metrics::refresh(match &outcome {
+        Ok(Refresh::Refreshed) => "refreshed",
+        Ok(Refresh::Fresh) => "fresh",
+        Ok(Refresh::Flagged(_)) => "flagged",
+        Ok(Refresh::Transient { .. }) => "transient",
+        Ok(Refresh::NotRefreshable) => "not_refreshable",
+        Err(_) => "error",
+    });
     let release = match outcome {
         // Whatever went wrong on our side, the lease must not outlive it.
         Err(_) => Some(None),

@@ -191,6 +191,7 @@ pub(super) async fn rate_limit(
 fn too_many(surface: Surface, wait: u64, headers: &HeaderMap) -> Response {
     // The surface, not the path: a widget's or a link's path holds its token.
     tracing::warn!(?surface, wait, "rate limited");
+    crate::telemetry::metrics::rate_limited(surface.label());
     if surface.is_api() {
         return ApiError::RateLimited(wait).into_response();
     }

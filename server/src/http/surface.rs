@@ -19,6 +19,18 @@ pub(super) enum Surface {
 }
 
 impl Surface {
+    /// The surface's name in metrics.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Self::VendorApi => "vendor_api",
+            Self::Sdk => "sdk",
+            Self::Asset => "asset",
+            Self::Embed => "embed",
+            Self::Machine => "machine",
+            Self::Page => "page",
+        }
+    }
+
     pub(super) fn of(path: &str) -> Self {
         if path.starts_with("/api/v2/public/") {
             Self::VendorApi

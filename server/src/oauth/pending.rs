@@ -43,7 +43,7 @@ pub struct OtherAccount {
     pub back: Return,
 }
 
-fn binding(id: &str, linked_account_id: &str, slug: &str) -> Binding {
+pub(super) fn binding(id: &str, linked_account_id: &str, slug: &str) -> Binding {
     Binding::new(
         "pending_connection",
         &[

@@ -238,6 +238,7 @@ async fn record(
     match attempted.status {
         Some(status) if (200..300).contains(&status) => {
             tracing::info!(status, "webhook delivered");
+            crate::telemetry::metrics::delivery("delivered");
             release(
                 db,
                 delivery,
@@ -249,6 +250,7 @@ async fn record(
         }
         Some(410) => {
             tracing::info!("webhook receiver answered 410 Gone; its subscription is turned off");
+            crate::telemetry::metrics::delivery("gone");
             webhook_subscription::Entity::update_many()
                 .col_expr(webhook_subscription::Column::Enabled, Expr::value(false))
                 .col_expr(webhook_subscription::Column::UpdatedAt, Expr::value(now))
@@ -269,10 +271,12 @@ async fn record(
             match next {
                 Some(at) => {
                     tracing::info!(status = ?attempted.status, error = ?attempted.error, next = %at, "webhook not delivered; will retry");
+                    crate::telemetry::metrics::delivery("retrying");
                     release(db, delivery, Next::RetryAt(at), Some(attempted), now).await
                 }
                 None => {
                     tracing::warn!(status = ?attempted.status, "webhook given up after its last attempt");
+                    crate::telemetry::metrics::delivery("given_up");
                     release(db, delivery, Next::End(State::Dead), Some(attempted), now).await
                 }
             }

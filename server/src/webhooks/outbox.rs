@@ -186,3 +186,28 @@ pub(crate) async fn replay(
     txn.commit().await?;
     Ok(Replayed::Queued { queued, pending })
 }
+
+/// What waits in the outbox: how many deliveries are pending, and when the oldest of them was
+/// queued. Every org together (for the operator's metrics), or one org's environment.
+pub(crate) async fn backlog(
+    db: &impl ConnectionTrait,
+    org: Option<(&str, Environment)>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let mut query = webhook_delivery::Entity::find()
+        .select_only()
+        .column_as(webhook_delivery::Column::Id.count(), "pending")
+        .column_as(webhook_delivery::Column::CreatedAt.min(), "oldest")
+        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending));
+    if let Some((org_id, environment)) = org {
+        let subscriptions = sea_orm::sea_query::Query::select()
+            .column(webhook_subscription::Column::Id)
+            .from(webhook_subscription::Entity)
+            .and_where(webhook_subscription::Column::OrgId.eq(org_id))
+            .and_where(webhook_subscription::Column::Environment.eq(environment))
+            .to_owned();
+        query = query.filter(webhook_delivery::Column::SubscriptionId.in_subquery(subscriptions));
+    }
+    let row: Option<(i64, Option<DateTime<Utc>>)> = query.into_tuple().one(db).await?;
+    let (pending, oldest) = row.unwrap_or((0, None));
+    Ok((u64::try_from(pending).unwrap_or(0), oldest))
+}

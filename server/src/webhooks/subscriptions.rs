@@ -345,3 +345,30 @@ pub async fn reseal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<Rota
     }
     Ok(report)
 }
+
+/// Tries to open the signing secrets of up to `limit` subscriptions, the most recently changed
+/// first.
+pub async fn try_open_sample(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    limit: u64,
+) -> Result<crate::vault::Tried, DbErr> {
+    let rows = webhook_subscription::Entity::find()
+        .order_by_desc(webhook_subscription::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut tried = crate::vault::Tried::default();
+    for row in rows {
+        let name = format_args!("webhook {}", row.id);
+        tried.count(name, vault.open(&row.secret, &binding(&row.id, "secret")));
+        if let Some(previous) = &row.previous_secret {
+            let name = format_args!("webhook {} (previous secret)", row.id);
+            tried.count(
+                name,
+                vault.open(previous, &binding(&row.id, "previous_secret")),
+            );
+        }
+    }
+    Ok(tried)
+}

@@ -30,6 +30,8 @@ pub struct TestApp {
     pub limits: std::sync::Arc<portico::http::Limits>,
     /// The widgets' open state streams (and their looks at the database).
     pub streams: std::sync::Arc<portico::http::StreamSlots>,
+    /// Where `/metrics` is served (`host:port`), when the test turned it on.
+    pub metrics: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -126,6 +128,7 @@ fn test_config(dir: &std::path::Path, database_url: String, keyring: &str) -> Co
             every: std::time::Duration::from_millis(50),
             schedule_scale: 1.0,
         },
+        metrics_bind: None,
     }
 }
 
@@ -160,6 +163,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let sandbox = portico.sandbox().expect("the sandbox runs in tests");
     let limits = portico.limits();
     let streams = portico.streams();
+    let metrics = portico.metrics_addr().map(|addr| addr.to_string());
     tokio::spawn(portico.run_until_stopped());
     TestApp {
         base,
@@ -172,6 +176,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         database_url,
         limits,
         streams,
+        metrics,
         client: browser(),
         _dir: dir,
     }

@@ -4,6 +4,7 @@
 mod applications;
 mod binding;
 mod branding;
+mod doctor;
 mod egress;
 mod embed;
 mod errors;
@@ -21,4 +22,5 @@ mod queries;
 mod reasons;
 mod scoped;
 mod startup;
+mod telemetry;
 mod webhooks;

@@ -21,7 +21,7 @@ struct Serve {
 }
 
 /// The settings a `portico` process of this test runs with.
-fn command(app: &TestApp, args: &[&str]) -> tokio::process::Command {
+pub fn command(app: &TestApp, args: &[&str]) -> tokio::process::Command {
     let keyring = std::fs::read_to_string(app.dir.join("keyring")).unwrap();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_portico"));
     command

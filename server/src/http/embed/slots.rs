@@ -98,8 +98,7 @@ impl StreamSlots {
     }
 
     /// How many streams are open now.
-    #[cfg(test)]
-    fn open(&self) -> u32 {
+    pub(crate) fn open(&self) -> u32 {
         self.open.lock().expect("open streams").total
     }
 }
