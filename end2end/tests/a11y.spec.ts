@@ -230,3 +230,9 @@ for (const locale of ['en', 'de', 'fr', 'es', 'ja', 'pt-BR']) {
     await context.close();
   });
 }
+
+test('the API reference', async ({ page }, testInfo) => {
+  await page.goto(`${links.base}/docs`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Portico API' })).toBeVisible();
+  await scan(page, 'API reference', testInfo);
+});

@@ -31,6 +31,7 @@ mod hooks;
 mod limits;
 mod link;
 mod observe;
+pub(crate) mod openapi;
 mod page;
 mod portal;
 mod same_site;
@@ -162,8 +163,19 @@ pub(crate) fn router(state: AppState) -> Router {
     let portal: Arc<dyn app::portal::Portal> = Arc::new(PortalBackend::new(state.clone()));
     let pages = generate_route_list(app::App);
     let shell_options = state.leptos_options.clone();
-    let routes = Router::new()
+    let (api, collected) = utoipa_axum::router::OpenApiRouter::new()
         .nest("/api", api::router().merge(sdk::router(state.clone())))
+        .split_for_parts();
+    let document = openapi::Document::default();
+    document.keep(collected);
+    let (served, shown) = (document.clone(), document);
+    let routes = Router::new()
+        .merge(api)
+        .route(
+            openapi::DOCUMENT_PATH,
+            get(move || openapi::serve(served.clone())),
+        )
+        .route("/docs", get(move || openapi::docs(shown.clone())))
         .merge(sandbox::router())
         .merge(flows())
         .leptos_routes_with_context(

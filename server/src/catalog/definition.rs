@@ -8,7 +8,7 @@ use super::Slug;
 use crate::input::FieldError;
 
 /// One application a linked account can connect.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppDefinition {
     pub slug: String,
@@ -29,7 +29,7 @@ pub struct AppDefinition {
 
 /// A request that tells whether key-based credentials work. `{field}` in the URL, headers,
 /// query and basic-auth parts is replaced by that field's value.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct Verification {
     pub timeout_seconds: Option<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {
     pub username: String,
@@ -55,7 +55,7 @@ pub struct BasicAuth {
 }
 
 /// The verification request's method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum VerifyMethod {
     #[default]
@@ -105,7 +105,7 @@ impl Verification {
 }
 
 /// How the end customer authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub enum AuthKind {
     #[serde(rename = "oauth2")]
     OAuth2,
@@ -132,7 +132,7 @@ impl From<AuthKind> for AuthType {
 }
 
 /// A provider's OAuth2 endpoints. A URL starting with `/` is on this Portico (the sandbox).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuthEndpoints {
     pub authorize_url: String,
@@ -166,7 +166,7 @@ pub struct OAuthEndpoints {
 
 /// One way a provider refuses a token request: when the JSON answer has `value` at `pointer`,
 /// the refusal `means` that (whatever the HTTP status, for providers that answer 200).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefusalRule {
     pub pointer: String,
@@ -175,7 +175,7 @@ pub struct RefusalRule {
 }
 
 /// What a refused token request means for the connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// RFC 6749 `invalid_grant`: the refresh token no longer works (expired or revoked).
@@ -194,7 +194,7 @@ pub enum Refusal {
 
 /// One value asked before an OAuth2 sign-in. Values are 1 to 63 of `a-z`, `0-9` and `-`
 /// (a DNS label), so they can never change which host a URL points to.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectParam {
     pub name: String,
@@ -259,7 +259,7 @@ impl OAuthEndpoints {
 }
 
 /// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ClientAuth {
     #[default]
@@ -268,7 +268,7 @@ pub enum ClientAuth {
 }
 
 /// One field of a key-based app's form.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InputField {
     pub name: String,
@@ -293,7 +293,7 @@ fn default_max_length() -> u32 {
 }
 
 /// The HTML input type of a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     Text,

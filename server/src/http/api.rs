@@ -1,6 +1,6 @@
 //! The vendor API under `/api/v2/public`, authenticated by `x-api-key`: one file per resource.
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use super::{ApiError, AppState};
 
@@ -16,8 +16,8 @@ mod linked_account;
 mod session_token;
 mod webhook;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(linked_account::router())
         .merge(session_token::router())
         .merge(connect_url::router())

@@ -6,11 +6,13 @@ use serde::Serialize;
 use crate::catalog::InputField;
 use crate::connections::AppWithConnections;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct Application {
     pub name: String,
     pub icon: String,
     pub description: String,
+    /// `oauth2` or `keybased`.
+    #[schema(value_type = String)]
     pub auth_type: &'static str,
     pub tags: Vec<String>,
     pub version: Version,
@@ -18,8 +20,12 @@ pub(crate) struct Application {
     pub connected_accounts: Vec<ConnectedAccount>,
     pub slug: String,
     pub reauth_required: bool,
+    /// `credentials_expired`, `token_revoked`, `refresh_token_expired`, `app_uninstalled` or
+    /// `app_deleted`; null while the app works.
+    #[schema(value_type = Option<String>)]
     pub reauth_reason: Option<&'static str>,
     /// What the end customer should do, from the reason table; null while it works.
+    #[schema(value_type = Option<String>)]
     pub reauth_action: Option<&'static str>,
     /// Whether sending the customer through Connect again can fix it; null while it works.
     pub retryable: Option<bool>,
@@ -31,14 +37,14 @@ pub(crate) struct Application {
     pub enabled: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct Version {
     #[serde(rename = "_v")]
     pub number: String,
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct ConnectedAccount {
     pub identifier: String,
     #[serde(rename = "connectedAt")]

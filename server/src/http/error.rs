@@ -254,3 +254,28 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Every error answer, as the OpenAPI document describes it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ErrorDetail {
+    /// Stable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `reauth_required`, `expired`, `payload_too_large`, `validation_failed`, `rate_limited`,
+    /// `provider_unavailable`, `database_unavailable`, `internal`.
+    code: String,
+    /// A sentence for a person.
+    message: String,
+    /// With 422: each field that was refused, and why.
+    fields: Option<std::collections::BTreeMap<String, String>>,
+    /// With `reauth_required`: the reason, its explanation, what the customer should do and
+    /// whether sending them through Connect again can fix it.
+    reason: Option<String>,
+    explanation: Option<String>,
+    reauth_action: Option<String>,
+    retryable: Option<bool>,
+}

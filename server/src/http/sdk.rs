@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
 };
 use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::application::Application;
 use super::extract::{SessionBearer, session_from_bearer};
@@ -20,14 +20,14 @@ use crate::entity::connection_event::Actor;
 use crate::oauth::{BrowserBinding, Mode};
 use crate::tenancy;
 
-pub(super) fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/v2/f-sdk/application", get(list_applications))
-        .route("/v2/f-sdk/application/{slug}", get(get_application))
-        .route("/v1/{slug}/integrate", get(integrate))
-        .route("/v1/linked-acc/integration/{slug}", delete(disconnect))
-        .route("/v3/org/basics", get(org_basics))
-        .route("/v2/app/{slug}/save", post(save_keys))
+pub(super) fn router(state: AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_applications))
+        .routes(routes!(get_application))
+        .routes(routes!(integrate))
+        .routes(routes!(disconnect))
+        .routes(routes!(org_basics))
+        .routes(routes!(save_keys))
         .route_layer(middleware::from_fn_with_state(state, cors))
 }
 
@@ -105,6 +105,9 @@ fn allow(headers: &mut HeaderMap, origin: &str) {
     }
 }
 
+/// The apps the session's customer can connect
+#[utoipa::path(get, path = "/v2/f-sdk/application", tag = "frontend SDK",
+    responses((status = 200, description = "The apps", body = Vec<Application>)))]
 async fn list_applications(
     State(state): State<AppState>,
     SessionBearer(session): SessionBearer,
@@ -112,6 +115,11 @@ async fn list_applications(
     Ok(Json(state.applications(&session.linked_account).await?))
 }
 
+/// One app for the session's customer
+#[utoipa::path(get, path = "/v2/f-sdk/application/{slug}", tag = "frontend SDK",
+    params(("slug" = String, Path, description = "The app's slug")),
+    responses((status = 200, description = "The app", body = Application),
+        (status = 404, description = "Unknown app", body = super::error::ErrorBody)))]
 async fn get_application(
     State(state): State<AppState>,
     SessionBearer(session): SessionBearer,
@@ -122,15 +130,22 @@ async fn get_application(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct AuthUrl {
     auth_url: String,
 }
 
-/// `GET /api/v1/{slug}/integrate`: the URL for the SDK to open in a new window. It leads to
-/// Portico's start page, where a click in that window binds the sign-in to its browser; a URL
-/// sent to someone else therefore connects nothing without their knowing. The query carries
-/// what `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
+/// Begin an OAuth2 sign-in
+///
+/// The URL for the SDK to open in a new window. It leads to Portico's start page, where a
+/// click in that window binds the sign-in to its browser; a URL sent to someone else
+/// therefore connects nothing without their knowing. The query carries what
+/// `connect(slug, payload)` was given, e.g. a Zendesk `subdomain`.
+#[utoipa::path(get, path = "/v1/{slug}/integrate", tag = "frontend SDK",
+    params(("slug" = String, Path, description = "The app's slug")),
+    responses((status = 200, description = "Where to send the customer", body = AuthUrl),
+        (status = 404, description = "Unknown or key-based app", body = super::error::ErrorBody),
+        (status = 422, description = "A value the app asks for is missing or invalid", body = super::error::ErrorBody)))]
 async fn integrate(
     State(state): State<AppState>,
     SessionBearer(session): SessionBearer,
@@ -153,7 +168,13 @@ async fn integrate(
     }))
 }
 
-/// `DELETE /api/v1/linked-acc/integration/{slug}`.
+/// Disconnect an app
+///
+/// Its tokens are revoked at the provider where it allows.
+#[utoipa::path(delete, path = "/v1/linked-acc/integration/{slug}", tag = "frontend SDK",
+    params(("slug" = String, Path, description = "The app's slug")),
+    responses((status = 204, description = "Disconnected"),
+        (status = 404, description = "Unknown app", body = super::error::ErrorBody)))]
 async fn disconnect(
     State(state): State<AppState>,
     SessionBearer(session): SessionBearer,
@@ -169,14 +190,15 @@ async fn disconnect(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OrgBasics {
     org: OrgView,
+    #[schema(value_type = String)]
     environment: &'static str,
     linked_account: LinkedAccountView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OrgView {
     id: String,
     name: String,
@@ -184,13 +206,16 @@ struct OrgView {
     logo_url: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SdkLinkedAccount)]
 struct LinkedAccountView {
     linked_account_id: String,
     name: Option<String>,
 }
 
-/// `GET /api/v3/org/basics`: the org and linked account a session token speaks for.
+/// The org and customer a session token speaks for
+#[utoipa::path(get, path = "/v3/org/basics", tag = "frontend SDK",
+    responses((status = 200, description = "The org and the linked account", body = OrgBasics)))]
 async fn org_basics(SessionBearer(session): SessionBearer) -> Json<OrgBasics> {
     Json(OrgBasics {
         org: OrgView {
@@ -207,14 +232,30 @@ async fn org_basics(SessionBearer(session): SessionBearer) -> Json<OrgBasics> {
     })
 }
 
-/// `POST /api/v2/app/{slug}/save`: key-based credentials as a JSON object of field → value,
-/// as `cobalt.connect("twilio", {number, sid})` sends them.
+/// A saved key form.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Saved {
+    success: bool,
+}
+
+/// Save a key-based app's credentials
+///
+/// A JSON object of field → value, as `cobalt.connect("twilio", {number, sid})` sends them;
+/// checked against the app's fields (and its verification request, when it has one) before
+/// anything is stored.
+#[utoipa::path(post, path = "/v2/app/{slug}/save", tag = "frontend SDK",
+    params(("slug" = String, Path, description = "The app's slug")),
+    request_body(content = std::collections::BTreeMap<String, String>, description = "Field name → value"),
+    responses((status = 200, description = "Saved", body = Saved),
+        (status = 404, description = "Unknown or OAuth2 app", body = super::error::ErrorBody),
+        (status = 413, description = "Larger than 16 KB", body = super::error::ErrorBody),
+        (status = 422, description = "A field is refused, or the provider refused the credentials", body = super::error::ErrorBody)))]
 async fn save_keys(
     State(state): State<AppState>,
     SessionBearer(session): SessionBearer,
     Path(slug): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Saved>, ApiError> {
     if body.len() > crate::keyauth::BODY_LIMIT {
         return Err(ApiError::PayloadTooLarge(crate::keyauth::BODY_LIMIT));
     }
@@ -242,5 +283,5 @@ async fn save_keys(
     state
         .save_keys(&session.linked_account, &app, &values)
         .await?;
-    Ok(Json(serde_json::json!({ "success": true })))
+    Ok(Json(Saved { success: true }))
 }

@@ -16,6 +16,7 @@ mod lifecycle;
 mod limits;
 mod linked_accounts;
 mod oauth;
+mod openapi;
 mod processes;
 mod provider;
 mod queries;

@@ -12,7 +12,7 @@ use crate::input::{FieldError, text_line};
 
 /// The request body, as the vendor sends it: what every app has, then by `auth_type` what
 /// signing in to it takes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "auth_type", deny_unknown_fields)]
 pub enum CustomAppInput {
     #[serde(rename = "oauth2")]
@@ -34,12 +34,13 @@ pub enum CustomAppInput {
         /// Fields as JSON: each is secret unless it says `"secret": false` (a password never
         /// is anything but secret).
         #[serde(default)]
+        #[schema(value_type = Vec<InputField>)]
         auth_input_map: Vec<serde_json::Map<String, serde_json::Value>>,
         verify: Option<Verification>,
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomOAuthInput {
     pub authorize_url: String,

@@ -2,11 +2,11 @@
 //! and signing secret), or turning it off.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
-    routing::put,
 };
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections::AppGone;
@@ -14,11 +14,11 @@ use crate::http::extract::{ApiKey, OptionalJson};
 use crate::http::{ApiError, AppState};
 use crate::tenancy::ApiKeyPrincipal;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/v2/public/app/{slug}/config", put(enable).delete(disable))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(enable, disable))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct AppConfigBody {
     client_id: Option<String>,
     client_secret: Option<String>,
@@ -26,9 +26,10 @@ struct AppConfigBody {
     signing_secret: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct AppConfigView {
     slug: String,
+    #[schema(value_type = String)]
     environment: &'static str,
     enabled: bool,
 }
@@ -48,6 +49,15 @@ async fn known_slug(state: &AppState, key: &ApiKeyPrincipal, slug: &str) -> Resu
     .ok_or(ApiError::NotFound("application"))
 }
 
+/// Offer a catalog app in this environment
+///
+/// With its OAuth client (the secret is never answered back) and, for Slack, its signing secret.
+#[utoipa::path(put, path = "/v2/public/app/{slug}/config", tag = "apps",
+    params(("slug" = String, Path, description = "The app's slug")),
+    request_body(content = Option<AppConfigBody>, description = "The OAuth client, scopes and signing secret"),
+    responses((status = 200, description = "Enabled", body = AppConfigView),
+        (status = 404, description = "Unknown app", body = crate::http::error::ErrorBody),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn enable(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -71,6 +81,13 @@ async fn enable(
     }))
 }
 
+/// Stop offering an app
+///
+/// Its connections become `reauth_required` with reason `app_deleted`.
+#[utoipa::path(delete, path = "/v2/public/app/{slug}/config", tag = "apps",
+    params(("slug" = String, Path, description = "The app's slug")),
+    responses((status = 200, description = "Turned off", body = AppConfigView),
+        (status = 404, description = "Unknown app, or not enabled", body = crate::http::error::ErrorBody)))]
 async fn disable(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,

@@ -3,12 +3,12 @@
 //! logo uploaded as PNG, JPEG or WebP (`PUT …/branding/logo` with the image as the body).
 
 use axum::{
-    Json, Router,
+    Json,
     body::Bytes,
     extract::{DefaultBodyLimit, State},
-    routing::{get, put},
 };
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::branding::{self, ChangeError, Changes, LogoError};
 use crate::entity::branding as row;
@@ -19,15 +19,13 @@ use crate::input::FieldError;
 /// Where a logo is uploaded; its body may be larger than other routes'.
 pub(crate) const LOGO_PATH: &str = "/api/v2/public/branding/logo";
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v2/public/branding", get(show).put(change))
-        .route(
-            "/v2/public/branding/logo",
-            put(upload)
-                .layer(DefaultBodyLimit::max(branding::LOGO_MOST_BYTES))
-                .delete(remove),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    let (schemas, paths, logo) = routes!(upload, remove);
+    OpenApiRouter::new().routes(routes!(show, change)).routes((
+        schemas,
+        paths,
+        logo.layer(DefaultBodyLimit::max(branding::LOGO_MOST_BYTES)),
+    ))
 }
 
 /// A field that may be absent (unchanged), `null` (cleared) or a value.
@@ -39,18 +37,26 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-#[derive(Deserialize)]
+/// Each field may be left out (unchanged), `null` (cleared) or a value.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BrandingBody {
+    /// The name the pages show.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     name: Option<Option<String>>,
+    /// `#rrggbb`, refused (with the nearest shade that passes) when it has a contrast under
+    /// 4.5:1 against the page's background.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     accent: Option<Option<String>>,
+    /// Whether the pages say "Secured by Portico".
     secured_by: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct BrandingView {
+    #[schema(value_type = String)]
     environment: &'static str,
     name: Option<String>,
     accent: Option<String>,
@@ -75,6 +81,9 @@ fn view(
     }
 }
 
+/// The pages' branding in this environment
+#[utoipa::path(get, path = "/v2/public/branding", tag = "branding",
+    responses((status = 200, description = "The branding", body = BrandingView)))]
 async fn show(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -89,6 +98,11 @@ async fn show(
     Ok(Json(view(&state, key.environment, row)))
 }
 
+/// Change the pages' name, accent or "Secured by" line
+#[utoipa::path(put, path = "/v2/public/branding", tag = "branding",
+    request_body = BrandingBody,
+    responses((status = 200, description = "The branding", body = BrandingView),
+        (status = 422, description = "A field is invalid (an accent that does not read proposes a shade)", body = crate::http::error::ErrorBody)))]
 async fn change(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -105,6 +119,15 @@ async fn change(
     Ok(Json(view(&state, key.environment, Some(row))))
 }
 
+/// Upload a logo
+///
+/// PNG, JPEG or WebP up to 256 KB as the body; it is decoded, scaled and served again as a PNG
+/// under a name made of its digest. SVG is refused.
+#[utoipa::path(put, path = "/v2/public/branding/logo", tag = "branding",
+    request_body(content = Vec<u8>, content_type = "image/png", description = "The image (PNG, JPEG or WebP)"),
+    responses((status = 200, description = "The branding, with `logo_url`", body = BrandingView),
+        (status = 413, description = "Larger than 256 KB", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Not an image taken", body = crate::http::error::ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -116,6 +139,9 @@ async fn upload(
     Ok(Json(view(&state, key.environment, Some(row))))
 }
 
+/// Remove the logo
+#[utoipa::path(delete, path = "/v2/public/branding/logo", tag = "branding",
+    responses((status = 200, description = "The branding, without a logo", body = BrandingView)))]
 async fn remove(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,

@@ -1,7 +1,8 @@
 //! `POST /api/v2/public/connect-url`: a hosted connect link.
 
-use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
+use axum::{Json, extract::State, http::HeaderMap};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use chrono::{DateTime, Utc};
 
@@ -12,11 +13,11 @@ use crate::input::FieldError;
 use crate::sessions::{self, Branding, Issue, Purpose};
 use crate::tenancy::LinkedAccountId;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/v2/public/connect-url", post(create))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct ConnectUrlBody {
     linked_account_id: Option<String>,
     name: Option<String>,
@@ -34,7 +35,7 @@ struct ConnectUrlBody {
     locale: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ConnectUrlView {
     /// What `DELETE /api/v2/public/session-token/{id}` revokes the link by.
     id: String,
@@ -44,6 +45,13 @@ struct ConnectUrlView {
 
 /// `POST /api/v2/public/connect-url`: a hosted link, for a Bearer session token's linked account
 /// or for `x-api-key` plus `linked_account_id` (header or body).
+#[utoipa::path(post, path = "/v2/public/connect-url", tag = "tokens and links",
+    summary = "A hosted connect link",
+    params(("linked_account_id" = Option<String>, Header, description = "With an API key: the end customer (or give it in the body)")),
+    request_body(content = Option<ConnectUrlBody>, description = "Optional: branding, lifetime, apps and language of the page"),
+    responses((status = 200, description = "The link", body = ConnectUrlView),
+        (status = 404, description = "Unknown linked account", body = crate::http::error::ErrorBody),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,

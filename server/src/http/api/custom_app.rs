@@ -1,34 +1,43 @@
 //! `/api/v2/public/custom-app`: an org's own apps, listed beside the catalog's.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{delete, post},
 };
 use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::catalog::{self, Slug};
 use crate::connections::AppGone;
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v2/public/custom-app", post(create))
-        .route("/v2/public/custom-app/{slug}", delete(remove))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(remove))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CustomAppView {
     slug: String,
     name: String,
+    #[schema(value_type = String)]
     auth_type: &'static str,
+    #[schema(value_type = String)]
     environment: &'static str,
     enabled: bool,
 }
 
-/// `POST /api/v2/public/custom-app`: an org's own app, listed beside the catalog's.
+/// Create an org's own app
+///
+/// Listed beside the catalog's apps, and enabled in this environment.
+#[utoipa::path(post, path = "/v2/public/custom-app", tag = "apps",
+    request_body = catalog::CustomAppInput,
+    responses((status = 201, description = "Created and enabled", body = CustomAppView),
+        (status = 409, description = "The slug is taken", body = crate::http::error::ErrorBody),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -51,8 +60,13 @@ async fn create(
     ))
 }
 
-/// `DELETE /api/v2/public/custom-app/{slug}`: the app is gone; its connections ask to be
-/// reconnected with reason `app_deleted`.
+/// Delete an org's own app
+///
+/// Its connections become `reauth_required` with reason `app_deleted`.
+#[utoipa::path(delete, path = "/v2/public/custom-app/{slug}", tag = "apps",
+    params(("slug" = String, Path, description = "The app's slug")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "Unknown custom app", body = crate::http::error::ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,

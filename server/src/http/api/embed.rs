@@ -1,18 +1,19 @@
 //! `POST /api/v2/public/embed-token`: a token for the embedded widget of one linked account.
 
-use axum::{Json, Router, extract::State, routing::post};
+use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::sessions::{self, Issue, Purpose};
 use crate::tenancy::LinkedAccountInput;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/v2/public/embed-token", post(create))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct EmbedTokenBody {
     linked_account_id: String,
     name: Option<String>,
@@ -26,7 +27,7 @@ struct EmbedTokenBody {
     locale: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct EmbedTokenView {
     /// What `DELETE /api/v2/public/session-token/{id}` revokes it by.
     id: String,
@@ -35,7 +36,13 @@ struct EmbedTokenView {
     expires_at: String,
 }
 
+/// A token for the embedded widget
+///
 /// Creates the linked account when it is new, like a session token does.
+#[utoipa::path(post, path = "/v2/public/embed-token", tag = "tokens and links",
+    request_body = EmbedTokenBody,
+    responses((status = 200, description = "The token and the widget's URL", body = EmbedTokenView),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,

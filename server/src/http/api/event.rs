@@ -1,12 +1,12 @@
 //! `GET /api/v2/public/event`: the event log from a cursor, with each delivery's attempts.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Query, State},
-    routing::get,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::entity::connection_event;
 use crate::http::extract::ApiKey;
@@ -14,19 +14,28 @@ use crate::http::{ApiError, AppState, timestamp};
 use crate::input::FieldError;
 use crate::webhooks::log;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/v2/public/event", get(events))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Cursor {
+    /// The `next` of the previous page; empty for the start.
     after: Option<String>,
+    /// At most this many events (default 100, at most 1000).
     limit: Option<u64>,
 }
 
 /// `GET /api/v2/public/event?after=&limit=`: every event after the cursor, oldest first,
 /// delivered or not, each with its deliveries and their attempts; `next` is the cursor to
 /// ask with next time.
+#[utoipa::path(get, path = "/v2/public/event", tag = "webhooks",
+    summary = "The event log from a cursor",
+    description = "Every event after the cursor, oldest first, delivered or not, each with its deliveries and their attempts; `next` is the cursor to ask with next time.",
+    params(Cursor),
+    responses((status = 200, description = "`{events: [...], next}`", body = serde_json::Value),
+        (status = 422, description = "A bad cursor or limit", body = crate::http::error::ErrorBody)))]
 async fn events(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,

@@ -1,13 +1,9 @@
 //! `/api/v2/public/linked-account`: the vendor's end customers.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::connections;
 use crate::entity::{connection_event::Actor, linked_account};
@@ -15,26 +11,26 @@ use crate::http::extract::{ApiJson, ApiKey, LinkedAccount};
 use crate::http::{ApiError, AppState, timestamp};
 use crate::tenancy::{self, LinkedAccountId, LinkedAccountInput};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v2/public/linked-account", post(upsert))
-        .route(
-            "/v2/public/linked-account/{linked_account_id}",
-            get(show).delete(remove),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upsert))
+        .routes(routes!(show, remove))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LinkedAccountBody {
     linked_account_id: String,
     name: Option<String>,
+    /// Any JSON object the vendor keeps with the customer.
+    #[schema(value_type = Option<Object>)]
     udf: Option<Value>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct LinkedAccountView {
     linked_account_id: String,
     name: Option<String>,
+    #[schema(value_type = Object)]
     udf: Map<String, Value>,
     environment: String,
     created_at: String,
@@ -54,6 +50,11 @@ impl From<linked_account::Model> for LinkedAccountView {
     }
 }
 
+/// Create or update a linked account
+#[utoipa::path(post, path = "/v2/public/linked-account", tag = "linked accounts",
+    request_body = LinkedAccountBody,
+    responses((status = 200, description = "The linked account", body = LinkedAccountView),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn upsert(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -71,10 +72,22 @@ async fn upsert(
     Ok(Json(record.into()))
 }
 
+/// A linked account
+#[utoipa::path(get, path = "/v2/public/linked-account/{linked_account_id}", tag = "linked accounts",
+    params(("linked_account_id" = String, Path, description = "The vendor's id of the end customer")),
+    responses((status = 200, description = "The linked account", body = LinkedAccountView),
+        (status = 404, description = "Unknown linked account", body = crate::http::error::ErrorBody)))]
 async fn show(LinkedAccount { account, .. }: LinkedAccount) -> Json<LinkedAccountView> {
     Json(account.into())
 }
 
+/// Delete a linked account and its connections
+///
+/// Each connection's tokens are revoked at its provider first, as a disconnect does.
+#[utoipa::path(delete, path = "/v2/public/linked-account/{linked_account_id}", tag = "linked accounts",
+    params(("linked_account_id" = String, Path, description = "The vendor's id of the end customer")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "Unknown linked account", body = crate::http::error::ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     LinkedAccount { key, account }: LinkedAccount,

@@ -1,14 +1,13 @@
 //! `/api/v2/public/webhook…`: subscriptions, secret rotation and replay.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{post, put},
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::entity::webhook_subscription;
 use crate::http::extract::{ApiJson, ApiKey, OptionalJson};
@@ -20,20 +19,20 @@ use crate::webhooks::{
     subscriptions::{self, Subscription, events_of},
 };
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v2/public/webhook", post(create).get(list))
-        .route(
-            "/v2/public/webhook/{id}",
-            put(update).get(show).delete(remove),
-        )
-        .route("/v2/public/webhook/{id}/rotate-secret", post(rotate))
-        .route("/v2/public/webhook/{id}/replay", post(replay))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(update, show, remove))
+        .routes(routes!(rotate))
+        .routes(routes!(replay))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SubscriptionBody {
+    /// An https URL at a public address.
     webhook_url: String,
+    /// `Connection Created`, `Connection Expired`, `Connection Reconnected`,
+    /// `Connection Deleted`, `Connection Expiring`.
     webhook_events: Vec<String>,
     #[serde(default = "enabled")]
     is_enabled: bool,
@@ -43,7 +42,7 @@ fn enabled() -> bool {
     true
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SubscriptionView {
     id: String,
     webhook_url: String,
@@ -97,7 +96,13 @@ async fn mine(
         .ok_or(ApiError::NotFound("webhook"))
 }
 
-/// `POST /api/v2/public/webhook`: the answer carries the `whsec_` secret, once.
+/// Subscribe to events
+///
+/// The answer carries the `whsec_` signing secret, once.
+#[utoipa::path(post, path = "/v2/public/webhook", tag = "webhooks",
+    request_body = SubscriptionBody,
+    responses((status = 201, description = "The subscription, with its secret", body = SubscriptionView),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -124,6 +129,9 @@ async fn create(
     ))
 }
 
+/// The subscriptions
+#[utoipa::path(get, path = "/v2/public/webhook", tag = "webhooks",
+    responses((status = 200, description = "Every subscription of this environment", body = Vec<SubscriptionView>)))]
 async fn list(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -136,6 +144,11 @@ async fn list(
     ))
 }
 
+/// A subscription
+#[utoipa::path(get, path = "/v2/public/webhook/{id}", tag = "webhooks",
+    params(("id" = String, Path, description = "The subscription's id")),
+    responses((status = 200, description = "The subscription", body = SubscriptionView),
+        (status = 404, description = "Unknown subscription", body = crate::http::error::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -148,6 +161,13 @@ async fn show(
     )))
 }
 
+/// Change a subscription
+#[utoipa::path(put, path = "/v2/public/webhook/{id}", tag = "webhooks",
+    params(("id" = String, Path, description = "The subscription's id")),
+    request_body = SubscriptionBody,
+    responses((status = 200, description = "The subscription", body = SubscriptionView),
+        (status = 404, description = "Unknown subscription", body = crate::http::error::ErrorBody),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -160,6 +180,11 @@ async fn update(
     Ok(Json(SubscriptionView::of(&model, None, state.clock.now())))
 }
 
+/// Delete a subscription
+#[utoipa::path(delete, path = "/v2/public/webhook/{id}", tag = "webhooks",
+    params(("id" = String, Path, description = "The subscription's id")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "Unknown subscription", body = crate::http::error::ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -170,8 +195,13 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/v2/public/webhook/{id}/rotate-secret`: a new secret, shown once; the old one
-/// keeps signing (a second signature) for 24 hours.
+/// Rotate the signing secret
+///
+/// A new secret, shown once; the old one keeps signing (a second signature) for 24 hours.
+#[utoipa::path(post, path = "/v2/public/webhook/{id}/rotate-secret", tag = "webhooks",
+    params(("id" = String, Path, description = "The subscription's id")),
+    responses((status = 200, description = "The subscription, with its new secret", body = SubscriptionView),
+        (status = 404, description = "Unknown subscription", body = crate::http::error::ErrorBody)))]
 async fn rotate(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
@@ -189,7 +219,7 @@ async fn rotate(
     )))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct ReplayBody {
     /// One event, by its cursor.
     event_id: Option<i64>,
@@ -198,14 +228,31 @@ struct ReplayBody {
     until: Option<DateTime<Utc>>,
 }
 
-/// `POST /api/v2/public/webhook/{id}/replay`: queues one event, or a time range, for this
-/// subscription again (same `webhook-id` as before).
+/// What a replay queued.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ReplayView {
+    /// Deliveries queued again.
+    queued: u64,
+    /// Deliveries of those events still waiting, left as they are.
+    already_pending: u64,
+}
+
+/// Send events again
+///
+/// Queues one event, or a time range (at most 7 days), for this subscription again, with the
+/// same `webhook-id` as before.
+#[utoipa::path(post, path = "/v2/public/webhook/{id}/replay", tag = "webhooks",
+    params(("id" = String, Path, description = "The subscription's id")),
+    request_body = ReplayBody,
+    responses((status = 200, description = "What was queued", body = ReplayView),
+        (status = 404, description = "Unknown subscription or event", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Neither an event nor a valid range", body = crate::http::error::ErrorBody)))]
 async fn replay(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<ReplayBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReplayView>, ApiError> {
     let subscription = mine(&state, &key, &id).await?;
     let now = state.clock.now();
     let which = match (body.event_id, body.since) {
@@ -221,7 +268,10 @@ async fn replay(
     };
     match outbox::replay(&state.db, &subscription, which, now).await? {
         Replayed::Queued { queued, pending } => {
-            Ok(Json(json!({ "queued": queued, "already_pending": pending })))
+            Ok(Json(ReplayView {
+                queued,
+                already_pending: pending,
+            }))
         }
         Replayed::UnknownEvent => Err(ApiError::NotFound("event")),
         Replayed::BadRange => Err(FieldError::new(
