@@ -2,7 +2,7 @@
 // CLI (which calls the domain layer): the demo org, plus a customer with one connected and one
 // flagged connection, and a link that has already expired.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // Metrics on their own address, read when the suite ends.
+  const metrics = `127.0.0.1:${await freePort()}`;
   const env = {
     ...process.env,
     PORTICO_DATA_DIR: dataDir,
@@ -26,6 +28,7 @@ export default async function globalSetup() {
     PORTICO_RATE_LIMIT_PAGES: '100000',
     PORTICO_RATE_LIMIT_SDK: '100000',
     PORTICO_RATE_LIMIT_API: '100000',
+    PORTICO_METRICS_BIND: metrics,
   };
   const portico = (...args: string[]) =>
     JSON.parse(execFileSync(bin, [...args, '--format', 'json'], { env, encoding: 'utf8' }));
@@ -104,8 +107,30 @@ export default async function globalSetup() {
   const elsewherePort = await freePort();
   await new Promise<void>((resolve) => elsewhere.listen(elsewherePort, '127.0.0.1', resolve));
 
+  // The vendor's webhook receiver: every event of the demo org is delivered here.
+  let delivered = 0;
+  const receiver = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      delivered += 1;
+      response.writeHead(204).end();
+    });
+  });
+  const receiverPort = await freePort();
+  await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+
   const server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitUntilReady(`${base}/ready`);
+  const subscribed = await fetch(`${base}/api/v2/public/webhook`, {
+    method: 'POST',
+    headers: { 'x-api-key': demo.api_key, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      webhook_url: `http://127.0.0.1:${receiverPort}/hooks`,
+      webhook_events: ['Connection Created', 'Connection Expired', 'Connection Reconnected',
+        'Connection Deleted'],
+    }),
+  });
+  if (subscribed.status !== 201) throw new Error(`webhook subscription: ${subscribed.status}`);
   const sdkTokens: Record<string, string> = {};
   for (const project of ['js', 'no-js']) {
     const answer = await fetch(`${base}/api/v2/public/session-token`, {
@@ -137,10 +162,27 @@ export default async function globalSetup() {
   });
 
   return async () => {
+    // What the suite made Portico count: requests, refreshes, flags and deliveries.
+    const scraped = await (await fetch(`http://${metrics}/metrics`)).text();
+    const outDir = path.join(__dirname, 'test-results');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, 'metrics.txt'), scraped);
+    const total = (name: string) => scraped.split('\n')
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    const counted = Object.fromEntries(['portico_http_requests_total', 'portico_refreshes_total',
+      'portico_flags_total', 'portico_webhook_deliveries_total'].map((name) => [name, total(name)]));
+    console.log(`metrics after the suite: ${JSON.stringify(counted)}; the receiver got ${delivered}`);
     vendor.close();
     elsewhere.close();
+    receiver.close();
+    const publicMetrics = await fetch(`${base}/metrics`);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
+    if (publicMetrics.status !== 404) throw new Error('/metrics is served on the public address');
+    for (const [name, value] of Object.entries(counted)) {
+      if (!(value > 0)) throw new Error(`${name} is ${value} after the suite`);
+    }
   };
 }
