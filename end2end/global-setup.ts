@@ -181,8 +181,11 @@ export default async function globalSetup() {
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
     if (publicMetrics.status !== 404) throw new Error('/metrics is served on the public address');
-    for (const [name, value] of Object.entries(counted)) {
-      if (!(value > 0)) throw new Error(`${name} is ${value} after the suite`);
+    // After the whole suite (as CI runs it), each must have counted something.
+    if (process.env.PORTICO_E2E_WHOLE_SUITE) {
+      for (const [name, value] of Object.entries(counted)) {
+        if (!(value > 0)) throw new Error(`${name} is ${value} after the suite`);
+      }
     }
   };
 }

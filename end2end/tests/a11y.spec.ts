@@ -236,3 +236,21 @@ test('the API reference', async ({ page }, testInfo) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Portico API' })).toBeVisible();
   await scan(page, 'API reference', testInfo);
 });
+
+test('the console: sign-in, a refused key and link, the overview', async ({ page }, testInfo) => {
+  await page.goto(`${links.base}/console/sign-in`);
+  await scan(page, 'console sign-in', testInfo);
+  await page.getByLabel('API key').fill('pk_test_wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByLabel('API key')).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'console sign-in, refused key', testInfo);
+  await page.goto(`${links.base}/console/sign-in/pcl_forged`);
+  await scan(page, 'console link refused', testInfo);
+  const link = JSON.parse(portico('console', 'link', '--org', links.orgId, '--environment', 'test',
+    '--format', 'json')).console_url;
+  await page.goto(link);
+  await scan(page, 'console link', testInfo);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await scan(page, 'console overview', testInfo);
+});

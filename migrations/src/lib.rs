@@ -13,6 +13,7 @@ mod m20261206_000007_worker_indexes;
 mod m20261206_000008_link_options;
 mod m20261206_000009_org_locale;
 mod m20261206_000010_branding;
+mod m20261206_000011_console_link;
 
 /// Applies Portico's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_link_options::Migration),
             Box::new(m20261206_000009_org_locale::Migration),
             Box::new(m20261206_000010_branding::Migration),
+            Box::new(m20261206_000011_console_link::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod api_key;
 mod app;
 mod connection;
+mod console;
 mod ctx;
 mod demo;
 mod doctor;
@@ -56,6 +57,9 @@ pub enum Command {
     /// Create hosted connect links.
     #[command(subcommand)]
     Link(link::Command),
+    /// Sign-in links to the vendor's console.
+    #[command(subcommand)]
+    Console(console::Command),
     /// Inspect and change connections.
     #[command(subcommand)]
     Connection(connection::Command),
@@ -143,6 +147,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::App(command) => app::run(&ctx, command).await?,
         Command::Link(command) => link::run(&ctx, command).await?,
         Command::Connection(command) => connection::run(&ctx, command).await?,
+        Command::Console(command) => console::run(&ctx, command).await?,
         Command::Keys(command) => keys::run(&ctx, command).await?,
         Command::Sandbox(command) => sandbox::run(&ctx, command).await?,
         Command::Webhook(command) => webhook::run(&ctx, command).await?,

@@ -7,6 +7,7 @@ pub mod brand_logo;
 pub mod branding;
 pub mod connection;
 pub mod connection_event;
+pub mod console_link;
 pub mod custom_app;
 mod environment;
 pub mod hook_receipt;

@@ -22,6 +22,7 @@ mod application;
 mod brand;
 mod callback;
 mod client;
+mod console;
 mod embed;
 mod error;
 mod extract;
@@ -177,6 +178,7 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/docs", get(move || openapi::docs(shown.clone())))
         .merge(sandbox::router())
+        .merge(console::router(&state))
         .merge(flows())
         .leptos_routes_with_context(
             &state,

@@ -36,6 +36,7 @@ pub mod clock;
 pub mod config;
 pub(crate) mod connect;
 pub mod connections;
+pub mod console;
 pub mod db;
 pub mod doctor;
 pub mod egress;

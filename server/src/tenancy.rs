@@ -299,5 +299,6 @@ mod linked_accounts;
 
 pub use linked_accounts::{LinkedAccountId, find_linked_account};
 pub(crate) use linked_accounts::{
-    LinkedAccountInput, delete_linked_account, linked_accounts_by_id, upsert_linked_account,
+    LinkedAccountInput, account_ids, delete_linked_account, linked_accounts_by_id,
+    upsert_linked_account,
 };

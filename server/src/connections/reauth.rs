@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, ExprTrait},
 };
 
 use super::events::{self, Transition};
@@ -179,12 +179,7 @@ async fn flag_matching(
         .filter(connection::Column::Slug.eq(slug))
         .filter(flaggable(flag.reason));
     if let Some((org_id, environment)) = org {
-        let accounts = Query::select()
-            .column(linked_account::Column::Id)
-            .from(linked_account::Entity)
-            .and_where(linked_account::Column::OrgId.eq(org_id))
-            .and_where(linked_account::Column::Environment.eq(environment))
-            .to_owned();
+        let accounts = crate::tenancy::account_ids(org_id, environment);
         query = query.filter(connection::Column::LinkedAccountId.in_subquery(accounts));
     }
     if let Some(account_id) = account_id {

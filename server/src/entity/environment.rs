@@ -1,7 +1,19 @@
 use sea_orm::entity::prelude::*;
 
 /// The two worlds of an org: credentials and connections never cross between them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[sea_orm(
     rs_type = "String",
     db_type = "String(StringLen::None)",

@@ -176,6 +176,25 @@ pub(super) async fn rate_limit(
             }
             return response;
         }
+        // A console sign-in that fails counts against the address, like a bad API key.
+        Surface::Page if path.starts_with("/console/sign-in") => {
+            if let Some(wait) = address.and_then(|address| limits.failing(address)) {
+                return too_many(surface, wait, request.headers());
+            }
+            if let Some(address) = address
+                && let Err(wait) = limits.check(&limits.pages, &Caller::Address(address))
+            {
+                return too_many(surface, wait, request.headers());
+            }
+            let response = next.run(request).await;
+            let refused = [StatusCode::UNAUTHORIZED, StatusCode::NOT_FOUND];
+            if refused.contains(&response.status())
+                && let Some(address) = address
+            {
+                limits.failed(address);
+            }
+            return response;
+        }
         Surface::Page | Surface::Embed => &limits.pages,
     };
     let Some(address) = address else {

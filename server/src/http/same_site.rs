@@ -13,8 +13,9 @@ use super::page::{message, of_headers};
 use app::i18n::T;
 
 /// Paths whose state-changing requests must come from Portico's own pages.
-const GUARDED: [&str; 5] = [
+const GUARDED: [&str; 6] = [
     "/_portal/",
+    "/console",
     "/oauth/start/",
     "/oauth/pending/",
     "/sandbox",

@@ -66,8 +66,13 @@ impl Surface {
     /// What a log line may show of `path`: paths that hold a secret (a link, an embed token,
     /// a sign-in's handle) only by their prefix.
     pub(super) fn loggable(path: &str) -> &str {
-        const SECRET_TAILS: [&str; 4] =
-            ["/connect/", "/embed/", "/oauth/start/", "/oauth/pending/"];
+        const SECRET_TAILS: [&str; 5] = [
+            "/connect/",
+            "/embed/",
+            "/oauth/start/",
+            "/oauth/pending/",
+            "/console/sign-in/",
+        ];
         SECRET_TAILS
             .iter()
             .find(|prefix| path.starts_with(**prefix) && path.len() > prefix.len())

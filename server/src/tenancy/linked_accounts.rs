@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{OnConflict, Query, SelectStatement},
 };
 use serde_json::Value;
 
@@ -148,6 +149,17 @@ pub(crate) async fn linked_accounts_by_id<'a>(
 }
 
 /// Deletes a linked account with its connections and tokens. Returns whether it existed.
+/// The ids of an org's linked accounts in one environment, as a subquery: what bounds every
+/// query of connections to one tenant.
+pub(crate) fn account_ids(org_id: &str, environment: Environment) -> SelectStatement {
+    Query::select()
+        .column(linked_account::Column::Id)
+        .from(linked_account::Entity)
+        .and_where(linked_account::Column::OrgId.eq(org_id))
+        .and_where(linked_account::Column::Environment.eq(environment))
+        .to_owned()
+}
+
 pub(crate) async fn delete_linked_account(
     db: &impl ConnectionTrait,
     org_id: &str,

@@ -4,6 +4,7 @@
 mod applications;
 mod binding;
 mod branding;
+mod console;
 mod doctor;
 mod egress;
 mod embed;

@@ -1,0 +1,66 @@
+import { expect, links, portico, test } from './fixtures';
+
+/// A one-time sign-in link to the demo org's console, as `portico console link` prints it.
+function consoleLink(): string {
+  return JSON.parse(portico('console', 'link', '--org', links.orgId, '--environment', 'test',
+    '--format', 'json')).console_url;
+}
+
+test('a console link signs in once; the overview counts the flagged connection; sign out ends it',
+  async ({ page }) => {
+    const link = consoleLink();
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Sign in to the Portico console' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${links.base}/console`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+    await expect(page.getByText('Acme Demo')).toBeVisible();
+    // Riley's HubSpot was flagged token_revoked when the suite began.
+    const revoked = page.locator('tr[data-reason="token_revoked"] td');
+    expect(Number(await revoked.textContent())).toBeGreaterThanOrEqual(1);
+    await expect(page.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+
+    // The link worked once.
+    const again = await page.context().browser()!.newPage();
+    await again.goto(link);
+    await expect(again.getByRole('heading', { name: 'This sign-in link does not work' })).toBeVisible();
+    await again.close();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You are signed out.')).toBeVisible();
+    await page.goto(`${links.base}/console`);
+    await expect(page).toHaveURL(`${links.base}/console/sign-in`);
+  });
+
+test('an API key signs in, by keyboard; a wrong one is told at its field', async ({ page }) => {
+  await page.goto(`${links.base}/console/sign-in`);
+  const field = page.getByLabel('API key');
+  await expect(field).toBeFocused();
+  await field.fill('pk_test_not-a-real-key');
+  await field.press('Enter');
+  await expect(page.getByText('That is not an API key Portico knows, or it was revoked.')).toBeVisible();
+  await expect(page.getByLabel('API key')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('API key').fill(links.apiKey);
+  await page.getByLabel('API key').press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.locator('#count-accounts')).not.toHaveText('0');
+  // The key is not in the page.
+  expect(await page.content()).not.toContain(links.apiKey);
+});
+
+test('a form posted to the console from another site is refused and changes nothing',
+  async ({ page }) => {
+    await page.goto(consoleLink());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+    const csrf = await page.locator('input[name="csrf"]').getAttribute('value');
+    // Another site's page submits a sign-out form into Portico, with the right token even.
+    await page.goto(`${links.elsewhere}/?open=about:blank`);
+    await page.setContent(`<form method="post" action="${links.base}/console/sign-out">
+      <input type="hidden" name="csrf" value="${csrf}"><button>Go</button></form>`);
+    await page.getByRole('button', { name: 'Go' }).click();
+    await expect(page.getByRole('heading', { name: 'This request came from another site' }))
+      .toBeVisible();
+    await page.goto(`${links.base}/console`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  });

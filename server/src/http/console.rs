@@ -1,0 +1,30 @@
+//! `/console`: the vendor's console, server-rendered and usable without JavaScript. A session
+//! of its own (cookie `__Host-portico_console` over https: 8 hours at most, ended after an hour
+//! idle, a new id at sign-in) opened by a one-time link or an API key; every form carries the
+//! session's CSRF token and passes the cross-site guard; never framed.
+
+mod operator;
+mod overview;
+mod sign_in;
+mod view;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use super::AppState;
+pub(super) use sign_in::SIGN_IN_PATH;
+
+/// The console's routes, under their own session layer.
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/console", get(overview::show))
+        .route(SIGN_IN_PATH, get(sign_in::form).post(sign_in::with_api_key))
+        .route(
+            "/console/sign-in/{token}",
+            get(sign_in::link).post(sign_in::with_link),
+        )
+        .route("/console/sign-out", post(sign_in::sign_out))
+        .layer(operator::sessions(state))
+}

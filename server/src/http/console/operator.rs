@@ -1,0 +1,119 @@
+//! Who is signed in to the console: the org and environment their session is for, how they
+//! signed in, when, and the session's CSRF token. A session older than 8 hours is ended here
+//! whatever its activity; tower-sessions ends one idle for an hour.
+
+use axum::{
+    extract::FromRequestParts,
+    http::request::Parts,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::time};
+
+use crate::hosted::DbSessionStore;
+use crate::http::AppState;
+use crate::tenancy::Environment;
+
+/// Where the session keeps its operator.
+const OPERATOR_KEY: &str = "console";
+
+/// The longest a console session lasts, active or not.
+const MOST_HOURS: i64 = 8;
+
+/// How long a console session may sit idle.
+const IDLE: time::Duration = time::Duration::hours(1);
+
+/// The console's session cookie layer.
+pub(super) fn sessions(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    let secure = state.secure_cookies();
+    let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
+    SessionManagerLayer::new(store)
+        .with_name(if secure {
+            "__Host-portico_console"
+        } else {
+            "portico_console"
+        })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(IDLE))
+        // Each request moves the idle deadline.
+        .with_always_save(true)
+}
+
+/// A signed-in console user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Operator {
+    pub org_id: String,
+    pub environment: Environment,
+    /// How they signed in, as the audit trail names them: `console (link)` or
+    /// `console (API key test_ab12…)`.
+    pub actor: String,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+    /// Every state-changing form of this session carries it.
+    pub csrf: String,
+}
+
+impl Operator {
+    /// Whether a form's token is this session's.
+    pub(super) fn csrf_matches(&self, presented: &str) -> bool {
+        crate::secrets::digests_match(&self.csrf, presented)
+    }
+}
+
+/// Signs `operator` in: a fresh session id (a planted session cannot be taken over), and
+/// nothing of what the browser's session held before.
+pub(super) async fn sign_in(
+    session: &Session,
+    operator: &Operator,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.clear().await;
+    session.insert(OPERATOR_KEY, operator).await
+}
+
+/// Ends the session.
+pub(super) async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}
+
+/// The operator of a request's console session; without one, the request is sent to sign in.
+pub(super) struct SignedIn(pub Operator);
+
+/// Not signed in (or the session is too old): to the sign-in page.
+pub(super) struct SignInFirst;
+
+impl IntoResponse for SignInFirst {
+    fn into_response(self) -> Response {
+        Redirect::to(super::SIGN_IN_PATH).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = SignInFirst;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or(SignInFirst)?;
+        let operator: Operator = session
+            .get(OPERATOR_KEY)
+            .await
+            .ok()
+            .flatten()
+            .ok_or(SignInFirst)?;
+        let age = state.clock.now().timestamp() - operator.signed_in_at;
+        if !(0..MOST_HOURS * 3600).contains(&age) {
+            let _ = session.flush().await;
+            return Err(SignInFirst);
+        }
+        Ok(Self(operator))
+    }
+}

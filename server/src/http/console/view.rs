@@ -1,0 +1,154 @@
+//! The console's pages: the sign-in pages, the frame every signed-in page shares (the org,
+//! the environment, the sections and a sign-out button), and the refusals.
+
+use app::i18n::{Locale, T};
+use axum::{http::StatusCode, response::Response};
+use leptos::prelude::*;
+
+use super::operator::Operator;
+use crate::http::page::{self, Status};
+
+/// The console speaks English.
+const T_EN: T = T(Locale::En);
+
+/// The sign-in page: an API key form, and how to get a link instead.
+pub(super) fn sign_in(status: StatusCode, note: Option<&str>, error: Option<&str>) -> Response {
+    let note = note.map(str::to_owned);
+    let error = error.map(str::to_owned);
+    let invalid = error.is_some().then_some("true");
+    let body = view! {
+        <Status heading="Sign in to the Portico console".to_owned()>
+            {note.map(|note| view! { <p class="banner" role="status">{note}</p> })}
+            <form class="console-form" method="post" action=super::SIGN_IN_PATH>
+                <label for="api_key">"API key"</label>
+                <p class="hint" id="api_key-hint">
+                    "An API key of the org and environment to open (it starts with "
+                    <code>"pk_test_"</code> " or " <code>"pk_live_"</code> ")."
+                </p>
+                <input
+                    id="api_key"
+                    name="api_key"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    required
+                    aria-invalid=invalid
+                    aria-describedby=if error.is_some() { "api_key-error api_key-hint" } else { "api_key-hint" }
+                    autofocus
+                />
+                {error.map(|error| view! { <p class="field-error" id="api_key-error">{error}</p> })}
+                <button class="button" type="submit">"Sign in"</button>
+            </form>
+            <p class="hint">
+                "Or, on the server, run " <code>"portico console link --org ORG --environment test"</code>
+                " for a sign-in link that works once, for 10 minutes."
+            </p>
+        </Status>
+    };
+    page::render(T_EN, status, "Sign in to the console", body)
+}
+
+/// The page of a usable sign-in link: one button uses it.
+pub(super) fn use_link(token: &str) -> Response {
+    let action = format!("/console/sign-in/{token}");
+    let body = view! {
+        <Status heading="Sign in to the Portico console".to_owned()>
+            <p>"This link signs you in once. It works for 10 minutes after it was made."</p>
+            <form method="post" action=action>
+                <button class="button" type="submit">"Sign in"</button>
+            </form>
+        </Status>
+    };
+    page::render(T_EN, StatusCode::OK, "Sign in to the console", body)
+}
+
+/// Any link that does not sign in: unknown, used or expired alike.
+pub(super) fn link_refused() -> Response {
+    page::message(
+        T_EN,
+        StatusCode::NOT_FOUND,
+        "This sign-in link does not work",
+        &[
+            "It was used already, it has expired (links work for 10 minutes), or it never existed."
+                .to_owned(),
+            "Run portico console link again for a new one, or sign in with an API key.".to_owned(),
+        ],
+        Some((super::SIGN_IN_PATH, "Sign in".to_owned())),
+    )
+}
+
+/// A form whose CSRF token is not this session's: nothing was done.
+pub(super) fn stale_form() -> Response {
+    page::message(
+        T_EN,
+        StatusCode::FORBIDDEN,
+        "That form was out of date",
+        &["Nothing was changed. Go back, reload the page and try again.".to_owned()],
+        Some(("/console", "Back to the console".to_owned())),
+    )
+}
+
+/// The database or the session store failed: logged, and said in words.
+pub(super) fn unavailable(error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "console: a page could not be made");
+    page::message(
+        T_EN,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The console cannot answer right now",
+        &["Try again in a moment.".to_owned()],
+        None,
+    )
+}
+
+/// A section of the console.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Section {
+    Overview,
+}
+
+impl Section {
+    const ALL: [(Self, &'static str, &'static str); 1] = [(Self::Overview, "Overview", "/console")];
+}
+
+/// A signed-in page: the header (org, environment, sections, sign out), then `body`.
+pub(super) fn signed_in(
+    operator: &Operator,
+    org_name: &str,
+    section: Section,
+    title: &str,
+    body: impl IntoView + 'static,
+) -> Response {
+    let org_name = org_name.to_owned();
+    let environment = operator.environment.as_str();
+    let csrf = operator.csrf.clone();
+    let heading = title.to_owned();
+    let view = view! {
+        <header class="console-header">
+            <p class="console-header__org">
+                <strong>{org_name}</strong>
+                " "
+                <span class="chip">{environment}</span>
+            </p>
+            <nav aria-label="Console">
+                <ul class="console-nav">
+                    {Section::ALL
+                        .into_iter()
+                        .map(|(each, label, href)| {
+                            let current = (each == section).then_some("page");
+                            view! { <li><a href=href aria-current=current>{label}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <form method="post" action="/console/sign-out">
+                <input type="hidden" name="csrf" value=csrf />
+                <button class="button button--quiet" type="submit">"Sign out"</button>
+            </form>
+        </header>
+        <main class="console" id="main">
+            <h1>{heading}</h1>
+            {body}
+        </main>
+    };
+    page::render(T_EN, StatusCode::OK, title, view)
+}
