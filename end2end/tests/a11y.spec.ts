@@ -253,4 +253,9 @@ test('the console: sign-in, a refused key and link, the overview', async ({ page
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   await scan(page, 'console overview', testInfo);
+  await page.goto(`${links.base}/console/connections?reason=token_revoked`);
+  await scan(page, 'console connections', testInfo);
+  await page.locator('tbody tr a').first().click();
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
+  await scan(page, 'console connection', testInfo);
 });

@@ -1,4 +1,4 @@
-import { expect, links, portico, test } from './fixtures';
+import { connectionsOf, expect, links, portico, test } from './fixtures';
 
 /// A one-time sign-in link to the demo org's console, as `portico console link` prints it.
 function consoleLink(): string {
@@ -63,4 +63,33 @@ test('a form posted to the console from another site is refused and changes noth
       .toBeVisible();
     await page.goto(`${links.base}/console`);
     await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  });
+
+test('find the customer whose Slack was revoked by its reason, open its trail, disconnect it',
+  async ({ page }, testInfo) => {
+    const customer = `console-${testInfo.project.name}`;
+    const scope = ['--org', links.orgId, '--environment', 'test'];
+    portico('linked-account', 'upsert', ...scope, '--id', customer, '--name', 'Casey Console');
+    const recorded = JSON.parse(portico('connection', 'record', ...scope, '--linked-account', customer,
+      '--slug', 'slack', '--identifier', `Casey's workspace ${testInfo.project.name}`, '--format', 'json'));
+    portico('connection', 'flag', '--id', recorded.connection_id, '--reason', 'token_revoked');
+
+    await page.goto(consoleLink());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Connections' }).click();
+    await page.getByLabel('Reason').selectOption('token_revoked');
+    await page.getByLabel('Customer id or name').fill('casey');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const row = page.locator(`tr[data-connection="${recorded.connection_id}"]`);
+    await expect(row).toContainText('To reconnect: token_revoked');
+    await row.getByRole('link').click();
+    await expect(page.getByRole('heading', { level: 1, name: `slack for ${customer}` })).toBeVisible();
+    await expect(page.locator('#trail tr[data-kind="flagged"]')).toContainText('token_revoked');
+
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(page.getByText('Disconnected; the vendor\'s webhook says so.')).toBeVisible();
+    await expect(page.getByText('No connection matches.')).toBeVisible();
+    expect(connectionsOf(customer)).toEqual([]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You are signed out.')).toBeVisible();
   });

@@ -24,6 +24,8 @@ pub(crate) enum Asker {
     Vendor,
     /// The worker's periodic check.
     Schedule,
+    /// Someone in the vendor's console asked to check now.
+    Console,
 }
 
 /// What a check came to.
@@ -141,7 +143,7 @@ pub(crate) async fn keys(
                 flag(ctx, record, Actor::Vendor, why).await?;
                 Checked::TakenAsIs
             }
-            Asker::Schedule => {
+            Asker::Schedule | Asker::Console => {
                 mark(ctx, record, Mark::Checked).await?;
                 Checked::Unchecked
             }
@@ -168,6 +170,10 @@ pub(crate) async fn keys(
                 Asker::Schedule => (
                     Actor::Provider,
                     "the scheduled verification request was refused",
+                ),
+                Asker::Console => (
+                    Actor::Console,
+                    "checked from the console; the verification request was refused",
                 ),
             };
             flag(ctx, record, actor, why).await?;

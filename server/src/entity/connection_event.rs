@@ -65,6 +65,8 @@ pub enum Actor {
     Provider,
     /// Portico itself, e.g. a scheduled refresh.
     Portico,
+    /// Someone signed in to the vendor's console.
+    Console,
 }
 
 impl Kind {
@@ -109,6 +111,7 @@ impl Actor {
             Self::Operator => "operator",
             Self::Provider => "provider",
             Self::Portico => "portico",
+            Self::Console => "console",
         }
     }
 }

@@ -3,6 +3,8 @@
 //! idle, a new id at sign-in) opened by a one-time link or an API key; every form carries the
 //! session's CSRF token and passes the cross-site guard; never framed.
 
+mod connection;
+mod connections;
 mod operator;
 mod overview;
 mod sign_in;
@@ -26,5 +28,10 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
             get(sign_in::link).post(sign_in::with_link),
         )
         .route("/console/sign-out", post(sign_in::sign_out))
+        .route("/console/connections", get(connections::list))
+        .route(
+            "/console/connections/{id}",
+            get(connection::show).post(connection::act),
+        )
         .layer(operator::sessions(state))
 }

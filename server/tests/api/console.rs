@@ -266,3 +266,166 @@ async fn an_address_that_keeps_failing_to_sign_in_waits() {
     let link = link_for(&app, &org, 0).await;
     assert_eq!(post_form(&app, &client, &link, &[]).await.status(), 429);
 }
+
+/// Signs a fresh browser in to `org`'s console; the browser and its CSRF token.
+async fn signed_in(app: &TestApp, org: &TestOrg) -> (reqwest::Client, String) {
+    let client = browser();
+    post_form(app, &client, "/console/sign-in", &[("api_key", &org.key)]).await;
+    let html = overview(app, &client).await.text().await.unwrap();
+    (client, csrf_of(&html))
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let answer = client.get(app.url(path)).send().await.unwrap();
+    (answer.status().as_u16(), answer.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn connections_are_found_by_reason_and_customer_and_another_orgs_are_not_there() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &["sandbox", "slack"]).await;
+    let globex = app.org("Globex", &["sandbox"]).await;
+    app.upsert_account(&acme, "riley").await;
+    app.upsert_account(&acme, "sam").await;
+    let revoked = app
+        .connection(
+            &acme,
+            "riley",
+            "slack",
+            "Riley's workspace",
+            Some(ReauthReason::TokenRevoked),
+        )
+        .await;
+    app.connection(&acme, "sam", "slack", "Sam's workspace", None)
+        .await;
+    let (client, _) = signed_in(&app, &acme).await;
+
+    let (status, html) = page(&app, &client, "/console/connections?reason=token_revoked").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("data-connection=\"{revoked}\"")),
+        "{html}"
+    );
+    assert!(!html.contains("Sam's workspace"));
+    let (_, html) = page(&app, &client, "/console/connections?q=SAM").await;
+    assert!(html.contains("Sam's workspace") && !html.contains("Riley's workspace"));
+    let (_, html) = page(&app, &client, "/console/connections?q=%25").await;
+    assert!(
+        html.contains("No connection matches."),
+        "a % is a character, not a wildcard"
+    );
+    let (_, html) = page(&app, &client, "/console/connections?state=active&app=slack").await;
+    assert!(html.contains("Sam's workspace") && !html.contains("Riley's workspace"));
+    let (status, html) = page(
+        &app,
+        &client,
+        "/console/connections?state=bogus&reason=%3Cb%3E&app=Not%20A%20Slug",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("There is no state"), "{html}");
+    assert!(html.contains("There is no reason “&lt;b&gt;”"), "{html}");
+    assert!(html.contains("is not an app's slug"));
+
+    // Its page: the trail, the account, never a secret.
+    let (status, html) = page(&app, &client, &format!("/console/connections/{revoked}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Riley's workspace") && html.contains("To reconnect: token_revoked"));
+    assert!(html.contains("data-kind=\"flagged\""), "{html}");
+
+    // Globex sees none of it, by list or by id, and cannot act on it.
+    let (other, other_csrf) = signed_in(&app, &globex).await;
+    let (_, html) = page(&app, &other, "/console/connections").await;
+    assert!(html.contains("No connection matches."));
+    let (status, html) = page(&app, &other, &format!("/console/connections/{revoked}")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Riley"));
+    let acted = post_form(
+        &app,
+        &other,
+        &format!("/console/connections/{revoked}"),
+        &[("csrf", &other_csrf), ("action", "disconnect")],
+    )
+    .await;
+    assert_eq!(acted.status(), 404);
+    let (_, html) = page(&app, &client, &format!("/console/connections/{revoked}")).await;
+    assert!(html.contains("Riley's workspace"), "still there");
+}
+
+#[tokio::test]
+async fn console_actions_go_through_the_domain_with_the_console_as_actor() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &["slack"]).await;
+    app.upsert_account(&acme, "riley").await;
+    let id = app
+        .connection(&acme, "riley", "slack", "Riley's workspace", None)
+        .await;
+    let (client, csrf) = signed_in(&app, &acme).await;
+    let path = format!("/console/connections/{id}");
+
+    // A forged token does nothing.
+    let forged = post_form(
+        &app,
+        &client,
+        &path,
+        &[
+            ("csrf", "x"),
+            ("action", "flag"),
+            ("reason", "token_revoked"),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    let (_, html) = page(&app, &client, &path).await;
+    assert!(html.contains("Working"));
+
+    let flagged = post_form(
+        &app,
+        &client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("action", "flag"),
+            ("reason", "app_uninstalled"),
+        ],
+    )
+    .await;
+    assert_eq!(flagged.status(), 303);
+    let (_, html) = page(&app, &client, &format!("{path}?done=flagged")).await;
+    assert!(html.contains("To reconnect: app_uninstalled"), "{html}");
+    assert!(
+        html.contains("<td>console</td>"),
+        "the console is the actor: {html}"
+    );
+    assert!(html.contains("flagged by console (API key"), "{html}");
+
+    let linked = post_form(&app, &client, &path, &[("csrf", &csrf), ("action", "link")]).await;
+    assert_eq!(linked.status(), 200);
+    let html = linked.text().await.unwrap();
+    assert!(
+        html.contains(&format!("{}/connect/pst_", app.base)),
+        "{html}"
+    );
+
+    let gone = post_form(
+        &app,
+        &client,
+        &path,
+        &[("csrf", &csrf), ("action", "disconnect")],
+    )
+    .await;
+    assert_eq!(gone.status(), 303);
+    let (status, _) = page(&app, &client, &path).await;
+    assert_eq!(status, 404);
+    // The trail is kept, with the console as who disconnected.
+    let trail = app
+        .get_json(
+            &acme,
+            &format!("/api/v2/public/connection/{id}/events"),
+            None,
+        )
+        .await;
+    let last = trail["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "disconnected");
+    assert_eq!(last["actor"], "console");
+}

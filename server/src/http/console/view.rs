@@ -104,10 +104,62 @@ pub(super) fn unavailable(error: &dyn std::fmt::Display) -> Response {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Section {
     Overview,
+    Connections,
 }
 
 impl Section {
-    const ALL: [(Self, &'static str, &'static str); 1] = [(Self::Overview, "Overview", "/console")];
+    const ALL: [(Self, &'static str, &'static str); 2] = [
+        (Self::Overview, "Overview", "/console"),
+        (Self::Connections, "Connections", "/console/connections"),
+    ];
+}
+
+/// The signed-in org, or the page to answer instead.
+pub(super) async fn org_of(
+    state: &crate::http::AppState,
+    operator: &Operator,
+) -> Result<crate::entity::org::Model, Response> {
+    match crate::tenancy::find_org(&state.db, &operator.org_id).await {
+        Ok(Some(org)) => Ok(org),
+        Ok(None) => Err(link_refused()),
+        Err(error) => Err(unavailable(&error)),
+    }
+}
+
+/// A console page for something that is not there (or is another org's: the same page).
+pub(super) fn not_found(operator: &Operator, org_name: &str, heading: &str) -> Response {
+    let mut response = signed_in(
+        operator,
+        org_name,
+        Section::Connections,
+        heading,
+        view! { <p>"It does not exist in this environment."</p> <p><a href="/console/connections">"All connections"</a></p> },
+    );
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+/// A connection's state in words: `Working`, or `To reconnect: token_revoked`.
+pub(super) fn state_words(connection: &crate::entity::connection::Model) -> String {
+    match connection.reauth_reason {
+        Some(reason) if connection.status == crate::entity::connection::State::ReauthRequired => {
+            format!("To reconnect: {}", reason.as_str())
+        }
+        _ => "Working".to_owned(),
+    }
+}
+
+/// A customer as the console names them: their id, and their name when the vendor gave one.
+pub(super) fn customer(account: &crate::entity::linked_account::Model) -> String {
+    match &account.name {
+        Some(name) => format!("{} ({name})", account.external_id),
+        None => account.external_id.clone(),
+    }
+}
+
+/// A time as the console shows it: UTC, to the minute.
+pub(super) fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// A signed-in page: the header (org, environment, sections, sign out), then `body`.
