@@ -65,7 +65,7 @@ test('a form posted to the console from another site is refused and changes noth
     await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   });
 
-test('find the customer whose Slack was revoked by its reason, open its trail, disconnect it',
+test('find the customer whose Slack was revoked by its reason, open its trail, send its failed webhook again, disconnect it',
   async ({ page }, testInfo) => {
     const customer = `console-${testInfo.project.name}`;
     const scope = ['--org', links.orgId, '--environment', 'test'];
@@ -86,9 +86,27 @@ test('find the customer whose Slack was revoked by its reason, open its trail, d
     await expect(page.getByRole('heading', { level: 1, name: `slack for ${customer}` })).toBeVisible();
     await expect(page.locator('#trail tr[data-kind="flagged"]')).toContainText('token_revoked');
 
+    // Its Connection Expired webhook failed (the vendor's receiver answered 500): send it again.
+    const trailUrl = page.url();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: 'Show the failing only' }).click();
+    const delivery = page.locator('#deliveries tr', { hasText: `Connection Expired: slack of ${customer}` });
+    await expect(async () => {
+      await page.reload();
+      await expect(delivery).toContainText('failing, to be tried again', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(delivery).toContainText('500 at ');
+    await delivery.getByRole('button', { name: /^Send again/ }).click();
+    await expect(page.getByText('Queued again; it is sent within seconds.')).toBeVisible();
+    await expect(async () => {
+      await page.goto(`${links.base}/console/webhooks`);
+      await expect(delivery).toContainText('delivered', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+
+    await page.goto(trailUrl);
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await expect(page.getByText('Disconnected; the vendor\'s webhook says so.')).toBeVisible();
-    await expect(page.getByText('No connection matches.')).toBeVisible();
+    await expect(page.locator(`tr[data-connection="${recorded.connection_id}"]`)).toHaveCount(0);
     expect(connectionsOf(customer)).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByText('You are signed out.')).toBeVisible();

@@ -4,6 +4,7 @@
 
 pub mod connections;
 pub mod overview;
+pub mod webhooks;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{

@@ -4,13 +4,10 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    sea_query::Query,
 };
 
 use crate::entity::connection::{Reason, State};
-use crate::entity::{
-    connection, connection_event, linked_account, webhook_delivery, webhook_subscription,
-};
+use crate::entity::{connection, connection_event, linked_account, webhook_delivery};
 use crate::tenancy::Environment;
 
 /// The overview's numbers.
@@ -126,12 +123,7 @@ async fn failing_deliveries(
     environment: Environment,
 ) -> Result<(u64, u64), DbErr> {
     let deliveries = || {
-        let subscriptions = Query::select()
-            .column(webhook_subscription::Column::Id)
-            .from(webhook_subscription::Entity)
-            .and_where(webhook_subscription::Column::OrgId.eq(org_id))
-            .and_where(webhook_subscription::Column::Environment.eq(environment))
-            .to_owned();
+        let subscriptions = crate::webhooks::subscriptions::ids_of(org_id, environment);
         webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::SubscriptionId.in_subquery(subscriptions))
     };

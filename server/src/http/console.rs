@@ -9,6 +9,7 @@ mod operator;
 mod overview;
 mod sign_in;
 mod view;
+mod webhooks;
 
 use axum::{
     Router,
@@ -33,5 +34,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
             "/console/connections/{id}",
             get(connection::show).post(connection::act),
         )
+        .route("/console/webhooks", get(webhooks::show))
+        .route("/console/webhooks/replay", post(webhooks::replay))
         .layer(operator::sessions(state))
 }

@@ -187,6 +187,28 @@ pub(crate) async fn replay(
     Ok(Replayed::Queued { queued, pending })
 }
 
+/// Makes a waiting delivery of `event_id` for the subscription due now, instead of at its
+/// next scheduled retry: what "send again" means for a delivery still being retried. Returns
+/// whether one was waiting.
+pub(crate) async fn retry_now(
+    db: &impl ConnectionTrait,
+    subscription: &webhook_subscription::Model,
+    event_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let moved = webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(webhook_delivery::Column::SubscriptionId.eq(&subscription.id))
+        .filter(webhook_delivery::Column::EventId.eq(event_id))
+        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending))
+        .exec(db)
+        .await?;
+    Ok(moved.rows_affected > 0)
+}
+
 /// What waits in the outbox: how many deliveries are pending, and when the oldest of them was
 /// queued. Every org together (for the operator's metrics), or one org's environment.
 pub(crate) async fn backlog(
@@ -199,12 +221,7 @@ pub(crate) async fn backlog(
         .column_as(webhook_delivery::Column::CreatedAt.min(), "oldest")
         .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending));
     if let Some((org_id, environment)) = org {
-        let subscriptions = sea_orm::sea_query::Query::select()
-            .column(webhook_subscription::Column::Id)
-            .from(webhook_subscription::Entity)
-            .and_where(webhook_subscription::Column::OrgId.eq(org_id))
-            .and_where(webhook_subscription::Column::Environment.eq(environment))
-            .to_owned();
+        let subscriptions = super::subscriptions::ids_of(org_id, environment);
         query = query.filter(webhook_delivery::Column::SubscriptionId.in_subquery(subscriptions));
     }
     let row: Option<(i64, Option<DateTime<Utc>>)> = query.into_tuple().one(db).await?;

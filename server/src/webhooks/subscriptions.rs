@@ -143,6 +143,20 @@ pub async fn create(
     Ok((model, secret))
 }
 
+/// The ids of the org's subscriptions in an environment, as a subquery: what bounds a query
+/// of deliveries to one tenant.
+pub(crate) fn ids_of(
+    org_id: &str,
+    environment: Environment,
+) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(webhook_subscription::Column::Id)
+        .from(webhook_subscription::Entity)
+        .and_where(webhook_subscription::Column::OrgId.eq(org_id))
+        .and_where(webhook_subscription::Column::Environment.eq(environment))
+        .to_owned()
+}
+
 /// The org's subscriptions in an environment, oldest first.
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -429,3 +429,105 @@ async fn console_actions_go_through_the_domain_with_the_console_as_actor() {
     assert_eq!(last["kind"], "disconnected");
     assert_eq!(last["actor"], "console");
 }
+
+#[tokio::test]
+async fn a_given_up_connection_expired_delivery_is_sent_again_from_the_console() {
+    use crate::webhooks::{free_port, receiver, subscribe, wait_for};
+
+    let port = free_port().await;
+    // Both the Created and the Expired event fail through the whole schedule, then 200s.
+    let received = receiver(port, vec![500; 16]).await;
+    let app = spawn_app_with(|config| config.webhooks.schedule_scale = 0.00001).await;
+    let acme = app.org("Acme", &["slack"]).await;
+    let globex = app.org("Globex", &["slack"]).await;
+    let subscription = subscribe(&app, &acme, &format!("http://127.0.0.1:{port}/hooks")).await;
+    app.upsert_account(&acme, "riley").await;
+    app.connection(
+        &acme,
+        "riley",
+        "slack",
+        "Riley's workspace",
+        Some(ReauthReason::TokenRevoked),
+    )
+    .await;
+    wait_for(&received, 16).await;
+    let (client, csrf) = signed_in(&app, &acme).await;
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = page(&app, &client, "/console/webhooks?failing=1").await.1;
+        if html.matches("given up").count() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let row = regex::Regex::new(
+        r#"data-event="Connection Expired".*?given up.*?name="subscription" value="([^"]+)".*?name="event" value="(\d+)""#,
+    )
+    .unwrap();
+    let found = row
+        .captures(&html)
+        .unwrap_or_else(|| panic!("no given-up Expired delivery in {html}"));
+    let (subscription_id, event_id) = (found[1].to_owned(), found[2].to_owned());
+    assert_eq!(subscription_id, subscription["id"].as_str().unwrap());
+    assert!(
+        html.contains("500 at "),
+        "each attempt's status and time: {html}"
+    );
+
+    // Another org cannot send it, nor can a forged form.
+    let (other, other_csrf) = signed_in(&app, &globex).await;
+    let refused = post_form(
+        &app,
+        &other,
+        "/console/webhooks/replay",
+        &[
+            ("csrf", &other_csrf),
+            ("subscription", &subscription_id),
+            ("event", &event_id),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    let forged = post_form(
+        &app,
+        &client,
+        "/console/webhooks/replay",
+        &[
+            ("csrf", "x"),
+            ("subscription", &subscription_id),
+            ("event", &event_id),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(received.lock().unwrap().len(), 16, "nothing was sent again");
+
+    let replayed = post_form(
+        &app,
+        &client,
+        "/console/webhooks/replay",
+        &[
+            ("csrf", &csrf),
+            ("subscription", &subscription_id),
+            ("event", &event_id),
+        ],
+    )
+    .await;
+    assert_eq!(replayed.status(), 303);
+    assert_eq!(
+        replayed.headers()["location"],
+        "/console/webhooks?done=replayed"
+    );
+    let all = wait_for(&received, 17).await;
+    let (headers, body) = all.last().unwrap();
+    assert!(body.contains("\"Connection Expired\""), "{body}");
+    let first_expired = all
+        .iter()
+        .find(|(_, body)| body.contains("\"Connection Expired\""))
+        .unwrap();
+    assert_eq!(
+        headers["webhook-id"], first_expired.0["webhook-id"],
+        "the same webhook-id"
+    );
+}

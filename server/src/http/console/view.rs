@@ -105,12 +105,14 @@ pub(super) fn unavailable(error: &dyn std::fmt::Display) -> Response {
 pub(super) enum Section {
     Overview,
     Connections,
+    Webhooks,
 }
 
 impl Section {
-    const ALL: [(Self, &'static str, &'static str); 2] = [
+    const ALL: [(Self, &'static str, &'static str); 3] = [
         (Self::Overview, "Overview", "/console"),
         (Self::Connections, "Connections", "/console/connections"),
+        (Self::Webhooks, "Webhooks", "/console/webhooks"),
     ];
 }
 
