@@ -8,10 +8,10 @@
 //!
 //! | layer | modules | what each owns |
 //! |---|---|---|
-//! | entry | [`cli`], [`startup`] | the `portico` command (one file per command group over one `Ctx`); building and running the server |
+//! | entry | [`cli`], [`startup`], [`doctor`] | the `portico` command (one file per command group over one `Ctx`); building and running the server; checking a deployment |
 //! | HTTP | `http` | routes, extractors, [`http::ApiError`] and every `From` into it; the vendor API one file per resource under `http/api`; the server's own pages as Leptos components. Handlers parse, call a use-case, shape the answer |
 //! | loops | [`workers`] | the background loops, one per file over `workers::every`, and the webhook delivery loop |
-//! | front doors | `connect`, [`oauth`], [`hooks`], `embed`, `hosted`, `flow_cookie`, [`sandbox`], [`rotation`] | beginning sign-ins, saving key forms and disconnecting for the page, the widget and the SDK; the OAuth2 flows and the provider's side of a refresh; providers' signed events; the widget's and the hosted page's sessions; the built-in practice provider; re-sealing under a new key |
+//! | front doors | `connect`, [`oauth`], [`hooks`], `embed`, `hosted`, `flow_cookie`, [`sandbox`], [`rotation`], [`console`] | beginning sign-ins, saving key forms and disconnecting for the page, the widget and the SDK; the OAuth2 flows and the provider's side of a refresh; providers' signed events; the widget's and the hosted page's sessions; the built-in practice provider; re-sealing under a new key; the vendor console's sign-in links and what its pages read |
 //! | services | [`services`] | [`services::Services`]: the database, vault, catalog, egress client, settings, clock and word of changes every flow runs on, opened once by the server and the command line alike |
 //! | connections | [`connections`] | the connection state machine and the only writer of the connection table: reads (`read`), checks (`check`), expiries (`expiry`), the refresh lease protocol ([`connections::refresh::run`]) and [`connections::Due`], flags (the single writer of `reauth_required`), the audit trail, and word of changes to widgets |
 //! | outbox | [`webhooks`] | subscriptions, the durable outbox, signing, claiming fairly across receivers, sending and recording |
