@@ -267,4 +267,9 @@ test('the console: sign-in, a refused key and link, the overview', async ({ page
   await scan(page, 'console connection', testInfo);
   await page.goto(`${links.base}/console/webhooks`);
   await scan(page, 'console webhooks', testInfo);
+  await page.goto(`${links.base}/console/settings`);
+  await page.getByLabel('Origin', { exact: true }).fill('https://app.example.com/settings');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByLabel('Origin', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'console settings, refused origin', testInfo);
 });

@@ -108,6 +108,27 @@ pub(crate) fn parse_origin(value: &str) -> Result<String, FieldError> {
     Ok(url.origin().ascii_serialization())
 }
 
+/// An org's API keys in one environment, newest first, revoked ones too.
+pub(crate) async fn api_keys(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<api_key::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+
+    api_key::Entity::find()
+        .filter(api_key::Column::OrgId.eq(org_id))
+        .filter(api_key::Column::Environment.eq(environment))
+        .order_by_desc(api_key::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// How an API key is shown once made: its environment's prefix and the first characters.
+pub(crate) fn key_shown(key: &api_key::Model) -> String {
+    format!("{}{}…", key_prefix(key.environment), key.prefix)
+}
+
 /// Adds an origin to an org's allowed origins (kept once). Returns the new list.
 pub async fn allow_origin(
     db: &impl ConnectionTrait,

@@ -7,6 +7,7 @@ mod connection;
 mod connections;
 mod operator;
 mod overview;
+mod settings;
 mod sign_in;
 mod view;
 mod webhooks;
@@ -36,5 +37,9 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/console/webhooks", get(webhooks::show))
         .route("/console/webhooks/replay", post(webhooks::replay))
+        .route("/console/settings", get(settings::show))
+        .route("/console/settings/keys", post(settings::make_key))
+        .route("/console/settings/keys/revoke", post(settings::revoke_key))
+        .route("/console/settings/origins", post(settings::allow_origin))
         .layer(operator::sessions(state))
 }

@@ -531,3 +531,113 @@ async fn a_given_up_connection_expired_delivery_is_sent_again_from_the_console()
         "the same webhook-id"
     );
 }
+
+#[tokio::test]
+async fn settings_make_a_key_once_revoke_only_their_own_and_allow_an_origin() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &[]).await;
+    let globex = app.org("Globex", &[]).await;
+    let (client, csrf) = signed_in(&app, &acme).await;
+
+    let made = post_form(&app, &client, "/console/settings/keys", &[("csrf", &csrf)]).await;
+    assert_eq!(made.status(), 200);
+    let html = made.text().await.unwrap();
+    let key = regex::Regex::new(r#"id="new-key"[^>]*value="(pk_test_[^"]+)""#)
+        .unwrap()
+        .captures(&html)
+        .unwrap_or_else(|| panic!("the new key, once: {html}"))[1]
+        .to_owned();
+    // It works, and the page never shows it again.
+    let answer = app
+        .client
+        .get(app.url("/api/v2/public/webhook"))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let (_, html) = page(&app, &client, "/console/settings").await;
+    assert!(!html.contains(&key));
+    assert_eq!(html.matches("data-key=").count(), 2, "the org's two keys");
+
+    // Globex's key cannot be revoked from Acme's console.
+    let (other, _) = signed_in(&app, &globex).await;
+    drop(other);
+    let globex_key = portico::entity::api_key::Entity::find_by_id(&globex.key_id);
+    use sea_orm::EntityTrait;
+    assert!(globex_key.one(&app.db).await.unwrap().is_some());
+    let refused = post_form(
+        &app,
+        &client,
+        "/console/settings/keys/revoke",
+        &[("csrf", &csrf), ("key", &globex.key_id)],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    let still = app
+        .client
+        .get(app.url("/api/v2/public/webhook"))
+        .header("x-api-key", &globex.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still.status(), 200, "Globex's key still works");
+
+    let new_id = regex::Regex::new(r#"data-key="([0-9a-f]+)""#).unwrap();
+    let ids: Vec<String> = new_id
+        .captures_iter(&html)
+        .map(|found| found[1].to_owned())
+        .collect();
+    let made_id = ids.iter().find(|id| **id != acme.key_id).unwrap().clone();
+    let revoked = post_form(
+        &app,
+        &client,
+        "/console/settings/keys/revoke",
+        &[("csrf", &csrf), ("key", &made_id)],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    let answer = app
+        .client
+        .get(app.url("/api/v2/public/webhook"))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401, "revoked at once");
+
+    for (given, said) in [
+        ("", "origin"),
+        ("not a url", "origin"),
+        ("javascript:alert(1)", "origin"),
+        ("https://app.example.com/settings", "must be an origin"),
+    ] {
+        let answer = post_form(
+            &app,
+            &client,
+            "/console/settings/origins",
+            &[("csrf", &csrf), ("origin", given)],
+        )
+        .await;
+        assert_eq!(answer.status(), 422, "{given:?}");
+        let html = answer.text().await.unwrap();
+        assert!(
+            html.contains("id=\"origin-error\"") && html.contains(said),
+            "{given:?}: {html}"
+        );
+        assert!(!html.contains("<script"));
+    }
+    let allowed = post_form(
+        &app,
+        &client,
+        "/console/settings/origins",
+        &[("csrf", &csrf), ("origin", "https://app.example.com")],
+    )
+    .await;
+    assert_eq!(allowed.status(), 303);
+    let (_, html) = page(&app, &client, "/console/settings").await;
+    assert!(
+        html.contains("<code>https://app.example.com</code>"),
+        "{html}"
+    );
+}

@@ -15,16 +15,10 @@ use serde::Deserialize;
 
 use super::connections::REASONS;
 use super::operator::{Operator, SignedIn};
-use super::view::{self, Section};
+use super::view::{self, Done, Section};
 use crate::console::connections::{self as found, Detail};
 use crate::entity::connection_event::Actor;
 use crate::http::AppState;
-
-#[derive(Deserialize, Default)]
-pub(super) struct Done {
-    #[serde(default)]
-    done: String,
-}
 
 pub(super) async fn show(
     State(state): State<AppState>,

@@ -8,6 +8,13 @@ use leptos::prelude::*;
 use super::operator::Operator;
 use crate::http::page::{self, Status};
 
+/// What the last action did, as the page it led back to is asked (`?done=revoked`).
+#[derive(serde::Deserialize, Default)]
+pub(super) struct Done {
+    #[serde(default)]
+    pub done: String,
+}
+
 /// The console speaks English.
 const T_EN: T = T(Locale::En);
 
@@ -106,13 +113,15 @@ pub(super) enum Section {
     Overview,
     Connections,
     Webhooks,
+    Settings,
 }
 
 impl Section {
-    const ALL: [(Self, &'static str, &'static str); 3] = [
+    const ALL: [(Self, &'static str, &'static str); 4] = [
         (Self::Overview, "Overview", "/console"),
         (Self::Connections, "Connections", "/console/connections"),
         (Self::Webhooks, "Webhooks", "/console/webhooks"),
+        (Self::Settings, "Settings", "/console/settings"),
     ];
 }
 
