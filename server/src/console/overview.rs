@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 
 use crate::entity::connection::{Reason, State};
@@ -91,28 +92,20 @@ async fn connections(
         .into_tuple()
         .all(db)
         .await?;
-    let count_of = |wanted: &dyn Fn(State, Option<Reason>) -> bool| -> u64 {
-        states
-            .iter()
-            .filter(|(state, reason, _)| wanted(*state, *reason))
-            .map(|(_, _, count)| u64::try_from(*count).unwrap_or(0))
-            .sum()
-    };
-    let active = count_of(&|state, _| state == State::Active);
-    let flagged = [
-        Reason::CredentialsExpired,
-        Reason::TokenRevoked,
-        Reason::RefreshTokenExpired,
-        Reason::AppUninstalled,
-        Reason::AppDeleted,
-    ]
-    .into_iter()
-    .map(|reason| {
-        let count =
-            count_of(&|state, found| state == State::ReauthRequired && found == Some(reason));
-        (reason, count)
-    })
-    .collect();
+    let mut active = 0;
+    let mut flagged: Vec<(Reason, u64)> = Reason::iter().map(|reason| (reason, 0)).collect();
+    for (state, reason, count) in states {
+        let count = u64::try_from(count).unwrap_or(0);
+        match (state, reason) {
+            (State::Active, _) => active += count,
+            (State::ReauthRequired, Some(reason)) => {
+                if let Some(slot) = flagged.iter_mut().find(|(each, _)| *each == reason) {
+                    slot.1 += count;
+                }
+            }
+            (State::ReauthRequired, None) => {}
+        }
+    }
     Ok((active, flagged))
 }
 
@@ -128,8 +121,7 @@ async fn failing_deliveries(
             .filter(webhook_delivery::Column::SubscriptionId.in_subquery(subscriptions))
     };
     let retrying = deliveries()
-        .filter(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending))
-        .filter(webhook_delivery::Column::Attempts.gt(0))
+        .filter(crate::webhooks::outbox::retrying())
         .count(db)
         .await?;
     let given_up = deliveries()

@@ -2,8 +2,7 @@
 //! the failing ones) with the event each carries and every attempt's status and time.
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::entity::{connection_event, webhook_attempt, webhook_delivery};
@@ -34,15 +33,7 @@ pub async fn deliveries(
     let mut query = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::SubscriptionId.in_subquery(subscriptions));
     if failing {
-        query = query.filter(
-            Condition::any()
-                .add(webhook_delivery::Column::State.eq(webhook_delivery::State::Dead))
-                .add(
-                    Condition::all()
-                        .add(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending))
-                        .add(webhook_delivery::Column::Attempts.gt(0)),
-                ),
-        );
+        query = query.filter(crate::webhooks::outbox::failing());
     }
     let rows = query
         .order_by_desc(webhook_delivery::Column::Id)

@@ -163,37 +163,21 @@ pub(super) async fn rate_limit(
         Surface::Asset => return next.run(request).await,
         Surface::Machine if path.starts_with("/hooks/") => &limits.hooks,
         Surface::Machine => return next.run(request).await,
+        // The caller is counted once authenticated; an address that keeps failing waits.
         Surface::VendorApi | Surface::Sdk => {
-            // The caller is counted once authenticated; an address that keeps failing waits.
-            if let Some(wait) = address.and_then(|address| limits.failing(address)) {
-                return too_many(surface, wait, request.headers());
-            }
-            let response = next.run(request).await;
-            if response.status() == StatusCode::UNAUTHORIZED
-                && let Some(address) = address
-            {
-                limits.failed(address);
-            }
-            return response;
+            let refused = [StatusCode::UNAUTHORIZED];
+            return authenticating(limits, surface, address, &refused, request, next).await;
         }
-        // A console sign-in that fails counts against the address, like a bad API key.
+        // A console sign-in that fails (a wrong key, or a link that does not work) counts
+        // against the address like a bad API key; the page's own limit applies too.
         Surface::Page if path.starts_with("/console/sign-in") => {
-            if let Some(wait) = address.and_then(|address| limits.failing(address)) {
-                return too_many(surface, wait, request.headers());
-            }
             if let Some(address) = address
                 && let Err(wait) = limits.check(&limits.pages, &Caller::Address(address))
             {
                 return too_many(surface, wait, request.headers());
             }
-            let response = next.run(request).await;
             let refused = [StatusCode::UNAUTHORIZED, StatusCode::NOT_FOUND];
-            if refused.contains(&response.status())
-                && let Some(address) = address
-            {
-                limits.failed(address);
-            }
-            return response;
+            return authenticating(limits, surface, address, &refused, request, next).await;
         }
         Surface::Page | Surface::Embed => &limits.pages,
     };
@@ -204,6 +188,28 @@ pub(super) async fn rate_limit(
         Ok(()) => next.run(request).await,
         Err(wait) => too_many(surface, wait, request.headers()),
     }
+}
+
+/// Runs a request that presents a credential: an address that has failed too often waits,
+/// and an answer with one of the `refused` statuses counts as a failure of its address.
+async fn authenticating(
+    limits: &Limits,
+    surface: Surface,
+    address: Option<ClientAddress>,
+    refused: &[StatusCode],
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(wait) = address.and_then(|address| limits.failing(address)) {
+        return too_many(surface, wait, request.headers());
+    }
+    let response = next.run(request).await;
+    if refused.contains(&response.status())
+        && let Some(address) = address
+    {
+        limits.failed(address);
+    }
+    response
 }
 
 /// The 429 of `surface`, a page in the language of the request's `headers` off the API.

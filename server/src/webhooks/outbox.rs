@@ -209,6 +209,20 @@ pub(crate) async fn retry_now(
     Ok(moved.rows_affected > 0)
 }
 
+/// Deliveries whose last attempt failed and that will be tried again.
+pub(crate) fn retrying() -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(webhook_delivery::Column::State.eq(webhook_delivery::State::Pending))
+        .add(webhook_delivery::Column::Attempts.gt(0))
+}
+
+/// Deliveries that are failing: being retried, or given up after their last attempt.
+pub(crate) fn failing() -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(webhook_delivery::Column::State.eq(webhook_delivery::State::Dead))
+        .add(retrying())
+}
+
 /// What waits in the outbox: how many deliveries are pending, and when the oldest of them was
 /// queued. Every org together (for the operator's metrics), or one org's environment.
 pub(crate) async fn backlog(

@@ -11,12 +11,13 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::*;
+use sea_orm::Iterable;
 use serde::Deserialize;
 
-use super::connections::REASONS;
 use super::operator::{Operator, SignedIn};
 use super::view::{self, Done, Section};
 use crate::console::connections::{self as found, Detail};
+use crate::entity::connection::Reason;
 use crate::entity::connection_event::Actor;
 use crate::http::AppState;
 
@@ -142,7 +143,7 @@ fn details_view(
                     <input type="hidden" name="action" value="flag" />
                     <label for="flag-reason">"Reason"</label>
                     <select id="flag-reason" name="reason">
-                        {REASONS.into_iter().map(|reason| view! { <option value=reason.as_str()>{reason.as_str()}</option> }).collect_view()}
+                        {Reason::iter().map(|reason| view! { <option value=reason.as_str()>{reason.as_str()}</option> }).collect_view()}
                     </select>
                     <button class="button button--quiet" type="submit">"Flag for reconnecting"</button>
                 </form>
@@ -220,10 +221,7 @@ pub(super) async fn act(
             Err(error) => view::unavailable(&error),
         },
         "flag" => {
-            let Some(reason) = REASONS
-                .into_iter()
-                .find(|reason| reason.as_str() == form.reason)
-            else {
+            let Some(reason) = Reason::iter().find(|reason| reason.as_str() == form.reason) else {
                 return view::stale_form();
             };
             let why = format!("flagged by {}", operator.actor);

@@ -6,6 +6,7 @@ use axum::{
     response::Response,
 };
 use leptos::prelude::*;
+use sea_orm::Iterable;
 use serde::Deserialize;
 
 use super::operator::SignedIn;
@@ -13,15 +14,6 @@ use super::view::{self, Section};
 use crate::console::connections::{self, Filter, Listed};
 use crate::entity::connection::{Reason, State as ConnectionState};
 use crate::http::AppState;
-
-/// The five reasons, as the filter offers them.
-pub(super) const REASONS: [Reason; 5] = [
-    Reason::CredentialsExpired,
-    Reason::TokenRevoked,
-    Reason::RefreshTokenExpired,
-    Reason::AppUninstalled,
-    Reason::AppDeleted,
-];
 
 /// The longest search the filter takes.
 const SEARCH_MOST_CHARS: usize = 200;
@@ -60,7 +52,7 @@ impl Asked {
         let reason = match self.reason.as_str() {
             "" => None,
             given => {
-                let found = REASONS.into_iter().find(|reason| reason.as_str() == given);
+                let found = Reason::iter().find(|reason| reason.as_str() == given);
                 if found.is_none() {
                     unclear.push(format!(
                         "There is no reason “{}”; every reason is shown.",
@@ -161,8 +153,7 @@ fn filter_form(filter: &Filter) -> impl IntoView + use<> {
                 <label for="filter-reason">"Reason"</label>
                 <select id="filter-reason" name="reason">
                     <option value="" selected=reason.is_empty()>"Any"</option>
-                    {REASONS
-                        .into_iter()
+                    {Reason::iter()
                         .map(|each| {
                             let value = each.as_str();
                             view! { <option value=value selected=value == reason>{value}</option> }
