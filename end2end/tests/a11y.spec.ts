@@ -273,3 +273,40 @@ test('the console: sign-in, a refused key and link, the overview', async ({ page
   await expect(page.getByLabel('Origin', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await scan(page, 'console settings, refused origin', testInfo);
 });
+
+test('the console: apps, an own app refused and shown, branding and a webhook range refused', async ({ page }, testInfo) => {
+  await page.goto(`${links.base}/console/sign-in`);
+  await page.getByLabel('API key').fill(links.apiKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto(`${links.base}/console/apps`);
+  await scan(page, 'console apps', testInfo);
+  await page.goto(`${links.base}/console/apps/slack`);
+  await expect(page.getByLabel('Slack signing secret')).toBeVisible();
+  await scan(page, 'console app (catalog)', testInfo);
+  await page.goto(`${links.base}/console/custom-apps/new`);
+  await page.getByRole('button', { name: 'Add the app' }).click();
+  await expect(page.getByLabel('Slug')).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'console new app, refused', testInfo);
+  // An app of this test's own, shown with its edit form and removed after.
+  const slug = `a11y-own-${testInfo.project.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  await page.getByLabel('Slug').fill(slug);
+  await page.getByLabel('Name', { exact: true }).fill('Scan CRM');
+  await page.getByLabel('API keys (fill in the key form part)').check();
+  await page.getByRole('button', { name: 'Add the app' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Scan CRM' })).toBeVisible();
+  await scan(page, 'console app (own)', testInfo);
+  await page.getByLabel('Flag no connection and delete Scan CRM').check();
+  await page.getByRole('button', { name: 'Delete Scan CRM' }).click();
+  await expect(page).toHaveURL(`${links.base}/console/apps?done=deleted`);
+  await page.goto(`${links.base}/console/settings`);
+  await page.getByLabel('Accent colour').fill('#ffcc00');
+  await page.getByRole('button', { name: 'Save branding' }).click();
+  await expect(page.getByLabel('Accent colour')).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'console settings, refused accent', testInfo);
+  await page.goto(`${links.base}/console/webhooks`);
+  await page.getByLabel('From (UTC)').fill('yesterday');
+  await page.getByRole('button', { name: 'Send the range again' }).click();
+  await expect(page.getByLabel('From (UTC)')).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'console webhooks, refused range', testInfo);
+});
+

@@ -111,3 +111,40 @@ test('find the customer whose Slack was revoked by its reason, open its trail, s
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByText('You are signed out.')).toBeVisible();
   });
+
+test('an app of our own is added from the console, refused at its field first, and deleted with the box ticked',
+  async ({ page }, testInfo) => {
+    await page.goto(consoleLink());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Apps' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Apps' })).toBeVisible();
+    await expect(page.locator('tr[data-app="slack"]')).toContainText('Offered');
+    await page.getByRole('link', { name: 'Add your own app' }).click();
+
+    const slug = `own-${testInfo.project.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    await page.getByLabel('Slug').fill(slug);
+    await page.getByLabel('API keys (fill in the key form part)').check();
+    await page.getByRole('button', { name: 'Add the app' }).click();
+    // No name: said at the field, what was typed kept.
+    await expect(page.locator('#name-error')).toHaveText('must not be empty');
+    await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Slug')).toHaveValue(slug);
+    await page.getByLabel('Name', { exact: true }).fill('Ledger Café');
+    await page.getByRole('button', { name: 'Add the app' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Ledger Café' })).toBeVisible();
+    await expect(page.getByText('Offered: customers can connect it now.')).toBeVisible();
+
+    // Customers see it.
+    const listed = await fetch(`${links.base}/api/v2/public/application`, {
+      headers: { 'x-api-key': links.apiKey, linked_account_id: 'riley' },
+    }).then((answer) => answer.json());
+    expect(listed.map((app: { slug: string }) => app.slug)).toContain(slug);
+
+    // Deleting asks for the box first (the browser insists without JavaScript too).
+    await expect(page.getByText('Deleting Ledger Café removes it and its settings, and flags no connection of it'))
+      .toBeVisible();
+    await page.getByLabel('Flag no connection and delete Ledger Café').check();
+    await page.getByRole('button', { name: 'Delete Ledger Café' }).click();
+    await expect(page).toHaveURL(`${links.base}/console/apps?done=deleted`);
+    await expect(page.locator(`tr[data-app="${slug}"]`)).toHaveCount(0);
+  });

@@ -28,5 +28,5 @@ pub use keys::{SaveError, save_keys};
 pub use listing::{
     AppWithConnections, apps_for_linked_account, of_app, of_linked_account, to_refresh,
 };
-pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app};
+pub use reauth::{Flag, flag, flag_all_of_account, flag_all_of_app, flagged_if_gone};
 pub use status::{Connect, Status, display_identifier, record_connected, remove, store_active};

@@ -2,6 +2,7 @@
 //! API key pasted in), and what its pages read. Its pages and forms are in `http::console`;
 //! what they change goes through the same domain functions as the API.
 
+pub mod apps;
 pub mod connections;
 pub mod overview;
 pub mod webhooks;

@@ -271,7 +271,8 @@ async fn answer_panics(
 }
 
 /// One body limit for every route (server functions read bodies without one of their own):
-/// 64 KiB, 16 KiB for key forms and 256 KiB for a logo. A larger body reaches no handler: the
+/// 64 KiB, 16 KiB for key forms and 256 KiB for a logo (a little more for the console's
+/// upload form around it). A larger body reaches no handler: the
 /// API answers with its JSON 413, pages with a readable one.
 async fn limit_bodies(
     request: axum::extract::Request,
@@ -286,6 +287,8 @@ async fn limit_bodies(
         crate::keyauth::BODY_LIMIT
     } else if path == api::branding::LOGO_PATH {
         crate::branding::LOGO_MOST_BYTES
+    } else if path == console::LOGO_FORM_PATH {
+        console::LOGO_FORM_MOST_BYTES
     } else {
         BODY_LIMIT
     };

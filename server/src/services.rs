@@ -10,6 +10,7 @@ use crate::config::{Config, RefreshSettings, WebhookSettings};
 use crate::connections::{self, AppGone, Changes, InFlight, refresh::Outcome, usage::Usage};
 use crate::db;
 use crate::egress::Egress;
+use crate::entity::connection_event::Actor;
 use crate::tenancy::Environment;
 use crate::vault::{KeyringError, Vault};
 
@@ -109,11 +110,12 @@ impl Services {
         org_id: &str,
         environment: Environment,
         slug: &Slug,
-        how: AppGone,
+        how: (AppGone, Actor),
     ) -> Result<bool, DbErr> {
         let now = self.clock.now();
         let changes = &self.changes;
-        let gone = connections::app_gone(&self.db, changes, org_id, environment, slug, how, now);
+        let scope = (org_id, environment);
+        let gone = connections::app_gone(&self.db, changes, scope, slug, how, now);
         let gone = gone.await;
         changes.org(org_id).await;
         gone
@@ -132,6 +134,43 @@ impl Services {
         catalog::enable_app(&self.db, &self.vault, org_id, environment, slug, input, now).await?;
         self.changes.org(org_id).await;
         Ok(())
+    }
+
+    /// Checks an org's own app and creates it, offered, in an environment (see
+    /// [`catalog::create_custom_app`]); every replica lists it from then on.
+    pub async fn create_custom_app(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        input: catalog::CustomAppInput,
+    ) -> Result<catalog::AppDefinition, catalog::CustomAppError> {
+        let checked = input.check(&self.catalog, &self.egress.policy())?;
+        let (db, vault, now) = (&self.db, &self.vault, self.clock.now());
+        let app = catalog::create_custom_app(db, vault, org_id, environment, checked, now).await?;
+        self.changes.org(org_id).await;
+        Ok(app)
+    }
+
+    /// Checks and replaces one of an org's own apps, `slug` (which cannot change); `false`
+    /// when the org has no such app in the environment (see [`catalog::update_custom_app`]).
+    pub async fn update_custom_app(
+        &self,
+        org_id: &str,
+        environment: Environment,
+        slug: &Slug,
+        input: catalog::CustomAppInput,
+    ) -> Result<bool, catalog::CustomAppError> {
+        let checked = input.check(&self.catalog, &self.egress.policy())?;
+        if checked.definition.slug != slug.as_str() {
+            let refused =
+                crate::input::FieldError::new("slug", "is the app's own and cannot change");
+            return Err(refused.into());
+        }
+        let (db, vault, now) = (&self.db, &self.vault, self.clock.now());
+        let updated =
+            catalog::update_custom_app(db, vault, org_id, environment, checked, now).await?;
+        self.changes.org(org_id).await;
+        Ok(updated)
     }
 
     /// Changes how an org's pages look in an environment; every replica shows it at once.

@@ -161,6 +161,29 @@ pub async fn enable_app(
     input: &AppConfigInput,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let settings = Settings {
+        input,
+        enable: true,
+    };
+    configure(db, vault, (org_id, environment), slug, settings, now).await
+}
+
+/// What [`configure`] stores: the settings given, and whether to offer the app as well (or
+/// leave it as it is).
+pub(super) struct Settings<'a> {
+    pub input: &'a AppConfigInput,
+    pub enable: bool,
+}
+
+/// Stores an app's settings for an org's environment; fields left out keep their values.
+pub(super) async fn configure(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    (org_id, environment): (&str, Environment),
+    slug: &Slug,
+    Settings { input, enable }: Settings<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let client_secret = input.client_secret.as_ref().map(|secret| {
         vault.seal(
             secret.as_bytes(),
@@ -178,15 +201,16 @@ pub async fn enable_app(
         org_id: Set(org_id.to_owned()),
         environment: Set(environment),
         slug: Set(slug.as_str().to_owned()),
-        enabled: Set(true),
+        enabled: Set(enable),
         client_id: Set(input.client_id.clone()),
         client_secret: Set(client_secret.clone()),
         signing_secret: Set(signing_secret.clone()),
         scopes: Set(input.scopes.as_ref().map(|scopes| scopes.join(" "))),
         updated_at: Set(now),
     };
-    let mut update = vec![app_config::Column::Enabled, app_config::Column::UpdatedAt];
+    let mut update = vec![app_config::Column::UpdatedAt];
     for (given, column) in [
+        (enable, app_config::Column::Enabled),
         (input.client_id.is_some(), app_config::Column::ClientId),
         (client_secret.is_some(), app_config::Column::ClientSecret),
         (signing_secret.is_some(), app_config::Column::SigningSecret),
@@ -229,6 +253,19 @@ pub async fn disable_app(
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+/// The settings of every app an org has set up in an environment, offered or turned off.
+pub async fn configs(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<app_config::Model>, DbErr> {
+    app_config::Entity::find()
+        .filter(app_config::Column::OrgId.eq(org_id))
+        .filter(app_config::Column::Environment.eq(environment))
+        .all(db)
+        .await
 }
 
 /// Slugs of the apps an org has enabled in an environment, as `lookups` holds them or else

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, sea_query::Expr,
 };
 
 mod input;
 
 pub use input::{CheckedApp, CustomAppInput};
 
+use super::app_config::{Settings, configure};
 use super::{AppDefinition, Slug, enable_app};
 use crate::entity::custom_app;
 use crate::input::FieldError;
@@ -61,6 +62,44 @@ pub async fn create_custom_app(
     enable_app(&txn, vault, org_id, environment, &slug, &config, now).await?;
     txn.commit().await?;
     Ok(definition)
+}
+
+/// Replaces one of an org's own apps with a new definition and client settings (a client
+/// secret left out keeps the stored one); whether it is offered stays as it was. `false` when
+/// the org has no app with that slug here.
+pub async fn update_custom_app(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    org_id: &str,
+    environment: Environment,
+    app: CheckedApp,
+    now: DateTime<Utc>,
+) -> Result<bool, CustomAppError> {
+    let CheckedApp { definition, config } = app;
+    let slug = Slug::parse(&definition.slug)?;
+    let txn = crate::db::begin_write(db).await?;
+    let updated = custom_app::Entity::update_many()
+        .col_expr(
+            custom_app::Column::Definition,
+            Expr::value(serde_json::to_string(&definition).expect("definitions serialize")),
+        )
+        .col_expr(custom_app::Column::UpdatedAt, Expr::value(now))
+        .filter(custom_app::Column::OrgId.eq(org_id))
+        .filter(custom_app::Column::Environment.eq(environment))
+        .filter(custom_app::Column::Slug.eq(slug.as_str()))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let settings = Settings {
+        input: &config,
+        enable: false,
+    };
+    configure(&txn, vault, (org_id, environment), &slug, settings, now).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Deletes one of an org's own apps and disables its client; `false` when there is none. The

@@ -46,3 +46,19 @@ pub async fn enabled_apps<'a>(
     }
     Ok(apps)
 }
+
+/// Every app an org may offer in an environment, offered or not: the catalog's in catalog
+/// order, then its own by name (`true` beside each of its own).
+pub async fn all_apps<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    org_id: &str,
+    environment: Environment,
+) -> Result<Vec<(Cow<'a, AppDefinition>, bool)>, DbErr> {
+    let mut own = custom::all(db, org_id, environment).await?;
+    own.sort_by_key(|app| app.name.to_lowercase());
+    let builtin = catalog.apps().iter().map(|app| (Cow::Borrowed(app), false));
+    Ok(builtin
+        .chain(own.into_iter().map(|app| (Cow::Owned(app), true)))
+        .collect())
+}

@@ -21,13 +21,13 @@ pub enum AppGone {
 
 /// Takes the app away and flags every connection of it, in one transaction, then tells the
 /// widgets watching them. `false` when there was nothing to take away (nothing is flagged).
+/// `by` is who took it away, as the trail records it.
 pub async fn app_gone(
     db: &DatabaseConnection,
     changes: &Changes,
-    org_id: &str,
-    environment: Environment,
+    (org_id, environment): (&str, Environment),
     slug: &Slug,
-    how: AppGone,
+    (how, by): (AppGone, Actor),
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let txn = crate::db::begin_write(db).await?;
@@ -41,12 +41,11 @@ pub async fn app_gone(
         txn.rollback().await?;
         return Ok(false);
     }
-    let flag = Flag::new(
-        ReauthReason::AppDeleted,
-        Actor::Vendor,
-        "the vendor turned the app off",
-        now,
-    );
+    let detail = match how {
+        AppGone::TurnedOff => "the vendor turned the app off",
+        AppGone::Deleted => "the vendor deleted the app",
+    };
+    let flag = Flag::new(ReauthReason::AppDeleted, by, detail, now);
     let flagged = flag_all_of_app(&txn, org_id, environment, slug.as_str(), &flag).await?;
     txn.commit().await?;
     changes.connections(&flagged);

@@ -5,8 +5,8 @@
 use app::dto::ReauthReason;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -151,6 +151,25 @@ pub async fn flag_all_of_app(
     flag: &Flag,
 ) -> Result<Vec<connection::Model>, DbErr> {
     flag_matching(txn, Some((org_id, environment)), slug, None, flag).await
+}
+
+/// How many connections of `slug` in an org's environment taking the app away would flag:
+/// what the console warns of before it does.
+pub async fn flagged_if_gone(
+    db: &impl ConnectionTrait,
+    org_id: &str,
+    environment: Environment,
+    slug: &str,
+) -> Result<u64, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::Slug.eq(slug))
+        .filter(flaggable(ReauthReason::AppDeleted))
+        .filter(
+            connection::Column::LinkedAccountId
+                .in_subquery(crate::tenancy::account_ids(org_id, environment)),
+        )
+        .count(db)
+        .await
 }
 
 /// Flags every connection of `slug` to one provider account (a workspace that uninstalled

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestOrg, assert_error, spawn_app};
 
-fn picture(format: image::ImageFormat, width: u32, height: u32) -> Vec<u8> {
+pub fn picture(format: image::ImageFormat, width: u32, height: u32) -> Vec<u8> {
     let pixels = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
     });

@@ -8,7 +8,7 @@ use portico::tenancy::Environment;
 use crate::helpers::{TestApp, TestOrg, browser, spawn_app, spawn_app_with};
 
 /// A form post as a browser on Portico's own page sends it.
-async fn post_form(
+pub async fn post_form(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -268,14 +268,14 @@ async fn an_address_that_keeps_failing_to_sign_in_waits() {
 }
 
 /// Signs a fresh browser in to `org`'s console; the browser and its CSRF token.
-async fn signed_in(app: &TestApp, org: &TestOrg) -> (reqwest::Client, String) {
+pub async fn signed_in(app: &TestApp, org: &TestOrg) -> (reqwest::Client, String) {
     let client = browser();
     post_form(app, &client, "/console/sign-in", &[("api_key", &org.key)]).await;
     let html = overview(app, &client).await.text().await.unwrap();
     (client, csrf_of(&html))
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let answer = client.get(app.url(path)).send().await.unwrap();
     (answer.status().as_u16(), answer.text().await.unwrap())
 }

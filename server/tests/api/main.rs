@@ -5,6 +5,7 @@ mod applications;
 mod binding;
 mod branding;
 mod console;
+mod console_apps;
 mod doctor;
 mod egress;
 mod embed;

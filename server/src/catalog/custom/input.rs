@@ -306,6 +306,14 @@ pub struct CheckedApp {
 }
 
 impl CustomAppInput {
+    /// How customers sign in to the app.
+    pub fn auth_type(&self) -> AuthKind {
+        match self {
+            Self::OAuth2 { .. } => AuthKind::OAuth2,
+            Self::KeyBased { .. } => AuthKind::KeyBased,
+        }
+    }
+
     /// Checks every field and builds the definition plus the client settings to enable it with.
     pub(crate) fn check(
         self,

@@ -10,6 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::catalog::{self, AppConfigInput, Slug};
 use crate::connections::AppGone;
+use crate::entity::connection_event::Actor;
 use crate::http::extract::{ApiKey, OptionalJson};
 use crate::http::{ApiError, AppState};
 use crate::tenancy::ApiKeyPrincipal;
@@ -94,7 +95,12 @@ async fn disable(
     Path(slug): Path<String>,
 ) -> Result<Json<AppConfigView>, ApiError> {
     let slug = known_slug(&state, &key, &slug).await?;
-    let gone = state.app_gone(&key.org_id, key.environment, &slug, AppGone::TurnedOff);
+    let gone = state.app_gone(
+        &key.org_id,
+        key.environment,
+        &slug,
+        (AppGone::TurnedOff, Actor::Vendor),
+    );
     if !gone.await? {
         return Err(ApiError::NotFound("application config"));
     }

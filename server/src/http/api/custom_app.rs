@@ -10,13 +10,15 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::catalog::{self, Slug};
 use crate::connections::AppGone;
+use crate::entity::connection_event::Actor;
 use crate::http::extract::{ApiJson, ApiKey};
 use crate::http::{ApiError, AppState};
+use crate::input::FieldError;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create))
-        .routes(routes!(remove))
+        .routes(routes!(update, remove))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -43,11 +45,9 @@ async fn create(
     ApiKey(key): ApiKey,
     ApiJson(body): ApiJson<catalog::CustomAppInput>,
 ) -> Result<(StatusCode, Json<CustomAppView>), ApiError> {
-    let checked = body.check(&state.catalog, &state.egress.policy())?;
-    let (db, vault, now) = (&state.db, &state.vault, state.clock.now());
-    let app =
-        catalog::create_custom_app(db, vault, &key.org_id, key.environment, checked, now).await?;
-    state.changes.org(&key.org_id).await;
+    let app = state
+        .create_custom_app(&key.org_id, key.environment, body)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(CustomAppView {
@@ -58,6 +58,54 @@ async fn create(
             enabled: true,
         }),
     ))
+}
+
+/// Change an org's own app
+///
+/// The whole definition again, as created; the slug and the sign-in kind stay. A client
+/// secret left out keeps the stored one, and whether the app is offered does not change.
+#[utoipa::path(put, path = "/v2/public/custom-app/{slug}", tag = "apps",
+    params(("slug" = String, Path, description = "The app's slug")),
+    request_body = catalog::CustomAppInput,
+    responses((status = 200, description = "Changed", body = CustomAppView),
+        (status = 404, description = "Unknown custom app", body = crate::http::error::ErrorBody),
+        (status = 422, description = "A field is invalid", body = crate::http::error::ErrorBody)))]
+async fn update(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<catalog::CustomAppInput>,
+) -> Result<Json<CustomAppView>, ApiError> {
+    let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("custom app"))?;
+    let (org_id, environment) = (&key.org_id, key.environment);
+    let existing = catalog::definition(
+        &state.db,
+        &state.catalog,
+        org_id,
+        environment,
+        slug.as_str(),
+    );
+    let existing = existing.await?.ok_or(ApiError::NotFound("custom app"))?;
+    if body.auth_type() != existing.auth_type {
+        let refused = FieldError::new("auth_type", "is the app's own and cannot change");
+        return Err(refused.into());
+    }
+    if !state
+        .update_custom_app(org_id, environment, &slug, body)
+        .await?
+    {
+        return Err(ApiError::NotFound("custom app"));
+    }
+    let enabled = catalog::enabled_slugs(&state.db, state.changes.lookups(), org_id, environment)
+        .await?
+        .contains(&slug.as_str().to_owned());
+    Ok(Json(CustomAppView {
+        slug: slug.as_str().to_owned(),
+        name: existing.name,
+        auth_type: existing.auth_type.as_str(),
+        environment: environment.as_str(),
+        enabled,
+    }))
 }
 
 /// Delete an org's own app
@@ -73,7 +121,12 @@ async fn remove(
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("custom app"))?;
-    let gone = state.app_gone(&key.org_id, key.environment, &slug, AppGone::Deleted);
+    let gone = state.app_gone(
+        &key.org_id,
+        key.environment,
+        &slug,
+        (AppGone::Deleted, Actor::Vendor),
+    );
     if !gone.await? {
         return Err(ApiError::NotFound("custom app"));
     }

@@ -1,6 +1,12 @@
-//! `/console/settings`: the environment's API keys (make one, shown once; revoke one) and the
-//! org's allowed origins (the pages that may frame the widget and call the SDK routes). The
-//! same domain calls as `portico api-key` and `portico org allow-origin`.
+//! `/console/settings`: the environment's API keys (make one, shown once; revoke one), the
+//! org's allowed origins (the pages that may frame the widget and call the SDK routes) and the
+//! environment's branding. The same domain calls as `portico api-key`, `portico org
+//! allow-origin` and the branding API.
+
+mod branding;
+
+pub(in crate::http) use branding::{LOGO_FORM_MOST_BYTES, LOGO_FORM_PATH};
+pub(super) use branding::{change as change_branding, remove_logo, upload_logo};
 
 use axum::{
     Form,
@@ -23,6 +29,9 @@ pub(super) async fn show(
     let note = match done.done.as_str() {
         "revoked" => Some("Revoked: the key is refused from now on.".to_owned()),
         "origin" => Some("Allowed.".to_owned()),
+        "branding" => Some("Branding saved: the pages show it now.".to_owned()),
+        "logo" => Some("Logo taken: the pages show it now.".to_owned()),
+        "logo-removed" => Some("Logo removed.".to_owned()),
         _ => None,
     };
     page(
@@ -43,6 +52,7 @@ struct Notes {
     note: Option<String>,
     new_key: Option<String>,
     origin_error: Option<(String, String)>,
+    branding: branding::Refused,
 }
 
 async fn page(state: &AppState, operator: &Operator, status: StatusCode, notes: Notes) -> Response {
@@ -56,6 +66,13 @@ async fn page(state: &AppState, operator: &Operator, status: StatusCode, notes: 
             Err(error) => return view::unavailable(&error),
         };
     let origins = crate::tenancy::allowed_origins(&org);
+    let lookups = state.changes.lookups();
+    let (org_id, environment) = (&operator.org_id, operator.environment);
+    let stored = match crate::branding::of(&state.db, lookups, org_id, environment).await {
+        Ok(stored) => stored,
+        Err(error) => return view::unavailable(&error),
+    };
+    let branding = branding::section(state, operator, stored.as_ref(), notes.branding);
     let csrf = operator.csrf.clone();
     let (origin_given, origin_error) = notes.origin_error.unzip();
     let invalid = origin_error.is_some().then_some("true");
@@ -147,6 +164,7 @@ async fn page(state: &AppState, operator: &Operator, status: StatusCode, notes: 
                 <button class="button" type="submit">"Allow"</button>
             </form>
         </section>
+        {branding}
     };
     let mut response = view::signed_in(operator, &org.name, Section::Settings, "Settings", body);
     *response.status_mut() = status;
@@ -156,7 +174,7 @@ async fn page(state: &AppState, operator: &Operator, status: StatusCode, notes: 
 #[derive(Deserialize)]
 pub(super) struct CsrfOnly {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 /// `POST /console/settings/keys`: a new key for this environment, shown once.

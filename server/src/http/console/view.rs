@@ -112,14 +112,16 @@ pub(super) fn unavailable(error: &dyn std::fmt::Display) -> Response {
 pub(super) enum Section {
     Overview,
     Connections,
+    Apps,
     Webhooks,
     Settings,
 }
 
 impl Section {
-    const ALL: [(Self, &'static str, &'static str); 4] = [
+    const ALL: [(Self, &'static str, &'static str); 5] = [
         (Self::Overview, "Overview", "/console"),
         (Self::Connections, "Connections", "/console/connections"),
+        (Self::Apps, "Apps", "/console/apps"),
         (Self::Webhooks, "Webhooks", "/console/webhooks"),
         (Self::Settings, "Settings", "/console/settings"),
     ];
@@ -135,6 +137,19 @@ pub(super) async fn org_of(
         Ok(None) => Err(link_refused()),
         Err(error) => Err(unavailable(&error)),
     }
+}
+
+/// The signed-in org for a form, once its CSRF token is this session's; else the page to
+/// answer instead (nothing was done).
+pub(super) async fn form_org(
+    state: &crate::http::AppState,
+    operator: &Operator,
+    csrf: &str,
+) -> Result<crate::entity::org::Model, Response> {
+    if !operator.csrf_matches(csrf) {
+        return Err(stale_form());
+    }
+    org_of(state, operator).await
 }
 
 /// A console page for something that is not there (or is another org's: the same page).
@@ -214,4 +229,144 @@ pub(super) fn signed_in(
         </main>
     };
     page::render(T_EN, StatusCode::OK, title, view)
+}
+
+/// How a console form field takes its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Input {
+    Text,
+    Url,
+    /// Write-only: never filled in from what is stored.
+    Secret,
+    /// Several lines (JSON).
+    Lines,
+}
+
+/// One labelled field of a console form: its hint, and its error when the last try was
+/// refused there (`aria-invalid`, with the sentence as its description).
+pub(super) struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub input: Input,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub max: usize,
+}
+
+impl Field {
+    pub(super) fn new(name: &'static str, label: &'static str, input: Input) -> Self {
+        Self {
+            name,
+            label,
+            input,
+            value: String::new(),
+            hint: None,
+            error: None,
+            max: 2048,
+        }
+    }
+
+    pub(super) fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    pub(super) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The refusal's sentence, when it was about this field.
+    pub(super) fn refused(mut self, refused: Option<&(String, String)>) -> Self {
+        self.error = refused
+            .filter(|(field, _)| field == self.name)
+            .map(|(_, message)| message.clone());
+        self
+    }
+
+    pub(super) fn max(mut self, max: usize) -> Self {
+        self.max = max;
+        self
+    }
+
+    pub(super) fn view(self) -> impl IntoView + use<> {
+        let Self {
+            name,
+            label,
+            input,
+            value,
+            hint,
+            error,
+            max,
+        } = self;
+        let hint_id = format!("{name}-hint");
+        let error_id = format!("{name}-error");
+        let described: Vec<&str> = [
+            error.as_ref().map(|_| error_id.as_str()),
+            hint.as_ref().map(|_| hint_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let described = (!described.is_empty()).then(|| described.join(" "));
+        let invalid = error.is_some().then_some("true");
+        let max = max.to_string();
+        let control = match input {
+            Input::Lines => {
+                // Leptos writes a textarea's text as it is, like a script's: escaped here, or
+                // a `</textarea>` typed into it would end it and what follows would be markup.
+                let text = value
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                view! {
+                    <textarea id=name name=name rows="6" spellcheck="false" maxlength=max aria-invalid=invalid aria-describedby=described>{text}</textarea>
+                }
+                .into_any()
+            }
+            Input::Secret => view! {
+                <input id=name name=name type="password" autocomplete="off" spellcheck="false" maxlength=max aria-invalid=invalid aria-describedby=described />
+            }
+            .into_any(),
+            Input::Text | Input::Url => {
+                let kind = if input == Input::Url { "url" } else { "text" };
+                view! {
+                    <input id=name name=name type=kind value=value spellcheck="false" maxlength=max aria-invalid=invalid aria-describedby=described />
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <div class="console-field">
+                <label for=name>{label}</label>
+                {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+                {control}
+                {error.map(|error| view! { <p class="field-error" id=error_id>{error}</p> })}
+            </div>
+        }
+    }
+}
+
+/// A form that takes something away: what it will do in words, a box to tick that says so,
+/// and the button.
+pub(super) fn confirmed_form(
+    action: String,
+    csrf: String,
+    warning: String,
+    tick: String,
+    button: String,
+) -> impl IntoView {
+    let id = format!("confirm-{}", action.rsplit('/').next().unwrap_or("it"));
+    view! {
+        <form class="console-form console-form--danger" method="post" action=action>
+            <input type="hidden" name="csrf" value=csrf />
+            <p class="console-warning">{warning}</p>
+            <p class="console-tick">
+                <input type="checkbox" id=id.clone() name="confirm" value="yes" required />
+                <label for=id>{tick}</label>
+            </p>
+            <button class="button button--danger" type="submit">{button}</button>
+        </form>
+    }
 }

@@ -3,19 +3,22 @@
 //! again (the same `webhook-id`), as the API's replay does.
 
 use axum::{
-    Form,
     extract::{Query, State},
-    response::{IntoResponse, Redirect, Response},
+    http::StatusCode,
+    response::Response,
 };
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::operator::SignedIn;
+use super::operator::{Operator, SignedIn};
 use super::view::{self, Section};
 use crate::console::webhooks::{self, Delivery};
 use crate::entity::webhook_subscription;
 use crate::http::AppState;
-use crate::webhooks::outbox::{self, Replay, Replayed};
+
+mod tools;
+
+pub(super) use tools::{replay, replay_range, rotate, test};
 
 #[derive(Deserialize, Default)]
 pub(super) struct Asked {
@@ -30,11 +33,35 @@ pub(super) async fn show(
     SignedIn(operator): SignedIn,
     Query(asked): Query<Asked>,
 ) -> Response {
-    let org = match view::org_of(&state, &operator).await {
+    let note = match asked.done.as_str() {
+        "replayed" => Some("Queued again; it is sent within seconds.".to_owned()),
+        "pending" => Some("That event is still waiting to be sent; nothing was added.".to_owned()),
+        _ => None,
+    };
+    let shown = Shown {
+        failing: asked.failing == "1",
+        note,
+        ..Shown::default()
+    };
+    page(&state, &operator, shown).await
+}
+
+/// What the page shows besides the lists: a banner, a new secret (once), a refused range.
+#[derive(Default)]
+struct Shown {
+    failing: bool,
+    note: Option<String>,
+    secret: Option<String>,
+    refused: Option<(String, String)>,
+    status: Option<StatusCode>,
+}
+
+async fn page(state: &AppState, operator: &Operator, shown: Shown) -> Response {
+    let org = match view::org_of(state, operator).await {
         Ok(org) => org,
         Err(refused) => return refused,
     };
-    let failing = asked.failing == "1";
+    let failing = shown.failing;
     let (org_id, environment) = (&operator.org_id, operator.environment);
     let subscriptions =
         match crate::webhooks::subscriptions::list(&state.db, org_id, environment).await {
@@ -45,17 +72,19 @@ pub(super) async fn show(
         Ok(found) => found,
         Err(error) => return view::unavailable(&error),
     };
-    let done = match asked.done.as_str() {
-        "replayed" => Some("Queued again; it is sent within seconds.".to_owned()),
-        "pending" => Some("That event is still waiting to be sent; nothing was added.".to_owned()),
-        _ => None,
-    };
     let csrf = operator.csrf.clone();
+    let range = tools::range_form(&subscriptions, csrf.clone(), shown.refused.as_ref());
     let body = view! {
-        {done.map(|done| view! { <p class="banner banner--ok" role="status">{done}</p> })}
+        {shown.note.map(|done| view! { <p class="banner banner--ok" role="status">{done}</p> })}
+        {shown.secret.map(|secret| view! {
+            <div class="banner banner--ok" role="status">
+                <p>"The subscription's new signing secret. It is shown this once: copy it now. The old one keeps signing beside it for 24 hours."</p>
+                <p><input class="console-copy" id="new-secret" type="text" readonly value=secret aria-label="The new signing secret" /></p>
+            </div>
+        })}
         <section aria-labelledby="subscriptions-heading">
             <h2 id="subscriptions-heading">"Subscriptions"</h2>
-            {subscriptions_view(subscriptions)}
+            {subscriptions_view(subscriptions, csrf.clone())}
         </section>
         <section aria-labelledby="deliveries-heading">
             <h2 id="deliveries-heading">"Deliveries"</h2>
@@ -67,12 +96,18 @@ pub(super) async fn show(
                 }}
             </p>
             {deliveries_view(deliveries, csrf)}
+            {range}
         </section>
     };
-    view::signed_in(&operator, &org.name, Section::Webhooks, "Webhooks", body)
+    let mut response = view::signed_in(operator, &org.name, Section::Webhooks, "Webhooks", body);
+    *response.status_mut() = shown.status.unwrap_or(StatusCode::OK);
+    response
 }
 
-fn subscriptions_view(subscriptions: Vec<webhook_subscription::Model>) -> impl IntoView {
+fn subscriptions_view(
+    subscriptions: Vec<webhook_subscription::Model>,
+    csrf: String,
+) -> impl IntoView {
     if subscriptions.is_empty() {
         return view! { <p class="console-empty">"No subscription yet (POST /api/v2/public/webhook)."</p> }.into_any();
     }
@@ -83,9 +118,23 @@ fn subscriptions_view(subscriptions: Vec<webhook_subscription::Model>) -> impl I
                 .map(|subscription| {
                     let events = crate::webhooks::subscriptions::events_of(&subscription).join(", ");
                     let enabled = if subscription.enabled { "on" } else { "off" };
+                    let test_label = format!("Send a test to {}", subscription.url);
+                    let rotate_label = format!("Rotate the secret of {}", subscription.url);
                     view! {
-                        <li>
+                        <li data-subscription=subscription.id.clone()>
                             <code>{subscription.url.clone()}</code> " (" {enabled} "): " {events}
+                            <div class="console-actions">
+                                <form method="post" action="/console/webhooks/test">
+                                    <input type="hidden" name="csrf" value=csrf.clone() />
+                                    <input type="hidden" name="subscription" value=subscription.id.clone() />
+                                    <button class="button button--quiet" type="submit" aria-label=test_label>"Send a test"</button>
+                                </form>
+                                <form method="post" action="/console/webhooks/rotate">
+                                    <input type="hidden" name="csrf" value=csrf.clone() />
+                                    <input type="hidden" name="subscription" value=subscription.id.clone() />
+                                    <button class="button button--quiet" type="submit" aria-label=rotate_label>"Rotate the secret"</button>
+                                </form>
+                            </div>
                         </li>
                     }
                 })
@@ -175,58 +224,5 @@ fn delivery_row(
                 </form>
             </td>
         </tr>
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct ReplayForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    subscription: String,
-    #[serde(default)]
-    event: String,
-}
-
-/// `POST /console/webhooks/replay`: one event again for one of the org's subscriptions.
-pub(super) async fn replay(
-    State(state): State<AppState>,
-    SignedIn(operator): SignedIn,
-    Form(form): Form<ReplayForm>,
-) -> Response {
-    if !operator.csrf_matches(&form.csrf) {
-        return view::stale_form();
-    }
-    let Ok(event_id) = form.event.parse::<i64>() else {
-        return view::stale_form();
-    };
-    let subscription = match crate::webhooks::subscriptions::find(
-        &state.db,
-        &operator.org_id,
-        operator.environment,
-        &form.subscription,
-    )
-    .await
-    {
-        Ok(Some(subscription)) => subscription,
-        Ok(None) => return view::stale_form(),
-        Err(error) => return view::unavailable(&error),
-    };
-    let now = state.clock.now();
-    match outbox::replay(&state.db, &subscription, Replay::Event(event_id), now).await {
-        Ok(Replayed::Queued { queued, .. }) if queued > 0 => {
-            tracing::info!(actor = %operator.actor, event = event_id, "console: replayed a webhook");
-            Redirect::to("/console/webhooks?done=replayed").into_response()
-        }
-        // Still being retried: its next attempt is now.
-        Ok(Replayed::Queued { .. }) => {
-            match outbox::retry_now(&state.db, &subscription, event_id, now).await {
-                Ok(true) => Redirect::to("/console/webhooks?done=replayed").into_response(),
-                Ok(false) => Redirect::to("/console/webhooks?done=pending").into_response(),
-                Err(error) => view::unavailable(&error),
-            }
-        }
-        Ok(_) => view::stale_form(),
-        Err(error) => view::unavailable(&error),
     }
 }
