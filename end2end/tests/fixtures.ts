@@ -77,3 +77,11 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 });
 
 export { expect };
+
+/// A new org and an API key for its test environment.
+export function ownOrg(name: string): { org: string; key: string } {
+  const org = JSON.parse(portico('org', 'create', '--name', name, '--format', 'json')).org_id;
+  const key = JSON.parse(portico('api-key', 'create', '--org', org, '--environment', 'test',
+    '--format', 'json')).api_key;
+  return { org, key };
+}

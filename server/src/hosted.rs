@@ -19,7 +19,7 @@ pub(crate) use store::DbSessionStore;
 const LINK_KEY: &str = "link";
 /// Where the session keeps when it ends (the link's expiry, in Unix seconds). The store saves
 /// every row with this end, whatever expiry the request's session carries.
-const UNTIL_KEY: &str = "until";
+pub(crate) const UNTIL_KEY: &str = "until";
 /// Where the session keeps the message for the next page.
 const FLASH_KEY: &str = "flash";
 

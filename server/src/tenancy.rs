@@ -298,6 +298,13 @@ pub(crate) async fn authenticate_api_key(
     }))
 }
 
+/// Whether an API key exists and is not revoked (a console session opened with it lasts only
+/// as long as the key).
+pub(crate) async fn key_active(db: &impl ConnectionTrait, key_id: &str) -> Result<bool, DbErr> {
+    let found = api_key::Entity::find_by_id(key_id).one(db).await?;
+    Ok(found.is_some_and(|key| key.revoked_at.is_none()))
+}
+
 /// Revokes an API key; it is refused from then on by whoever reads it from the database
 /// ([`crate::services::Services::revoke_api_key`] also tells the replicas holding it).
 /// Returns the org whose key it was, if it existed.

@@ -3,7 +3,7 @@
 use super::ConnectError;
 use crate::catalog::{self, AuthKind};
 use crate::connections;
-use crate::entity::{connection_event::Actor, linked_account};
+use crate::entity::{connection, connection_event::Actor, linked_account};
 use crate::oauth;
 use crate::services::Services;
 
@@ -16,7 +16,31 @@ impl Services {
         slug: &str,
         actor: Actor,
     ) -> Result<u64, ConnectError> {
-        let records = connections::of_app(&self.db, &account.id, slug).await?;
+        self.disconnect_where(account, slug, None, actor).await
+    }
+
+    /// Disconnects one connection of an app, by id, as [`Self::disconnect`] does all of them
+    /// (a customer with two workspaces of one app keeps the other).
+    pub(crate) async fn disconnect_one(
+        &self,
+        account: &linked_account::Model,
+        connection: &connection::Model,
+        actor: Actor,
+    ) -> Result<u64, ConnectError> {
+        let slug = &connection.slug;
+        self.disconnect_where(account, slug, Some(&connection.id), actor)
+            .await
+    }
+
+    async fn disconnect_where(
+        &self,
+        account: &linked_account::Model,
+        slug: &str,
+        only: Option<&str>,
+        actor: Actor,
+    ) -> Result<u64, ConnectError> {
+        let mut records = connections::of_app(&self.db, &account.id, slug).await?;
+        records.retain(|record| only.is_none_or(|id| record.id == id));
         if records.is_empty() {
             return Ok(0);
         }

@@ -48,14 +48,23 @@ pub(super) async fn refuse_cross_site(
         && GUARDED.iter().any(|prefix| path.starts_with(prefix))
         && is_cross_site(request.headers(), &state.public_origin())
     {
+        // The console speaks English, and its user goes back to the console, not to a link.
+        let console = path.starts_with("/console");
         let path = super::surface::Surface::loggable(path);
         tracing::warn!(%path, "refused a cross-site request");
-        let t = T(of_headers(request.headers()));
+        let (t, again) = if console {
+            let t = T(app::i18n::Locale::En);
+            let again = "If you meant to do this, open the console again and use the page there.";
+            (t, again.to_owned())
+        } else {
+            let t = T(of_headers(request.headers()));
+            (t, t.s("cross-site-again"))
+        };
         return message(
             t,
             StatusCode::FORBIDDEN,
             &t.s("cross-site-heading"),
-            &[t.s("cross-site-body"), t.s("cross-site-again")],
+            &[t.s("cross-site-body"), again],
             None,
         );
     }

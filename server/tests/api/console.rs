@@ -179,11 +179,18 @@ async fn sign_out_needs_the_sessions_token_and_a_cross_site_post_changes_nothing
         .post(app.url("/console/sign-out"))
         .header("origin", "https://elsewhere.example")
         .header("sec-fetch-site", "cross-site")
+        .header("accept-language", "de")
         .form(&[("csrf", csrf.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(cross_site.status(), 403);
+    let said = cross_site.text().await.unwrap();
+    assert!(
+        said.contains("open the console again")
+            && said.contains("This request came from another site"),
+        "the console's refusal sends its user back to the console, in the console's English: {said}"
+    );
     assert_eq!(
         overview(&app, &client).await.status(),
         200,
@@ -640,4 +647,82 @@ async fn settings_make_a_key_once_revoke_only_their_own_and_allow_an_origin() {
         html.contains("<code>https://app.example.com</code>"),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn a_session_ends_after_an_idle_hour_and_after_eight_hours_however_busy() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &["sandbox"]).await;
+    let clock = &app.services.clock;
+
+    // Idle for an hour and a minute: signed out.
+    let (idle, _) = signed_in(&app, &acme).await;
+    assert_eq!(overview(&app, &idle).await.status(), 200);
+    clock.advance(chrono::Duration::minutes(61));
+    let answer = overview(&app, &idle).await;
+    assert_eq!(answer.status(), 303, "an idle hour ends it");
+
+    // Busy every 50 minutes: kept for 8 hours, not a minute longer.
+    let (busy, _) = signed_in(&app, &acme).await;
+    for step in 1..=9 {
+        clock.advance(chrono::Duration::minutes(50));
+        let answer = overview(&app, &busy).await;
+        assert_eq!(answer.status(), 200, "after {} minutes", step * 50);
+    }
+    clock.advance(chrono::Duration::minutes(31));
+    let answer = overview(&app, &busy).await;
+    assert_eq!(
+        answer.status(),
+        303,
+        "8 hours and a minute after signing in"
+    );
+    assert_eq!(answer.headers()["location"], "/console/sign-in");
+}
+
+#[tokio::test]
+async fn revoking_the_key_a_session_signed_in_with_ends_that_session_only() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &["sandbox"]).await;
+    let (with_key, _) = signed_in(&app, &acme).await;
+    let with_link = browser();
+    post_form(&app, &with_link, &link_for(&app, &acme, 0).await, &[]).await;
+    assert_eq!(overview(&app, &with_key).await.status(), 200);
+    assert_eq!(overview(&app, &with_link).await.status(), 200);
+
+    assert!(app.services.revoke_api_key(&acme.key_id).await.unwrap());
+    let answer = overview(&app, &with_key).await;
+    assert_eq!(answer.status(), 303, "the key's session ended with it");
+    assert_eq!(
+        overview(&app, &with_link).await.status(),
+        200,
+        "a link's session goes on"
+    );
+}
+
+#[tokio::test]
+async fn disconnecting_from_the_console_removes_that_connection_and_keeps_the_customers_other() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &["slack"]).await;
+    app.upsert_account(&acme, "riley").await;
+    let first = app
+        .connection(&acme, "riley", "slack", "Riley's first", None)
+        .await;
+    let second = app
+        .connection(&acme, "riley", "slack", "Riley's second", None)
+        .await;
+    assert_ne!(first, second);
+    let (client, csrf) = signed_in(&app, &acme).await;
+    let gone = post_form(
+        &app,
+        &client,
+        &format!("/console/connections/{first}"),
+        &[("csrf", &csrf), ("action", "disconnect")],
+    )
+    .await;
+    assert_eq!(gone.status(), 303);
+    let (status, _) = page(&app, &client, &format!("/console/connections/{first}")).await;
+    assert_eq!(status, 404);
+    let (status, html) = page(&app, &client, &format!("/console/connections/{second}")).await;
+    assert_eq!(status, 200, "the other workspace stays");
+    assert!(html.contains("Riley's second"));
 }

@@ -232,8 +232,11 @@ pub(super) async fn act(
             }
         }
         "disconnect" => {
-            let (account, slug) = (&detail.account, &detail.connection.slug);
-            match state.disconnect(account, slug, Actor::Console).await {
+            let (account, connection) = (&detail.account, &detail.connection);
+            match state
+                .disconnect_one(account, connection, Actor::Console)
+                .await
+            {
                 Ok(_) => Redirect::to(&format!(
                     "/console/connections?done=disconnected&q={}",
                     url::form_urlencoded::byte_serialize(account.external_id.as_bytes())

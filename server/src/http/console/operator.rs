@@ -1,6 +1,7 @@
 //! Who is signed in to the console: the org and environment their session is for, how they
 //! signed in, when, and the session's CSRF token. A session older than 8 hours is ended here
-//! whatever its activity; tower-sessions ends one idle for an hour.
+//! whatever its activity, one idle for an hour, and one opened with an API key once that key
+//! is revoked.
 
 use axum::{
     extract::FromRequestParts,
@@ -52,6 +53,9 @@ pub(super) struct Operator {
     pub actor: String,
     /// Unix seconds.
     pub signed_in_at: i64,
+    /// The API key signed in with, if one was: revoking it ends the session.
+    #[serde(default)]
+    pub key_id: Option<String>,
     /// Every state-changing form of this session carries it.
     pub csrf: String,
 }
@@ -71,7 +75,20 @@ pub(super) async fn sign_in(
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.clear().await;
-    session.insert(OPERATOR_KEY, operator).await
+    session.insert(OPERATOR_KEY, operator).await?;
+    keep_until(session, operator, operator.signed_in_at).await
+}
+
+/// Moves the session's end to an idle hour after `now` (Unix seconds), never past 8 hours
+/// after signing in. The store keeps the row until then by Portico's clock, so neither limit
+/// depends on the browser honouring its cookie's age.
+async fn keep_until(
+    session: &Session,
+    operator: &Operator,
+    now: i64,
+) -> Result<(), tower_sessions::session::Error> {
+    let until = (now + IDLE.whole_seconds()).min(operator.signed_in_at + MOST_HOURS * 3600);
+    session.insert(crate::hosted::UNTIL_KEY, until).await
 }
 
 /// Ends the session.
@@ -109,11 +126,22 @@ impl FromRequestParts<AppState> for SignedIn {
             .ok()
             .flatten()
             .ok_or(SignInFirst)?;
-        let age = state.clock.now().timestamp() - operator.signed_in_at;
-        if !(0..MOST_HOURS * 3600).contains(&age) {
+        let now = state.clock.now().timestamp();
+        if !(0..MOST_HOURS * 3600).contains(&(now - operator.signed_in_at)) {
             let _ = session.flush().await;
             return Err(SignInFirst);
         }
+        if let Some(key_id) = &operator.key_id
+            && !crate::tenancy::key_active(&state.db, key_id)
+                .await
+                .unwrap_or(false)
+        {
+            let _ = session.flush().await;
+            return Err(SignInFirst);
+        }
+        keep_until(&session, &operator, now)
+            .await
+            .map_err(|_| SignInFirst)?;
         Ok(Self(operator))
     }
 }

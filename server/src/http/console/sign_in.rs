@@ -80,6 +80,7 @@ pub(super) async fn with_api_key(
         environment: principal.environment,
         actor: format!("console (API key {shown}…)"),
         signed_in_at: now.timestamp(),
+        key_id: Some(principal.key_id),
         csrf: crate::secrets::random_secret(""),
     };
     open(&session, &operator).await
@@ -112,6 +113,7 @@ pub(super) async fn with_link(
         environment: redeemed.environment,
         actor: "console (sign-in link)".to_owned(),
         signed_in_at: now.timestamp(),
+        key_id: None,
         csrf: crate::secrets::random_secret(""),
     };
     open(&session, &operator).await
