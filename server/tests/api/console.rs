@@ -248,6 +248,13 @@ async fn the_overview_counts_only_its_own_orgs_rows() {
     assert_eq!(tile(&html, "count-flagged"), 0);
     assert_eq!(tile(&html, "count-flagged-day"), 0);
     assert_eq!(reason_row(&html, "token_revoked"), 0);
+
+    // Another org's link opens that org only, even in a browser signed in to Acme: there is
+    // nothing in a link to choose an org with.
+    post_form(&app, &acme_console, &link_for(&app, &globex, 0).await, &[]).await;
+    let html = overview(&app, &acme_console).await.text().await.unwrap();
+    assert!(html.contains("Globex") && !html.contains("Acme"), "{html}");
+    assert_eq!(tile(&html, "count-accounts"), 1);
 }
 
 #[tokio::test]
