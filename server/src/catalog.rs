@@ -13,7 +13,7 @@ pub use app_config::{
     reseal_all, signing_secret_binding, try_open_sample,
 };
 pub use custom::{
-    CheckedApp, CustomAppError, CustomAppInput, create_custom_app, delete_custom_app,
+    CheckedApp, CustomAppError, CustomAppInput, create_custom_app, delete_custom_app, own_app,
     update_custom_app,
 };
 pub use definition::{

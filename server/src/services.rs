@@ -151,26 +151,28 @@ impl Services {
         Ok(app)
     }
 
-    /// Checks and replaces one of an org's own apps, `slug` (which cannot change); `false`
+    /// Checks and replaces one of an org's own apps, `slug` (which cannot change); `None`
     /// when the org has no such app in the environment (see [`catalog::update_custom_app`]).
+    /// Returns the app as it is now.
     pub async fn update_custom_app(
         &self,
         org_id: &str,
         environment: Environment,
         slug: &Slug,
         input: catalog::CustomAppInput,
-    ) -> Result<bool, catalog::CustomAppError> {
+    ) -> Result<Option<catalog::AppDefinition>, catalog::CustomAppError> {
         let checked = input.check(&self.catalog, &self.egress.policy())?;
         if checked.definition.slug != slug.as_str() {
             let refused =
                 crate::input::FieldError::new("slug", "is the app's own and cannot change");
             return Err(refused.into());
         }
+        let definition = checked.definition.clone();
         let (db, vault, now) = (&self.db, &self.vault, self.clock.now());
         let updated =
             catalog::update_custom_app(db, vault, org_id, environment, checked, now).await?;
         self.changes.org(org_id).await;
-        Ok(updated)
+        Ok(updated.then_some(definition))
     }
 
     /// Changes how an org's pages look in an environment; every replica shows it at once.

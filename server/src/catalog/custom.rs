@@ -42,7 +42,7 @@ pub async fn create_custom_app(
     let CheckedApp { definition, config } = app;
     let slug = Slug::parse(&definition.slug)?;
     let txn = crate::db::begin_write(db).await?;
-    if find(&txn, org_id, environment, slug.as_str())
+    if own_app(&txn, org_id, environment, slug.as_str())
         .await?
         .is_some()
     {
@@ -125,7 +125,7 @@ pub async fn delete_custom_app(
 }
 
 /// One of an org's own apps.
-pub(super) async fn find(
+pub async fn own_app(
     db: &impl ConnectionTrait,
     org_id: &str,
     environment: Environment,

@@ -19,7 +19,7 @@ pub async fn definition(
     if let Some(app) = catalog.get(slug) {
         return Ok(Some(app.clone()));
     }
-    custom::find(db, org_id, environment, slug).await
+    custom::own_app(db, org_id, environment, slug).await
 }
 
 /// Every app an org has enabled in an environment: catalog apps in catalog order, then its

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
 
 use crate::catalog::{self, AppDefinition, Catalog};
 use crate::entity::connection::State;
@@ -40,7 +42,30 @@ pub async fn list<'a>(
     org_id: &str,
     environment: Environment,
 ) -> Result<Vec<App<'a>>, DbErr> {
-    let apps = catalog::all_apps(db, catalog, org_id, environment).await?;
+    read(db, catalog, (org_id, environment), None).await
+}
+
+/// One app by slug, as [`list`] gives it.
+pub async fn find<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    org_id: &str,
+    environment: Environment,
+    slug: &str,
+) -> Result<Option<App<'a>>, DbErr> {
+    let found = read(db, catalog, (org_id, environment), Some(slug)).await?;
+    Ok(found.into_iter().next())
+}
+
+/// The apps, or only the one with slug `only`, with their settings and counts.
+async fn read<'a>(
+    db: &impl ConnectionTrait,
+    catalog: &'a Catalog,
+    (org_id, environment): (&str, Environment),
+    only: Option<&str>,
+) -> Result<Vec<App<'a>>, DbErr> {
+    let mut apps = catalog::all_apps(db, catalog, org_id, environment).await?;
+    apps.retain(|(app, _)| only.is_none_or(|slug| app.slug == slug));
     let mut configs: HashMap<String, app_config::Model> = catalog::configs(db, org_id, environment)
         .await?
         .into_iter()
@@ -55,6 +80,9 @@ pub async fn list<'a>(
             connection::Column::LinkedAccountId
                 .in_subquery(crate::tenancy::account_ids(org_id, environment)),
         )
+        .apply_if(only, |query, slug| {
+            query.filter(connection::Column::Slug.eq(slug))
+        })
         .group_by(connection::Column::Slug)
         .group_by(connection::Column::Status)
         .into_tuple()
@@ -82,16 +110,4 @@ pub async fn list<'a>(
             }
         })
         .collect())
-}
-
-/// One app by slug, as [`list`] gives it.
-pub async fn find<'a>(
-    db: &impl ConnectionTrait,
-    catalog: &'a Catalog,
-    org_id: &str,
-    environment: Environment,
-    slug: &str,
-) -> Result<Option<App<'a>>, DbErr> {
-    let apps = list(db, catalog, org_id, environment).await?;
-    Ok(apps.into_iter().find(|app| app.definition.slug == slug))
 }

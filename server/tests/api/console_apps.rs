@@ -146,6 +146,10 @@ async fn a_catalog_app_is_offered_with_a_write_only_secret_and_turning_it_off_sa
         assert!(
             html.contains(&format!(r#"id="{field}""#)) && html.contains(r#"aria-invalid="true""#)
         );
+        if field == "client_id" && !value.contains('\u{7}') {
+            let kept = format!(r#"value="{value}""#);
+            assert!(html.contains(&kept), "what was typed stays");
+        }
     }
     assert_eq!(
         stored(&app, &acme, "slack").await.client_id.as_deref(),
@@ -258,7 +262,11 @@ async fn an_own_app_is_added_edited_and_deleted_with_the_apis_checks_and_a_count
             "name",
             "must not be empty",
         ),
-        (own_app(&csrf, "Acme CRM!", "Acme CRM", FIELDS), "slug", ""),
+        (
+            own_app(&csrf, "Acme CRM!", "Acme CRM", FIELDS),
+            "slug",
+            "lower-case",
+        ),
         (
             own_app(&csrf, "slack", "Slack again", FIELDS),
             "slug",
@@ -285,6 +293,12 @@ async fn an_own_app_is_added_edited_and_deleted_with_the_apis_checks_and_a_count
             "is not JSON",
         ),
     ];
+    let mut shapeless = own_app(&csrf, "acme-crm", "Acme CRM", FIELDS);
+    shapeless.push(("verify", r#"{"url": "https://example.com/me"}"#));
+    let refusals =
+        refusals
+            .into_iter()
+            .chain([(shapeless, "verify", "missing field `valid_statuses`")]);
     for (form, field, says) in refusals {
         let refused = post_form(&app, &client, new, &form).await;
         assert_eq!(refused.status(), 422, "{field}");
@@ -381,6 +395,19 @@ async fn an_own_app_is_added_edited_and_deleted_with_the_apis_checks_and_a_count
         .await
         .unwrap();
     assert_eq!(answer.status(), 200);
+    let changed: Value = answer.json().await.unwrap();
+    assert_eq!(
+        (changed["name"].as_str(), changed["enabled"].as_bool()),
+        (Some("Acme CRM 2"), Some(true))
+    );
+    let answer = put(&acme, "/api/v2/public/custom-app/slack", body.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.status(),
+        404,
+        "a catalog app is not one of the org's own"
+    );
     assert_eq!(offered(&app, &acme).await[0].1, "Acme CRM 2");
     let moved = json!({"slug": "other", "name": "X", "auth_type": "keybased", "auth_input_map": body["auth_input_map"]});
     let answer = put(&acme, "/api/v2/public/custom-app/acme-crm", moved)
@@ -414,11 +441,20 @@ async fn an_own_app_is_added_edited_and_deleted_with_the_apis_checks_and_a_count
     assert_eq!(deleted.status(), 403);
     assert_eq!(offered(&app, &acme).await[0].1, "Acme CRM 2");
 
-    // Deleting says how many connections it flags, and flags them.
+    // Deleting says how many connections it flags, and flags them once the box is ticked.
     app.upsert_account(&acme, "riley").await;
     let id = app
         .connection(&acme, "riley", "acme-crm", "Riley's CRM", None)
         .await;
+    let delete = "/console/apps/acme-crm/delete";
+    let unticked = post_form(&app, &client, delete, &[("csrf", &csrf)]).await;
+    assert_eq!(unticked.status(), 422);
+    assert_eq!(
+        row(&app, &id).await.reauth_reason,
+        None,
+        "nothing was flagged"
+    );
+    assert_eq!(offered(&app, &acme).await[0].1, "Acme CRM 2", "nor deleted");
     let (_, html) = page(&app, &client, "/console/apps/acme-crm").await;
     assert!(
         html.contains(
@@ -706,10 +742,10 @@ async fn webhooks_send_a_test_rotate_the_secret_once_and_send_a_range_again() {
         )
         .await;
         assert_eq!(refused.status(), 422, "{since} {until}");
-        assert!(
-            field_error(&refused.text().await.unwrap(), field).is_some(),
-            "{field}"
-        );
+        let html = refused.text().await.unwrap();
+        assert!(field_error(&html, field).is_some(), "{field}");
+        let kept = format!(r#"id="since" name="since" type="text" value="{since}""#);
+        assert!(html.contains(&kept), "what was typed stays: {html}");
     }
     let hour_ago = (now - chrono::Duration::hours(1)).to_rfc3339();
     let replayed = post_form(

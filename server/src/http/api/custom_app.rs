@@ -78,31 +78,21 @@ async fn update(
 ) -> Result<Json<CustomAppView>, ApiError> {
     let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("custom app"))?;
     let (org_id, environment) = (&key.org_id, key.environment);
-    let existing = catalog::definition(
-        &state.db,
-        &state.catalog,
-        org_id,
-        environment,
-        slug.as_str(),
-    );
-    let existing = existing.await?.ok_or(ApiError::NotFound("custom app"))?;
+    let existing = catalog::own_app(&state.db, org_id, environment, slug.as_str()).await?;
+    let existing = existing.ok_or(ApiError::NotFound("custom app"))?;
     if body.auth_type() != existing.auth_type {
         let refused = FieldError::new("auth_type", "is the app's own and cannot change");
         return Err(refused.into());
     }
-    if !state
-        .update_custom_app(org_id, environment, &slug, body)
-        .await?
-    {
-        return Err(ApiError::NotFound("custom app"));
-    }
+    let updated = state.update_custom_app(org_id, environment, &slug, body);
+    let updated = updated.await?.ok_or(ApiError::NotFound("custom app"))?;
     let enabled = catalog::enabled_slugs(&state.db, state.changes.lookups(), org_id, environment)
         .await?
         .contains(&slug.as_str().to_owned());
     Ok(Json(CustomAppView {
         slug: slug.as_str().to_owned(),
-        name: existing.name,
-        auth_type: existing.auth_type.as_str(),
+        name: updated.name,
+        auth_type: updated.auth_type.as_str(),
         environment: environment.as_str(),
         enabled,
     }))

@@ -161,6 +161,7 @@ pub(super) struct Shown {
     note: Option<&'static str>,
     refused: Option<(String, String)>,
     custom: Option<custom::AppForm>,
+    client: Option<client::Typed>,
     status: Option<StatusCode>,
 }
 
@@ -242,7 +243,8 @@ fn app_view(
             .unwrap_or_else(|| custom::AppForm::of(definition, app.config.as_ref()));
         custom::form_view(form, shown.refused, Some(&slug), csrf.clone()).into_any()
     } else {
-        client::form(app, csrf.clone(), shown.refused.as_ref()).into_any()
+        let typed = shown.client.as_ref();
+        client::form(app, csrf.clone(), shown.refused.as_ref(), typed).into_any()
     };
     let offer_own = (app.own && !app.offered()).then(|| {
         let action = format!("/console/apps/{slug}/offer");

@@ -131,13 +131,16 @@ impl FromRequestParts<AppState> for SignedIn {
             let _ = session.flush().await;
             return Err(SignInFirst);
         }
-        if let Some(key_id) = &operator.key_id
-            && !crate::tenancy::key_active(&state.db, key_id)
-                .await
-                .unwrap_or(false)
-        {
-            let _ = session.flush().await;
-            return Err(SignInFirst);
+        if let Some(key_id) = &operator.key_id {
+            match crate::tenancy::key_active(&state.db, key_id).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    let _ = session.flush().await;
+                    return Err(SignInFirst);
+                }
+                // Not known to be revoked: the session stays for when the database answers.
+                Err(_) => return Err(SignInFirst),
+            }
         }
         keep_until(&session, &operator, now)
             .await

@@ -53,6 +53,8 @@ struct Shown {
     note: Option<String>,
     secret: Option<String>,
     refused: Option<(String, String)>,
+    /// What a refused range form had, shown again.
+    typed: Option<tools::SubscriptionForm>,
     status: Option<StatusCode>,
 }
 
@@ -73,7 +75,8 @@ async fn page(state: &AppState, operator: &Operator, shown: Shown) -> Response {
         Err(error) => return view::unavailable(&error),
     };
     let csrf = operator.csrf.clone();
-    let range = tools::range_form(&subscriptions, csrf.clone(), shown.refused.as_ref());
+    let (refused, typed) = (shown.refused.as_ref(), shown.typed.as_ref());
+    let range = tools::range_form(&subscriptions, csrf.clone(), refused, typed);
     let body = view! {
         {shown.note.map(|done| view! { <p class="banner banner--ok" role="status">{done}</p> })}
         {shown.secret.map(|secret| view! {

@@ -23,9 +23,27 @@ pub(super) fn form(
     app: &App<'_>,
     csrf: String,
     refused: Option<&(String, String)>,
+    typed: Option<&Typed>,
 ) -> impl IntoView + use<> {
     let definition = &app.definition;
     let config = app.config.as_ref();
+    // After a refusal, what was typed; else what is stored.
+    let client_id = typed.map_or_else(
+        || {
+            config
+                .and_then(|config| config.client_id.clone())
+                .unwrap_or_default()
+        },
+        |typed| typed.client_id.clone(),
+    );
+    let scopes = typed.map_or_else(
+        || {
+            config
+                .and_then(|config| config.scopes.clone())
+                .unwrap_or_default()
+        },
+        |typed| typed.scopes.clone(),
+    );
     let action = format!("/console/apps/{}/offer", definition.slug);
     let stored = |set: bool| {
         if set {
@@ -36,12 +54,9 @@ pub(super) fn form(
     };
     let oauth =
         definition.oauth.as_ref().map(|oauth| {
-            let scopes = config
-                .and_then(|config| config.scopes.clone())
-                .unwrap_or_default();
             [
             Field::new("client_id", "Client id", Input::Text)
-                .value(config.and_then(|config| config.client_id.clone()).unwrap_or_default())
+                .value(client_id)
                 .hint("Your OAuth app's client id at the provider.")
                 .refused(refused)
                 .max(512),
@@ -92,6 +107,12 @@ pub(super) fn form(
     }
 }
 
+/// What a refused form had in its fields that may be shown again (never a secret).
+pub(in crate::http::console) struct Typed {
+    client_id: String,
+    scopes: String,
+}
+
 /// A catalog app's settings as the form sends them; empty fields keep what is stored.
 #[derive(Deserialize, Default)]
 pub(in crate::http::console) struct ClientForm {
@@ -136,6 +157,10 @@ pub(in crate::http::console) async fn offer(
         Err(refused) => {
             let shown = Shown {
                 refused: Some((refused.field, refused.message)),
+                client: Some(Typed {
+                    client_id: form.client_id,
+                    scopes: form.scopes,
+                }),
                 status: Some(StatusCode::UNPROCESSABLE_ENTITY),
                 ..Shown::default()
             };

@@ -257,12 +257,12 @@ pub(in crate::http::console) async fn edit(
         Err(refused) => Err(refused.into()),
     };
     let refused = match updated {
-        Ok(true) => {
+        Ok(Some(_)) => {
             tracing::info!(actor = %operator.actor, slug = slug.as_str(), "console: changed an app");
             return Redirect::to(&format!("/console/apps/{}?done=saved", slug.as_str()))
                 .into_response();
         }
-        Ok(false) => return view::stale_form(),
+        Ok(None) => return view::stale_form(),
         Err(CustomAppError::Invalid(refused)) => at_field(refused),
         Err(CustomAppError::Exists) => return view::stale_form(),
         Err(CustomAppError::Db(error)) => return view::unavailable(&error),

@@ -24,20 +24,30 @@ pub(super) fn range_form(
     subscriptions: &[webhook_subscription::Model],
     csrf: String,
     refused: Option<&(String, String)>,
+    typed: Option<&SubscriptionForm>,
 ) -> Option<impl IntoView + use<>> {
     if subscriptions.is_empty() {
         return None;
     }
-    let options: Vec<(String, String)> = subscriptions
+    let chosen = typed.map(|typed| typed.subscription.as_str());
+    let options: Vec<_> = subscriptions
         .iter()
-        .map(|subscription| (subscription.id.clone(), subscription.url.clone()))
+        .map(|subscription| {
+            let selected = (chosen == Some(subscription.id.as_str())).then_some("selected");
+            (subscription.id.clone(), subscription.url.clone(), selected)
+        })
         .collect();
+    let (since, until) = typed.map_or_else(Default::default, |typed| {
+        (typed.since.clone(), typed.until.clone())
+    });
     let fields = [
         Field::new("since", "From (UTC)", Input::Text)
+            .value(since)
             .hint("As 2026-12-06T09:00 or 2026-12-06T09:00:00Z.")
             .refused(refused)
             .max(40),
         Field::new("until", "Until (UTC)", Input::Text)
+            .value(until)
             .hint("Empty means now. A range covers at most 7 days.")
             .refused(refused)
             .max(40),
@@ -49,7 +59,7 @@ pub(super) fn range_form(
             <div class="console-field">
                 <label for="range-subscription">"To"</label>
                 <select id="range-subscription" name="subscription">
-                    {options.into_iter().map(|(id, url)| view! { <option value=id>{url}</option> }).collect_view()}
+                    {options.into_iter().map(|(id, url, selected)| view! { <option value=id selected=selected>{url}</option> }).collect_view()}
                 </select>
             </div>
             {fields.into_iter().map(Field::view).collect_view()}
@@ -90,7 +100,7 @@ pub(in crate::http::console) async fn replay(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub(in crate::http::console) struct SubscriptionForm {
     #[serde(default)]
     csrf: String,
@@ -214,6 +224,7 @@ pub(in crate::http::console) async fn replay_range(
     });
     let refused = |at: (String, String)| Shown {
         refused: Some(at),
+        typed: Some(form.clone()),
         status: Some(StatusCode::UNPROCESSABLE_ENTITY),
         ..Shown::default()
     };

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{AppDefinition, AuthKind, CustomAppInput};
+use crate::catalog::{AppDefinition, AuthKind, CustomAppInput, Verification};
 use crate::entity::app_config;
 use crate::input::FieldError;
 
@@ -163,6 +163,9 @@ impl AppForm {
                 let fields = json_of("fields", &self.fields)?.unwrap_or(json!([]));
                 body.insert("auth_input_map".to_owned(), fields);
                 if let Some(verify) = json_of("verify", &self.verify)? {
+                    // Read alone first, so its mistakes are said at its own field.
+                    serde_json::from_value::<Verification>(verify.clone())
+                        .map_err(|error| FieldError::new("verify", error.to_string()))?;
                     body.insert("verify".to_owned(), verify);
                 }
             }
@@ -204,7 +207,6 @@ pub(super) fn at_field(refused: FieldError) -> (String, String) {
         "description",
         "icon",
         "tags",
-        "auth_type",
         "fields",
         "verify",
     ];
