@@ -19,6 +19,9 @@ const COUNT = path.join(__dirname, '..', 'test-results', 'axe-scans.txt');
 /// a page shown without JavaScript is scanned as a copy of its HTML, opened where scripts may
 /// run but Portico's own (its islands) are not loaded: the same document, as shown.
 async function scan(page: Page, state: string, info: TestInfo, widths = WIDTHS) {
+  // After a form is sent the new page's fields can be checked before its stylesheet has
+  // arrived; a scan then would measure an unstyled page.
+  await page.waitForLoadState('load');
   const js = info.project.use.javaScriptEnabled !== false;
   let scanned = page;
   let context: BrowserContext | undefined;
