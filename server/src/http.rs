@@ -272,26 +272,29 @@ async fn answer_panics(
 
 /// One body limit for every route (server functions read bodies without one of their own):
 /// 64 KiB, 16 KiB for key forms and 256 KiB for a logo (a little more for the console's
-/// upload form around it). A larger body reaches no handler: the
-/// API answers with its JSON 413, pages with a readable one.
+/// upload form around it). A larger body reaches no handler: the API answers with its JSON
+/// 413, pages with a readable one.
 async fn limit_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
 
+    // The routes whose bodies may be smaller or larger than the rest's.
+    const OWN_LIMITS: [(&str, usize); 3] = [
+        (KEY_FORM_PATH, crate::keyauth::BODY_LIMIT),
+        (api::branding::LOGO_PATH, crate::branding::LOGO_MOST_BYTES),
+        (console::LOGO_FORM_PATH, console::LOGO_FORM_MOST_BYTES),
+    ];
+    const KEY_FORM_PATH: &str = "/_portal/save-keys";
+
     let path = request.uri().path();
-    let key_form = path == "/_portal/save-keys";
+    let key_form = path == KEY_FORM_PATH;
     let api = surface::Surface::of(path).is_api();
-    let limit = if key_form {
-        crate::keyauth::BODY_LIMIT
-    } else if path == api::branding::LOGO_PATH {
-        crate::branding::LOGO_MOST_BYTES
-    } else if path == console::LOGO_FORM_PATH {
-        console::LOGO_FORM_MOST_BYTES
-    } else {
-        BODY_LIMIT
-    };
+    let limit = OWN_LIMITS
+        .iter()
+        .find(|(route, _)| *route == path)
+        .map_or(BODY_LIMIT, |(_, limit)| *limit);
     let t = app::i18n::T(page::of_headers(request.headers()));
     let too_large = move || {
         if api {

@@ -771,3 +771,66 @@ async fn webhooks_send_a_test_rotate_the_secret_once_and_send_a_range_again() {
         "sent again with their first webhook-ids"
     );
 }
+
+#[tokio::test]
+async fn editing_an_own_oauth_app_in_the_console_keeps_what_its_form_does_not_show() {
+    let app = spawn_app().await;
+    let acme = app.org("Acme", &[]).await;
+    let created = app
+        .post_json(
+            &acme,
+            "/api/v2/public/custom-app",
+            json!({
+                "slug": "ledger", "name": "Ledger", "auth_type": "oauth2",
+                "oauth": {
+                    "authorize_url": "https://example.com/authorize",
+                    "token_url": "https://example.com/token",
+                    "client_id": "cid", "client_secret": "shh-ledger-secret",
+                    "issuer": "https://example.com",
+                    "refusals": [{"pointer": "/error", "value": "account_closed", "means": "app_uninstalled"}],
+                },
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let (client, csrf) = signed_in(&app, &acme).await;
+    let (_, html) = page(&app, &client, "/console/apps/ledger").await;
+    assert!(
+        html.contains(r#"value="https://example.com/token""#)
+            && !html.contains("shh-ledger-secret")
+    );
+    let renamed = post_form(
+        &app,
+        &client,
+        "/console/apps/ledger/edit",
+        &[
+            ("csrf", &csrf),
+            ("name", "Ledger Pro"),
+            ("authorize_url", "https://example.com/authorize"),
+            ("token_url", "https://example.com/token"),
+            ("client_id", "cid"),
+            ("pkce", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(renamed.status(), 303);
+    let ledger = portico::catalog::own_app(
+        &app.db,
+        &acme.id,
+        portico::tenancy::Environment::Test,
+        "ledger",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(ledger.name, "Ledger Pro");
+    let oauth = ledger.oauth.unwrap();
+    assert_eq!(oauth.issuer.as_deref(), Some("https://example.com"));
+    assert_eq!(oauth.refusals.len(), 1);
+    assert_eq!(oauth.refusals[0].value, "account_closed");
+    let secret = stored(&app, &acme, "ledger").await.client_secret;
+    assert!(
+        secret.is_some(),
+        "an empty secret field kept the stored secret"
+    );
+}
